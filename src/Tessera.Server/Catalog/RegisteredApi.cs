@@ -1,0 +1,18 @@
+using System.Collections.Frozen;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Tessera.Server.Catalog;
+
+/// <summary>An API resource as the token path needs it.</summary>
+public sealed record RegisteredApi(
+    string Name,
+    string Audience,
+    FrozenSet<string> Scopes,
+    string AccessTokenFormat,
+    string SigningAlgorithm,
+    TimeSpan AccessTokenLifetime,
+    SymmetricSecurityKey? SharedKey)
+{
+    /// <summary>True for HS256/384/512 APIs, whose tokens are signed with the API's own secret, not a published key.</summary>
+    public bool UsesSharedSecret => SharedKey is not null;
+}

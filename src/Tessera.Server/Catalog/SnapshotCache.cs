@@ -1,0 +1,102 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Apis;
+using Tessera.Server.Clients;
+using Tessera.Server.Configuration;
+using Tessera.Server.Keys;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Catalog;
+
+/// <summary>
+/// Holds the current <see cref="Snapshot"/> and rebuilds it from the database when the change stamp moves
+/// (on this node right after a write, on other nodes at the next poll).
+/// </summary>
+internal sealed class SnapshotCache(
+    ITesseraDbContextFactory databases,
+    KeyMaterial keyMaterial,
+    ApiSecretProtector apiSecrets,
+    IOptions<TesseraOptions> options,
+    TimeProvider clock,
+    ILogger<SnapshotCache> logger)
+{
+    private readonly SemaphoreSlim _reloading = new(1, 1);
+    private Dictionary<string, PublishedKey> _loadedKeys = new(StringComparer.Ordinal);
+    private Snapshot? _current;
+
+    public Snapshot Current => _current ?? throw new InvalidOperationException("The snapshot is loaded at start, before requests are served.");
+
+    /// <summary>Reloads when the database's change stamp differs from the loaded one, or always with <paramref name="force"/>.</summary>
+    public async Task RefreshAsync(bool force, CancellationToken cancellationToken)
+    {
+        await _reloading.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = databases.Create();
+            var version = await ChangeStamps.ReadAsync(db, cancellationToken);
+            if (!force && _current is not null && _current.Catalog.Version == version) return;
+
+            var catalog = await LoadCatalogAsync(db, version, cancellationToken);
+            var keys = await LoadKeysAsync(db, cancellationToken);
+            _current = new Snapshot(catalog, keys);
+            logger.LogInformation("Loaded configuration version {Version}: {Clients} clients, {Apis} APIs, {Keys} published keys",
+                version, catalog.ClientCount, catalog.Apis.Count, keys.Keys.Count);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    private async Task<ClientCatalog> LoadCatalogAsync(TesseraDbContext db, long version, CancellationToken cancellationToken)
+    {
+        var clients = await db.Clients.AsNoTracking().ToListAsync(cancellationToken);
+        var apis = await db.ApiResources.AsNoTracking().ToListAsync(cancellationToken);
+
+        var registeredApis = apis.Select(ToRegistered).Append(BuiltInApi.Create(options.Value.Issuer)).ToList();
+        var registeredClients = clients.ToFrozenDictionary(c => c.ClientId, ToRegistered, StringComparer.Ordinal);
+        return new ClientCatalog(version, registeredClients, registeredApis);
+    }
+
+    private RegisteredApi ToRegistered(ApiResource api)
+    {
+        SymmetricSecurityKey? shared = null;
+        if (SigningAlgorithms.IsSymmetric(api.SigningAlgorithm) && api.ProtectedSigningSecret is not null)
+            shared = new SymmetricSecurityKey(apiSecrets.Unprotect(api.ProtectedSigningSecret)) { KeyId = ApiSecretProtector.KeyIdFor(api.Name) };
+
+        return new RegisteredApi(api.Name, api.Audience, SpaceDelimited.ToSet(api.Scopes), api.AccessTokenFormat,
+            api.SigningAlgorithm, TimeSpan.FromSeconds(api.AccessTokenLifetimeSeconds), shared);
+    }
+
+    private static RegisteredClient ToRegistered(Client client)
+    {
+        IReadOnlyList<SecurityKey> assertionKeys = client.JsonWebKeySet is null
+            ? []
+            : new JsonWebKeySet(client.JsonWebKeySet).GetSigningKeys().ToList();
+        return new RegisteredClient(client.ClientId, client.SecretHash, assertionKeys,
+            SpaceDelimited.ToSet(client.GrantTypes), SpaceDelimited.ToSet(client.Scopes));
+    }
+
+    private async Task<KeyRing> LoadKeysAsync(TesseraDbContext db, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var stored = await db.SigningKeys.AsNoTracking()
+            .Where(k => k.UnpublishAt == null || k.UnpublishAt > now)
+            .OrderBy(k => k.ActivatesAt).ThenBy(k => k.Id)
+            .ToListAsync(cancellationToken);
+
+        // Keys already loaded are reused: no second decryption, and the signature-provider caches stay warm.
+        var loaded = new Dictionary<string, PublishedKey>(StringComparer.Ordinal);
+        foreach (var key in stored)
+        {
+            var securityKey = _loadedKeys.TryGetValue(key.Id, out var known) ? known.Key : keyMaterial.Load(key);
+            loaded[key.Id] = new PublishedKey(key.Id, key.Algorithm, key.ActivatesAt, key.UnpublishAt, securityKey,
+                new SigningCredentials(securityKey, key.Algorithm));
+        }
+        _loadedKeys = loaded;
+        return new KeyRing(loaded.Values.ToList());
+    }
+}

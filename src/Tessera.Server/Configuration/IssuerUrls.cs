@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+using Tessera.Server.Protocol;
+
+namespace Tessera.Server.Configuration;
+
+/// <summary>Endpoint URLs derived from the issuer, which may have a path (<c>https://id.example.com/oidc</c>).</summary>
+public sealed class IssuerUrls(IOptions<TesseraOptions> options)
+{
+    public string Issuer { get; } = options.Value.Issuer;
+
+    /// <summary>The issuer's path without a trailing slash: the routes live under it.</summary>
+    public string PathBase { get; } = new Uri(options.Value.Issuer).AbsolutePath.TrimEnd('/');
+
+    public string Url(string path) => Issuer.TrimEnd('/') + path;
+
+    public string Token => Url(EndpointPaths.Token);
+    public string Introspection => Url(EndpointPaths.Introspection);
+    public string Revocation => Url(EndpointPaths.Revocation);
+    public string Jwks => Url(EndpointPaths.Jwks);
+}

@@ -1,0 +1,68 @@
+namespace Tessera.Server.Configuration;
+
+/// <summary>Everything an operator sets under the <c>Tessera</c> configuration section.</summary>
+public sealed class TesseraOptions
+{
+    public const string Section = "Tessera";
+
+    /// <summary>The issuer identifier (RFC 8414 §2): https, or http on a loopback host only.</summary>
+    public string Issuer { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Path of a declarative import file applied at start (also <c>--import</c>).</summary>
+    public string? Import { get; set; }
+
+    public DatabaseOptions Database { get; set; } = new();
+    public KeyOptions Keys { get; set; } = new();
+    public CacheOptions Cache { get; set; } = new();
+    public HousekeepingOptions Housekeeping { get; set; } = new();
+    public LimitOptions Limits { get; set; } = new();
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = DatabaseProviders.Sqlite;
+    public string ConnectionString { get; set; } = "Data Source=./data/tessera.db";
+}
+
+public static class DatabaseProviders
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+}
+
+public sealed class KeyOptions
+{
+    /// <summary>How long one signing key signs before the next one takes over.</summary>
+    public TimeSpan RotationPeriod { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long the next key sits in the JWKS before it signs, so JWKS caches learn it first.</summary>
+    public TimeSpan PrepublishPeriod { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How often a node checks whether a key is due.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>RSA modulus size for RS256/PS256 keys.</summary>
+    public int RsaKeySize { get; set; } = 2048;
+}
+
+public sealed class CacheOptions
+{
+    /// <summary>How often a node polls the database for changes other nodes made to clients, APIs and keys.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed class HousekeepingOptions
+{
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+    public int BatchSize { get; set; } = 1000;
+}
+
+public sealed class LimitOptions
+{
+    /// <summary>Largest form body the protocol endpoints read (a client assertion fits easily).</summary>
+    public int MaxFormBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Allowed clock skew when checking client assertions.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+}

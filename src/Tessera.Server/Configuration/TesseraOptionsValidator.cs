@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+
+namespace Tessera.Server.Configuration;
+
+/// <summary>Collects every configuration problem so an operator fixes them all in one go.</summary>
+internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TesseraOptions options)
+    {
+        var errors = new List<string>();
+        ValidateIssuer(options.Issuer, errors);
+
+        if (options.Database.Provider is not (DatabaseProviders.Sqlite or DatabaseProviders.Postgres))
+            errors.Add($"Tessera:Database:Provider must be '{DatabaseProviders.Sqlite}' or '{DatabaseProviders.Postgres}', not '{options.Database.Provider}'.");
+        if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+            errors.Add("Tessera:Database:ConnectionString is required.");
+
+        if (options.Keys.RotationPeriod <= TimeSpan.Zero)
+            errors.Add("Tessera:Keys:RotationPeriod must be positive.");
+        if (options.Keys.PrepublishPeriod < TimeSpan.Zero || options.Keys.PrepublishPeriod >= options.Keys.RotationPeriod)
+            errors.Add("Tessera:Keys:PrepublishPeriod must be at least zero and shorter than RotationPeriod.");
+        if (options.Keys.CheckInterval <= TimeSpan.Zero)
+            errors.Add("Tessera:Keys:CheckInterval must be positive.");
+        if (options.Keys.RsaKeySize is < 2048 or > 8192)
+            errors.Add("Tessera:Keys:RsaKeySize must be between 2048 and 8192.");
+        if (options.Cache.RefreshInterval <= TimeSpan.Zero)
+            errors.Add("Tessera:Cache:RefreshInterval must be positive.");
+        if (options.Housekeeping.Interval <= TimeSpan.Zero)
+            errors.Add("Tessera:Housekeeping:Interval must be positive.");
+        if (options.Housekeeping.BatchSize is < 1 or > 100_000)
+            errors.Add("Tessera:Housekeeping:BatchSize must be between 1 and 100000.");
+        if (options.Limits.MaxFormBytes is < 1024 or > 1024 * 1024)
+            errors.Add("Tessera:Limits:MaxFormBytes must be between 1024 and 1048576.");
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateIssuer(string issuer, List<string> errors)
+    {
+        // RFC 8414 §2: the issuer is an https URL with no query or fragment.
+        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri))
+        {
+            errors.Add($"Tessera:Issuer '{issuer}' is not an absolute URL.");
+            return;
+        }
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+            errors.Add("Tessera:Issuer must not have a query or a fragment (RFC 8414 §2).");
+        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+            errors.Add($"Tessera:Issuer '{issuer}' uses plain HTTP on a non-loopback host: tokens would travel in clear. Use https://, or http://127.0.0.1 / http://localhost for local development.");
+        else if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            errors.Add($"Tessera:Issuer must be an https URL, not '{uri.Scheme}'.");
+    }
+}

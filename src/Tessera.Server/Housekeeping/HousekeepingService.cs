@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Configuration;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Housekeeping;
+
+/// <summary>
+/// Deletes rows nobody needs any more — expired or revoked opaque tokens, expired deny-list entries and used client
+/// assertions — in bounded batches along the expiry indexes. Deletes are idempotent, so several nodes may run it at once.
+/// </summary>
+internal sealed class HousekeepingService(
+    ITesseraDbContextFactory databases,
+    IOptions<TesseraOptions> options,
+    TimeProvider clock,
+    ILogger<HousekeepingService> logger) : BackgroundService
+{
+    // Bounds one pass, so a huge backlog is worked off over several intervals instead of one long lock.
+    private const int MaxBatchesPerPass = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Housekeeping.Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var deleted = await RunOnceAsync(stoppingToken);
+                if (deleted > 0) logger.LogInformation("Housekeeping deleted {Rows} expired or revoked rows", deleted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Housekeeping failed; retrying at the next interval");
+            }
+        }
+    }
+
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var batch = options.Value.Housekeeping.BatchSize;
+        await using var db = databases.Create();
+        var total = 0;
+        total += await DeleteInBatchesAsync(() => db.OpaqueTokens.Where(t => t.ExpiresAt <= now || t.RevokedAt != null)
+            .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        total += await DeleteInBatchesAsync(() => db.RevokedJwts.Where(r => r.ExpiresAt <= now)
+            .OrderBy(r => r.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        total += await DeleteInBatchesAsync(() => db.ClientAssertionUses.Where(u => u.ExpiresAt <= now)
+            .OrderBy(u => u.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        return total;
+    }
+
+    private static async Task<int> DeleteInBatchesAsync(Func<Task<int>> deleteBatch, int batch)
+    {
+        var total = 0;
+        for (var i = 0; i < MaxBatchesPerPass; i++)
+        {
+            var deleted = await deleteBatch();
+            total += deleted;
+            if (deleted < batch) break;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Apis;
+using Tessera.Server.Catalog;
+using Tessera.Server.Clients;
+using Tessera.Server.Keys;
+using Tessera.Server.Storage;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Import;
+
+/// <summary>
+/// Applies a valid import document in one transaction: everything lands or nothing does. Applying the same file
+/// twice changes nothing the second time.
+/// </summary>
+internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser> users, ClientSecretHasher secrets, ApiSecretProtector apiSecrets)
+{
+    public async Task ApplyAsync(ImportDocument document, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var api in document.ApiResources ?? []) await UpsertApiAsync(api, cancellationToken);
+        foreach (var client in document.Clients ?? []) await UpsertClientAsync(client, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var problems = new List<string>();
+        foreach (var user in document.Users ?? []) problems.AddRange(await UpsertUserAsync(user));
+        if (problems.Count > 0) throw new ImportException(problems);
+
+        await ChangeStamps.BumpAsync(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task UpsertApiAsync(ImportedApi imported, CancellationToken cancellationToken)
+    {
+        var api = await db.ApiResources.SingleOrDefaultAsync(a => a.Name == imported.Name, cancellationToken);
+        var algorithm = imported.SigningAlgorithm ?? SigningAlgorithms.RS256;
+        if (api is null)
+        {
+            api = new ApiResource { Name = imported.Name!, Audience = "", Scopes = "", AccessTokenFormat = "", SigningAlgorithm = algorithm };
+            db.ApiResources.Add(api);
+        }
+
+        // A new shared-secret API gets its secret now; it is shown once through the admin API.
+        if (!SigningAlgorithms.IsSymmetric(algorithm)) api.ProtectedSigningSecret = null;
+        else if (api.ProtectedSigningSecret is null || api.SigningAlgorithm != algorithm) api.ProtectedSigningSecret = apiSecrets.Generate(algorithm).Protected;
+
+        api.Audience = imported.Audience!;
+        api.Scopes = SpaceDelimited.Join(imported.Scopes!);
+        api.AccessTokenFormat = imported.AccessTokenFormat ?? AccessTokenFormats.Jwt;
+        api.SigningAlgorithm = algorithm;
+        api.AccessTokenLifetimeSeconds = (int)(imported.AccessTokenLifetime ?? ImportValidator.DefaultLifetime).TotalSeconds;
+    }
+
+    private async Task UpsertClientAsync(ImportedClient imported, CancellationToken cancellationToken)
+    {
+        var client = await db.Clients.SingleOrDefaultAsync(c => c.ClientId == imported.ClientId, cancellationToken);
+        if (client is null)
+        {
+            client = new Client { ClientId = imported.ClientId!, GrantTypes = "", Scopes = "" };
+            db.Clients.Add(client);
+        }
+        client.DisplayName = imported.DisplayName;
+        client.SecretHash = imported.ClientSecret is null ? null : secrets.Hash(imported.ClientSecret);
+        client.JsonWebKeySet = imported.Jwks?.GetRawText();
+        client.GrantTypes = SpaceDelimited.Join(imported.GrantTypes!);
+        client.Scopes = SpaceDelimited.Join(imported.Scopes ?? []);
+    }
+
+    private async Task<IEnumerable<string>> UpsertUserAsync(ImportedUser imported)
+    {
+        var user = await users.FindByNameAsync(imported.Username!);
+        IdentityResult result;
+        if (user is null)
+        {
+            user = new TesseraUser { UserName = imported.Username, Email = imported.Email, EmailConfirmed = imported.EmailVerified ?? false, Name = imported.Name };
+            result = await users.CreateAsync(user, imported.Password!);
+        }
+        else
+        {
+            user.Email = imported.Email;
+            user.EmailConfirmed = imported.EmailVerified ?? false;
+            user.Name = imported.Name;
+            result = await users.UpdateAsync(user);
+            if (result.Succeeded && !await users.CheckPasswordAsync(user, imported.Password!))
+            {
+                result = await users.RemovePasswordAsync(user);
+                if (result.Succeeded) result = await users.AddPasswordAsync(user, imported.Password!);
+            }
+        }
+        return result.Errors.Select(e => $"user '{imported.Username}': {e.Description}");
+    }
+}

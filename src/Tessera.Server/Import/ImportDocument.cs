@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tessera.Server.Import;
+
+/// <summary>The declarative import file: API resources, clients and users, created or updated at start.</summary>
+public sealed record ImportDocument
+{
+    [JsonPropertyName("$schema")] public string? Schema { get; init; }
+    public List<ImportedApi>? ApiResources { get; init; }
+    public List<ImportedClient>? Clients { get; init; }
+    public List<ImportedUser>? Users { get; init; }
+}
+
+public sealed record ImportedApi
+{
+    public string? Name { get; init; }
+    public string? Audience { get; init; }
+    public List<string>? Scopes { get; init; }
+    public string? AccessTokenFormat { get; init; }
+    public string? SigningAlgorithm { get; init; }
+    public TimeSpan? AccessTokenLifetime { get; init; }
+}
+
+public sealed record ImportedClient
+{
+    public string? ClientId { get; init; }
+    public string? ClientSecret { get; init; }
+    public string? DisplayName { get; init; }
+    public List<string>? GrantTypes { get; init; }
+    public List<string>? Scopes { get; init; }
+
+    /// <summary>Public keys for private_key_jwt, as a JWK Set (RFC 7517 §5).</summary>
+    public JsonElement? Jwks { get; init; }
+}
+
+public sealed record ImportedUser
+{
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    public string? Email { get; init; }
+    public bool? EmailVerified { get; init; }
+    public string? Name { get; init; }
+}

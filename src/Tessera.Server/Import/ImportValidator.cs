@@ -1,0 +1,125 @@
+using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Apis;
+using Tessera.Server.Catalog;
+using Tessera.Server.Keys;
+using Tessera.Server.Protocol;
+using Tessera.Server.Protocol.Rules;
+
+namespace Tessera.Server.Import;
+
+/// <summary>Checks an import document completely and names every invalid field by its JSON path.</summary>
+public static class ImportValidator
+{
+    public const int MinimumClientSecretLength = 16;
+    public static readonly TimeSpan MinimumLifetime = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaximumLifetime = TimeSpan.FromDays(1);
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(1);
+
+    public static IReadOnlyList<string> Validate(ImportDocument document, string issuer)
+    {
+        var problems = new List<string>();
+        var apiScopes = ValidateApis(document.ApiResources ?? [], issuer, problems);
+        ValidateClients(document.Clients ?? [], apiScopes, problems);
+        ValidateUsers(document.Users ?? [], problems);
+        return problems;
+    }
+
+    private static HashSet<string> ValidateApis(List<ImportedApi> apis, string issuer, List<string> problems)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var audiences = new HashSet<string>(StringComparer.Ordinal) { issuer };
+        var scopes = new HashSet<string>(StringComparer.Ordinal) { BuiltInApi.AdminScope };
+        for (var i = 0; i < apis.Count; i++)
+        {
+            var api = apis[i];
+            var at = $"$.apiResources[{i}]";
+            if (string.IsNullOrWhiteSpace(api.Name) || api.Name.Length > 200) problems.Add($"{at}.name is required (at most 200 characters)");
+            else if (api.Name == BuiltInApi.Name || !names.Add(api.Name)) problems.Add($"{at}.name '{api.Name}' is already taken");
+
+            if (!Uri.TryCreate(api.Audience, UriKind.Absolute, out var audience) || !string.IsNullOrEmpty(audience.Fragment))
+                problems.Add($"{at}.audience must be an absolute URI without a fragment (RFC 8707 §2)");
+            else if (!audiences.Add(api.Audience!)) problems.Add($"{at}.audience '{api.Audience}' is already used (or is the issuer)");
+
+            if (api.Scopes is not { Count: > 0 }) problems.Add($"{at}.scopes must list at least one scope");
+            for (var j = 0; j < (api.Scopes?.Count ?? 0); j++)
+            {
+                var scope = api.Scopes![j];
+                if (!Scopes.IsValidName(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is not a valid scope name (RFC 6749 §3.3)");
+                else if (Scopes.Identity.Contains(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is an OpenID Connect scope, not an API scope");
+                else if (!scopes.Add(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' already belongs to another API: a scope names exactly one API");
+            }
+
+            if (api.AccessTokenFormat is not null && !AccessTokenFormats.IsKnown(api.AccessTokenFormat))
+                problems.Add($"{at}.accessTokenFormat must be '{AccessTokenFormats.Jwt}' or '{AccessTokenFormats.Opaque}'");
+            if (api.SigningAlgorithm is not null && !SigningAlgorithms.IsAsymmetric(api.SigningAlgorithm) && !SigningAlgorithms.IsSymmetric(api.SigningAlgorithm))
+                problems.Add($"{at}.signingAlgorithm must be one of {string.Join(", ", SigningAlgorithms.Asymmetric.Concat(SigningAlgorithms.Symmetric))}");
+            if (api.AccessTokenLifetime is { } lifetime && (lifetime < MinimumLifetime || lifetime > MaximumLifetime))
+                problems.Add($"{at}.accessTokenLifetime must be between {MinimumLifetime:c} and {MaximumLifetime:c}");
+        }
+        return scopes;
+    }
+
+    private static void ValidateClients(List<ImportedClient> clients, HashSet<string> apiScopes, List<string> problems)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < clients.Count; i++)
+        {
+            var client = clients[i];
+            var at = $"$.clients[{i}]";
+            // RFC 6749 Appendix A.1: client_id is printable ASCII (VSCHAR).
+            if (string.IsNullOrEmpty(client.ClientId) || client.ClientId.Length > 200 || client.ClientId.Any(c => c < 0x20 || c > 0x7E))
+                problems.Add($"{at}.clientId is required: printable ASCII, at most 200 characters");
+            else if (!ids.Add(client.ClientId)) problems.Add($"{at}.clientId '{client.ClientId}' appears twice");
+
+            if (client.ClientSecret is { Length: < MinimumClientSecretLength })
+                problems.Add($"{at}.clientSecret must have at least {MinimumClientSecretLength} characters (generated secrets have 43)");
+            if (client.ClientSecret is null && client.Jwks is null)
+                problems.Add($"{at} needs clientSecret or jwks to authenticate");
+            if (client.Jwks is { } jwks) ValidateJwks(jwks.GetRawText(), $"{at}.jwks", problems);
+
+            if (client.GrantTypes is not { Count: > 0 }) problems.Add($"{at}.grantTypes must list at least one grant type");
+            for (var j = 0; j < (client.GrantTypes?.Count ?? 0); j++)
+            {
+                if (!GrantTypes.Known.Contains(client.GrantTypes![j]))
+                    problems.Add($"{at}.grantTypes[{j}] '{client.GrantTypes[j]}' is not a known grant type");
+            }
+            for (var j = 0; j < (client.Scopes?.Count ?? 0); j++)
+            {
+                var scope = client.Scopes![j];
+                if (!apiScopes.Contains(scope) && !Scopes.Identity.Contains(scope))
+                    problems.Add($"{at}.scopes[{j}] '{scope}' is not a scope of any API resource");
+            }
+        }
+    }
+
+    private static void ValidateJwks(string json, string at, List<string> problems)
+    {
+        try
+        {
+            var set = new JsonWebKeySet(json);
+            if (set.Keys.Any(k => k.HasPrivateKey || k.Kty == JsonWebAlgorithmsKeyTypes.Octet))
+                problems.Add($"{at} must hold public keys only");
+            else if (set.GetSigningKeys().Count == 0)
+                problems.Add($"{at} holds no usable signing key");
+        }
+        catch (ArgumentException)
+        {
+            problems.Add($"{at} is not a JWK Set (RFC 7517 §5)");
+        }
+    }
+
+    private static void ValidateUsers(List<ImportedUser> users, List<string> problems)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < users.Count; i++)
+        {
+            var user = users[i];
+            var at = $"$.users[{i}]";
+            if (string.IsNullOrWhiteSpace(user.Username)) problems.Add($"{at}.username is required");
+            else if (!names.Add(user.Username)) problems.Add($"{at}.username '{user.Username}' appears twice");
+            if (string.IsNullOrEmpty(user.Password)) problems.Add($"{at}.password is required");
+            if (user.Email is not null && !System.Net.Mail.MailAddress.TryCreate(user.Email, out _))
+                problems.Add($"{at}.email is not an e-mail address");
+        }
+    }
+}

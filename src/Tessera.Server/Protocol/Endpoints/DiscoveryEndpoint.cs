@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.Keys;
+using Tessera.Server.Protocol.Grants;
+
+namespace Tessera.Server.Protocol.Endpoints;
+
+/// <summary>
+/// Server metadata: RFC 8414 (<c>/.well-known/oauth-authorization-server</c>) and OpenID Connect Discovery 1.0
+/// (<c>/.well-known/openid-configuration</c>). The document is serialized once per configuration version.
+/// </summary>
+internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, SnapshotCache snapshots)
+{
+    private (long Version, byte[] Body) _document = (-1, []);
+
+    public IResult Handle(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "public, max-age=300";
+        return Results.Bytes(Document(), "application/json");
+    }
+
+    private byte[] Document()
+    {
+        var snapshot = snapshots.Current;
+        var cached = _document;
+        if (cached.Version == snapshot.Catalog.Version) return cached.Body;
+        var body = Build(snapshot.Catalog);
+        _document = (snapshot.Catalog.Version, body);
+        return body;
+    }
+
+    private byte[] Build(ClientCatalog catalog)
+    {
+        string[] authMethods = [ClientAuthenticationMethods.ClientSecretBasic, ClientAuthenticationMethods.ClientSecretPost, ClientAuthenticationMethods.PrivateKeyJwt];
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("issuer", urls.Issuer);
+            json.WriteString("token_endpoint", urls.Token);
+            json.WriteString("jwks_uri", urls.Jwks);
+            json.WriteString("introspection_endpoint", urls.Introspection);
+            json.WriteString("revocation_endpoint", urls.Revocation);
+            WriteArray(json, "grant_types_supported", grants.GrantTypes.Order(StringComparer.Ordinal));
+            // RFC 8414 §2: required; this server has no authorization endpoint yet, so it supports no response type.
+            WriteArray(json, "response_types_supported", []);
+            WriteArray(json, "scopes_supported", catalog.ApisByScope.Keys.Order(StringComparer.Ordinal));
+            WriteArray(json, "token_endpoint_auth_methods_supported", authMethods);
+            WriteArray(json, "token_endpoint_auth_signing_alg_values_supported", SigningAlgorithms.ClientAssertion);
+            WriteArray(json, "introspection_endpoint_auth_methods_supported", authMethods);
+            WriteArray(json, "revocation_endpoint_auth_methods_supported", authMethods);
+            WriteArray(json, "subject_types_supported", ["public"]);
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static void WriteArray(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values) json.WriteStringValue(value);
+        json.WriteEndArray();
+    }
+}

@@ -1,0 +1,23 @@
+using Tessera.Server.Configuration;
+
+namespace Tessera.Server.Protocol.Endpoints;
+
+/// <summary>Every protocol route in one place, under the issuer's path.</summary>
+internal static class ProtocolRoutes
+{
+    public static void MapProtocolEndpoints(this WebApplication app)
+    {
+        var urls = app.Services.GetRequiredService<IssuerUrls>();
+        var group = app.MapGroup(urls.PathBase);
+        group.MapPost(EndpointPaths.Token, TokenEndpoint.HandleAsync);
+        group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync);
+        group.MapPost(EndpointPaths.Revocation, RevocationEndpoint.HandleAsync);
+        group.MapGet(EndpointPaths.Jwks, JwksEndpoint.Handle);
+
+        var discovery = app.Services.GetRequiredService<DiscoveryEndpoint>();
+        group.MapGet(EndpointPaths.OpenIdConfiguration, discovery.Handle);
+        group.MapGet(EndpointPaths.OAuthAuthorizationServer, discovery.Handle);
+        // RFC 8414 §3.1: for an issuer with a path, the well-known segment goes before that path.
+        if (urls.PathBase.Length > 0) app.MapGet(EndpointPaths.OAuthAuthorizationServer + urls.PathBase, discovery.Handle);
+    }
+}

@@ -1,0 +1,22 @@
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Tokens;
+
+namespace Tessera.Server.Protocol.Grants;
+
+/// <summary>RFC 6749 §4.4: a confidential client gets an access token for itself.</summary>
+internal sealed class ClientCredentialsGrant(AccessTokenIssuer issuer) : IGrantHandler
+{
+    public string GrantType => GrantTypes.ClientCredentials;
+
+    public async ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request)
+    {
+        // RFC 6749 §4.4.2: only confidential clients, which the endpoint has already authenticated.
+        var target = TokenTargets.Select(request.Form[Parameters.Scope], request.Form.All(Parameters.Resource)!, request.Client, request.Catalog);
+        if (target.Failed) return target.Error;
+
+        // RFC 9068 §2.2: with no resource owner, sub is the client's own identifier.
+        var token = await issuer.IssueAsync(request.Client.ClientId, request.Client.ClientId, target.Value, request.HttpContext.RequestAborted);
+        // RFC 6749 §4.4.3: no refresh token for client credentials.
+        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope);
+    }
+}

@@ -1,0 +1,16 @@
+using Tessera.Server.Catalog;
+
+namespace Tessera.Server.Protocol.Grants;
+
+/// <summary>A request at the token endpoint after the client has been authenticated.</summary>
+public sealed record TokenRequest(ProtocolForm Form, RegisteredClient Client, ClientCatalog Catalog, HttpContext HttpContext);
+
+/// <summary>The successful token response (RFC 6749 §5.1).</summary>
+public sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn, string Scope);
+
+/// <summary>One grant type: the token endpoint dispatches to it through the grant table.</summary>
+public interface IGrantHandler
+{
+    string GrantType { get; }
+    ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request);
+}

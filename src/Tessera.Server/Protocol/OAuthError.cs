@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization;
+
+namespace Tessera.Server.Protocol;
+
+/// <summary>
+/// An error response (RFC 6749 §5.2). Factories are named after the error codes; the description is a literal at the
+/// call site, so a message seen on the wire leads to its rule in one search. Descriptions never echo secrets.
+/// </summary>
+public sealed record OAuthError(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("error_description")] string Description,
+    [property: JsonIgnore] int StatusCode = StatusCodes.Status400BadRequest,
+    [property: JsonIgnore] string? WwwAuthenticate = null)
+{
+    public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
+
+    /// <summary>RFC 6749 §5.2: 401, and a <c>WWW-Authenticate</c> challenge when the client used HTTP Basic.</summary>
+    public static OAuthError InvalidClient(string description, bool usedBasic) =>
+        new("invalid_client", description, StatusCodes.Status401Unauthorized, usedBasic ? "Basic realm=\"tessera\", charset=\"UTF-8\"" : null);
+
+    public static OAuthError InvalidGrant(string description) => new("invalid_grant", description);
+    public static OAuthError UnauthorizedClient(string description) => new("unauthorized_client", description);
+    public static OAuthError UnsupportedGrantType(string description) => new("unsupported_grant_type", description);
+    public static OAuthError InvalidScope(string description) => new("invalid_scope", description);
+
+    /// <summary>RFC 8707 §2: the requested resource is invalid, unknown, or not allowed.</summary>
+    public static OAuthError InvalidTarget(string description) => new("invalid_target", description);
+
+    /// <summary>RFC 7009 §2.2.1.</summary>
+    public static OAuthError UnsupportedTokenType(string description) => new("unsupported_token_type", description);
+
+    /// <summary>RFC 6750 §3.1: bearer-token errors for the admin API.</summary>
+    public static OAuthError InvalidToken(string description) =>
+        new("invalid_token", description, StatusCodes.Status401Unauthorized, $"Bearer error=\"invalid_token\", error_description=\"{description}\"");
+
+    public static OAuthError InsufficientScope(string description, string scope) =>
+        new("insufficient_scope", description, StatusCodes.Status403Forbidden, $"Bearer error=\"insufficient_scope\", scope=\"{scope}\"");
+}

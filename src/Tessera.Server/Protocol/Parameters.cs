@@ -1,0 +1,81 @@
+namespace Tessera.Server.Protocol;
+
+/// <summary>Request and response parameter names, as the RFCs spell them.</summary>
+public static class Parameters
+{
+    public const string GrantType = "grant_type";
+    public const string ClientId = "client_id";
+    public const string ClientSecret = "client_secret";
+    public const string ClientAssertion = "client_assertion";
+    public const string ClientAssertionType = "client_assertion_type";
+    public const string Scope = "scope";
+    public const string Resource = "resource";
+    public const string Audience = "audience";
+    public const string Token = "token";
+    public const string TokenTypeHint = "token_type_hint";
+}
+
+/// <summary>Grant types (RFC 6749 §4, RFC 8628, RFC 8693).</summary>
+public static class GrantTypes
+{
+    public const string ClientCredentials = "client_credentials";
+    public const string AuthorizationCode = "authorization_code";
+    public const string RefreshToken = "refresh_token";
+    public const string DeviceCode = "urn:ietf:params:oauth:grant-type:device_code";
+    public const string TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ClientCredentials, AuthorizationCode, RefreshToken, DeviceCode, TokenExchange,
+    };
+}
+
+/// <summary>Client authentication methods (RFC 7591 §2, OIDC Core §9).</summary>
+public static class ClientAuthenticationMethods
+{
+    public const string ClientSecretBasic = "client_secret_basic";
+    public const string ClientSecretPost = "client_secret_post";
+    public const string PrivateKeyJwt = "private_key_jwt";
+
+    /// <summary>RFC 7523 §2.2: the only assertion type for JWT client authentication.</summary>
+    public const string JwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+}
+
+/// <summary>Token type hints (RFC 7009 §2.1, RFC 7662 §2.1) and token_type values.</summary>
+public static class TokenTypes
+{
+    public const string AccessToken = "access_token";
+    public const string RefreshToken = "refresh_token";
+    public const string Bearer = "Bearer";
+
+    /// <summary>RFC 9068 §2.1: the <c>typ</c> header of a JWT access token.</summary>
+    public const string AccessTokenJwtType = "at+jwt";
+}
+
+/// <summary>Claim names used in tokens and introspection responses.</summary>
+public static class Claims
+{
+    public const string Issuer = "iss";
+    public const string Subject = "sub";
+    public const string Audience = "aud";
+    public const string ExpiresAt = "exp";
+    public const string IssuedAt = "iat";
+    public const string NotBefore = "nbf";
+    public const string JwtId = "jti";
+    public const string ClientId = "client_id";
+    public const string Scope = "scope";
+    public const string Active = "active";
+    public const string TokenType = "token_type";
+}
+
+/// <summary>Well-known paths, relative to the issuer.</summary>
+public static class EndpointPaths
+{
+    public const string Token = "/connect/token";
+    public const string Introspection = "/connect/introspect";
+    public const string Revocation = "/connect/revoke";
+    public const string Jwks = "/.well-known/jwks";
+    public const string OpenIdConfiguration = "/.well-known/openid-configuration";
+    public const string OAuthAuthorizationServer = "/.well-known/oauth-authorization-server";
+    public const string Admin = "/admin";
+}

@@ -1,0 +1,155 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Catalog;
+using Tessera.Server.Clients;
+using Tessera.Server.Configuration;
+using Tessera.Server.Keys;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Protocol.Rules;
+
+/// <summary>
+/// Client authentication at the token, introspection and revocation endpoints:
+/// <c>client_secret_basic</c>, <c>client_secret_post</c> (RFC 6749 §2.3.1) and <c>private_key_jwt</c> (RFC 7523 §2.2).
+/// </summary>
+internal sealed class ClientAuthentication(
+    ClientSecretHasher secrets,
+    ITesseraDbContextFactory databases,
+    JsonWebTokenHandler jwtHandler,
+    Microsoft.Extensions.Options.IOptions<TesseraOptions> options,
+    TimeProvider clock)
+{
+    private const string Failed = "client authentication failed";
+
+    public async ValueTask<Outcome<RegisteredClient>> AuthenticateAsync(HttpRequest request, ProtocolForm form, ClientCatalog catalog, string endpointUrl)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var usesBasic = header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
+        var assertion = form[Parameters.ClientAssertion];
+        var postedSecret = form[Parameters.ClientSecret];
+
+        // RFC 6749 §2.3: a client must not use more than one authentication method in a request.
+        if ((usesBasic ? 1 : 0) + (assertion is null ? 0 : 1) + (postedSecret is null ? 0 : 1) > 1)
+            return OAuthError.InvalidRequest("use exactly one client authentication method");
+
+        if (usesBasic) return AuthenticateBasic(header, form, catalog);
+        if (assertion is not null) return await AuthenticateAssertionAsync(assertion, form, catalog, endpointUrl);
+        if (postedSecret is not null) return AuthenticateSecret(form[Parameters.ClientId], postedSecret, catalog, usedBasic: false);
+
+        return form[Parameters.ClientId] is null
+            ? OAuthError.InvalidClient("client authentication is required", usedBasic: false)
+            : OAuthError.InvalidClient("this endpoint requires client authentication; the client sent only its client_id", usedBasic: false);
+    }
+
+    private Outcome<RegisteredClient> AuthenticateBasic(string header, ProtocolForm form, ClientCatalog catalog)
+    {
+        if (!TryDecodeBasic(header, out var clientId, out var secret))
+            return OAuthError.InvalidClient("the Authorization header is not valid HTTP Basic credentials", usedBasic: true);
+
+        // A client_id in the body must name the same client as the header.
+        var bodyClientId = form[Parameters.ClientId];
+        if (bodyClientId is not null && bodyClientId != clientId)
+            return OAuthError.InvalidRequest("client_id in the body does not match the authenticated client");
+
+        return AuthenticateSecret(clientId, secret, catalog, usedBasic: true);
+    }
+
+    private Outcome<RegisteredClient> AuthenticateSecret(string? clientId, string secret, ClientCatalog catalog, bool usedBasic)
+    {
+        if (clientId is null) return OAuthError.InvalidClient("client_id is required with client_secret", usedBasic);
+
+        var client = catalog.FindClient(clientId);
+        // Unknown client and wrong secret get the same answer, so the endpoint does not confirm which clients exist.
+        if (client?.SecretHash is null || !secrets.Verify(secret, client.SecretHash))
+            return OAuthError.InvalidClient(Failed, usedBasic);
+        return client;
+    }
+
+    private async ValueTask<Outcome<RegisteredClient>> AuthenticateAssertionAsync(string assertion, ProtocolForm form, ClientCatalog catalog, string endpointUrl)
+    {
+        // RFC 7523 §2.2: the assertion type names the JWT bearer profile.
+        if (form[Parameters.ClientAssertionType] != ClientAuthenticationMethods.JwtBearerAssertionType)
+            return OAuthError.InvalidClient($"client_assertion_type must be {ClientAuthenticationMethods.JwtBearerAssertionType}", usedBasic: false);
+
+        if (!jwtHandler.CanReadToken(assertion)) return OAuthError.InvalidClient("client_assertion is not a JWT", usedBasic: false);
+        // Reading (not trusting) the unverified sub tells us whose keys to verify with; RFC 7523 §3: iss = sub = client_id.
+        var clientId = jwtHandler.ReadJsonWebToken(assertion).Subject;
+        var formClientId = form[Parameters.ClientId];
+        if (formClientId is not null && formClientId != clientId)
+            return OAuthError.InvalidClient("client_id does not match the assertion's subject", usedBasic: false);
+
+        var client = clientId is null ? null : catalog.FindClient(clientId);
+        if (client is null || client.AssertionKeys.Count == 0) return OAuthError.InvalidClient(Failed, usedBasic: false);
+
+        var issuer = options.Value.Issuer;
+        var result = await jwtHandler.ValidateTokenAsync(assertion, new TokenValidationParameters
+        {
+            ValidIssuer = client.ClientId,
+            // RFC 7523 §3: the audience identifies the authorization server: its issuer, or the URL of this endpoint.
+            ValidAudiences = [issuer, endpointUrl],
+            IssuerSigningKeys = client.AssertionKeys,
+            ValidAlgorithms = SigningAlgorithms.ClientAssertion,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ClockSkew = options.Value.Limits.ClockSkew,
+            TryAllIssuerSigningKeys = true,
+        });
+        if (!result.IsValid) return OAuthError.InvalidClient(Failed, usedBasic: false);
+
+        var token = (JsonWebToken)result.SecurityToken;
+        if (token.Subject != client.ClientId) return OAuthError.InvalidClient(Failed, usedBasic: false);
+        if (string.IsNullOrEmpty(token.Id)) return OAuthError.InvalidClient("the client assertion must carry a jti", usedBasic: false);
+        if (token.ValidTo - clock.GetUtcNow().UtcDateTime > TimeSpan.FromMinutes(10))
+            return OAuthError.InvalidClient("the client assertion must expire within 10 minutes", usedBasic: false);
+
+        if (!await RecordFirstUseAsync(client.ClientId, token.Id, token.ValidTo))
+            return OAuthError.InvalidClient("the client assertion was already used", usedBasic: false);
+        return client;
+    }
+
+    /// <summary>RFC 7523 §3: a jti may be used once; the unique key makes the insert the check, on any number of nodes.</summary>
+    private async Task<bool> RecordFirstUseAsync(string clientId, string jti, DateTime expires)
+    {
+        await using var db = databases.Create();
+        db.ClientAssertionUses.Add(new ClientAssertionUse
+        {
+            Id = clientId + " " + jti,
+            ExpiresAt = new DateTimeOffset(expires, TimeSpan.Zero).ToUnixTimeSeconds() + (long)options.Value.Limits.ClockSkew.TotalSeconds,
+        });
+        try
+        {
+            await db.SaveChangesAsync();
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.</summary>
+    private static bool TryDecodeBasic(string header, out string clientId, out string secret)
+    {
+        clientId = secret = "";
+        if (!AuthenticationHeaderValue.TryParse(header, out var parsed) || parsed.Parameter is null) return false;
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parsed.Parameter));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        var colon = decoded.IndexOf(':');
+        if (colon <= 0) return false;
+        clientId = FormDecode(decoded[..colon]);
+        secret = FormDecode(decoded[(colon + 1)..]);
+        return secret.Length > 0;
+    }
+
+    private static string FormDecode(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
+}

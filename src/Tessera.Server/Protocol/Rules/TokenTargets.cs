@@ -1,0 +1,89 @@
+using Tessera.Server.Catalog;
+
+namespace Tessera.Server.Protocol.Rules;
+
+/// <summary>The APIs one access token is for, and the scopes it carries.</summary>
+public sealed record TokenTarget(IReadOnlyList<RegisteredApi> Apis, IReadOnlyList<string> Scopes)
+{
+    public RegisteredApi Primary => Apis[0];
+    public string Format => Primary.AccessTokenFormat;
+    public string Algorithm => Primary.SigningAlgorithm;
+    public TimeSpan Lifetime => Apis.Min(a => a.AccessTokenLifetime);
+}
+
+/// <summary>
+/// Chooses the API(s) of an access token from <c>resource</c> (RFC 8707) and <c>scope</c> (RFC 6749 §3.3),
+/// within what the client is allowed.
+/// </summary>
+public static class TokenTargets
+{
+    public static Outcome<TokenTarget> Select(string? scopeParameter, IReadOnlyList<string> resources, RegisteredClient client, ClientCatalog catalog)
+    {
+        var requested = Scopes.Parse(scopeParameter);
+        if (requested.Failed) return requested.Error;
+
+        var named = new List<RegisteredApi>();
+        foreach (var resource in resources)
+        {
+            // RFC 8707 §2: an absolute URI without a fragment.
+            if (!Uri.TryCreate(resource, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment))
+                return OAuthError.InvalidTarget("resource must be an absolute URI without a fragment");
+            if (!catalog.ApisByAudience.TryGetValue(resource, out var api))
+                return OAuthError.InvalidTarget($"unknown resource '{resource}'");
+            if (!api.Scopes.Any(client.Scopes.Contains))
+                return OAuthError.InvalidTarget($"the client may not request tokens for '{resource}'");
+            if (!named.Contains(api)) named.Add(api);
+        }
+
+        var scopes = requested.Value.Length > 0 ? CheckRequested(requested.Value, named, client, catalog) : DefaultScopes(named, client, catalog);
+        if (scopes.Failed) return scopes.Error;
+
+        var apis = named.Count > 0 ? named : scopes.Value.Select(s => catalog.ApisByScope[s]).Distinct().ToList();
+        return Combine(apis, scopes.Value);
+    }
+
+    private static Outcome<IReadOnlyList<string>> CheckRequested(string[] requested, List<RegisteredApi> named, RegisteredClient client, ClientCatalog catalog)
+    {
+        foreach (var scope in requested)
+        {
+            if (Scopes.Identity.Contains(scope))
+                return OAuthError.InvalidScope($"'{scope}' describes a user and cannot be granted without one");
+            if (!catalog.ApisByScope.TryGetValue(scope, out var api))
+                return OAuthError.InvalidScope($"unknown scope '{scope}'");
+            // RFC 6749 §3.3: the server may refuse scopes the client is not registered for.
+            if (!client.Scopes.Contains(scope))
+                return OAuthError.InvalidScope($"the client may not request scope '{scope}'");
+            if (named.Count > 0 && !named.Contains(api))
+                return OAuthError.InvalidScope($"scope '{scope}' does not belong to the requested resource");
+        }
+        return requested;
+    }
+
+    /// <summary>RFC 6749 §3.3: without <c>scope</c> the server uses a documented default: everything the client may have
+    /// at the named resource, or at its only API.</summary>
+    private static Outcome<IReadOnlyList<string>> DefaultScopes(List<RegisteredApi> named, RegisteredClient client, ClientCatalog catalog)
+    {
+        var allowed = client.Scopes.Where(catalog.ApisByScope.ContainsKey).Order(StringComparer.Ordinal).ToList();
+        if (named.Count > 0) allowed = allowed.Where(s => named.Contains(catalog.ApisByScope[s])).ToList();
+        if (allowed.Count == 0) return OAuthError.InvalidScope("the client is not allowed any API scope");
+        if (named.Count == 0 && allowed.Select(s => catalog.ApisByScope[s]).Distinct().Count() > 1)
+            return OAuthError.InvalidScope("scope is required: this client may request tokens for more than one API");
+        return allowed;
+    }
+
+    private static Outcome<TokenTarget> Combine(List<RegisteredApi> apis, IReadOnlyList<string> scopes)
+    {
+        if (apis.Count > 1)
+        {
+            // One token, one format and one signature: APIs that disagree on either need separate requests.
+            if (apis.Any(a => a.AccessTokenFormat != apis[0].AccessTokenFormat))
+                return OAuthError.InvalidTarget($"the requested APIs ({string.Join(", ", apis.Select(a => a.Name))}) use different access-token formats; request one token per API with the resource parameter");
+            if (apis.Any(a => a.SigningAlgorithm != apis[0].SigningAlgorithm))
+                return OAuthError.InvalidTarget($"the requested APIs ({string.Join(", ", apis.Select(a => a.Name))}) use different signing algorithms; request one token per API with the resource parameter");
+            // Each shared-secret API verifies with its own secret, so a token can only ever be for one of them.
+            if (apis.Any(a => a.UsesSharedSecret))
+                return OAuthError.InvalidTarget("an API with a shared signing secret must be requested on its own");
+        }
+        return new TokenTarget(apis, scopes);
+    }
+}

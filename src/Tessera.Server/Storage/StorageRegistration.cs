@@ -1,0 +1,75 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Tessera.Server.Configuration;
+
+namespace Tessera.Server.Storage;
+
+internal static class StorageRegistration
+{
+    /// <summary>Registers the provider's context, and <see cref="TesseraDbContext"/> as an alias for it.</summary>
+    public static IServiceCollection AddTesseraStorage(this IServiceCollection services, DatabaseOptions database)
+    {
+        if (database.Provider == DatabaseProviders.Postgres)
+        {
+            services.AddPooledDbContextFactory<PostgresTesseraDbContext>(o => o.UseNpgsql(database.ConnectionString));
+            AddAliases<PostgresTesseraDbContext>(services);
+        }
+        else
+        {
+            EnsureSqliteDirectory(database.ConnectionString);
+            services.AddPooledDbContextFactory<SqliteTesseraDbContext>(o => UseSqlite(o, database.ConnectionString));
+            AddAliases<SqliteTesseraDbContext>(services);
+        }
+        return services;
+    }
+
+    private static void AddAliases<TContext>(IServiceCollection services) where TContext : TesseraDbContext
+    {
+        services.AddScoped<TesseraDbContext>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
+        services.AddSingleton<ITesseraDbContextFactory, TesseraDbContextFactory<TContext>>();
+    }
+
+    private static void UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance);
+
+    private static void EnsureSqliteDirectory(string connectionString)
+    {
+        var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>WAL lets readers run beside the writer; NORMAL sync in WAL mode is durable against process crashes.</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;";
+            command.ExecuteNonQuery();
+        }
+    }
+}
+
+/// <summary>Creates short-lived contexts for singletons (caches, background jobs) without knowing the provider.</summary>
+internal interface ITesseraDbContextFactory
+{
+    TesseraDbContext Create();
+}
+
+internal sealed class TesseraDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : ITesseraDbContextFactory
+    where TContext : TesseraDbContext
+{
+    public TesseraDbContext Create() => inner.CreateDbContext();
+}

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Apis;
+using Tessera.Server.Clients;
+using Tessera.Server.Keys;
+using Tessera.Server.Tokens;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Storage;
+
+/// <summary>
+/// The one database of a Tessera deployment. Provider-specific subclasses exist only to carry their own migrations.
+/// </summary>
+public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbContext<TesseraUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<ApiResource> ApiResources => Set<ApiResource>();
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<OpaqueToken> OpaqueTokens => Set<OpaqueToken>();
+    public DbSet<RevokedJwt> RevokedJwts => Set<RevokedJwt>();
+    public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
+    public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
+    public DbSet<ChangeStamp> ChangeStamps => Set<ChangeStamp>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<TesseraUser>().Property(u => u.Name).HasMaxLength(256);
+
+        builder.Entity<ApiResource>(api =>
+        {
+            api.Property(a => a.Name).HasMaxLength(200);
+            api.Property(a => a.Audience).HasMaxLength(2000);
+            api.Property(a => a.AccessTokenFormat).HasMaxLength(16);
+            api.Property(a => a.SigningAlgorithm).HasMaxLength(16);
+            api.HasIndex(a => a.Name).IsUnique();
+            api.HasIndex(a => a.Audience).IsUnique();
+        });
+
+        builder.Entity<Client>(client =>
+        {
+            client.Property(c => c.ClientId).HasMaxLength(200);
+            client.Property(c => c.DisplayName).HasMaxLength(200);
+            client.HasIndex(c => c.ClientId).IsUnique();
+        });
+
+        builder.Entity<SigningKey>(key =>
+        {
+            key.Property(k => k.Id).HasMaxLength(64);
+            key.Property(k => k.Algorithm).HasMaxLength(16);
+            key.HasIndex(k => new { k.Algorithm, k.ActivatesAt });
+        });
+
+        builder.Entity<OpaqueToken>(token =>
+        {
+            token.HasKey(t => t.Hash);
+            token.Property(t => t.Jti).HasMaxLength(64);
+            token.Property(t => t.ClientId).HasMaxLength(200);
+            token.Property(t => t.Subject).HasMaxLength(200);
+            // Housekeeping deletes by expiry in batches: this index keeps that cheap on a large table.
+            token.HasIndex(t => t.ExpiresAt);
+        });
+
+        builder.Entity<RevokedJwt>(revoked =>
+        {
+            revoked.HasKey(r => r.Jti);
+            revoked.Property(r => r.Jti).HasMaxLength(64);
+            revoked.HasIndex(r => r.ExpiresAt);
+        });
+
+        builder.Entity<ClientAssertionUse>(use =>
+        {
+            use.Property(u => u.Id).HasMaxLength(512);
+            use.HasIndex(u => u.ExpiresAt);
+        });
+
+        builder.Entity<ServerSecret>(secret =>
+        {
+            secret.HasKey(s => s.Name);
+            secret.Property(s => s.Name).HasMaxLength(100);
+        });
+
+        builder.Entity<ChangeStamp>(stamp =>
+        {
+            stamp.Property(s => s.Id).ValueGeneratedNever();
+            stamp.HasData(new ChangeStamp { Id = ChangeStamp.SingletonId, Version = 1 });
+        });
+    }
+}
+
+public sealed class SqliteTesseraDbContext(DbContextOptions<SqliteTesseraDbContext> options) : TesseraDbContext(options);
+
+public sealed class PostgresTesseraDbContext(DbContextOptions<PostgresTesseraDbContext> options) : TesseraDbContext(options);

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Tessera.Server.Admin;
+using Tessera.Server.Apis;
+using Tessera.Server.Catalog;
+using Tessera.Server.Clients;
+using Tessera.Server.Configuration;
+using Tessera.Server.Housekeeping;
+using Tessera.Server.Import;
+using Tessera.Server.Keys;
+using Tessera.Server.Protocol.Endpoints;
+using Tessera.Server.Protocol.Grants;
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Storage;
+using Tessera.Server.Tokens;
+using Tessera.Server.Users;
+
+namespace Tessera.Server;
+
+/// <summary>Composition of the server: configuration, services, start-up work and routes. Used by Program and by tests.</summary>
+public static class TesseraApp
+{
+    private static readonly Dictionary<string, string> SwitchMappings = new() { ["--import"] = "Tessera:Import" };
+
+    /// <summary>Builds the server and prepares its database, keys and import; the returned app is ready to run.</summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        configure?.Invoke(builder);
+        AddServices(builder);
+
+        var app = builder.Build();
+        await PrepareAsync(app);
+        MapRoutes(app);
+        return app;
+    }
+
+    private static void AddServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TesseraOptions>().Bind(builder.Configuration.GetSection(TesseraOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>();
+        var options = builder.Configuration.GetSection(TesseraOptions.Section).Get<TesseraOptions>() ?? new TesseraOptions();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
+
+        services.AddTesseraStorage(options.Database);
+        // Data Protection keys live in the database, so every node can decrypt what another node encrypted.
+        services.AddDataProtection().SetApplicationName("Tessera").PersistKeysToDbContext<TesseraDbContext>();
+        services.AddIdentityCore<TesseraUser>(identity =>
+            {
+                identity.User.RequireUniqueEmail = false;
+                identity.Lockout.MaxFailedAccessAttempts = 5;
+            })
+            .AddEntityFrameworkStores<TesseraDbContext>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IssuerUrls>();
+        services.AddSingleton(new JsonWebTokenHandler { MapInboundClaims = false });
+        services.AddSingleton<KeyMaterial>();
+        services.AddSingleton<ApiSecretProtector>();
+        services.AddSingleton<ClientSecretHasher>();
+        services.AddSingleton<SnapshotCache>();
+        services.AddSingleton<KeyManager>();
+        services.AddSingleton<ClientAuthentication>();
+        services.AddSingleton<JwtAccessTokenWriter>();
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<AccessTokenInspector>();
+        services.AddSingleton<TokenRevoker>();
+        services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
+        services.AddSingleton<GrantTable>();
+        services.AddSingleton<DiscoveryEndpoint>();
+        services.AddSingleton<AdminAuthorization>();
+        services.AddScoped<ImportApplier>();
+
+        services.AddHostedService<SnapshotRefreshService>();
+        services.AddHostedService<KeyRotationService>();
+        services.AddSingleton<HousekeepingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<HousekeepingService>());
+    }
+
+    /// <summary>Start-up order matters: schema → shared secrets → configuration snapshot → import → keys.</summary>
+    private static async Task PrepareAsync(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Startup");
+        logger.LogInformation("Issuer {Issuer}; database {Provider}", options.Issuer, options.Database.Provider);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+            await db.Database.MigrateAsync();
+            await app.Services.GetRequiredService<ClientSecretHasher>()
+                .LoadAsync(db, app.Services.GetRequiredService<IDataProtectionProvider>(), CancellationToken.None);
+        }
+
+        if (!string.IsNullOrEmpty(options.Import))
+        {
+            var document = ImportFile.Read(options.Import);
+            var problems = ImportValidator.Validate(document, options.Issuer);
+            if (problems.Count > 0) throw new ImportException(problems);
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ImportApplier>().ApplyAsync(document, CancellationToken.None);
+            logger.LogInformation("Applied import file {Path}", options.Import);
+        }
+
+        var cache = app.Services.GetRequiredService<SnapshotCache>();
+        await cache.RefreshAsync(force: true, CancellationToken.None);
+        await app.Services.GetRequiredService<KeyManager>().EnsureKeysAsync(CancellationToken.None);
+    }
+
+    private static void MapRoutes(WebApplication app)
+    {
+        app.UseExceptionHandler(error => error.Run(async context =>
+        {
+            // No stack trace or exception text leaves the server; the log has the details.
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["error"] = "server_error",
+                ["error_description"] = "the server could not complete the request",
+            }));
+        }));
+        app.MapProtocolEndpoints();
+        app.MapAdminEndpoints();
+    }
+}

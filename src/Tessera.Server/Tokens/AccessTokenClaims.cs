@@ -1,0 +1,13 @@
+using Tessera.Server.Protocol.Rules;
+
+namespace Tessera.Server.Tokens;
+
+/// <summary>What an access token says, before it is written as a JWT or stored behind an opaque handle.</summary>
+public sealed record AccessTokenClaims(string Subject, string ClientId, TokenTarget Target, long IssuedAt, string Jti)
+{
+    public long ExpiresAt => IssuedAt + (long)Target.Lifetime.TotalSeconds;
+    public string Scope => string.Join(' ', Target.Scopes);
+}
+
+/// <summary>An issued access token and what the token response says about it.</summary>
+public sealed record IssuedAccessToken(string Value, long ExpiresIn, string Scope);

@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Apis;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.Keys;
+using Tessera.Server.Protocol;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Tokens;
+
+/// <summary>
+/// Decides whether an access token Tessera issued is active: used by introspection, revocation and the admin API.
+/// Anything unknown, malformed, expired, revoked or badly signed is simply not active.
+/// </summary>
+internal sealed class AccessTokenInspector(
+    JsonWebTokenHandler handler,
+    ITesseraDbContextFactory databases,
+    SnapshotCache snapshots,
+    IOptions<TesseraOptions> options,
+    TimeProvider clock,
+    ILogger<AccessTokenInspector> logger)
+{
+    public async ValueTask<InspectedToken?> InspectAsync(string token, CancellationToken cancellationToken)
+    {
+        if (token.StartsWith(OpaqueHandles.AccessTokenPrefix, StringComparison.Ordinal))
+            return await InspectOpaqueAsync(token, cancellationToken);
+        if (token.Length < 16 * 1024 && handler.CanReadToken(token))
+            return await InspectJwtAsync(token, cancellationToken);
+        return null;
+    }
+
+    private async Task<InspectedToken?> InspectOpaqueAsync(string handle, CancellationToken cancellationToken)
+    {
+        var hash = OpaqueHandles.Hash(handle);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        await using var db = databases.Create();
+        var row = await db.OpaqueTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Hash == hash, cancellationToken);
+        if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now) return null;
+        return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
+            SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash);
+    }
+
+    private async Task<InspectedToken?> InspectJwtAsync(string jwt, CancellationToken cancellationToken)
+    {
+        var snapshot = snapshots.Current;
+        var result = await handler.ValidateTokenAsync(jwt, Parameters(snapshot));
+        if (!result.IsValid)
+        {
+            logger.LogDebug("A JWT was not active: {Reason}", result.Exception?.GetType().Name);
+            return null;
+        }
+
+        var token = (JsonWebToken)result.SecurityToken;
+        var audiences = token.Audiences.ToList();
+        // A shared secret vouches only for its own API: a token signed with API A's secret naming API B is forged.
+        if (token.SigningKey is SymmetricSecurityKey && !SignedByItsOwnApi(token, audiences, snapshot.Catalog)) return null;
+        if (!token.TryGetPayloadValue<string>(Claims.ClientId, out var clientId) || string.IsNullOrEmpty(token.Id)) return null;
+        token.TryGetPayloadValue<string>(Claims.Scope, out var scope);
+
+        await using var db = databases.Create();
+        if (await db.RevokedJwts.AsNoTracking().AnyAsync(r => r.Jti == token.Id, cancellationToken)) return null;
+
+        return new InspectedToken(AccessTokenFormats.Jwt, token.Id, token.Subject, clientId, audiences, scope ?? "",
+            ToUnix(token.IssuedAt), ToUnix(token.ValidTo), OpaqueHash: null);
+    }
+
+    private static bool SignedByItsOwnApi(JsonWebToken token, List<string> audiences, ClientCatalog catalog) =>
+        audiences.Count == 1 && catalog.ApisByAudience.TryGetValue(audiences[0], out var api)
+        && api.SharedKey is not null && api.SharedKey.KeyId == token.SigningKey.KeyId;
+
+    private TokenValidationParameters Parameters(Snapshot snapshot)
+    {
+        var keys = new List<SecurityKey>(snapshot.Keys.Keys.Count + 4);
+        keys.AddRange(snapshot.Keys.Keys.Select(k => k.Key));
+        keys.AddRange(snapshot.Catalog.Apis.Where(a => a.SharedKey is not null).Select(a => (SecurityKey)a.SharedKey!));
+        return new TokenValidationParameters
+        {
+            ValidIssuer = options.Value.Issuer,
+            ValidAudiences = snapshot.Catalog.ApisByAudience.Keys,
+            // RFC 9068 §4: the typ header must be at+jwt.
+            ValidTypes = [TokenTypes.AccessTokenJwtType],
+            IssuerSigningKeys = keys,
+            // Only algorithms Tessera signs with: never "none", and never an RSA key used as an HMAC secret.
+            ValidAlgorithms = [.. SigningAlgorithms.Asymmetric, .. SigningAlgorithms.Symmetric],
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            // Our own clock issued exp: an expired token is inactive now, not a little later.
+            ClockSkew = TimeSpan.Zero,
+            TryAllIssuerSigningKeys = false,
+        };
+    }
+
+    private static long ToUnix(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeSeconds();
+}

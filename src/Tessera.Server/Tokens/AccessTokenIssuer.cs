@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using Tessera.Server.Apis;
+using Tessera.Server.Catalog;
+using Tessera.Server.Clients;
+using Tessera.Server.Configuration;
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Tokens;
+
+/// <summary>Issues an access token in the format its API chose: a signed JWT (no database write) or a stored opaque handle.</summary>
+internal sealed class AccessTokenIssuer(
+    JwtAccessTokenWriter jwtWriter,
+    ITesseraDbContextFactory databases,
+    SnapshotCache snapshots,
+    IOptions<TesseraOptions> options,
+    TimeProvider clock)
+{
+    public async ValueTask<IssuedAccessToken> IssueAsync(string subject, string clientId, TokenTarget target, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var claims = new AccessTokenClaims(subject, clientId, target, now, SecretGenerator.NewSecret(16));
+        var value = target.Format == AccessTokenFormats.Opaque
+            ? await StoreOpaqueAsync(claims, cancellationToken)
+            : WriteJwt(claims, now);
+        return new IssuedAccessToken(value, claims.ExpiresAt - now, claims.Scope);
+    }
+
+    private string WriteJwt(AccessTokenClaims claims, long now)
+    {
+        var api = claims.Target.Primary;
+        var credentials = api.SharedKey is { } shared
+            ? new Microsoft.IdentityModel.Tokens.SigningCredentials(shared, api.SigningAlgorithm)
+            : snapshots.Current.Keys.SigningKey(api.SigningAlgorithm, now)?.Credentials
+              ?? throw new InvalidOperationException($"No active {api.SigningAlgorithm} signing key.");
+        return jwtWriter.Write(claims, options.Value.Issuer, credentials);
+    }
+
+    private async Task<string> StoreOpaqueAsync(AccessTokenClaims claims, CancellationToken cancellationToken)
+    {
+        var handle = OpaqueHandles.NewAccessToken();
+        await using var db = databases.Create();
+        db.OpaqueTokens.Add(new OpaqueToken
+        {
+            Hash = OpaqueHandles.Hash(handle),
+            Jti = claims.Jti,
+            ClientId = claims.ClientId,
+            Subject = claims.Subject,
+            Audiences = SpaceDelimited.Join(claims.Target.Apis.Select(a => a.Audience)),
+            Scope = claims.Scope,
+            IssuedAt = claims.IssuedAt,
+            ExpiresAt = claims.ExpiresAt,
+        });
+        // The response is sent only after the row is committed: a handle the client holds always exists.
+        await db.SaveChangesAsync(cancellationToken);
+        return handle;
+    }
+}

@@ -1,0 +1,10 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Tessera.Server.Users;
+
+/// <summary>A person, stored through ASP.NET Core Identity (password hashing, lockout, security stamp).</summary>
+public sealed class TesseraUser : IdentityUser
+{
+    /// <summary>Full name, the OIDC <c>name</c> claim.</summary>
+    public string? Name { get; set; }
+}
