@@ -1,0 +1,35 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Tessera.Server.Tests.Infrastructure;
+
+/// <summary>Independent checks on a JWT: the JWKS is fetched over HTTP and validation is Microsoft.IdentityModel's.</summary>
+public static class Jwt
+{
+    public static async Task<JsonWebKeySet> FetchJwksAsync(HttpClient http) =>
+        new(await http.GetStringAsync("/.well-known/jwks"));
+
+    public static async Task<TokenValidationResult> ValidateAsync(string token, HttpClient http, string issuer, string audience)
+    {
+        var jwks = await FetchJwksAsync(http);
+        return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidAudience = audience,
+            IssuerSigningKeys = jwks.GetSigningKeys(),
+            ValidTypes = ["at+jwt"],
+        });
+    }
+
+    public static JsonObject Header(string token) => Part(token, 0);
+    public static JsonObject Payload(string token) => Part(token, 1);
+
+    /// <summary>Rebuilds a token with a modified header or payload and the original signature: a forgery.</summary>
+    public static string Rebuild(JsonObject header, JsonObject payload, string signature) =>
+        $"{Base64UrlEncoder.Encode(header.ToJsonString())}.{Base64UrlEncoder.Encode(payload.ToJsonString())}.{signature}";
+
+    private static JsonObject Part(string token, int index) =>
+        JsonNode.Parse(Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(token.Split('.')[index])))!.AsObject();
+}

@@ -1,0 +1,7 @@
+namespace Tessera.Testing;
+
+public enum DatabaseKind
+{
+    Sqlite,
+    Postgres,
+}

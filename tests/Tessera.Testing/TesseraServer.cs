@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tessera.Server;
+
+namespace Tessera.Testing;
+
+/// <summary>
+/// The real Tessera host, started in-process on Kestrel at 127.0.0.1 with its own database and an import file.
+/// Tests talk HTTP to it like any client.
+/// </summary>
+public sealed class TesseraServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TestDatabase _database;
+    private readonly string _importPath;
+
+    private TesseraServer(WebApplication app, TestDatabase database, string importPath, Uri baseAddress)
+    {
+        _app = app;
+        _database = database;
+        _importPath = importPath;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+    public string Issuer => BaseAddress.ToString().TrimEnd('/');
+    public string Provider => _database.Provider;
+
+    /// <summary>Services of the running host, for triggering work a timer would do (housekeeping), never for faking results.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TesseraServer> StartAsync(DatabaseKind kind, JsonObject import, IDictionary<string, string?>? settings = null)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        var importPath = Path.Combine(Path.GetTempPath(), $"tessera-import-{Guid.NewGuid():n}.json");
+        await File.WriteAllTextAsync(importPath, import.ToJsonString());
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+
+        var config = new Dictionary<string, string?>
+        {
+            ["Urls"] = baseAddress.ToString(),
+            ["Tessera:Issuer"] = baseAddress.ToString().TrimEnd('/'),
+            ["Tessera:Import"] = importPath,
+            ["Tessera:Database:Provider"] = database.Provider,
+            ["Tessera:Database:ConnectionString"] = database.ConnectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
+
+        try
+        {
+            var app = await TesseraApp.CreateAsync([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(config);
+                builder.Logging.ClearProviders();
+            });
+            await app.StartAsync();
+            return new TesseraServer(app, database, importPath, baseAddress);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            File.Delete(importPath);
+            throw;
+        }
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public T GetService<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+        File.Delete(_importPath);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
