@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -55,7 +56,10 @@ public static class TesseraApp
 
         services.AddTesseraStorage(options.Database);
         // Data Protection keys live in the database, so every node can decrypt what another node encrypted.
-        services.AddDataProtection().SetApplicationName("Tessera").PersistKeysToDbContext<TesseraDbContext>();
+        var dataProtection = services.AddDataProtection().SetApplicationName("Tessera").PersistKeysToDbContext<TesseraDbContext>();
+        if (options.DataProtection.CertificatePath is { } certificatePath && File.Exists(certificatePath))
+            dataProtection.ProtectKeysWithCertificate(
+                X509CertificateLoader.LoadPkcs12FromFile(certificatePath, options.DataProtection.CertificatePassword));
         services.AddIdentityCore<TesseraUser>(identity =>
             {
                 identity.User.RequireUniqueEmail = false;

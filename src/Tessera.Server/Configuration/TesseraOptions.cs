@@ -16,6 +16,17 @@ public sealed class TesseraOptions
     public CacheOptions Cache { get; set; } = new();
     public HousekeepingOptions Housekeeping { get; set; } = new();
     public LimitOptions Limits { get; set; } = new();
+    public DataProtectionOptions DataProtection { get; set; } = new();
+}
+
+public sealed class DataProtectionOptions
+{
+    /// <summary>
+    /// A PKCS#12 file whose certificate encrypts the Data Protection key ring in the database. Without it the key ring
+    /// is stored in clear beside the data it protects, so a database dump would reveal signing keys and API secrets.
+    /// </summary>
+    public string? CertificatePath { get; set; }
+    public string? CertificatePassword { get; set; }
 }
 
 public sealed class DatabaseOptions

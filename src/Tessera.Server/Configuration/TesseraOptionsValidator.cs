@@ -32,6 +32,9 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         if (options.Limits.MaxFormBytes is < 1024 or > 1024 * 1024)
             errors.Add("Tessera:Limits:MaxFormBytes must be between 1024 and 1048576.");
 
+        if (options.DataProtection.CertificatePath is { } certificate && !File.Exists(certificate))
+            errors.Add($"Tessera:DataProtection:CertificatePath '{certificate}' does not exist.");
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
