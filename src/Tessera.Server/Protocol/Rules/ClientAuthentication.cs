@@ -74,14 +74,14 @@ internal sealed class ClientAuthentication(
         if (form[Parameters.ClientAssertionType] != ClientAuthenticationMethods.JwtBearerAssertionType)
             return OAuthError.InvalidClient($"client_assertion_type must be {ClientAuthenticationMethods.JwtBearerAssertionType}", usedBasic: false);
 
-        if (!jwtHandler.CanReadToken(assertion)) return OAuthError.InvalidClient("client_assertion is not a JWT", usedBasic: false);
         // Reading (not trusting) the unverified sub tells us whose keys to verify with; RFC 7523 §3: iss = sub = client_id.
-        var clientId = jwtHandler.ReadJsonWebToken(assertion).Subject;
+        var clientId = UnverifiedSubject(assertion);
+        if (clientId is null) return OAuthError.InvalidClient("client_assertion is not a JWT", usedBasic: false);
         var formClientId = form[Parameters.ClientId];
         if (formClientId is not null && formClientId != clientId)
             return OAuthError.InvalidClient("client_id does not match the assertion's subject", usedBasic: false);
 
-        var client = clientId is null ? null : catalog.FindClient(clientId);
+        var client = catalog.FindClient(clientId);
         if (client is null || client.AssertionKeys.Count == 0) return OAuthError.InvalidClient(Failed, usedBasic: false);
 
         var issuer = options.Value.Issuer;
@@ -127,6 +127,19 @@ internal sealed class ClientAuthentication(
         catch (DbUpdateException)
         {
             return false;
+        }
+    }
+
+    private string? UnverifiedSubject(string assertion)
+    {
+        if (assertion.Length > 16 * 1024 || !jwtHandler.CanReadToken(assertion)) return null;
+        try
+        {
+            return jwtHandler.ReadJsonWebToken(assertion).Subject;
+        }
+        catch (ArgumentException)
+        {
+            return null; // well-formed on the outside, but not base64url JSON inside
         }
     }
 

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Tests.Infrastructure;
+using Tessera.Testing;
+
+namespace Tessera.Server.Tests.Operations;
+
+public sealed class ConfigurationTests
+{
+    private static JsonObject MinimalImport() => new()
+    {
+        ["apiResources"] = new JsonArray(new JsonObject { ["name"] = "a", ["audience"] = "https://a.example", ["scopes"] = new JsonArray("a") }),
+        ["clients"] = new JsonArray(new JsonObject
+        {
+            ["clientId"] = "c", ["clientSecret"] = "c-secret-0123456789abcdef", ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray("a"),
+        }),
+    };
+
+    [Theory]
+    [InlineData("http://id.example.com", "plain HTTP on a non-loopback host")]
+    [InlineData("https://id.example.com/?tenant=1", "a query")]
+    [InlineData("not a url", "not an absolute URL")]
+    public async Task A_bad_issuer_stops_the_start_with_a_clear_message(string issuer, string expected)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TesseraServer.StartAsync(DatabaseKind.Sqlite, MinimalImport(), new Dictionary<string, string?> { ["Tessera:Issuer"] = issuer }));
+        Assert.Contains(expected, error.Message);
+        Assert.Contains("Tessera:Issuer", error.Message);
+    }
+
+    [Fact]
+    public async Task Every_configuration_problem_is_reported_at_once()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TesseraServer.StartAsync(DatabaseKind.Sqlite, MinimalImport(), new Dictionary<string, string?>
+            {
+                ["Tessera:Keys:RotationPeriod"] = "00:00:00",
+                ["Tessera:Housekeeping:BatchSize"] = "0",
+            }));
+        Assert.Contains("RotationPeriod", error.Message);
+        Assert.Contains("BatchSize", error.Message);
+    }
+
+    [Fact]
+    public async Task An_issuer_with_a_path_serves_every_endpoint_under_that_path()
+    {
+        await using var server = await TesseraServer.StartAsync(DatabaseKind.Sqlite, MinimalImport(), new Dictionary<string, string?>
+        {
+            ["Tessera:Issuer"] = "http://127.0.0.1/oidc",
+        });
+        using var http = server.CreateClient();
+        var protocol = new ProtocolClient(http);
+
+        var metadata = JsonNode.Parse(await http.GetStringAsync("/oidc/.well-known/openid-configuration"))!;
+        // RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
+        var rfc8414 = JsonNode.Parse(await http.GetStringAsync("/.well-known/oauth-authorization-server/oidc"))!;
+        var token = await protocol.PostAsync("/oidc/connect/token", ProtocolClient.Basic("c", "c-secret-0123456789abcdef"), ("grant_type", "client_credentials"));
+
+        Assert.Equal("http://127.0.0.1/oidc", (string?)metadata["issuer"]);
+        Assert.Equal("http://127.0.0.1/oidc/connect/token", (string?)metadata["token_endpoint"]);
+        Assert.Equal("http://127.0.0.1/oidc", (string?)rfc8414["issuer"]);
+        Assert.Equal(200, token.Status);
+        Assert.Equal("http://127.0.0.1/oidc", (string?)Jwt.Payload(token.AccessToken)["iss"]);
+        Assert.Equal(404, (int)(await http.PostAsync("/connect/token", null)).StatusCode);
+    }
+}
