@@ -1,24 +1,12 @@
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Hosting;
 
 namespace Tessera.Server.Catalog;
 
 /// <summary>Polls the change stamp so this node sees what other nodes changed within one refresh interval.</summary>
-internal sealed class SnapshotRefreshService(SnapshotCache cache, IOptions<TesseraOptions> options, ILogger<SnapshotRefreshService> logger) : BackgroundService
+internal sealed class SnapshotRefreshService(SnapshotCache cache, IOptions<TesseraOptions> options, ILogger<SnapshotRefreshService> logger)
+    : PeriodicService(options.Value.Cache.RefreshInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Cache.RefreshInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await cache.RefreshAsync(force: false, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Configuration refresh failed; serving the last loaded snapshot");
-            }
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => cache.RefreshAsync(force: false, cancellationToken);
 }

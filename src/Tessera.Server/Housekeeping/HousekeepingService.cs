@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Hosting;
 using Tessera.Server.Storage;
 
 namespace Tessera.Server.Housekeeping;
@@ -13,29 +14,19 @@ internal sealed class HousekeepingService(
     ITesseraDbContextFactory databases,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
-    ILogger<HousekeepingService> logger) : BackgroundService
+    ILogger<HousekeepingService> logger) : PeriodicService(options.Value.Housekeeping.Interval, logger)
 {
     // Bounds one pass, so a huge backlog is worked off over several intervals instead of one long lock.
     private const int MaxBatchesPerPass = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Housekeeping.Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var deleted = await RunOnceAsync(stoppingToken);
-                if (deleted > 0) logger.LogInformation("Housekeeping deleted {Rows} expired or revoked rows", deleted);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Housekeeping failed; retrying at the next interval");
-            }
-        }
+        var deleted = await DeleteExpiredAsync(cancellationToken);
+        if (deleted > 0) logger.LogInformation("Housekeeping deleted {Rows} expired or revoked rows", deleted);
     }
 
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>One pass; returns how many rows it deleted.</summary>
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var batch = options.Value.Housekeeping.BatchSize;

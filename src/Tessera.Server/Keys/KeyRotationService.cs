@@ -1,25 +1,12 @@
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Hosting;
 
 namespace Tessera.Server.Keys;
 
 /// <summary>Runs the key schedule on every node; see <see cref="KeyManager"/>.</summary>
-internal sealed class KeyRotationService(KeyManager keys, IOptions<TesseraOptions> options, ILogger<KeyRotationService> logger) : BackgroundService
+internal sealed class KeyRotationService(KeyManager keys, IOptions<TesseraOptions> options, ILogger<KeyRotationService> logger)
+    : PeriodicService(options.Value.Keys.CheckInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Keys.CheckInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await keys.EnsureKeysAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Another node may have changed the keys in the same instant; the next tick sees the result.
-                logger.LogWarning(e, "Key schedule check failed; retrying at the next interval");
-            }
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => keys.EnsureKeysAsync(cancellationToken);
 }

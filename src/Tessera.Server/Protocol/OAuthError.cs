@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Tessera.Server.Protocol;
 
 /// <summary>
@@ -7,10 +5,10 @@ namespace Tessera.Server.Protocol;
 /// call site, so a message seen on the wire leads to its rule in one search. Descriptions never echo secrets.
 /// </summary>
 public sealed record OAuthError(
-    [property: JsonPropertyName("error")] string Error,
-    [property: JsonPropertyName("error_description")] string Description,
-    [property: JsonIgnore] int StatusCode = StatusCodes.Status400BadRequest,
-    [property: JsonIgnore] string? WwwAuthenticate = null)
+    string Error,
+    string Description,
+    int StatusCode = StatusCodes.Status400BadRequest,
+    string? WwwAuthenticate = null)
 {
     public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
 

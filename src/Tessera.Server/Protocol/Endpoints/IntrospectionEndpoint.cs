@@ -13,18 +13,10 @@ internal static class IntrospectionEndpoint
         HttpContext context, ClientAuthentication clientAuthentication, AccessTokenInspector inspector,
         SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options)
     {
-        var form = await ProtocolForm.ReadAsync(context.Request, options.Value.Limits.MaxFormBytes);
-        if (form.Failed) return ProtocolResults.Error(form.Error);
+        var request = await TokenParameterRequest.ReadAsync(context, clientAuthentication, snapshots.Current.Catalog, urls.Introspection, options.Value.Limits.MaxFormBytes);
+        if (request.Failed) return ProtocolResults.Error(request.Error);
 
-        // RFC 7662 §2.1: the caller must be authorized, so the endpoint cannot be used to scan for tokens.
-        var client = await clientAuthentication.AuthenticateAsync(context.Request, form.Value, snapshots.Current.Catalog, urls.Introspection);
-        if (client.Failed) return ProtocolResults.Error(client.Error);
-
-        var token = form.Value[Parameters.Token];
-        if (token is null) return ProtocolResults.Error(OAuthError.InvalidRequest("token is required"));
-
-        // RFC 7662 §2.1: token_type_hint is only a hint; every kind is searched regardless.
-        var inspected = await inspector.InspectAsync(token, context.RequestAborted);
+        var inspected = await inspector.InspectAsync(request.Value.Token, context.RequestAborted);
 
         // RFC 7662 §2.2: an inactive token gets only "active": false, whatever the reason.
         if (inspected is null) return ProtocolResults.Json(json => json.WriteBoolean(Claims.Active, false));
