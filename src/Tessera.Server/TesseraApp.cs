@@ -77,6 +77,7 @@ public static class TesseraApp
         services.AddSingleton<KeyManager>();
         services.AddSingleton<ClientAuthentication>();
         services.AddSingleton<JwtAccessTokenWriter>();
+        services.AddSingleton<OpaqueTokenStore>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenInspector>();
         services.AddSingleton<TokenRevoker>();

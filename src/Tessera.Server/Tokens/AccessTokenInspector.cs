@@ -18,6 +18,7 @@ namespace Tessera.Server.Tokens;
 internal sealed class AccessTokenInspector(
     JsonWebTokenHandler handler,
     ITesseraDbContextFactory databases,
+    OpaqueTokenStore store,
     SnapshotCache snapshots,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
@@ -36,8 +37,7 @@ internal sealed class AccessTokenInspector(
     {
         var hash = OpaqueHandles.Hash(handle);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        await using var db = databases.Create();
-        var row = await db.OpaqueTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Hash == hash, cancellationToken);
+        var row = await store.FindAsync(hash, cancellationToken);
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now) return null;
         return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
             SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash);

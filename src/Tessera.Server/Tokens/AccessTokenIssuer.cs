@@ -4,14 +4,13 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
-using Tessera.Server.Storage;
 
 namespace Tessera.Server.Tokens;
 
 /// <summary>Issues an access token in the format its API chose: a signed JWT (no database write) or a stored opaque handle.</summary>
 internal sealed class AccessTokenIssuer(
     JwtAccessTokenWriter jwtWriter,
-    ITesseraDbContextFactory databases,
+    OpaqueTokenStore store,
     SnapshotCache snapshots,
     IOptions<TesseraOptions> options,
     TimeProvider clock)
@@ -39,8 +38,8 @@ internal sealed class AccessTokenIssuer(
     private async Task<string> StoreOpaqueAsync(AccessTokenClaims claims, CancellationToken cancellationToken)
     {
         var handle = OpaqueHandles.NewAccessToken();
-        await using var db = databases.Create();
-        db.OpaqueTokens.Add(new OpaqueToken
+        // The response is sent only after the row is committed: a handle the client holds always exists.
+        await store.AddAsync(new OpaqueToken
         {
             Hash = OpaqueHandles.Hash(handle),
             Jti = claims.Jti,
@@ -50,9 +49,7 @@ internal sealed class AccessTokenIssuer(
             Scope = claims.Scope,
             IssuedAt = claims.IssuedAt,
             ExpiresAt = claims.ExpiresAt,
-        });
-        // The response is sent only after the row is committed: a handle the client holds always exists.
-        await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
         return handle;
     }
 }
