@@ -74,9 +74,19 @@ internal sealed class ClientAuthentication(
         if (form[Parameters.ClientAssertionType] != ClientAuthenticationMethods.JwtBearerAssertionType)
             return OAuthError.InvalidClient($"client_assertion_type must be {ClientAuthenticationMethods.JwtBearerAssertionType}", usedBasic: false);
 
-        if (!jwtHandler.CanReadToken(assertion)) return OAuthError.InvalidClient("client_assertion is not a JWT", usedBasic: false);
         // Reading (not trusting) the unverified sub tells us whose keys to verify with; RFC 7523 §3: iss = sub = client_id.
-        var clientId = jwtHandler.ReadJsonWebToken(assertion).Subject;
+        // CanReadToken only checks the shape: a header or payload that is not JSON fails only when read.
+        // RFC 7523 §3.2: an assertion that is not a valid JWT is an invalid_client, never a server error.
+        string? clientId;
+        try
+        {
+            if (!jwtHandler.CanReadToken(assertion)) return OAuthError.InvalidClient("client_assertion is not a JWT", usedBasic: false);
+            clientId = jwtHandler.ReadJsonWebToken(assertion).Subject;
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException)
+        {
+            return OAuthError.InvalidClient("client_assertion is not a JWT", usedBasic: false);
+        }
         var formClientId = form[Parameters.ClientId];
         if (formClientId is not null && formClientId != clientId)
             return OAuthError.InvalidClient("client_id does not match the assertion's subject", usedBasic: false);
