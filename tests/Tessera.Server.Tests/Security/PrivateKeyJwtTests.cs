@@ -100,6 +100,16 @@ public abstract class PrivateKeyJwtTests(TesseraServer server) : ServerTest(serv
     }
 
     [Fact]
+    public async Task A_long_jti_is_accepted_once_on_every_database()
+    {
+        // RFC 7523 does not bound the jti; the replay check must not depend on the database's column size.
+        var assertion = Assertion(jti: new string('j', 600) + Guid.NewGuid().ToString("n"));
+
+        Assert.Equal(200, (await RequestTokenAsync(assertion)).Status);
+        AssertInvalidClient(await RequestTokenAsync(assertion));
+    }
+
+    [Fact]
     public async Task A_client_id_that_differs_from_the_assertion_subject_is_an_invalid_client()
     {
         var response = await PostAsync(
