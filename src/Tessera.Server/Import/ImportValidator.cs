@@ -36,7 +36,7 @@ public static class ImportValidator
             if (string.IsNullOrWhiteSpace(api.Name) || api.Name.Length > 200) problems.Add($"{at}.name is required (at most 200 characters)");
             else if (api.Name == BuiltInApi.Name || !names.Add(api.Name)) problems.Add($"{at}.name '{api.Name}' is already taken");
 
-            if (!Uri.TryCreate(api.Audience, UriKind.Absolute, out var audience) || !string.IsNullOrEmpty(audience.Fragment))
+            if (!TokenTargets.IsResourceIndicator(api.Audience))
                 problems.Add($"{at}.audience must be an absolute URI without a fragment (RFC 8707 §2)");
             else if (!audiences.Add(api.Audience!)) problems.Add($"{at}.audience '{api.Audience}' is already used (or is the issuer)");
 
