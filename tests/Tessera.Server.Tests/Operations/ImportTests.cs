@@ -65,6 +65,21 @@ public abstract class ImportTests(DatabaseKind kind)
         }
     }
 
+    [Theory]
+    [InlineData("/messages")]
+    [InlineData("//api.example/messages")]
+    [InlineData("https://api.example/messages#part")]
+    [InlineData("messages")]
+    public async Task An_audience_that_is_not_an_absolute_uri_is_reported(string audience)
+    {
+        var import = StandardImport();
+        import["apiResources"]![0]!["audience"] = audience;
+
+        var e = await Assert.ThrowsAsync<ImportException>(() => TesseraServer.StartAsync(kind, import));
+
+        Assert.Contains(e.Problems, p => p.StartsWith("$.apiResources[0].audience ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task The_issuer_cannot_be_claimed_as_an_api_audience()
     {
