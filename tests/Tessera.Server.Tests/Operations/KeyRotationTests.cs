@@ -160,6 +160,20 @@ public abstract class KeyRotationTests(DatabaseKind kind)
         Assert.Equal("invalid_scope", asAdminScope.Error);
     }
 
+    [Fact]
+    public async Task A_revoked_admin_token_cannot_rotate_keys()
+    {
+        await using var server = await TesseraServer.StartAsync(kind, StandardImport());
+        var protocol = new ProtocolClient(server.CreateClient());
+        var adminToken = await AdminApi.TokenAsync(protocol);
+        Assert.Equal(200, (await protocol.RevokeAsync(TestClients.Admin, AdminSecret, adminToken)).Status);
+
+        var response = await AdminApi.PostAsync(protocol, "/admin/keys/rotate?algorithm=RS256", adminToken);
+
+        Assert.Equal(401, response.Status);
+        Assert.Equal("invalid_token", response.Error);
+    }
+
     [Theory]
     [InlineData("HS256")]
     [InlineData("none")]
