@@ -38,6 +38,35 @@ public abstract class ImportTests(DatabaseKind kind)
         Assert.Contains("$.apiResources[0].accessTokenLifetime", e.Message);
     }
 
+    [Theory]
+    [InlineData("apiResources", "$.apiResources[0]")]
+    [InlineData("clients", "$.clients[0]")]
+    [InlineData("users", "$.users[0]")]
+    public async Task A_null_entry_is_reported_by_its_path(string list, string path)
+    {
+        var import = StandardImport();
+        import[list]![0] = null;
+
+        var e = await Assert.ThrowsAsync<ImportException>(() => TesseraServer.StartAsync(kind, import));
+
+        Assert.Contains(e.Problems, p => p.StartsWith(path + " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_null_scope_is_reported_by_its_path()
+    {
+        var import = StandardImport();
+        import["apiResources"]![0]!["scopes"]!.AsArray().Add(null);
+        import["clients"]![0]!["scopes"]!.AsArray().Add(null);
+        import["clients"]![0]!["grantTypes"]!.AsArray().Add(null);
+
+        var e = await Assert.ThrowsAsync<ImportException>(() => TesseraServer.StartAsync(kind, import));
+
+        Assert.Contains(e.Problems, p => p.StartsWith("$.apiResources[0].scopes[2] ", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("$.clients[0].scopes[10] ", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("$.clients[0].grantTypes[1] ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Every_invalid_value_is_reported_in_one_exception()
     {
