@@ -139,6 +139,34 @@ public sealed class MultiNodeTests(TwoNodeFixture nodes) : IClassFixture<TwoNode
         Assert.Equal("invalid_client", replay.Error);
     }
 
+    [Fact]
+    public async Task Two_nodes_started_at_the_same_moment_on_an_empty_database_agree()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
+        var issuer = nodes.A.Issuer.Replace("127.0.0.1", "localhost");
+        var settings = new Dictionary<string, string?> { ["Tessera:Issuer"] = issuer, ["Tessera:Cache:RefreshInterval"] = "00:00:00.5" };
+        var starting = new[] { TesseraServer.StartAsync(database, StandardImport(), settings), TesseraServer.StartAsync(database, StandardImport(), settings) };
+        await Task.WhenAll(starting.Select(s => s.ContinueWith(_ => { })));
+        await using var first = await starting[0];
+        await using var second = await starting[1];
+        var one = new ProtocolClient(first.CreateClient());
+        var two = new ProtocolClient(second.CreateClient());
+
+        foreach (var (issuing, checking) in new[] { (one, two), (two, one) })
+        {
+            foreach (var scope in new[] { "message", "ledger", "reports" })
+            {
+                var token = await PollAsync(async () => await TokenAsync(issuing, scope), _ => true);
+                var active = await PollAsync(async () => (await checking.IntrospectAsync(Other, OtherSecret, token)).Active, a => a);
+                Assert.True(active, $"a {scope} token from one node was not active at the other");
+            }
+        }
+        var jwks = await PollAsync(
+            async () => (await one.Http.GetStringAsync("/.well-known/jwks"), await two.Http.GetStringAsync("/.well-known/jwks")),
+            both => both.Item1 == both.Item2);
+        Assert.Equal(jwks.Item1, jwks.Item2);
+    }
+
     public void Dispose()
     {
         _httpA.Dispose();
