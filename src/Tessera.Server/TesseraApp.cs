@@ -36,7 +36,16 @@ public static class TesseraApp
         AddServices(builder);
 
         var app = builder.Build();
-        await PrepareAsync(app);
+        try
+        {
+            await PrepareAsync(app);
+        }
+        catch
+        {
+            // A failed start (an invalid import, an unreachable database) must not leak the host's services and pools.
+            await app.DisposeAsync();
+            throw;
+        }
         MapRoutes(app);
         return app;
     }

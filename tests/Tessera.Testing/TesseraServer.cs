@@ -16,27 +16,52 @@ namespace Tessera.Testing;
 public sealed class TesseraServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TestDatabase _database;
+    private readonly TestDatabase? _ownedDatabase;
     private readonly string _importPath;
 
-    private TesseraServer(WebApplication app, TestDatabase database, string importPath, Uri baseAddress)
+    private TesseraServer(WebApplication app, TestDatabase database, bool ownsDatabase, string importPath, Uri baseAddress, string issuer)
     {
         _app = app;
-        _database = database;
+        _ownedDatabase = ownsDatabase ? database : null;
         _importPath = importPath;
         BaseAddress = baseAddress;
+        Issuer = issuer;
+        Provider = database.Provider;
     }
 
     public Uri BaseAddress { get; }
-    public string Issuer => BaseAddress.ToString().TrimEnd('/');
-    public string Provider => _database.Provider;
+
+    /// <summary>The configured issuer: the base address, unless the settings name another (nodes of one cluster share it).</summary>
+    public string Issuer { get; }
+    public string Provider { get; }
 
     /// <summary>Services of the running host, for triggering work a timer would do (housekeeping), never for faking results.</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Starts a server on a fresh database of its own, dropped when the server is disposed.</summary>
     public static async Task<TesseraServer> StartAsync(DatabaseKind kind, JsonObject import, IDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
+        try
+        {
+            return await StartAsync(database, ownsDatabase: true, import, settings);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts a server on a database the caller owns and disposes: several servers may use it, one after another
+    /// (a restart) or at the same time (nodes of one cluster).
+    /// </summary>
+    public static Task<TesseraServer> StartAsync(TestDatabase database, JsonObject import, IDictionary<string, string?>? settings = null) =>
+        StartAsync(database, ownsDatabase: false, import, settings);
+
+    private static async Task<TesseraServer> StartAsync(TestDatabase database, bool ownsDatabase, JsonObject import, IDictionary<string, string?>? settings)
+    {
         var importPath = Path.Combine(Path.GetTempPath(), $"tessera-import-{Guid.NewGuid():n}.json");
         await File.WriteAllTextAsync(importPath, import.ToJsonString());
         var port = FreePort();
@@ -61,11 +86,10 @@ public sealed class TesseraServer : IAsyncDisposable
                 builder.Logging.ClearProviders();
             });
             await app.StartAsync();
-            return new TesseraServer(app, database, importPath, baseAddress);
+            return new TesseraServer(app, database, ownsDatabase, importPath, baseAddress, config["Tessera:Issuer"]!);
         }
         catch
         {
-            await database.DisposeAsync();
             File.Delete(importPath);
             throw;
         }
@@ -79,7 +103,7 @@ public sealed class TesseraServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownedDatabase is not null) await _ownedDatabase.DisposeAsync();
         File.Delete(_importPath);
     }
 

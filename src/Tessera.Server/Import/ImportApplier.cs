@@ -18,6 +18,10 @@ internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser
     public async Task ApplyAsync(ImportDocument document, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Bumping first also locks: the change-stamp row (PostgreSQL) or the database (SQLite) stays locked until commit,
+        // so nodes starting together apply the import one after another and the later one finds the rows to update,
+        // instead of both inserting them and one failing on a unique index.
+        await ChangeStamps.BumpAsync(db, cancellationToken);
         foreach (var api in document.ApiResources ?? []) await UpsertApiAsync(api, cancellationToken);
         foreach (var client in document.Clients ?? []) await UpsertClientAsync(client, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -26,7 +30,6 @@ internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser
         foreach (var user in document.Users ?? []) problems.AddRange(await UpsertUserAsync(user));
         if (problems.Count > 0) throw new ImportException(problems);
 
-        await ChangeStamps.BumpAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -33,10 +33,11 @@ public static class ImportValidator
         {
             var api = apis[i];
             var at = $"$.apiResources[{i}]";
+            if (api is null) { problems.Add(NullEntry(at)); continue; }
             if (string.IsNullOrWhiteSpace(api.Name) || api.Name.Length > 200) problems.Add($"{at}.name is required (at most 200 characters)");
             else if (api.Name == BuiltInApi.Name || !names.Add(api.Name)) problems.Add($"{at}.name '{api.Name}' is already taken");
 
-            if (!Uri.TryCreate(api.Audience, UriKind.Absolute, out var audience) || !string.IsNullOrEmpty(audience.Fragment))
+            if (!TokenTargets.IsResourceIndicator(api.Audience))
                 problems.Add($"{at}.audience must be an absolute URI without a fragment (RFC 8707 §2)");
             else if (!audiences.Add(api.Audience!)) problems.Add($"{at}.audience '{api.Audience}' is already used (or is the issuer)");
 
@@ -44,7 +45,7 @@ public static class ImportValidator
             for (var j = 0; j < (api.Scopes?.Count ?? 0); j++)
             {
                 var scope = api.Scopes![j];
-                if (!Scopes.IsValidName(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is not a valid scope name (RFC 6749 §3.3)");
+                if (scope is null || !Scopes.IsValidName(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is not a valid scope name (RFC 6749 §3.3)");
                 else if (Scopes.Identity.Contains(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is an OpenID Connect scope, not an API scope");
                 else if (!scopes.Add(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' already belongs to another API: a scope names exactly one API");
             }
@@ -66,6 +67,7 @@ public static class ImportValidator
         {
             var client = clients[i];
             var at = $"$.clients[{i}]";
+            if (client is null) { problems.Add(NullEntry(at)); continue; }
             // RFC 6749 Appendix A.1: client_id is printable ASCII (VSCHAR).
             if (string.IsNullOrEmpty(client.ClientId) || client.ClientId.Length > 200 || client.ClientId.Any(c => c < 0x20 || c > 0x7E))
                 problems.Add($"{at}.clientId is required: printable ASCII, at most 200 characters");
@@ -92,6 +94,9 @@ public static class ImportValidator
         }
     }
 
+    // System.Text.Json fills a list with null for a JSON null whatever the nullable annotations say.
+    private static string NullEntry(string at) => $"{at} must be an object, not null";
+
     private static void ValidateJwks(string json, string at, List<string> problems)
     {
         try
@@ -115,6 +120,7 @@ public static class ImportValidator
         {
             var user = users[i];
             var at = $"$.users[{i}]";
+            if (user is null) { problems.Add(NullEntry(at)); continue; }
             if (string.IsNullOrWhiteSpace(user.Username)) problems.Add($"{at}.username is required");
             else if (!names.Add(user.Username)) problems.Add($"{at}.username '{user.Username}' appears twice");
             if (string.IsNullOrEmpty(user.Password)) problems.Add($"{at}.password is required");

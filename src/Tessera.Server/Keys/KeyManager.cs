@@ -35,7 +35,8 @@ internal sealed class KeyManager(
         foreach (var algorithm in AlgorithmsInUse(catalog))
         {
             var stored = await db.SigningKeys.Where(k => k.Algorithm == algorithm).ToListAsync(cancellationToken);
-            var current = Newest(stored.Where(k => k.ActivatesAt <= now));
+            // A retired key is never current again: a rotate-now key may share its activation second with the key it replaced.
+            var current = Newest(stored.Where(k => k.ActivatesAt <= now && k.UnpublishAt == null));
             if (current is null)
             {
                 db.SigningKeys.Add(keyMaterial.Create(algorithm, keys.RsaKeySize, now, now));

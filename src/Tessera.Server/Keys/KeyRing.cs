@@ -28,13 +28,16 @@ public sealed class KeyRing
 
     public PublishedKey? Find(string? keyId) => keyId is null ? null : _byId.GetValueOrDefault(keyId);
 
-    /// <summary>The key that signs now: the newest one already active (ties broken by kid, so every node agrees).</summary>
+    /// <summary>
+    /// The key that signs now: the newest one already active and not retired (ties broken by kid, so every node agrees).
+    /// A retired key never signs again, even when it activated in the same second as its successor (a rotate-now).
+    /// </summary>
     public PublishedKey? SigningKey(string algorithm, long now)
     {
         PublishedKey? best = null;
         foreach (var key in Keys)
         {
-            if (key.Algorithm != algorithm || key.ActivatesAt > now) continue;
+            if (key.Algorithm != algorithm || key.ActivatesAt > now || key.UnpublishAt is not null) continue;
             if (best is null || key.ActivatesAt > best.ActivatesAt ||
                 (key.ActivatesAt == best.ActivatesAt && string.CompareOrdinal(key.KeyId, best.KeyId) > 0))
                 best = key;

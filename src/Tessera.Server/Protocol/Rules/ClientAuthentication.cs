@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -116,7 +117,9 @@ internal sealed class ClientAuthentication(
         await using var db = databases.Create();
         db.ClientAssertionUses.Add(new ClientAssertionUse
         {
-            Id = clientId + " " + jti,
+            // RFC 7523 §3 does not bound the jti: its SHA-256 always fits the column, so a failed insert means a replay,
+            // not a value too long for PostgreSQL's varchar(512) (which SQLite would have stored).
+            Id = clientId + " " + Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(jti))),
             ExpiresAt = new DateTimeOffset(expires, TimeSpan.Zero).ToUnixTimeSeconds() + (long)options.Value.Limits.ClockSkew.TotalSeconds,
         });
         try
@@ -137,9 +140,10 @@ internal sealed class ClientAuthentication(
         {
             return jwtHandler.ReadJsonWebToken(assertion).Subject;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException)
         {
-            return null; // well-formed on the outside, but not base64url JSON inside
+            // RFC 7523 §3.2: JWT-shaped on the outside but not JSON inside is invalid_client, never a server error.
+            return null;
         }
     }
 

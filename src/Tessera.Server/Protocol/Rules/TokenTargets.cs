@@ -25,8 +25,7 @@ public static class TokenTargets
         var named = new List<RegisteredApi>();
         foreach (var resource in resources)
         {
-            // RFC 8707 §2: an absolute URI without a fragment.
-            if (!Uri.TryCreate(resource, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment))
+            if (!IsResourceIndicator(resource))
                 return OAuthError.InvalidTarget("resource must be an absolute URI without a fragment");
             if (!catalog.ApisByAudience.TryGetValue(resource, out var api))
                 return OAuthError.InvalidTarget($"unknown resource '{resource}'");
@@ -41,6 +40,14 @@ public static class TokenTargets
         var apis = named.Count > 0 ? named : scopes.Value.Select(s => catalog.ApisByScope[s]).Distinct().ToList();
         return Combine(apis, scopes.Value);
     }
+
+    /// <summary>
+    /// RFC 8707 §2: an absolute URI (RFC 3986 §4.3) without a fragment. On Unix, .NET also parses "/path" and
+    /// "//host/path" as absolute file URIs, so the scheme must be spelled out in the value itself.
+    /// </summary>
+    public static bool IsResourceIndicator(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Fragment)
+        && value!.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase);
 
     private static Outcome<IReadOnlyList<string>> CheckRequested(string[] requested, List<RegisteredApi> named, RegisteredClient client, ClientCatalog catalog)
     {
@@ -80,6 +87,9 @@ public static class TokenTargets
                 return OAuthError.InvalidTarget($"the requested APIs ({string.Join(", ", apis.Select(a => a.Name))}) use different access-token formats; request one token per API with the resource parameter");
             if (apis.Any(a => a.SigningAlgorithm != apis[0].SigningAlgorithm))
                 return OAuthError.InvalidTarget($"the requested APIs ({string.Join(", ", apis.Select(a => a.Name))}) use different signing algorithms; request one token per API with the resource parameter");
+            // RFC 9700 §2.3: a token that opens the admin API goes to no other API, which could replay it against this server.
+            if (apis.Any(a => a.Name == BuiltInApi.Name))
+                return OAuthError.InvalidTarget("the admin API (tessera:admin) must be requested on its own");
             // Each shared-secret API verifies with its own secret, so a token can only ever be for one of them.
             if (apis.Any(a => a.UsesSharedSecret))
                 return OAuthError.InvalidTarget("an API with a shared signing secret must be requested on its own");

@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Server.Housekeeping;
+using Tessera.Server.Storage;
+using Tessera.Server.Tests.Infrastructure;
+using Tessera.Server.Tokens;
+using Tessera.Testing;
+using static Tessera.Server.Tests.Infrastructure.TestClients;
+
+namespace Tessera.Server.Tests.Operations;
+
+/// <summary>
+/// Housekeeping deletes rows nobody needs any more. The pass is triggered directly (its timer runs every 5 minutes);
+/// whether a token is active is asked over HTTP, before and after.
+/// </summary>
+public abstract class HousekeepingTests(TesseraServer server) : ServerTest(server)
+{
+    [Fact]
+    public async Task An_expired_opaque_token_is_deleted_and_stays_inactive()
+    {
+        var token = await TokenAsync("short-opaque");
+        await WaitUntilInactiveAsync(token);
+
+        var deleted = await RunHousekeepingAsync();
+
+        Assert.True(deleted >= 1, $"deleted {deleted} rows");
+        Assert.False(await OpaqueRowExistsAsync(token));
+        Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, token)).Active);
+    }
+
+    [Fact]
+    public async Task A_revoked_opaque_token_is_deleted_and_stays_inactive()
+    {
+        var token = await TokenAsync("ledger");
+        Assert.Equal(200, (await Protocol.RevokeAsync(Service, ServiceSecret, token)).Status);
+
+        Assert.True(await RunHousekeepingAsync() >= 1);
+
+        Assert.False(await OpaqueRowExistsAsync(token));
+        Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, token)).Active);
+    }
+
+    [Fact]
+    public async Task An_active_opaque_token_survives_housekeeping()
+    {
+        var token = await TokenAsync("ledger");
+
+        await RunHousekeepingAsync();
+
+        Assert.True(await OpaqueRowExistsAsync(token));
+        Assert.True((await Protocol.IntrospectAsync(Other, OtherSecret, token)).Active);
+    }
+
+    [Fact]
+    public async Task A_revoked_jwt_stays_revoked_after_housekeeping_until_it_expires()
+    {
+        // The deny-list entry is all that keeps a revoked, unexpired JWT inactive: housekeeping must keep it.
+        var token = await TokenAsync("message");
+        Assert.Equal(200, (await Protocol.RevokeAsync(Service, ServiceSecret, token)).Status);
+
+        await RunHousekeepingAsync();
+
+        Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, token)).Active);
+    }
+
+    [Fact]
+    public async Task The_deny_list_entry_of_an_expired_jwt_is_deleted()
+    {
+        var token = await TokenAsync("short");
+        Assert.Equal(200, (await Protocol.RevokeAsync(Service, ServiceSecret, token)).Status);
+        var jti = (string)Jwt.Payload(token)["jti"]!;
+        Assert.True(await DenyListedAsync(jti));
+        var expiresAt = (long)Jwt.Payload(token)["exp"]!;
+        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() < expiresAt) await Task.Delay(200);
+
+        Assert.True(await RunHousekeepingAsync() >= 1);
+
+        Assert.False(await DenyListedAsync(jti));
+        Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, token)).Active);
+    }
+
+    private Task<int> RunHousekeepingAsync() =>
+        Server.GetService<HousekeepingService>().DeleteExpiredAsync(CancellationToken.None);
+
+    private async Task<string> TokenAsync(string scope)
+    {
+        var response = await Protocol.ClientCredentialsAsync(Service, ServiceSecret, scope);
+        Assert.Equal(200, response.Status);
+        return response.AccessToken;
+    }
+
+    private async Task WaitUntilInactiveAsync(string token)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await Protocol.IntrospectAsync(Other, OtherSecret, token)).Active)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the 2-second token was still active after 10 s");
+            await Task.Delay(200);
+        }
+    }
+
+    // Reads only: the verdicts come from the server; these say whether the row itself is gone.
+    private async Task<bool> OpaqueRowExistsAsync(string token)
+    {
+        var hash = OpaqueHandles.Hash(token);
+        await using var scope = Server.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TesseraDbContext>().OpaqueTokens.AnyAsync(t => t.Hash == hash);
+    }
+
+    private async Task<bool> DenyListedAsync(string jti)
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TesseraDbContext>().RevokedJwts.AnyAsync(r => r.Jti == jti);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class HousekeepingTests_Sqlite(SqliteServerFixture f) : HousekeepingTests(f.Server);
+
+[Collection(PostgresCollection.Name)]
+public sealed class HousekeepingTests_Postgres(PostgresServerFixture f) : HousekeepingTests(f.Server);
