@@ -86,6 +86,7 @@ public static class TesseraApp
         services.AddSingleton<KeyManager>();
         services.AddSingleton<ClientAuthentication>();
         services.AddSingleton<JwtAccessTokenWriter>();
+        services.AddSingleton<OpaqueTokenCache>();
         services.AddSingleton<OpaqueTokenStore>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenInspector>();
@@ -98,6 +99,7 @@ public static class TesseraApp
 
         services.AddHostedService<SnapshotRefreshService>();
         services.AddHostedService<KeyRotationService>();
+        services.AddHostedService<RevocationPollService>();
         services.AddSingleton<HousekeepingService>();
         services.AddHostedService(sp => sp.GetRequiredService<HousekeepingService>());
     }
@@ -112,7 +114,7 @@ public static class TesseraApp
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
-            await db.Database.MigrateAsync();
+            await SchemaMigrator.MigrateAsync(db, CancellationToken.None);
             await app.Services.GetRequiredService<ClientSecretHasher>()
                 .LoadAsync(db, app.Services.GetRequiredService<IDataProtectionProvider>(), CancellationToken.None);
         }

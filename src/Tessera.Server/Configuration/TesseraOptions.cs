@@ -61,6 +61,15 @@ public sealed class CacheOptions
 {
     /// <summary>How often a node polls the database for changes other nodes made to clients, APIs and keys.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often a node reads revocations made by other nodes and drops those tokens from its opaque-token cache.
+    /// This bounds how long another node may still call a revoked opaque token active; the revoking node knows at once.
+    /// </summary>
+    public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many opaque-token rows a node keeps in memory for introspection.</summary>
+    public int OpaqueTokenCacheSize { get; set; } = 100_000;
 }
 
 public sealed class HousekeepingOptions

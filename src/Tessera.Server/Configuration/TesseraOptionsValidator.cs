@@ -25,6 +25,10 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             errors.Add("Tessera:Keys:RsaKeySize must be between 2048 and 8192.");
         if (options.Cache.RefreshInterval <= TimeSpan.Zero)
             errors.Add("Tessera:Cache:RefreshInterval must be positive.");
+        if (options.Cache.RevocationPollInterval <= TimeSpan.Zero)
+            errors.Add("Tessera:Cache:RevocationPollInterval must be positive.");
+        if (options.Cache.OpaqueTokenCacheSize < 0)
+            errors.Add("Tessera:Cache:OpaqueTokenCacheSize must be zero (no cache) or more.");
         if (options.Housekeeping.Interval <= TimeSpan.Zero)
             errors.Add("Tessera:Housekeeping:Interval must be positive.");
         if (options.Housekeeping.BatchSize is < 1 or > 100_000)

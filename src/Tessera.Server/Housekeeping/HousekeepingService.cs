@@ -7,7 +7,8 @@ using Tessera.Server.Storage;
 namespace Tessera.Server.Housekeeping;
 
 /// <summary>
-/// Deletes rows nobody needs any more — expired or revoked opaque tokens, expired deny-list entries and used client
+/// Deletes rows nobody needs any more — expired opaque tokens (revoked ones stay until they expire, so every node's
+/// revocation poll sees them), expired deny-list entries and used client
 /// assertions — in bounded batches along the expiry indexes. Deletes are idempotent, so several nodes may run it at once.
 /// </summary>
 internal sealed class HousekeepingService(
@@ -22,7 +23,7 @@ internal sealed class HousekeepingService(
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var deleted = await DeleteExpiredAsync(cancellationToken);
-        if (deleted > 0) logger.LogInformation("Housekeeping deleted {Rows} expired or revoked rows", deleted);
+        if (deleted > 0) logger.LogInformation("Housekeeping deleted {Rows} expired rows", deleted);
     }
 
     /// <summary>One pass; returns how many rows it deleted.</summary>
@@ -32,7 +33,7 @@ internal sealed class HousekeepingService(
         var batch = options.Value.Housekeeping.BatchSize;
         await using var db = databases.Create();
         var total = 0;
-        total += await DeleteInBatchesAsync(() => db.OpaqueTokens.Where(t => t.ExpiresAt <= now || t.RevokedAt != null)
+        total += await DeleteInBatchesAsync(() => db.OpaqueTokens.Where(t => t.ExpiresAt <= now)
             .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.RevokedJwts.Where(r => r.ExpiresAt <= now)
             .OrderBy(r => r.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);

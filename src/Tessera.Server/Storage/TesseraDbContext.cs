@@ -61,6 +61,8 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             token.Property(t => t.Subject).HasMaxLength(200);
             // Housekeeping deletes by expiry in batches: this index keeps that cheap on a large table.
             token.HasIndex(t => t.ExpiresAt);
+            // Every node polls for recent revocations to drop them from its cache.
+            token.HasIndex(t => t.RevokedAt);
         });
 
         builder.Entity<RevokedJwt>(revoked =>

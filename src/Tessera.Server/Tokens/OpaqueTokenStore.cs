@@ -19,13 +19,15 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
             db.OpaqueTokens.AsNoTracking().FirstOrDefault(t => t.Hash == hash));
 
     private readonly ITesseraDbContextFactory _databases;
+    private readonly OpaqueTokenCache _cache;
     private readonly Channel<PendingInsert> _pending = Channel.CreateBounded<PendingInsert>(
         new BoundedChannelOptions(16 * MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _writer;
 
-    public OpaqueTokenStore(ITesseraDbContextFactory databases)
+    public OpaqueTokenStore(ITesseraDbContextFactory databases, OpaqueTokenCache cache)
     {
         _databases = databases;
+        _cache = cache;
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -36,12 +38,26 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
         await _pending.Writer.WriteAsync(pending, cancellationToken);
         // Once queued the row will be written whatever the caller does, so the wait is not cancellable.
         await pending.Committed.Task;
+        _cache.Add(token);
     }
 
-    public async Task<OpaqueToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
+    /// <summary>The row for a handle's hash: from this node's cache, else from the database (and then cached).</summary>
+    public async ValueTask<OpaqueToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        if (_cache.Find(hash) is { } cached) return cached;
+        await using var db = _databases.Create();
+        var row = await _findByHash(db, hash, cancellationToken);
+        if (row is not null) _cache.Add(row);
+        return row;
+    }
+
+    /// <summary>Marks the row revoked and forgets it here; other nodes forget it at their next revocation poll.</summary>
+    public async Task RevokeAsync(byte[] hash, long now, CancellationToken cancellationToken)
     {
         await using var db = _databases.Create();
-        return await _findByHash(db, hash, cancellationToken);
+        await db.OpaqueTokens.Where(t => t.Hash == hash && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        _cache.Remove(hash);
     }
 
     private async Task WriteLoopAsync()

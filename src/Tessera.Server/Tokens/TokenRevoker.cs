@@ -1,23 +1,20 @@
 using Microsoft.EntityFrameworkCore;
-using Tessera.Server.Apis;
 using Tessera.Server.Storage;
 
 namespace Tessera.Server.Tokens;
 
 /// <summary>Revokes an active access token so introspection reports it inactive from now on, on every node.</summary>
-internal sealed class TokenRevoker(ITesseraDbContextFactory databases, TimeProvider clock)
+internal sealed class TokenRevoker(ITesseraDbContextFactory databases, OpaqueTokenStore opaqueTokens, TimeProvider clock)
 {
     public async Task RevokeAsync(InspectedToken token, CancellationToken cancellationToken)
     {
-        await using var db = databases.Create();
-        if (token.Format == AccessTokenFormats.Opaque)
+        if (token.OpaqueHash is not null)
         {
-            var now = clock.GetUtcNow().ToUnixTimeSeconds();
-            await db.OpaqueTokens.Where(t => t.Hash == token.OpaqueHash && t.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+            await opaqueTokens.RevokeAsync(token.OpaqueHash, clock.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
             return;
         }
 
+        await using var db = databases.Create();
         // A JWT has no row: its jti joins the deny-list until the token would have expired anyway.
         db.RevokedJwts.Add(new RevokedJwt { Jti = token.Jti, ExpiresAt = token.ExpiresAt });
         try

@@ -384,6 +384,8 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.HasIndex("ExpiresAt");
 
+                    b.HasIndex("RevokedAt");
+
                     b.ToTable("OpaqueTokens");
                 });
 

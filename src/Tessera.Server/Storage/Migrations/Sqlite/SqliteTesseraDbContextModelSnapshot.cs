@@ -369,6 +369,8 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.HasIndex("ExpiresAt");
 
+                    b.HasIndex("RevokedAt");
+
                     b.ToTable("OpaqueTokens");
                 });
 

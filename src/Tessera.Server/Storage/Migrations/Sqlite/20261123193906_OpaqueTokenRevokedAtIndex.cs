@@ -1,0 +1,27 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tessera.Server.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class OpaqueTokenRevokedAtIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_OpaqueTokens_RevokedAt",
+                table: "OpaqueTokens",
+                column: "RevokedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_OpaqueTokens_RevokedAt",
+                table: "OpaqueTokens");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Configuration;
+using Tessera.Server.Hosting;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Tokens;
+
+/// <summary>Reads the opaque tokens other nodes revoked since the last poll and drops them from this node's cache.</summary>
+internal sealed class RevocationPollService(
+    ITesseraDbContextFactory databases,
+    OpaqueTokenCache cache,
+    IOptions<TesseraOptions> options,
+    TimeProvider clock,
+    ILogger<RevocationPollService> logger) : PeriodicService(options.Value.Cache.RevocationPollInterval, logger)
+{
+    // RevokedAt has one-second resolution and commits land out of order: look back a little further than the last poll.
+    private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(5);
+    private long _since = clock.GetUtcNow().Add(-Overlap).ToUnixTimeSeconds();
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = databases.Create();
+        var revoked = await db.OpaqueTokens.AsNoTracking()
+            .Where(t => t.RevokedAt >= _since)
+            .Select(t => t.Hash)
+            .ToListAsync(cancellationToken);
+        foreach (var hash in revoked) cache.Remove(hash);
+        _since = now.Add(-Overlap).ToUnixTimeSeconds();
+    }
+}
