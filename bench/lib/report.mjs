@@ -54,8 +54,18 @@ function classify(r) {
     else scen = r.scenario === 'jwks' ? 'JWKS' : r.scenario;
     return { server: `Tessera (${db})`, scen, tessera: true };
   }
-  return { server: PEER[r.peer] ?? r.peer, scen: PEER_SCENARIO[r.scenario] ?? r.scenario, tessera: false };
+  const scen = PEER_SCENARIO[r.scenario] ?? r.scenario;
+  return { server: PEER[r.peer] ?? r.peer, scen, label: PEER_LABEL[`${r.peer}/${r.scenario}`] ?? scen, tessera: false };
 }
+// how the peers store what the opaque rows are compared with
+const PEER_LABEL = {
+  'node-oidc-provider/token-opaque-sqlite': 'token opaque (SQLite adapter)',
+  'node-oidc-provider/introspect-opaque-sqlite': 'introspect opaque (SQLite adapter)',
+  'openiddict/token-reference': 'token opaque (reference token, EF/SQLite)',
+  'openiddict/introspect-reference': 'introspect opaque (reference token)',
+  'openiddict/token-jwt-RS256': 'token JWT RS256 (+ token entry INSERT)',
+  'openiddict/token-jwt-ES256': 'token JWT ES256 (+ token entry INSERT)',
+};
 
 // PostgreSQL rows: the cluster's CPU during the measured window (pg-cpu.tsv, sampled by run.sh twice a second;
 // the window ends at the mtime of <tag>.wrk-time.txt and lasts its wall time). run.sh counted it as foreign load.
@@ -117,11 +127,11 @@ const ms = (us) => (us === undefined ? '-' : (us / 1000).toFixed(us < 10000 ? 2 
 
 const header = ['server', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'srv CPU µs/req', 'PG CPU µs/req', 'srv cores',
   'peak RSS MiB', 'B/resp', 'foreign load', '÷ oidc-provider', '÷ OpenIddict', 'of Kestrel ceiling'];
-const table = classified.map(({ r, server, scen, tessera }) => {
+const table = classified.map(({ r, server, scen, label, tessera }) => {
   const w = r.wrk ?? {};
   const bg = r.bg_load_pct === undefined ? '-' : `${r.bg_load_pct.toFixed(0)} %${r.bg_load_pct > NOISY ? ' *' : ''}`;
   return [
-    server, r.error ? `${scen} FAILED: ${r.error}` : scen,
+    server, r.error ? `${label ?? scen} FAILED: ${r.error}` : (label ?? scen),
     fmt(w.rps), ms(w.lat_p50_us), ms(w.lat_p99_us),
     w.requests === undefined ? '-' : fmt(errors(r)),
     r.srv_cpu_us_per_req === undefined ? '-' : fmt(r.srv_cpu_us_per_req),
