@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Starts ONE fresh Tessera process for bench/run.sh (called by the peers' run.sh as EXTRA_CMD, once per
+# scenario, with PORT in the environment). Every start gets an empty database: a new SQLite file, or a new
+# PostgreSQL database on the throw-away cluster, which Tessera's migrations create on start.
+#   start-tessera.sh <jwt-RS256|jwt-ES256|opaque> <sqlite|postgres>
+# Needs (exported by bench/run.sh): TESSERA_DLL, BENCH_DATA, and for postgres PG_PORT (PG_CONN_EXTRA is appended
+# to the Npgsql connection string, for experiments, e.g. "Max Auto Prepare=20").
+set -euo pipefail
+variant=$1 db=$2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+import=$here/imports/$variant.json
+[[ -f $import ]] || { echo "start-tessera: no import file $import" >&2; exit 2; }
+stamp=$(date +%s%N)
+case $db in
+  sqlite)   export Tessera__Database__Provider=sqlite
+            export Tessera__Database__ConnectionString="Data Source=$BENCH_DATA/tessera-$variant-$stamp.db" ;;
+  postgres) export Tessera__Database__Provider=postgres
+            export Tessera__Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=tessera_$stamp${PG_CONN_EXTRA:+;$PG_CONN_EXTRA}" ;;
+  *) echo "start-tessera: database must be sqlite or postgres" >&2; exit 2 ;;
+esac
+export Tessera__Import=$import
+export Tessera__Issuer=http://127.0.0.1:$PORT
+# Same environment as the .NET peers: Production, logging at Warning.
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+exec dotnet "$TESSERA_DLL" --urls "http://127.0.0.1:$PORT"
