@@ -92,7 +92,7 @@ command -v node >/dev/null || die "node is needed for the report"
 
 # --------------------------------------------------------------------------- build Tessera, copy the peers
 log "dotnet publish -c Release (Tessera.Server)"
-timeout 300 dotnet publish "$REPO/src/Tessera.Server/Tessera.Server.csproj" -c Release -o "$WORK/tessera" \
+timeout 300 dotnet publish "$REPO/src/Tessera.Server/Tessera.Server.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$WORK/tessera" \
   --nologo -v q -clp:ErrorsOnly > "$OUT/publish.log" 2>&1 || { tail -20 "$OUT/publish.log" >&2; die "publish failed"; }
 export TESSERA_DLL=$WORK/tessera/Tessera.Server.dll BENCH_DATA=$WORK/data PG_PORT
 mkdir -p "$BENCH_DATA"

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Tessera.Server.Configuration;
@@ -35,15 +37,19 @@ internal static class StorageRegistration
 
     private static void EnsureSqliteDirectory(string connectionString)
     {
-        var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
     }
 
-    /// <summary>WAL lets readers run beside the writer; NORMAL sync in WAL mode is durable against process crashes.</summary>
+    /// <summary>
+    /// WAL lets readers run beside the writer; NORMAL sync in WAL mode is durable against process crashes (a power loss
+    /// may drop the last commits). Set once per physical connection: pooled connections keep their settings.
+    /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
+        private static readonly ConditionalWeakTable<object, object> Configured = new();
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -55,9 +61,13 @@ internal static class StorageRegistration
 
         private static void Apply(DbConnection connection)
         {
+            // The native handle is the physical connection that the pool hands out again and again.
+            var handle = ((SqliteConnection)connection).Handle;
+            if (handle is null || Configured.TryGetValue(handle, out _)) return;
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;";
             command.ExecuteNonQuery();
+            Configured.AddOrUpdate(handle, handle);
         }
     }
 }
