@@ -12,5 +12,9 @@ public sealed record TokenResponse(string AccessToken, string TokenType, long Ex
 public interface IGrantHandler
 {
     string GrantType { get; }
+
+    /// <summary>Whether a public client (RFC 6749 §2.1) may use this grant with only its client_id.</summary>
+    bool AllowsPublicClients => false;
+
     ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request);
 }
