@@ -112,7 +112,7 @@ public static class TesseraApp
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
-            await db.Database.MigrateAsync();
+            await SchemaMigration.MigrateAsync(db, CancellationToken.None);
             await app.Services.GetRequiredService<ClientSecretHasher>()
                 .LoadAsync(db, app.Services.GetRequiredService<IDataProtectionProvider>(), CancellationToken.None);
         }
