@@ -13,6 +13,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Housekeeping;
 using Tessera.Server.Import;
 using Tessera.Server.Keys;
+using Tessera.Server.Pages;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
@@ -74,7 +75,9 @@ public static class TesseraApp
                 identity.User.RequireUniqueEmail = false;
                 identity.Lockout.MaxFailedAccessAttempts = 5;
             })
-            .AddEntityFrameworkStores<TesseraDbContext>();
+            .AddEntityFrameworkStores<TesseraDbContext>()
+            .AddSignInManager();
+        services.AddTesseraPages();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IssuerUrls>();
@@ -146,7 +149,11 @@ public static class TesseraApp
                 ["error_description"] = "the server could not complete the request",
             }));
         }));
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UsePageSecurityHeaders();
         app.MapProtocolEndpoints();
+        app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();
     }
 }
