@@ -93,6 +93,8 @@ public static class TesseraApp
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenInspector>();
         services.AddSingleton<TokenRevoker>();
+        services.AddSingleton<AuthorizationCodeStore>();
+        services.AddSingleton<ConsentStore>();
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();
