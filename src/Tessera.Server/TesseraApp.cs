@@ -96,6 +96,8 @@ public static class TesseraApp
         services.AddSingleton<AuthorizationCodeStore>();
         services.AddSingleton<ConsentStore>();
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
+        services.AddSingleton<IGrantHandler, AuthorizationCodeGrant>();
+        services.AddSingleton<IdTokenWriter>();
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();
         services.AddSingleton<AdminAuthorization>();
