@@ -13,6 +13,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Housekeeping;
 using Tessera.Server.Import;
 using Tessera.Server.Keys;
+using Tessera.Server.Pages;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
@@ -74,7 +75,9 @@ public static class TesseraApp
                 identity.User.RequireUniqueEmail = false;
                 identity.Lockout.MaxFailedAccessAttempts = 5;
             })
-            .AddEntityFrameworkStores<TesseraDbContext>();
+            .AddEntityFrameworkStores<TesseraDbContext>()
+            .AddSignInManager();
+        services.AddTesseraPages();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IssuerUrls>();
@@ -91,7 +94,11 @@ public static class TesseraApp
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenInspector>();
         services.AddSingleton<TokenRevoker>();
+        services.AddSingleton<AuthorizationCodeStore>();
+        services.AddSingleton<ConsentStore>();
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
+        services.AddSingleton<IGrantHandler, AuthorizationCodeGrant>();
+        services.AddSingleton<IdTokenWriter>();
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();
         services.AddSingleton<AdminAuthorization>();
@@ -114,7 +121,7 @@ public static class TesseraApp
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
-            await SchemaMigrator.MigrateAsync(db, CancellationToken.None);
+            await SchemaMigration.MigrateAsync(db, CancellationToken.None);
             await app.Services.GetRequiredService<ClientSecretHasher>()
                 .LoadAsync(db, app.Services.GetRequiredService<IDataProtectionProvider>(), CancellationToken.None);
         }
@@ -148,7 +155,11 @@ public static class TesseraApp
                 ["error_description"] = "the server could not complete the request",
             }));
         }));
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UsePageSecurityHeaders();
         app.MapProtocolEndpoints();
+        app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();
     }
 }

@@ -12,4 +12,14 @@ public sealed record RegisteredClient(
     FrozenSet<string> Scopes)
 {
     public bool HasSecret => SecretHash is not null;
+
+    public string? DisplayName { get; init; }
+
+    /// <summary>Registered redirect URIs, compared exactly (RFC 6749 §3.1.2.3, RFC 9700 §4.1.3).</summary>
+    public FrozenSet<string> RedirectUris { get; init; } = FrozenSet<string>.Empty;
+    public FrozenSet<string> PostLogoutRedirectUris { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>RFC 6749 §2.1: no secret; authenticates with client_id alone where the grant allows it, PKCE required.</summary>
+    public bool IsPublic { get; init; }
+    public bool RequireConsent { get; init; } = true;
 }

@@ -77,7 +77,14 @@ internal sealed class SnapshotCache(
             ? []
             : new JsonWebKeySet(client.JsonWebKeySet).GetSigningKeys().ToList();
         return new RegisteredClient(client.ClientId, client.SecretHash, assertionKeys,
-            SpaceDelimited.ToSet(client.GrantTypes), SpaceDelimited.ToSet(client.Scopes));
+            SpaceDelimited.ToSet(client.GrantTypes), SpaceDelimited.ToSet(client.Scopes))
+        {
+            DisplayName = client.DisplayName,
+            RedirectUris = SpaceDelimited.ToSet(client.RedirectUris),
+            PostLogoutRedirectUris = SpaceDelimited.ToSet(client.PostLogoutRedirectUris),
+            IsPublic = client.IsPublic,
+            RequireConsent = client.RequireConsent,
+        };
     }
 
     private async Task<KeyRing> LoadKeysAsync(TesseraDbContext db, CancellationToken cancellationToken)

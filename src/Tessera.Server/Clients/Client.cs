@@ -18,4 +18,16 @@ public sealed class Client
 
     /// <summary>Space-delimited scopes the client may request.</summary>
     public required string Scopes { get; set; }
+
+    /// <summary>Space-delimited redirect URIs (RFC 6749 §3.1.2); the import refuses URIs with spaces.</summary>
+    public string RedirectUris { get; set; } = "";
+
+    /// <summary>Space-delimited post-logout redirect URIs (OIDC RP-Initiated Logout §3).</summary>
+    public string PostLogoutRedirectUris { get; set; } = "";
+
+    /// <summary>RFC 6749 §2.1: a public client cannot keep a secret; it authenticates with client_id alone, PKCE required.</summary>
+    public bool IsPublic { get; set; }
+
+    /// <summary>Whether users are asked to consent before the client gets tokens.</summary>
+    public bool RequireConsent { get; set; } = true;
 }

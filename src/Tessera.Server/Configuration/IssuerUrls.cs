@@ -17,4 +17,6 @@ public sealed class IssuerUrls(IOptions<TesseraOptions> options)
     public string Introspection => Url(EndpointPaths.Introspection);
     public string Revocation => Url(EndpointPaths.Revocation);
     public string Jwks => Url(EndpointPaths.Jwks);
+    public string Authorize => Url(EndpointPaths.Authorize);
+    public string UserInfo => Url(EndpointPaths.UserInfo);
 }

@@ -67,6 +67,10 @@ internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser
         client.JsonWebKeySet = imported.Jwks?.GetRawText();
         client.GrantTypes = SpaceDelimited.Join(imported.GrantTypes!);
         client.Scopes = SpaceDelimited.Join(imported.Scopes ?? []);
+        client.RedirectUris = SpaceDelimited.Join(imported.RedirectUris ?? []);
+        client.PostLogoutRedirectUris = SpaceDelimited.Join(imported.PostLogoutRedirectUris ?? []);
+        client.IsPublic = imported.Public ?? false;
+        client.RequireConsent = imported.RequireConsent ?? true;
     }
 
     private async Task<IEnumerable<string>> UpsertUserAsync(ImportedUser imported)

@@ -32,6 +32,18 @@ public sealed record ImportedClient
 
     /// <summary>Public keys for private_key_jwt, as a JWK Set (RFC 7517 §5).</summary>
     public JsonElement? Jwks { get; init; }
+
+    /// <summary>RFC 6749 §3.1.2: where the authorization endpoint may send the user back, matched exactly.</summary>
+    public List<string>? RedirectUris { get; init; }
+
+    /// <summary>OIDC RP-Initiated Logout §3: where the end-session endpoint may send the user after signing out.</summary>
+    public List<string>? PostLogoutRedirectUris { get; init; }
+
+    /// <summary>RFC 6749 §2.1: a public client has no secret (a browser or native app); PKCE is required.</summary>
+    public bool? Public { get; init; }
+
+    /// <summary>Whether the user is asked to approve the client's scopes (default true; false for first-party clients).</summary>
+    public bool? RequireConsent { get; init; }
 }
 
 public sealed record ImportedUser

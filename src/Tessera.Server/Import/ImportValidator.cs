@@ -75,8 +75,8 @@ public static class ImportValidator
 
             if (client.ClientSecret is { Length: < MinimumClientSecretLength })
                 problems.Add($"{at}.clientSecret must have at least {MinimumClientSecretLength} characters (generated secrets have 43)");
-            if (client.ClientSecret is null && client.Jwks is null)
-                problems.Add($"{at} needs clientSecret or jwks to authenticate");
+            if (client.ClientSecret is null && client.Jwks is null && client.Public != true)
+                problems.Add($"{at} needs clientSecret or jwks to authenticate, or \"public\": true");
             if (client.Jwks is { } jwks) ValidateJwks(jwks.GetRawText(), $"{at}.jwks", problems);
 
             if (client.GrantTypes is not { Count: > 0 }) problems.Add($"{at}.grantTypes must list at least one grant type");
@@ -91,6 +91,7 @@ public static class ImportValidator
                 if (!apiScopes.Contains(scope) && !Scopes.Identity.Contains(scope))
                     problems.Add($"{at}.scopes[{j}] '{scope}' is not a scope of any API resource");
             }
+            InteractiveClientValidator.Validate(client, at, problems);
         }
     }
 

@@ -21,6 +21,12 @@ public sealed record OAuthError(
     public static OAuthError UnsupportedGrantType(string description) => new("unsupported_grant_type", description);
     public static OAuthError InvalidScope(string description) => new("invalid_scope", description);
 
+    // RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6: errors sent back to the client's redirect_uri.
+    public static OAuthError AccessDenied(string description) => new("access_denied", description);
+    public static OAuthError UnsupportedResponseType(string description) => new("unsupported_response_type", description);
+    public static OAuthError LoginRequired(string description) => new("login_required", description);
+    public static OAuthError ConsentRequired(string description) => new("consent_required", description);
+
     /// <summary>RFC 8707 §2: the requested resource is invalid, unknown, or not allowed.</summary>
     public static OAuthError InvalidTarget(string description) => new("invalid_target", description);
 

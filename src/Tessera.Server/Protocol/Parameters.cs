@@ -13,6 +13,22 @@ public static class Parameters
     public const string Audience = "audience";
     public const string Token = "token";
     public const string TokenTypeHint = "token_type_hint";
+
+    // RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3: the authorization request and the code grant.
+    public const string ResponseType = "response_type";
+    public const string ResponseMode = "response_mode";
+    public const string RedirectUri = "redirect_uri";
+    public const string State = "state";
+    public const string Nonce = "nonce";
+    public const string Prompt = "prompt";
+    public const string MaxAge = "max_age";
+    public const string LoginHint = "login_hint";
+    public const string CodeChallenge = "code_challenge";
+    public const string CodeChallengeMethod = "code_challenge_method";
+    public const string Code = "code";
+    public const string CodeVerifier = "code_verifier";
+    public const string Error = "error";
+    public const string ErrorDescription = "error_description";
 }
 
 /// <summary>Grant types (RFC 6749 §4, RFC 8628, RFC 8693).</summary>
@@ -72,6 +88,8 @@ public static class Claims
 public static class EndpointPaths
 {
     public const string Token = "/connect/token";
+    public const string Authorize = "/connect/authorize";
+    public const string UserInfo = "/connect/userinfo";
     public const string Introspection = "/connect/introspect";
     public const string Revocation = "/connect/revoke";
     public const string Jwks = "/.well-known/jwks";

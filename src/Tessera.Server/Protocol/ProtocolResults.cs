@@ -15,6 +15,7 @@ public static class ProtocolResults
         json.WriteString("token_type", response.TokenType);
         json.WriteNumber("expires_in", response.ExpiresIn);
         json.WriteString("scope", response.Scope);
+        if (response.IdToken is not null) json.WriteString("id_token", response.IdToken);
     });
 
     public static IResult Json(Action<Utf8JsonWriter> writeMembers) => new JsonBodyResult(writeMembers);

@@ -23,6 +23,8 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
     public DbSet<ChangeStamp> ChangeStamps => Set<ChangeStamp>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
+    public DbSet<Consent> Consents => Set<Consent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -76,6 +78,26 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
         {
             use.Property(u => u.Id).HasMaxLength(512);
             use.HasIndex(u => u.ExpiresAt);
+        });
+
+        builder.Entity<AuthorizationCode>(code =>
+        {
+            code.HasKey(c => c.Hash);
+            code.Property(c => c.ClientId).HasMaxLength(200);
+            code.Property(c => c.RedirectUri).HasMaxLength(2000);
+            code.Property(c => c.CodeChallenge).HasMaxLength(64);
+            code.Property(c => c.Nonce).HasMaxLength(512);
+            code.Property(c => c.Subject).HasMaxLength(200);
+            code.Property(c => c.SessionId).HasMaxLength(64);
+            code.Property(c => c.IssuedTokenJti).HasMaxLength(64);
+            code.HasIndex(c => c.ExpiresAt);
+        });
+
+        builder.Entity<Consent>(consent =>
+        {
+            consent.HasKey(c => new { c.UserId, c.ClientId });
+            consent.Property(c => c.UserId).HasMaxLength(450);
+            consent.Property(c => c.ClientId).HasMaxLength(200);
         });
 
         builder.Entity<ServerSecret>(secret =>

@@ -10,4 +10,10 @@ public sealed record AccessTokenClaims(string Subject, string ClientId, TokenTar
 }
 
 /// <summary>An issued access token and what the token response says about it.</summary>
-public sealed record IssuedAccessToken(string Value, long ExpiresIn, string Scope);
+public sealed record IssuedAccessToken(string Value, long ExpiresIn, string Scope)
+{
+    public string Jti { get; init; } = "";
+
+    /// <summary>SHA-256 of an opaque handle (its row's key); null for a JWT.</summary>
+    public byte[]? OpaqueHash { get; init; }
+}

@@ -22,7 +22,11 @@ internal sealed class AccessTokenIssuer(
         var value = target.Format == AccessTokenFormats.Opaque
             ? await StoreOpaqueAsync(claims, cancellationToken)
             : WriteJwt(claims, now);
-        return new IssuedAccessToken(value, claims.ExpiresAt - now, claims.Scope);
+        return new IssuedAccessToken(value, claims.ExpiresAt - now, claims.Scope)
+        {
+            Jti = claims.Jti,
+            OpaqueHash = target.Format == AccessTokenFormats.Opaque ? OpaqueHandles.Hash(value) : null,
+        };
     }
 
     private string WriteJwt(AccessTokenClaims claims, long now)

@@ -49,7 +49,7 @@ public static class TestClients
                 ["message", "message:write", "ledger", "ec", "pss", "reports", "reports-too", "short", "short-opaque", "inventory"]),
             Client(Other, OtherSecret, ["client_credentials"], ["message", "ledger"]),
             Client(Admin, AdminSecret, ["client_credentials"], ["tessera:admin"]),
-            Client(NoClientCredentials, NoClientCredentialsSecret, ["authorization_code"], ["message"]),
+            WithRedirectUri(Client(NoClientCredentials, NoClientCredentialsSecret, ["authorization_code"], ["message"]), "https://web.example/callback"),
             new JsonObject
             {
                 ["clientId"] = KeyClient,
@@ -85,6 +85,12 @@ public static class TestClients
         };
         if (alg is not null) api["signingAlgorithm"] = alg;
         return api;
+    }
+
+    private static JsonObject WithRedirectUri(JsonObject client, string redirectUri)
+    {
+        client["redirectUris"] = new JsonArray(redirectUri);
+        return client;
     }
 
     private static JsonObject Client(string id, string secret, string[] grants, string[] scopes) => new()

@@ -3,6 +3,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 using Tessera.Server.Protocol.Grants;
+using Tessera.Server.Protocol.Rules;
 
 namespace Tessera.Server.Protocol.Endpoints;
 
@@ -42,11 +43,21 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             json.WriteString("jwks_uri", urls.Jwks);
             json.WriteString("introspection_endpoint", urls.Introspection);
             json.WriteString("revocation_endpoint", urls.Revocation);
+            json.WriteString("authorization_endpoint", urls.Authorize);
+            json.WriteString("userinfo_endpoint", urls.UserInfo);
             WriteArray(json, "grant_types_supported", grants.GrantTypes.Order(StringComparer.Ordinal));
-            // RFC 8414 §2: required; this server has no authorization endpoint yet, so it supports no response type.
-            WriteArray(json, "response_types_supported", []);
-            WriteArray(json, "scopes_supported", catalog.ApisByScope.Keys.Order(StringComparer.Ordinal));
-            WriteArray(json, "token_endpoint_auth_methods_supported", authMethods);
+            WriteArray(json, "response_types_supported", ["code"]);
+            WriteArray(json, "response_modes_supported", ["query"]);
+            WriteArray(json, "code_challenge_methods_supported", [Pkce.S256]);
+            WriteArray(json, "id_token_signing_alg_values_supported", [SigningAlgorithms.RS256]);
+            WriteArray(json, "prompt_values_supported", ["none", "login", "consent"]);
+            WriteArray(json, "claims_supported", ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "azp", "sid",
+                "name", "preferred_username", "email", "email_verified"]);
+            // RFC 9207 §3: the authorization response carries iss.
+            json.WriteBoolean("authorization_response_iss_parameter_supported", true);
+            WriteArray(json, "scopes_supported", new[] { "openid", "profile", "email" }.Concat(catalog.ApisByScope.Keys.Order(StringComparer.Ordinal)));
+            // "none": public clients at the token endpoint, for the authorization code grant only.
+            WriteArray(json, "token_endpoint_auth_methods_supported", [.. authMethods, "none"]);
             WriteArray(json, "token_endpoint_auth_signing_alg_values_supported", SigningAlgorithms.ClientAssertion);
             WriteArray(json, "introspection_endpoint_auth_methods_supported", authMethods);
             WriteArray(json, "revocation_endpoint_auth_methods_supported", authMethods);

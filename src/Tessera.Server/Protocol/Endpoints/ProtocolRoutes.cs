@@ -9,7 +9,9 @@ internal static class ProtocolRoutes
     {
         var urls = app.Services.GetRequiredService<IssuerUrls>();
         var group = app.MapGroup(urls.PathBase);
+        group.MapGet(EndpointPaths.Authorize, AuthorizeEndpoint.HandleAsync);
         group.MapPost(EndpointPaths.Token, TokenEndpoint.HandleAsync);
+        group.MapMethods(EndpointPaths.UserInfo, ["GET", "POST"], UserInfoEndpoint.HandleAsync);
         group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync);
         group.MapPost(EndpointPaths.Revocation, RevocationEndpoint.HandleAsync);
         group.MapGet(EndpointPaths.Jwks, JwksEndpoint.Handle);

@@ -17,13 +17,12 @@ internal static class TokenEndpoint
         if (form.Failed) return ProtocolResults.Error(form.Error);
 
         var catalog = snapshots.Current.Catalog;
-        var client = await clientAuthentication.AuthenticateAsync(context.Request, form.Value, catalog, urls.Token);
+        var grantType = form.Value[Parameters.GrantType];
+        var grant = grantType is null ? null : grants.Find(grantType);
+        var client = await clientAuthentication.AuthenticateAsync(context.Request, form.Value, catalog, urls.Token, grant?.AllowsPublicClients == true);
         if (client.Failed) return ProtocolResults.Error(client.Error);
 
-        var grantType = form.Value[Parameters.GrantType];
         if (grantType is null) return ProtocolResults.Error(OAuthError.InvalidRequest("grant_type is required"));
-
-        var grant = grants.Find(grantType);
         if (grant is null) return ProtocolResults.Error(OAuthError.UnsupportedGrantType($"grant_type '{grantType}' is not supported"));
 
         // RFC 6749 §5.2: the client must be registered for the grant type it uses.

@@ -14,7 +14,8 @@ namespace Tessera.Server.Protocol.Rules;
 
 /// <summary>
 /// Client authentication at the token, introspection and revocation endpoints:
-/// <c>client_secret_basic</c>, <c>client_secret_post</c> (RFC 6749 §2.3.1) and <c>private_key_jwt</c> (RFC 7523 §2.2).
+/// <c>client_secret_basic</c>, <c>client_secret_post</c> (RFC 6749 §2.3.1), <c>private_key_jwt</c> (RFC 7523 §2.2),
+/// and <c>none</c> for public clients on the grants that allow it.
 /// </summary>
 internal sealed class ClientAuthentication(
     ClientSecretHasher secrets,
@@ -25,7 +26,9 @@ internal sealed class ClientAuthentication(
 {
     private const string Failed = "client authentication failed";
 
-    public async ValueTask<Outcome<RegisteredClient>> AuthenticateAsync(HttpRequest request, ProtocolForm form, ClientCatalog catalog, string endpointUrl)
+    /// <param name="allowPublicClients">True only where the grant accepts a public client identified by client_id alone.</param>
+    public async ValueTask<Outcome<RegisteredClient>> AuthenticateAsync(
+        HttpRequest request, ProtocolForm form, ClientCatalog catalog, string endpointUrl, bool allowPublicClients = false)
     {
         var header = request.Headers.Authorization.ToString();
         var usesBasic = header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
@@ -40,9 +43,16 @@ internal sealed class ClientAuthentication(
         if (assertion is not null) return await AuthenticateAssertionAsync(assertion, form, catalog, endpointUrl);
         if (postedSecret is not null) return AuthenticateSecret(form[Parameters.ClientId], postedSecret, catalog, usedBasic: false);
 
-        return form[Parameters.ClientId] is null
-            ? OAuthError.InvalidClient("client authentication is required", usedBasic: false)
-            : OAuthError.InvalidClient("this endpoint requires client authentication; the client sent only its client_id", usedBasic: false);
+        var clientId = form[Parameters.ClientId];
+        if (clientId is null) return OAuthError.InvalidClient("client authentication is required", usedBasic: false);
+
+        // RFC 6749 §2.1 and §3.2.1: a public client identifies itself with client_id alone, on the grants that allow it.
+        var publicClient = catalog.FindClient(clientId);
+        if (publicClient is { IsPublic: true })
+            return allowPublicClients
+                ? publicClient
+                : OAuthError.InvalidClient("a public client cannot authenticate for this request", usedBasic: false);
+        return OAuthError.InvalidClient("this endpoint requires client authentication; the client sent only its client_id", usedBasic: false);
     }
 
     private Outcome<RegisteredClient> AuthenticateBasic(string header, ProtocolForm form, ClientCatalog catalog)

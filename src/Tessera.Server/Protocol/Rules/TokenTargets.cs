@@ -42,6 +42,17 @@ public static class TokenTargets
     }
 
     /// <summary>
+    /// The access token of a user's sign-in: the APIs of the granted API scopes, or Tessera itself (for UserInfo) when
+    /// only OpenID Connect scopes were granted. The token carries every granted scope, openid included.
+    /// </summary>
+    public static Outcome<TokenTarget> ForUser(IReadOnlyList<string> granted, ClientCatalog catalog)
+    {
+        var apis = granted.Where(catalog.ApisByScope.ContainsKey).Select(s => catalog.ApisByScope[s]).Distinct().ToList();
+        if (apis.Count == 0) apis.Add(catalog.ApisByName[BuiltInApi.Name]);
+        return Combine(apis, granted);
+    }
+
+    /// <summary>
     /// RFC 8707 §2: an absolute URI (RFC 3986 §4.3) without a fragment. On Unix, .NET also parses "/path" and
     /// "//host/path" as absolute file URIs, so the scheme must be spelled out in the value itself.
     /// </summary>

@@ -1,0 +1,42 @@
+using Tessera.Server.Protocol;
+using Tessera.Server.Protocol.Rules;
+
+namespace Tessera.Server.Import;
+
+/// <summary>The fields of clients that send users through the authorization endpoint: redirect URIs, public clients.</summary>
+internal static class InteractiveClientValidator
+{
+    public static void Validate(ImportedClient client, string at, List<string> problems)
+    {
+        ValidateUris(client.RedirectUris, $"{at}.redirectUris", problems);
+        ValidateUris(client.PostLogoutRedirectUris, $"{at}.postLogoutRedirectUris", problems);
+
+        var grants = client.GrantTypes ?? [];
+        // RFC 6749 §3.1.2.2: a client using the authorization endpoint must register its redirect URIs.
+        if (grants.Contains(GrantTypes.AuthorizationCode) && client.RedirectUris is not { Count: > 0 })
+            problems.Add($"{at}.redirectUris must list at least one URI for the authorization_code grant");
+
+        if (client.Public != true) return;
+        // RFC 6749 §2.1: a public client cannot keep credentials, so it has none.
+        if (client.ClientSecret is not null) problems.Add($"{at}.clientSecret is not allowed for a public client");
+        if (client.Jwks is not null) problems.Add($"{at}.jwks is not allowed for a public client");
+        // RFC 6749 §4.4: client credentials need an authenticated (confidential) client.
+        for (var j = 0; j < grants.Count; j++)
+        {
+            if (grants[j] == GrantTypes.ClientCredentials)
+                problems.Add($"{at}.grantTypes[{j}] 'client_credentials' is not allowed for a public client");
+        }
+    }
+
+    private static void ValidateUris(List<string>? uris, string at, List<string> problems)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var j = 0; j < (uris?.Count ?? 0); j++)
+        {
+            var uri = uris![j];
+            var problem = RedirectUris.ProblemWithRegistration(uri);
+            if (problem is not null) problems.Add($"{at}[{j}] '{uri}' {problem}");
+            else if (!seen.Add(uri)) problems.Add($"{at}[{j}] '{uri}' appears twice");
+        }
+    }
+}

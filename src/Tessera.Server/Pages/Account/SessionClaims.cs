@@ -1,0 +1,11 @@
+namespace Tessera.Server.Pages.Account;
+
+/// <summary>Claims the session cookie carries besides the user's identity.</summary>
+public static class SessionClaims
+{
+    /// <summary>OIDC Core §2: when the user authenticated (seconds since the epoch), for auth_time and max_age.</summary>
+    public const string AuthTime = "auth_time";
+
+    /// <summary>OIDC Front-Channel Logout §3: the session identifier, for the ID token's sid.</summary>
+    public const string SessionId = "sid";
+}

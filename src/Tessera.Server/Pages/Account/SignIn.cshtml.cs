@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Tessera.Server.Clients;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Pages.Account;
+
+/// <summary>Username and password through ASP.NET Core Identity, with lockout; starts the session cookie.</summary>
+public sealed class SignInModel(SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock) : PageModel
+{
+    private const string WrongCredentials = "The username or password is not correct.";
+
+    [BindProperty] public string Username { get; set; } = "";
+    [BindProperty] public string Password { get; set; } = "";
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    public string? Problem { get; private set; }
+
+    /// <summary>OIDC Core §3.1.2.1: login_hint pre-fills the username.</summary>
+    public void OnGet([FromQuery(Name = "login_hint")] string? loginHint) => Username = loginHint ?? "";
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var user = string.IsNullOrEmpty(Username) ? null : await users.FindByNameAsync(Username);
+        if (user is null)
+        {
+            // Hash anyway, so the response time does not tell which usernames exist.
+            users.PasswordHasher.HashPassword(new TesseraUser(), Password);
+            return Refuse(WrongCredentials);
+        }
+
+        var result = await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true);
+        if (result.IsLockedOut) return Refuse("This account is locked after too many failed sign-ins. Try again later.");
+        if (!result.Succeeded) return Refuse(WrongCredentials);
+
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false,
+        [
+            new Claim(SessionClaims.AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(SessionClaims.SessionId, SecretGenerator.NewSecret(16)),
+            new Claim("amr", "pwd"),
+        ]);
+        // Only a local URL: the sign-in page must not become an open redirector.
+        return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
+    }
+
+    private PageResult Refuse(string problem)
+    {
+        Problem = problem;
+        Password = "";
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.Protocol;
+using Tessera.Server.Protocol.Endpoints;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Pages;
+
+/// <summary>
+/// Asks the signed-in user to approve a client's scopes. The authorization request travels in <c>returnUrl</c> and is
+/// read again with the authorize endpoint's own rules, so this page trusts nothing the browser sends.
+/// </summary>
+internal sealed class ConsentModel(
+    SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users, ConsentStore consents) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    public string ClientName { get; private set; } = "";
+    public IReadOnlyList<string> Scopes { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await ReadAsync() is not { } request) return Redirect(errors.Link(OAuthError.InvalidRequest("the authorization request is missing or invalid")));
+        if (await users.GetUserAsync(User) is null) return SignIn();
+        ClientName = request.Client.DisplayName ?? request.Client.ClientId;
+        Scopes = request.Scopes;
+        // The POST ends in a redirect to the client: browsers check it against form-action.
+        PageSecurityHeaders.Apply(Response, request.RedirectUri);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? decision)
+    {
+        if (await ReadAsync() is not { } request) return Redirect(errors.Link(OAuthError.InvalidRequest("the authorization request is missing or invalid")));
+        var user = await users.GetUserAsync(User);
+        if (user is null) return SignIn();
+
+        if (decision != "allow")
+        {
+            // RFC 6749 §4.1.2.1: the user said no.
+            return Redirect(AuthorizationRequestReader.ResponseUrl(request.RedirectUri, request.State, urls.Issuer,
+                (Parameters.Error, "access_denied"), (Parameters.ErrorDescription, "the user denied the request")));
+        }
+        await consents.GrantAsync(user.Id, request.Client.ClientId, request.Scopes, HttpContext.RequestAborted);
+        return LocalRedirect(ReturnUrl!);
+    }
+
+    /// <summary>The authorization request behind returnUrl, when it is a local URL of the authorize endpoint and valid.</summary>
+    private Task<AuthorizationRequest?> ReadAsync()
+    {
+        var prefix = urls.PathBase + EndpointPaths.Authorize + "?";
+        if (ReturnUrl is null || !Url.IsLocalUrl(ReturnUrl) || !ReturnUrl.StartsWith(prefix, StringComparison.Ordinal))
+            return Task.FromResult<AuthorizationRequest?>(null);
+        var query = new QueryCollection(QueryHelpers.ParseQuery(ReturnUrl[(prefix.Length - 1)..]));
+        return Task.FromResult(AuthorizationRequestReader.Read(query, snapshots.Current.Catalog).Request);
+    }
+
+    private RedirectResult SignIn() =>
+        Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.SignInPath, "returnUrl", ReturnUrl ?? ""));
+}

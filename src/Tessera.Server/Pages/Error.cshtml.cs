@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Tessera.Server.Pages;
+
+/// <summary>A plain error page for problems that must not be sent back to a client (RFC 6749 §4.1.2.1).</summary>
+public sealed class ErrorModel(ErrorPages errors) : PageModel
+{
+    public string? Code { get; private set; }
+    public string Description { get; private set; } = "The request could not be completed.";
+
+    public void OnGet(string? id)
+    {
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        if (errors.Read(id) is not { } error) return;
+        Code = error.Error;
+        Description = error.Description;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Tessera.Server.Configuration;
+
+namespace Tessera.Server.Pages;
+
+/// <summary>The server-rendered pages: session cookie, anti-forgery, Razor Pages under the issuer's path.</summary>
+internal static class PageRegistration
+{
+    public const string SignInPath = "/account/sign-in";
+    public const string ConsentPath = "/consent";
+
+    public static void AddTesseraPages(this IServiceCollection services)
+    {
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        // Configured from IssuerUrls when first used, after the options validator has checked the issuer.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<IssuerUrls>((cookie, urls) =>
+        {
+            cookie.Cookie.Name = "tessera.session";
+            cookie.Cookie.HttpOnly = true;
+            // Lax: the session must come along when a client's site sends the user to the authorization endpoint.
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.Path = urls.PathBase.Length == 0 ? "/" : urls.PathBase;
+            cookie.LoginPath = urls.PathBase + SignInPath;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = false;
+        });
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "tessera.antiforgery";
+            // PageSecurityHeaders sends DENY, stricter than the SAMEORIGIN anti-forgery would add.
+            antiforgery.SuppressXFrameOptionsHeader = true;
+        });
+        // The pages live in this assembly, which is not the entry assembly when the tests host the server.
+        services.AddRazorPages().AddApplicationPart(typeof(PageRegistration).Assembly);
+        services.AddSingleton<ErrorPages>();
+    }
+
+    public static void MapTesseraPages(this WebApplication app, IssuerUrls urls) =>
+        app.MapGroup(urls.PathBase).MapRazorPages().WithMetadata(new PageSecurityHeaders.Marker());
+}

@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.WebUtilities;
+using Tessera.Server.Catalog;
+using Tessera.Server.Protocol.Rules;
+
+namespace Tessera.Server.Protocol.Endpoints;
+
+/// <summary>A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1).</summary>
+public sealed record AuthorizationRequest(
+    RegisteredClient Client, string RedirectUri, string? State, IReadOnlyList<string> Scopes, string? Nonce,
+    IReadOnlySet<string> Prompt, long? MaxAge, string? LoginHint, string? CodeChallenge)
+{
+    public bool IsOpenId => Scopes.Contains("openid");
+}
+
+/// <summary>
+/// The outcome of reading an authorization request: the request, or an error for the error page (the client or
+/// redirect URI cannot be trusted), or an error to send to the verified redirect URI.
+/// </summary>
+public sealed record AuthorizationRequestOutcome(AuthorizationRequest? Request, OAuthError? PageError, OAuthError? RedirectError, string? RedirectUri, string? State);
+
+/// <summary>Reads the authorization request; shared by the authorize endpoint and the consent page, so both apply the same rules.</summary>
+public static class AuthorizationRequestReader
+{
+    private static readonly HashSet<string> PromptValues = new(StringComparer.Ordinal) { "none", "login", "consent", "select_account" };
+
+    public static AuthorizationRequestOutcome Read(IQueryCollection query, ClientCatalog catalog)
+    {
+        // RFC 6749 §3.1: parameters must not be repeated.
+        if (query.Any(p => p.Value.Count > 1)) return Page(OAuthError.InvalidRequest("a parameter of the authorization request is repeated"));
+
+        // RFC 6749 §4.1.2.1: with a missing or unknown client or redirect URI, the user is told, never redirected.
+        var clientId = Single(query, Parameters.ClientId);
+        if (clientId is null) return Page(OAuthError.InvalidRequest("client_id is required"));
+        var client = catalog.FindClient(clientId);
+        if (client is null) return Page(OAuthError.InvalidClient("the client is not registered", usedBasic: false));
+        var redirectUri = Single(query, Parameters.RedirectUri);
+        // OIDC Core §3.1.2.1: redirect_uri is required, and RFC 9700 §4.1.3 compares it exactly.
+        if (redirectUri is null) return Page(OAuthError.InvalidRequest("redirect_uri is required"));
+        if (!RedirectUris.IsRegistered(redirectUri, client.RedirectUris))
+            return Page(OAuthError.InvalidRequest("redirect_uri is not registered for this client"));
+
+        var state = Single(query, Parameters.State);
+        AuthorizationRequestOutcome Fail(OAuthError error) => new(null, null, error, redirectUri, state);
+
+        var responseType = Single(query, Parameters.ResponseType);
+        if (responseType is null) return Fail(OAuthError.InvalidRequest("response_type is required"));
+        if (responseType != "code") return Fail(OAuthError.UnsupportedResponseType("only response_type=code is supported"));
+        if (Single(query, Parameters.ResponseMode) is { } mode && mode != "query")
+            return Fail(OAuthError.InvalidRequest("only response_mode=query is supported"));
+        // RFC 6749 §4.1.2.1: the client must be allowed the authorization code grant.
+        if (!client.GrantTypes.Contains(GrantTypes.AuthorizationCode))
+            return Fail(OAuthError.UnauthorizedClient("the client may not use the authorization code grant"));
+
+        var scopes = Scopes.Parse(Single(query, Parameters.Scope));
+        if (scopes.Failed) return Fail(scopes.Error);
+        if (scopes.Value.Length == 0) return Fail(OAuthError.InvalidScope("scope is required"));
+        // RFC 6749 §3.3: only scopes the client is registered for.
+        if (scopes.Value.FirstOrDefault(s => !client.Scopes.Contains(s)) is { } notAllowed)
+            return Fail(OAuthError.InvalidScope($"the client may not request scope '{notAllowed}'"));
+
+        var pkce = Pkce.CheckChallenge(Single(query, Parameters.CodeChallenge), Single(query, Parameters.CodeChallengeMethod), client.IsPublic);
+        if (pkce is not null) return Fail(pkce);
+
+        var prompt = SpaceDelimited.ToSet(Single(query, Parameters.Prompt));
+        if (prompt.Any(p => !PromptValues.Contains(p))) return Fail(OAuthError.InvalidRequest("prompt has an unknown value"));
+        // OIDC Core §3.1.2.1: none must not be combined with any other value.
+        if (prompt.Contains("none") && prompt.Count > 1) return Fail(OAuthError.InvalidRequest("prompt=none cannot be combined with other values"));
+
+        long? maxAge = null;
+        if (Single(query, Parameters.MaxAge) is { } maxAgeText)
+        {
+            if (!long.TryParse(maxAgeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                return Fail(OAuthError.InvalidRequest("max_age must be a non-negative number of seconds"));
+            maxAge = seconds;
+        }
+        var nonce = Single(query, Parameters.Nonce);
+        if (nonce is { Length: > 512 }) return Fail(OAuthError.InvalidRequest("nonce is too long"));
+
+        return new(new AuthorizationRequest(client, redirectUri, state, scopes.Value, nonce, prompt, maxAge,
+            Single(query, Parameters.LoginHint), Single(query, Parameters.CodeChallenge)), null, null, redirectUri, state);
+    }
+
+    /// <summary>RFC 6749 §4.1.2 and RFC 9207 §2: the response goes to the redirect URI's query, with state and iss.</summary>
+    public static string ResponseUrl(string redirectUri, string? state, string issuer, params (string Name, string Value)[] parameters)
+    {
+        var values = parameters.ToDictionary(p => p.Name, p => (string?)p.Value);
+        if (state is not null) values[Parameters.State] = state;
+        values["iss"] = issuer;
+        return QueryHelpers.AddQueryString(redirectUri, values);
+    }
+
+    /// <summary>The same request with some prompt values removed: where the sign-in or consent page returns to.</summary>
+    public static string Without(string pathBase, IQueryCollection query, params string[] promptValues)
+    {
+        var values = query.Where(p => p.Key != Parameters.MaxAge || !promptValues.Contains("login"))
+            .ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
+        if (values.TryGetValue(Parameters.Prompt, out var prompt))
+        {
+            var remaining = SpaceDelimited.Split(prompt).Where(p => !promptValues.Contains(p)).ToList();
+            if (remaining.Count == 0) values.Remove(Parameters.Prompt);
+            else values[Parameters.Prompt] = SpaceDelimited.Join(remaining);
+        }
+        return QueryHelpers.AddQueryString(pathBase + EndpointPaths.Authorize, values);
+    }
+
+    private static AuthorizationRequestOutcome Page(OAuthError error) => new(null, error, null, null, null);
+
+    private static string? Single(IQueryCollection query, string name) => query[name] is { Count: 1 } v && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
+}

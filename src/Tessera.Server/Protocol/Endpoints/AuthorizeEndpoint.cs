@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.Pages;
+using Tessera.Server.Pages.Account;
+using Tessera.Server.Tokens;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Protocol.Endpoints;
+
+/// <summary>
+/// RFC 6749 §4.1.1 / OIDC Core §3.1.2: the authorization endpoint for response_type=code. Read the request → find the
+/// session (or send the user to sign in) → check consent (or ask) → issue a code to the registered redirect URI.
+/// </summary>
+internal static class AuthorizeEndpoint
+{
+    public static async Task<IResult> HandleAsync(
+        HttpContext context, SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users,
+        ConsentStore consents, AuthorizationCodeStore codes, TimeProvider clock)
+    {
+        var read = AuthorizationRequestReader.Read(context.Request.Query, snapshots.Current.Catalog);
+        if (read.PageError is not null) return errors.Redirect(read.PageError);
+        if (read.RedirectError is not null) return Results.Redirect(AuthorizationRequestReader.ResponseUrl(read.RedirectUri!, read.State, urls.Issuer,
+            (Parameters.Error, read.RedirectError.Error), (Parameters.ErrorDescription, read.RedirectError.Description)));
+        var request = read.Request!;
+        IResult Redirect(OAuthError error) => Results.Redirect(AuthorizationRequestReader.ResponseUrl(request.RedirectUri, request.State, urls.Issuer,
+            (Parameters.Error, error.Error), (Parameters.ErrorDescription, error.Description)));
+
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var user = session.Succeeded ? await users.GetUserAsync(session.Principal) : null;
+        var authTime = AuthTime(session.Principal);
+        // OIDC Core §3.1.2.1: prompt=login and an exceeded max_age both require a fresh sign-in.
+        var needsLogin = user is null || request.Prompt.Contains("login") || (request.MaxAge is { } maxAge && now - authTime > maxAge);
+        if (needsLogin)
+        {
+            // OIDC Core §3.1.2.6: prompt=none must not show a page.
+            if (request.Prompt.Contains("none")) return Redirect(OAuthError.LoginRequired("the user is not signed in"));
+            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "login");
+            var signIn = new Dictionary<string, string?> { ["returnUrl"] = returnUrl };
+            if (request.LoginHint is not null) signIn[Parameters.LoginHint] = request.LoginHint;
+            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.SignInPath, signIn));
+        }
+
+        if (request.Client.RequireConsent
+            && (request.Prompt.Contains("consent") || !await consents.CoversAsync(user!.Id, request.Client.ClientId, request.Scopes, context.RequestAborted)))
+        {
+            if (request.Prompt.Contains("none")) return Redirect(OAuthError.ConsentRequired("the user has not approved this client's scopes"));
+            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "consent");
+            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.ConsentPath, "returnUrl", returnUrl));
+        }
+
+        var code = await codes.CreateAsync(new AuthorizationCode
+        {
+            Hash = [],
+            ClientId = request.Client.ClientId,
+            RedirectUri = request.RedirectUri,
+            CodeChallenge = request.CodeChallenge,
+            Nonce = request.Nonce,
+            Scope = SpaceDelimited.Join(request.Scopes),
+            Subject = user!.Id,
+            AuthTime = authTime,
+            SessionId = session.Principal?.FindFirstValue(SessionClaims.SessionId),
+        }, context.RequestAborted);
+        // RFC 6749 §4.1.2: code and state to the redirect URI.
+        return Results.Redirect(AuthorizationRequestReader.ResponseUrl(request.RedirectUri, request.State, urls.Issuer, (Parameters.Code, code)));
+    }
+
+    private static long AuthTime(ClaimsPrincipal? principal) =>
+        long.TryParse(principal?.FindFirstValue(SessionClaims.AuthTime), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+}

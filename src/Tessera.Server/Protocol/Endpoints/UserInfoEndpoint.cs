@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Catalog;
+using Tessera.Server.Storage;
+using Tessera.Server.Tokens;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Protocol.Endpoints;
+
+/// <summary>OIDC Core §5.3: claims about the user, for any active access token of this server that carries openid.</summary>
+internal static class UserInfoEndpoint
+{
+    public static async Task<IResult> HandleAsync(HttpContext context, AccessTokenInspector inspector, ITesseraDbContextFactory databases)
+    {
+        // RFC 6750 §2.1: the access token comes in the Authorization header.
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 6750 §3.1: no credentials, a bare challenge.
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"tessera\"";
+            return Results.Unauthorized();
+        }
+
+        var token = await inspector.InspectAsync(header["Bearer ".Length..].Trim(), context.RequestAborted);
+        if (token is null) return ProtocolResults.Error(OAuthError.InvalidToken("the access token is not active"));
+        var scopes = SpaceDelimited.Split(token.Scope);
+        // OIDC Core §5.3: UserInfo needs a token for a user sign-in, which carries openid.
+        if (!scopes.Contains("openid")) return ProtocolResults.Error(OAuthError.InsufficientScope("the access token does not carry the openid scope", "openid"));
+
+        await using var db = databases.Create();
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == token.Subject, context.RequestAborted);
+        if (user is null) return ProtocolResults.Error(OAuthError.InvalidToken("the user no longer exists"));
+
+        return ProtocolResults.Json(json =>
+        {
+            json.WriteString(Claims.Subject, user.Id);
+            foreach (var (name, value) in UserClaims.For(user, scopes))
+            {
+                if (value is bool flag) json.WriteBoolean(name, flag);
+                else json.WriteString(name, value.ToString());
+            }
+        });
+    }
+}

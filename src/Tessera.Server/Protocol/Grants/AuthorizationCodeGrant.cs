@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Apis;
+using Tessera.Server.Catalog;
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Storage;
+using Tessera.Server.Tokens;
+
+namespace Tessera.Server.Protocol.Grants;
+
+/// <summary>RFC 6749 §4.1.3: the client redeems an authorization code for an access token (and an ID token with openid).</summary>
+internal sealed class AuthorizationCodeGrant(
+    AuthorizationCodeStore codes, AccessTokenIssuer issuer, IdTokenWriter idTokens, TokenRevoker revoker,
+    ITesseraDbContextFactory databases, TimeProvider clock) : IGrantHandler
+{
+    public string GrantType => GrantTypes.AuthorizationCode;
+
+    // RFC 6749 §4.1.3: a public client sends its client_id; PKCE proves it is the one that started the flow.
+    public bool AllowsPublicClients => true;
+
+    public async ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var value = request.Form[Parameters.Code];
+        if (value is null) return OAuthError.InvalidRequest("code is required");
+        var redirectUri = request.Form[Parameters.RedirectUri];
+        if (redirectUri is null) return OAuthError.InvalidRequest("redirect_uri is required");
+
+        var redemption = await codes.RedeemAsync(value, request.Client.ClientId, cancellationToken);
+        if (redemption.Replayed)
+        {
+            // RFC 6749 §4.1.2: a code used twice revokes the tokens issued for it.
+            await RevokeIssuedAsync(value, cancellationToken);
+            return OAuthError.InvalidGrant("the authorization code was already used");
+        }
+        // RFC 6749 §4.1.3: the code must be valid, unexpired and issued to this client.
+        if (redemption.Code is not { } code) return OAuthError.InvalidGrant("the authorization code is invalid or expired");
+        // RFC 6749 §4.1.3: redirect_uri must be identical to the one of the authorization request.
+        if (code.RedirectUri != redirectUri) return OAuthError.InvalidGrant("redirect_uri does not match the authorization request");
+
+        var pkce = CheckVerifier(request.Form[Parameters.CodeVerifier], code.CodeChallenge);
+        if (pkce is not null) return pkce;
+
+        await using var db = databases.Create();
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == code.Subject, cancellationToken);
+        if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
+
+        var scopes = SpaceDelimited.Split(code.Scope);
+        var target = TokenTargets.ForUser(scopes, request.Catalog);
+        if (target.Failed) return target.Error;
+        var token = await issuer.IssueAsync(user.Id, request.Client.ClientId, target.Value, cancellationToken);
+        await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, cancellationToken);
+
+        var idToken = scopes.Contains("openid")
+            ? idTokens.Write(new IdTokenContent(user, request.Client.ClientId, scopes, code.AuthTime, code.Nonce, code.SessionId, token.Value))
+            : null;
+        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IdToken = idToken };
+    }
+
+    private static OAuthError? CheckVerifier(string? verifier, string? challenge)
+    {
+        // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade attempt.
+        if (challenge is null) return verifier is null ? null : OAuthError.InvalidGrant("code_verifier sent, but the authorization request had no code_challenge");
+        if (verifier is null) return OAuthError.InvalidGrant("code_verifier is required");
+        if (!Pkce.IsWellFormedVerifier(verifier)) return OAuthError.InvalidGrant("code_verifier is malformed (RFC 7636 §4.1)");
+        return Pkce.VerifierMatchesChallenge(verifier, challenge) ? null : OAuthError.InvalidGrant("code_verifier does not match the code_challenge");
+    }
+
+    private async Task RevokeIssuedAsync(string value, CancellationToken cancellationToken)
+    {
+        var code = await codes.FindReplayedAsync(value, cancellationToken);
+        if (code?.IssuedTokenJti is null) return;
+        var format = code.IssuedTokenHash is null ? AccessTokenFormats.Jwt : AccessTokenFormats.Opaque;
+        await revoker.RevokeAsync(new InspectedToken(format, code.IssuedTokenJti, code.Subject, code.ClientId, [], code.Scope,
+            0, code.IssuedTokenExpiresAt ?? 0, code.IssuedTokenHash), cancellationToken);
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Clients;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Tokens;
+
+/// <summary>What redeeming a code found: the code, or that it was already used (a replay), or nothing.</summary>
+public sealed record CodeRedemption(AuthorizationCode? Code, bool Replayed);
+
+/// <summary>Authorization codes: 256 random bits, stored as SHA-256, 60 seconds, consumed by one conditional UPDATE.</summary>
+internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases, TimeProvider clock)
+{
+    /// <summary>RFC 6749 §4.1.2: a short lifetime; ten minutes at most, one minute here.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
+
+    public async Task<string> CreateAsync(AuthorizationCode code, CancellationToken cancellationToken)
+    {
+        var value = SecretGenerator.NewSecret();
+        code.Hash = OpaqueHandles.Hash(value);
+        code.ExpiresAt = clock.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds();
+        await using var db = databases.Create();
+        db.AuthorizationCodes.Add(code);
+        await db.SaveChangesAsync(cancellationToken);
+        return value;
+    }
+
+    /// <summary>
+    /// RFC 6749 §4.1.2: a code is used once. The UPDATE's row count is the answer, so two redemptions racing on any
+    /// number of nodes cannot both succeed.
+    /// </summary>
+    public async Task<CodeRedemption> RedeemAsync(string value, string clientId, CancellationToken cancellationToken)
+    {
+        var hash = OpaqueHandles.Hash(value);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        await using var db = databases.Create();
+        var consumed = await db.AuthorizationCodes
+            .Where(c => c.Hash == hash && c.ClientId == clientId && c.ConsumedAt == null && c.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), cancellationToken);
+        var row = await db.AuthorizationCodes.AsNoTracking().SingleOrDefaultAsync(c => c.Hash == hash, cancellationToken);
+        if (consumed == 1) return new CodeRedemption(row, Replayed: false);
+        // A code already redeemed by its own client is a replay; anything else is simply not a valid code.
+        return new CodeRedemption(null, Replayed: row is { ConsumedAt: not null } && row.ClientId == clientId);
+    }
+
+    /// <summary>Records what the redemption issued, so a later replay of the code can revoke it.</summary>
+    public async Task RecordIssuedAsync(byte[] codeHash, IssuedAccessToken token, long expiresAt, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        await db.AuthorizationCodes.Where(c => c.Hash == codeHash).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.IssuedTokenJti, token.Jti)
+            .SetProperty(c => c.IssuedTokenHash, token.OpaqueHash)
+            .SetProperty(c => c.IssuedTokenExpiresAt, expiresAt), cancellationToken);
+    }
+
+    public async Task<AuthorizationCode?> FindReplayedAsync(string value, CancellationToken cancellationToken)
+    {
+        var hash = OpaqueHandles.Hash(value);
+        await using var db = databases.Create();
+        return await db.AuthorizationCodes.AsNoTracking().SingleOrDefaultAsync(c => c.Hash == hash, cancellationToken);
+    }
+}

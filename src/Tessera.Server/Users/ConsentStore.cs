@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Catalog;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Users;
+
+/// <summary>Remembered consent, per user + client: the union of the scopes the user approved.</summary>
+internal sealed class ConsentStore(ITesseraDbContextFactory databases, TimeProvider clock)
+{
+    /// <summary>True when the user already approved every requested scope for this client.</summary>
+    public async Task<bool> CoversAsync(string userId, string clientId, IEnumerable<string> scopes, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        var granted = await db.Consents.AsNoTracking().Where(c => c.UserId == userId && c.ClientId == clientId)
+            .Select(c => c.Scopes).SingleOrDefaultAsync(cancellationToken);
+        return granted is not null && scopes.All(SpaceDelimited.ToSet(granted).Contains);
+    }
+
+    public async Task GrantAsync(string userId, string clientId, IEnumerable<string> scopes, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        var consent = await db.Consents.SingleOrDefaultAsync(c => c.UserId == userId && c.ClientId == clientId, cancellationToken);
+        if (consent is null)
+        {
+            consent = new Consent { UserId = userId, ClientId = clientId, Scopes = "" };
+            db.Consents.Add(consent);
+        }
+        consent.Scopes = SpaceDelimited.Join(SpaceDelimited.Split(consent.Scopes).Union(scopes, StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        consent.GrantedAt = clock.GetUtcNow().ToUnixTimeSeconds();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same user approved in two tabs at once: the other approval landed first; approve again on top of it.
+            await GrantAsync(userId, clientId, scopes, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using Tessera.Server.Tests.Infrastructure;
+using Tessera.Testing;
+using static Tessera.Server.Tests.Infrastructure.CodeFlow;
+
+namespace Tessera.Server.Tests.Conformance;
+
+/// <summary>RFC 6749 §4.1.1–§4.1.2 and OIDC Core §3.1.2: the authorization endpoint, sign-in and consent.</summary>
+public abstract class Rfc6749AuthorizationEndpointTests(TesseraServer server) : ServerTest(server)
+{
+    [Fact]
+    public async Task Sign_in_and_consent_end_in_a_redirect_with_a_code_and_the_state()
+    {
+        using var browser = new Browser(Server);
+
+        var callback = await SignInAndApproveAsync(browser, AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid profile message", NewPkce().Challenge));
+
+        Assert.StartsWith(PeopleImport.WebRedirect + "?", callback.Location);
+        var query = Callback(callback);
+        Assert.Equal("st-123", query["state"]);
+        Assert.Equal(Server.Issuer, query["iss"]);
+        Assert.True(query["code"].Length >= 43);
+    }
+
+    [Fact]
+    public async Task The_consent_page_lists_the_client_and_each_scope_and_is_asked_again_when_scopes_grow()
+    {
+        using var browser = new Browser(Server);
+        await SignInAndApproveAsync(browser, AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", null));
+
+        var same = await browser.FollowAsync(await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", null)));
+        Assert.StartsWith(PeopleImport.WebRedirect, same.Location);
+
+        var more = await browser.FollowAsync(await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid email", null)));
+        Assert.StartsWith("/consent", more.RequestPath);
+        Assert.Contains("The Web App", more.Html);
+        Assert.Contains("<code>email</code>", more.Html);
+        Assert.Contains("<button type=\"submit\" name=\"decision\" value=\"allow\">", more.Html);
+        Assert.Contains("<button type=\"submit\" name=\"decision\" value=\"deny\">", more.Html);
+        Assert.Equal("DENY", more.Response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
+    [Fact]
+    public async Task Denying_consent_sends_access_denied_and_the_state_to_the_client()
+    {
+        using var browser = new Browser(Server);
+
+        var callback = await SignInAndApproveAsync(browser, AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid ledger", null, ("prompt", "consent")), "deny");
+
+        var query = Callback(callback);
+        Assert.Equal("access_denied", query["error"]);
+        Assert.Equal("st-123", query["state"]);
+    }
+
+    [Fact]
+    public async Task A_consent_post_without_the_anti_forgery_token_is_refused()
+    {
+        using var browser = new Browser(Server);
+        var page = await browser.FollowAsync(await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid email message", null, ("prompt", "consent"))));
+        page = await browser.FollowAsync(await browser.SubmitAsync(page, page.RequestPath, [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", page.Field("returnUrl")!)]));
+        Assert.StartsWith("/consent", page.RequestPath);
+
+        var forged = await browser.SubmitAsync(page, "/consent", [("returnUrl", page.Field("returnUrl")!), ("decision", "allow")], withAntiforgery: false);
+
+        Assert.Equal(400, forged.Status);
+        Assert.Null(forged.Location);
+    }
+
+    [Fact]
+    public async Task First_party_clients_skip_consent()
+    {
+        using var browser = new Browser(Server);
+
+        var callback = await SignInAndApproveAsync(browser, AuthorizeUrl(PeopleImport.FirstParty, PeopleImport.FirstPartyRedirect, "openid email", NewPkce().Challenge), "deny");
+
+        Assert.Contains("code", Callback(callback).Keys);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/callback", "an unregistered URI")]
+    [InlineData("http://127.0.0.1:4412/callback/", "a trailing slash is a different URI (exact match)")]
+    [InlineData("http://127.0.0.1:4412/callback?x=1", "an added query is a different URI (exact match)")]
+    public async Task A_redirect_uri_mismatch_is_shown_on_the_error_page_and_never_redirected(string redirectUri, string reason)
+    {
+        using var browser = new Browser(Server);
+
+        var response = await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, redirectUri, "openid", null));
+
+        Assert.True(response.Location?.StartsWith("/error?id=", StringComparison.Ordinal) == true, reason);
+        var page = await browser.FollowAsync(response);
+        Assert.Equal(400, page.Status);
+        Assert.Contains("redirect_uri is not registered for this client", page.Html);
+    }
+
+    [Fact]
+    public async Task An_unknown_client_is_shown_on_the_error_page()
+    {
+        using var browser = new Browser(Server);
+
+        var page = await browser.FollowAsync(await browser.GetAsync(AuthorizeUrl("nobody", PeopleImport.WebRedirect, "openid", null)));
+
+        Assert.Equal(400, page.Status);
+        Assert.Contains("the client is not registered", page.Html);
+    }
+
+    [Fact]
+    public async Task Prompt_none_without_a_session_sends_login_required_to_the_redirect_uri()
+    {
+        using var browser = new Browser(Server);
+
+        var response = await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", null, ("prompt", "none")));
+
+        var query = Callback(response);
+        Assert.StartsWith(PeopleImport.WebRedirect, response.Location);
+        Assert.Equal("login_required", query["error"]);
+        Assert.Equal("st-123", query["state"]);
+    }
+
+    [Fact]
+    public async Task Prompt_none_without_consent_sends_consent_required()
+    {
+        using var browser = new Browser(Server);
+        await Security.SignInTests.SignInAsync(browser, PeopleImport.Alice, PeopleImport.AlicePassword);
+
+        var response = await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid profile email message ledger", null, ("prompt", "none"), ("nonce", "n")));
+
+        Assert.Equal("consent_required", Callback(response)["error"]);
+    }
+
+    [Fact]
+    public async Task Login_hint_fills_in_the_username()
+    {
+        using var browser = new Browser(Server);
+
+        var page = await browser.FollowAsync(await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", null, ("login_hint", "alice"))));
+
+        Assert.Contains("value=\"alice\"", page.Html);
+    }
+
+    [Fact]
+    public async Task An_unsupported_response_type_is_sent_back_to_the_client()
+    {
+        using var browser = new Browser(Server);
+
+        var response = await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", null, ("response_type", "token")));
+
+        Assert.Equal("unsupported_response_type", Callback(response)["error"]);
+    }
+}
+
+[Collection(SqlitePeopleCollection.Name)]
+public sealed class Rfc6749AuthorizationEndpointTests_Sqlite(SqlitePeopleFixture f) : Rfc6749AuthorizationEndpointTests(f.Server);
+
+[Collection(PostgresPeopleCollection.Name)]
+public sealed class Rfc6749AuthorizationEndpointTests_Postgres(PostgresPeopleFixture f) : Rfc6749AuthorizationEndpointTests(f.Server);

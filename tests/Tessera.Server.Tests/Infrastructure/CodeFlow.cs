@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Tessera.Server.Tests.Infrastructure;
+
+/// <summary>Drives the authorization code flow over HTTP: authorize → sign in → consent → redirect with the code.</summary>
+public static class CodeFlow
+{
+    public static (string Verifier, string Challenge) NewPkce()
+    {
+        var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        return (verifier, Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
+    }
+
+    public static string AuthorizeUrl(string clientId, string redirectUri, string scope, string? challenge, params (string Name, string Value)[] extra)
+    {
+        var query = new Dictionary<string, string?>
+        {
+            ["response_type"] = "code", ["client_id"] = clientId, ["redirect_uri"] = redirectUri, ["scope"] = scope, ["state"] = "st-123",
+        };
+        if (challenge is not null)
+        {
+            query["code_challenge"] = challenge;
+            query["code_challenge_method"] = "S256";
+        }
+        foreach (var (name, value) in extra) query[name] = value;
+        return QueryHelpers.AddQueryString("/connect/authorize", query);
+    }
+
+    /// <summary>Runs the flow as alice, approving consent when asked; returns the final redirect to the client.</summary>
+    public static async Task<Browser.Page> SignInAndApproveAsync(Browser browser, string authorizeUrl, string decision = "allow")
+    {
+        var page = await browser.FollowAsync(await browser.GetAsync(authorizeUrl));
+        if (page.RequestPath.StartsWith("/account/sign-in", StringComparison.Ordinal))
+        {
+            page = await browser.SubmitAsync(page, page.RequestPath, [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", page.Field("returnUrl")!)]);
+            page = await browser.FollowAsync(page);
+        }
+        if (page.RequestPath.StartsWith("/consent", StringComparison.Ordinal))
+        {
+            page = await browser.SubmitAsync(page, "/consent", [("returnUrl", page.Field("returnUrl")!), ("decision", decision)]);
+            page = await browser.FollowAsync(page);
+        }
+        return page;
+    }
+
+    /// <summary>The query parameters of a redirect to the client.</summary>
+    public static Dictionary<string, string> Callback(Browser.Page page)
+    {
+        var location = new Uri(page.Location ?? throw new InvalidOperationException($"no redirect: {page.Status} at {page.RequestPath}"));
+        return QueryHelpers.ParseQuery(location.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+    }
+}

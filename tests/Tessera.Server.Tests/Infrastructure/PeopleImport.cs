@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Tessera.Testing;
+
+namespace Tessera.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The standard import plus clients and users for the interactive flows (authorization endpoint, sign-in, consent).
+/// Kept apart from <see cref="TestClients.StandardImport"/> so its counts stay what the import tests expect.
+/// </summary>
+public static class PeopleImport
+{
+    public const string Web = "web";
+    public const string WebSecret = "web-secret-0123456789-abcdefghijk";
+    public const string WebRedirect = "http://127.0.0.1:4412/callback";
+    public const string Spa = "spa";
+    public const string SpaRedirect = "https://spa.example/callback";
+    public const string FirstParty = "first-party";
+    public const string FirstPartyRedirect = "http://localhost:4413/signed-in";
+
+    public const string Alice = "alice";
+    public const string AlicePassword = "Alice-test-pass-1";
+    /// <summary>Users whose only purpose is to be locked out by the lockout tests (one per test).</summary>
+    public const string LockoutFive = "carol";
+    public const string LockoutTen = "dave";
+    public const string LockoutPassword = "Lockout-test-pass-1";
+
+    public static JsonObject Create()
+    {
+        var import = TestClients.StandardImport();
+        var clients = import["clients"]!.AsArray();
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = Web, ["clientSecret"] = WebSecret, ["displayName"] = "The Web App",
+            ["grantTypes"] = new JsonArray("authorization_code"),
+            ["redirectUris"] = new JsonArray(WebRedirect),
+            ["postLogoutRedirectUris"] = new JsonArray("http://127.0.0.1:4412/logged-out"),
+            ["scopes"] = new JsonArray("openid", "profile", "email", "message", "ledger"),
+        });
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = Spa, ["public"] = true, ["displayName"] = "Single-page app",
+            ["grantTypes"] = new JsonArray("authorization_code"),
+            ["redirectUris"] = new JsonArray(SpaRedirect),
+            ["scopes"] = new JsonArray("openid", "profile", "message"),
+        });
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = FirstParty, ["public"] = true, ["requireConsent"] = false,
+            ["grantTypes"] = new JsonArray("authorization_code"),
+            ["redirectUris"] = new JsonArray(FirstPartyRedirect),
+            ["scopes"] = new JsonArray("openid", "email"),
+        });
+        var users = import["users"]!.AsArray();
+        users.Add(new JsonObject { ["username"] = LockoutFive, ["password"] = LockoutPassword });
+        users.Add(new JsonObject { ["username"] = LockoutTen, ["password"] = LockoutPassword });
+        return import;
+    }
+}
+
+/// <summary>One server per database provider with <see cref="PeopleImport"/>, shared by the interactive-flow suites.</summary>
+public abstract class PeopleFixture(DatabaseKind kind) : IAsyncLifetime
+{
+    private TesseraServer? _server;
+
+    public TesseraServer Server => _server ?? throw new InvalidOperationException("not started");
+
+    public async Task InitializeAsync() => _server = await TesseraServer.StartAsync(kind, PeopleImport.Create());
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
+
+public sealed class SqlitePeopleFixture() : PeopleFixture(DatabaseKind.Sqlite);
+
+public sealed class PostgresPeopleFixture() : PeopleFixture(DatabaseKind.Postgres);
+
+[CollectionDefinition(Name)]
+public sealed class SqlitePeopleCollection : ICollectionFixture<SqlitePeopleFixture>
+{
+    public const string Name = "people-sqlite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresPeopleCollection : ICollectionFixture<PostgresPeopleFixture>
+{
+    public const string Name = "people-postgres";
+}
