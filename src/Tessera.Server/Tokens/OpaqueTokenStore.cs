@@ -20,6 +20,7 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
 
     private readonly ITesseraDbContextFactory _databases;
     private readonly OpaqueTokenCache _cache;
+    private readonly OpaqueTokenInsert _insert = new();
     private readonly Channel<PendingInsert> _pending = Channel.CreateBounded<PendingInsert>(
         new BoundedChannelOptions(16 * MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _writer;
@@ -69,8 +70,7 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
             try
             {
                 await using var db = _databases.Create();
-                db.OpaqueTokens.AddRange(batch.Select(p => p.Token));
-                await db.SaveChangesAsync();
+                await _insert.ExecuteAsync(db, batch.ConvertAll(p => p.Token), CancellationToken.None);
                 foreach (var pending in batch) pending.Committed.TrySetResult();
             }
             catch (Exception e)

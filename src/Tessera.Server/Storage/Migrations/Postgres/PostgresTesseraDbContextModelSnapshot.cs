@@ -460,7 +460,8 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("RevokedAt");
+                    b.HasIndex("RevokedAt")
+                        .HasFilter("\"RevokedAt\" IS NOT NULL");
 
                     b.ToTable("OpaqueTokens");
                 });

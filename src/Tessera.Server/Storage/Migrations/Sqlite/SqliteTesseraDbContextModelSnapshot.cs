@@ -445,7 +445,8 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("RevokedAt");
+                    b.HasIndex("RevokedAt")
+                        .HasFilter("\"RevokedAt\" IS NOT NULL");
 
                     b.ToTable("OpaqueTokens");
                 });

@@ -13,7 +13,8 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_OpaqueTokens_RevokedAt",
                 table: "OpaqueTokens",
-                column: "RevokedAt");
+                column: "RevokedAt",
+                filter: "\"RevokedAt\" IS NOT NULL");
         }
 
         /// <inheritdoc />

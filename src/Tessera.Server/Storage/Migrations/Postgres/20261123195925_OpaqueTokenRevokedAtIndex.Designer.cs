@@ -12,7 +12,7 @@ using Tessera.Server.Storage;
 namespace Tessera.Server.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTesseraDbContext))]
-    [Migration("20261123195411_OpaqueTokenRevokedAtIndex")]
+    [Migration("20261123195925_OpaqueTokenRevokedAtIndex")]
     partial class OpaqueTokenRevokedAtIndex
     {
         /// <inheritdoc />
@@ -463,7 +463,8 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("RevokedAt");
+                    b.HasIndex("RevokedAt")
+                        .HasFilter("\"RevokedAt\" IS NOT NULL");
 
                     b.ToTable("OpaqueTokens");
                 });

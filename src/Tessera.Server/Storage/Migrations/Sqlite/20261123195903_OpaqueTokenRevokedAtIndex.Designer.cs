@@ -11,7 +11,7 @@ using Tessera.Server.Storage;
 namespace Tessera.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTesseraDbContext))]
-    [Migration("20261123195401_OpaqueTokenRevokedAtIndex")]
+    [Migration("20261123195903_OpaqueTokenRevokedAtIndex")]
     partial class OpaqueTokenRevokedAtIndex
     {
         /// <inheritdoc />
@@ -448,7 +448,8 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("RevokedAt");
+                    b.HasIndex("RevokedAt")
+                        .HasFilter("\"RevokedAt\" IS NOT NULL");
 
                     b.ToTable("OpaqueTokens");
                 });
