@@ -68,8 +68,8 @@ public sealed class CacheOptions
     /// </summary>
     public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How many opaque-token rows a node keeps in memory for introspection.</summary>
-    public int OpaqueTokenCacheSize { get; set; } = 100_000;
+    /// <summary>How many opaque-token rows a node keeps in memory for introspection (those introspected lately).</summary>
+    public int OpaqueTokenCacheSize { get; set; } = 50_000;
 }
 
 public sealed class HousekeepingOptions

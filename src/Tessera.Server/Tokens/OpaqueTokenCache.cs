@@ -6,7 +6,8 @@ using Tessera.Server.Configuration;
 namespace Tessera.Server.Tokens;
 
 /// <summary>
-/// Opaque-token rows this node has issued or looked up, so introspection does not go to the database for each call.
+/// Opaque-token rows this node has looked up, so introspecting the same token again (an API asks on every request)
+/// does not go to the database. Filled on reads only: issuing many tokens does not push the hot ones out.
 /// Revocation removes the entry on the revoking node at once and on the others at the next revocation poll
 /// (<c>Tessera:Cache:RevocationPollInterval</c>); a cached entry never outlives its token.
 /// </summary>

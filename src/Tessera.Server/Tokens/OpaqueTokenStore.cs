@@ -39,7 +39,6 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
         await _pending.Writer.WriteAsync(pending, cancellationToken);
         // Once queued the row will be written whatever the caller does, so the wait is not cancellable.
         await pending.Committed.Task;
-        _cache.Add(token);
     }
 
     /// <summary>The row for a handle's hash: from this node's cache, else from the database (and then cached).</summary>
