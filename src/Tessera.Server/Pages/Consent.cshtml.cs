@@ -49,14 +49,7 @@ internal sealed class ConsentModel(
     }
 
     /// <summary>The authorization request behind returnUrl, when it is a local URL of the authorize endpoint and valid.</summary>
-    private Task<AuthorizationRequest?> ReadAsync()
-    {
-        var prefix = urls.PathBase + EndpointPaths.Authorize + "?";
-        if (ReturnUrl is null || !Url.IsLocalUrl(ReturnUrl) || !ReturnUrl.StartsWith(prefix, StringComparison.Ordinal))
-            return Task.FromResult<AuthorizationRequest?>(null);
-        var query = new QueryCollection(QueryHelpers.ParseQuery(ReturnUrl[(prefix.Length - 1)..]));
-        return Task.FromResult(AuthorizationRequestReader.Read(query, snapshots.Current.Catalog).Request);
-    }
+    private Task<AuthorizationRequest?> ReadAsync() => Task.FromResult(AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots));
 
     private RedirectResult SignIn() =>
         Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.SignInPath, "returnUrl", ReturnUrl ?? ""));

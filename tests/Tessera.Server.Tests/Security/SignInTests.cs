@@ -27,6 +27,22 @@ public abstract class SignInTests(TesseraServer server) : ServerTest(server)
     }
 
     [Fact]
+    public async Task The_sign_in_form_may_lead_to_the_registered_redirect_uri_of_its_authorization_request_and_nowhere_else()
+    {
+        // Consent given or not required: the sign-in POST redirects on to the client, and browsers check form-action
+        // along the redirect chain (Tessera.Browser.Tests sees Chromium block it otherwise).
+        using var browser = new Browser(Server);
+        var registered = CodeFlow.AuthorizeUrl(PeopleImport.FirstParty, PeopleImport.FirstPartyRedirect, "openid", CodeFlow.NewPkce().Challenge);
+        var unregistered = CodeFlow.AuthorizeUrl(PeopleImport.FirstParty, "https://evil.example/cb", "openid", CodeFlow.NewPkce().Challenge);
+
+        var forClient = await browser.GetAsync("/account/sign-in?returnUrl=" + Uri.EscapeDataString(registered));
+        var forEvil = await browser.GetAsync("/account/sign-in?returnUrl=" + Uri.EscapeDataString(unregistered));
+
+        Assert.Contains("form-action 'self' http://localhost:4413;", forClient.Response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("form-action 'self';", forEvil.Response.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
+    [Fact]
     public async Task The_right_password_starts_a_session_and_returns_to_a_local_url()
     {
         using var browser = new Browser(Server);

@@ -2,13 +2,16 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Tessera.Server.Catalog;
 using Tessera.Server.Clients;
+using Tessera.Server.Configuration;
 using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;
 
 /// <summary>Username and password through ASP.NET Core Identity, with lockout; starts the session cookie.</summary>
-public sealed class SignInModel(SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock) : PageModel
+internal sealed class SignInModel(
+    SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots) : PageModel
 {
     private const string WrongCredentials = "The username or password is not correct.";
 
@@ -18,7 +21,11 @@ public sealed class SignInModel(SignInManager<TesseraUser> signIn, UserManager<T
     public string? Problem { get; private set; }
 
     /// <summary>OIDC Core §3.1.2.1: login_hint pre-fills the username.</summary>
-    public void OnGet([FromQuery(Name = "login_hint")] string? loginHint) => Username = loginHint ?? "";
+    public void OnGet([FromQuery(Name = "login_hint")] string? loginHint)
+    {
+        Username = loginHint ?? "";
+        AllowRedirectToClient();
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -49,6 +56,16 @@ public sealed class SignInModel(SignInManager<TesseraUser> signIn, UserManager<T
         Problem = problem;
         Password = "";
         Response.StatusCode = StatusCodes.Status400BadRequest;
+        AllowRedirectToClient();
         return Page();
+    }
+
+    /// <summary>
+    /// When consent is already given (or not required), the POST ends in a redirect to the client's registered
+    /// redirect URI, and browsers check form-action along the whole redirect chain: list that origin, as consent does.
+    /// </summary>
+    private void AllowRedirectToClient()
+    {
+        if (AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots) is { } request) PageSecurityHeaders.Apply(Response, request.RedirectUri);
     }
 }
