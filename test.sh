@@ -29,7 +29,14 @@ if [[ -z "${TESSERA_TEST_POSTGRES:-}" ]]; then
 fi
 
 status=0
-dotnet test Tessera.slnx -c Release --logger "trx" --results-directory "$results" "$@" || status=$?
+# Build once, then run each test project on its own with its own TRX file (no name clashes, steadier timing on 2 cores).
+dotnet build Tessera.slnx -c Release --nologo -v q || status=$?
+if [[ $status == 0 ]]; then
+  for project in tests/*/*.Tests.csproj; do
+    name=$(basename "$project" .csproj)
+    dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
+  done
+fi
 
 # Count outcomes from the TRX files (dotnet test's own summary differs between versions).
 passed=0; failed=0; skipped=0
