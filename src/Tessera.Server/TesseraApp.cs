@@ -98,6 +98,9 @@ public static class TesseraApp
         services.AddSingleton<ConsentStore>();
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
         services.AddSingleton<IGrantHandler, AuthorizationCodeGrant>();
+        services.AddSingleton<IGrantHandler, RefreshTokenGrant>();
+        services.AddSingleton<RefreshTokenStore>();
+        services.AddSingleton<UserTokens>();
         services.AddSingleton<IdTokenWriter>();
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();

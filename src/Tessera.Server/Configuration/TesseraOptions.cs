@@ -17,6 +17,20 @@ public sealed class TesseraOptions
     public HousekeepingOptions Housekeeping { get; set; } = new();
     public LimitOptions Limits { get; set; } = new();
     public DataProtectionOptions DataProtection { get; set; } = new();
+    public RefreshTokenOptions RefreshTokens { get; set; } = new();
+}
+
+public sealed class RefreshTokenOptions
+{
+    /// <summary>How long the refresh tokens of one grant live, counted from the grant; rotation does not extend it.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Seconds after a rotation during which the old refresh token still works (a client that refreshed twice at
+    /// once). 0, the default, follows RFC 9700 §4.14.2 strictly: any reuse revokes the family. A larger value also
+    /// lets a thief who copied the token use it within the window without revoking anything.
+    /// </summary>
+    public int ReuseGraceSeconds { get; set; }
 }
 
 public sealed class DataProtectionOptions

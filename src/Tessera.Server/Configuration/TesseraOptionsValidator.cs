@@ -35,6 +35,10 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             errors.Add("Tessera:Housekeeping:BatchSize must be between 1 and 100000.");
         if (options.Limits.MaxFormBytes is < 1024 or > 1024 * 1024)
             errors.Add("Tessera:Limits:MaxFormBytes must be between 1024 and 1048576.");
+        if (options.RefreshTokens.Lifetime <= TimeSpan.Zero || options.RefreshTokens.Lifetime > TimeSpan.FromDays(366))
+            errors.Add("Tessera:RefreshTokens:Lifetime must be positive and at most 366 days.");
+        if (options.RefreshTokens.ReuseGraceSeconds is < 0 or > 300)
+            errors.Add("Tessera:RefreshTokens:ReuseGraceSeconds must be between 0 (no grace, the default) and 300.");
 
         if (options.DataProtection.CertificatePath is { } certificate && !File.Exists(certificate))
             errors.Add($"Tessera:DataProtection:CertificatePath '{certificate}' does not exist.");

@@ -27,6 +27,7 @@ public static class Parameters
     public const string CodeChallengeMethod = "code_challenge_method";
     public const string Code = "code";
     public const string CodeVerifier = "code_verifier";
+    public const string RefreshToken = "refresh_token";
     public const string Error = "error";
     public const string ErrorDescription = "error_description";
 }

@@ -15,6 +15,7 @@ public static class ProtocolResults
         json.WriteString("token_type", response.TokenType);
         json.WriteNumber("expires_in", response.ExpiresIn);
         json.WriteString("scope", response.Scope);
+        if (response.RefreshToken is not null) json.WriteString("refresh_token", response.RefreshToken);
         if (response.IdToken is not null) json.WriteString("id_token", response.IdToken);
     });
 

@@ -25,6 +25,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
     public DbSet<Consent> Consents => Set<Consent>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -91,7 +92,22 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             code.Property(c => c.Subject).HasMaxLength(200);
             code.Property(c => c.SessionId).HasMaxLength(64);
             code.Property(c => c.IssuedTokenJti).HasMaxLength(64);
+            code.Property(c => c.IssuedRefreshFamilyId).HasMaxLength(32);
             code.HasIndex(c => c.ExpiresAt);
+        });
+
+        builder.Entity<RefreshToken>(token =>
+        {
+            token.HasKey(t => t.Hash);
+            token.Property(t => t.FamilyId).HasMaxLength(32);
+            token.Property(t => t.ClientId).HasMaxLength(200);
+            token.Property(t => t.Subject).HasMaxLength(450);
+            token.Property(t => t.SessionId).HasMaxLength(64);
+            token.Property(t => t.AccessTokenJti).HasMaxLength(64);
+            // Revoking a family, and a withdrawn grant finding its families.
+            token.HasIndex(t => t.FamilyId);
+            token.HasIndex(t => new { t.Subject, t.ClientId });
+            token.HasIndex(t => t.ExpiresAt);
         });
 
         builder.Entity<Consent>(consent =>

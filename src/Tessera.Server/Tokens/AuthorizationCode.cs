@@ -24,4 +24,7 @@ public sealed class AuthorizationCode
     public string? IssuedTokenJti { get; set; }
     public byte[]? IssuedTokenHash { get; set; }
     public long? IssuedTokenExpiresAt { get; set; }
+
+    /// <summary>The refresh-token family the redemption started, revoked with the access token on a replay.</summary>
+    public string? IssuedRefreshFamilyId { get; set; }
 }

@@ -43,13 +43,14 @@ internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases,
     }
 
     /// <summary>Records what the redemption issued, so a later replay of the code can revoke it.</summary>
-    public async Task RecordIssuedAsync(byte[] codeHash, IssuedAccessToken token, long expiresAt, CancellationToken cancellationToken)
+    public async Task RecordIssuedAsync(byte[] codeHash, IssuedAccessToken token, long expiresAt, string? refreshFamilyId, CancellationToken cancellationToken)
     {
         await using var db = databases.Create();
         await db.AuthorizationCodes.Where(c => c.Hash == codeHash).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.IssuedTokenJti, token.Jti)
             .SetProperty(c => c.IssuedTokenHash, token.OpaqueHash)
-            .SetProperty(c => c.IssuedTokenExpiresAt, expiresAt), cancellationToken);
+            .SetProperty(c => c.IssuedTokenExpiresAt, expiresAt)
+            .SetProperty(c => c.IssuedRefreshFamilyId, refreshFamilyId), cancellationToken);
     }
 
     public async Task<AuthorizationCode?> FindReplayedAsync(string value, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.Tokens;
+using Tessera.Testing;
 
 namespace Tessera.Server.Tests.Infrastructure;
 
@@ -52,4 +53,20 @@ public static class CodeFlow
         var location = new Uri(page.Location ?? throw new InvalidOperationException($"no redirect: {page.Status} at {page.RequestPath}"));
         return QueryHelpers.ParseQuery(location.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
     }
+
+    /// <summary>Signs alice in at the web client (a new browser) and redeems the code: the token response.</summary>
+    public static async Task<ProtocolResponse> WebTokensAsync(TesseraServer server, ProtocolClient protocol, string scope = "openid offline_access message")
+    {
+        using var browser = new Browser(server);
+        var code = Callback(await SignInAndApproveAsync(browser, AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, scope, null)))["code"];
+        return await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret,
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", PeopleImport.WebRedirect));
+    }
+
+    /// <summary>RFC 6749 §6 as the web client (client_secret_basic).</summary>
+    public static Task<ProtocolResponse> RefreshAsync(ProtocolClient protocol, string refreshToken, params (string Name, string Value)[] extra) =>
+        protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, [("grant_type", "refresh_token"), ("refresh_token", refreshToken), .. extra]);
+
+    public static string RefreshTokenOf(ProtocolResponse response) =>
+        (string?)response.Json["refresh_token"] ?? throw new InvalidOperationException($"no refresh_token in {response.Json.ToJsonString()}");
 }

@@ -12,8 +12,10 @@ public static class PeopleImport
     public const string Web = "web";
     public const string WebSecret = "web-secret-0123456789-abcdefghijk";
     public const string WebRedirect = "http://127.0.0.1:4412/callback";
+    public const string WebPostLogoutRedirect = "http://127.0.0.1:4412/logged-out";
     public const string Spa = "spa";
     public const string SpaRedirect = "https://spa.example/callback";
+    /// <summary>Public, no consent, offline_access allowed but not the refresh_token grant: never gets a refresh token.</summary>
     public const string FirstParty = "first-party";
     public const string FirstPartyRedirect = "http://localhost:4413/signed-in";
 
@@ -31,24 +33,24 @@ public static class PeopleImport
         clients.Add(new JsonObject
         {
             ["clientId"] = Web, ["clientSecret"] = WebSecret, ["displayName"] = "The Web App",
-            ["grantTypes"] = new JsonArray("authorization_code"),
+            ["grantTypes"] = new JsonArray("authorization_code", "refresh_token"),
             ["redirectUris"] = new JsonArray(WebRedirect),
-            ["postLogoutRedirectUris"] = new JsonArray("http://127.0.0.1:4412/logged-out"),
-            ["scopes"] = new JsonArray("openid", "profile", "email", "message", "ledger"),
+            ["postLogoutRedirectUris"] = new JsonArray(WebPostLogoutRedirect),
+            ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access", "message", "ledger"),
         });
         clients.Add(new JsonObject
         {
             ["clientId"] = Spa, ["public"] = true, ["displayName"] = "Single-page app",
-            ["grantTypes"] = new JsonArray("authorization_code"),
+            ["grantTypes"] = new JsonArray("authorization_code", "refresh_token"),
             ["redirectUris"] = new JsonArray(SpaRedirect),
-            ["scopes"] = new JsonArray("openid", "profile", "message"),
+            ["scopes"] = new JsonArray("openid", "profile", "offline_access", "message"),
         });
         clients.Add(new JsonObject
         {
             ["clientId"] = FirstParty, ["public"] = true, ["requireConsent"] = false,
             ["grantTypes"] = new JsonArray("authorization_code"),
             ["redirectUris"] = new JsonArray(FirstPartyRedirect),
-            ["scopes"] = new JsonArray("openid", "email"),
+            ["scopes"] = new JsonArray("openid", "email", "offline_access"),
         });
         var users = import["users"]!.AsArray();
         users.Add(new JsonObject { ["username"] = LockoutFive, ["password"] = LockoutPassword });

@@ -11,10 +11,13 @@ internal static class IntrospectionEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext context, ClientAuthentication clientAuthentication, AccessTokenInspector inspector,
-        SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options)
+        RefreshTokenStore refreshTokens, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options, TimeProvider clock)
     {
         var request = await TokenParameterRequest.ReadAsync(context, clientAuthentication, snapshots.Current.Catalog, urls.Introspection, options.Value.Limits.MaxFormBytes);
         if (request.Failed) return ProtocolResults.Error(request.Error);
+
+        if (request.Value.Token.StartsWith(OpaqueHandles.RefreshTokenPrefix, StringComparison.Ordinal))
+            return await RefreshTokenAsync(request.Value, refreshTokens, urls, clock, context.RequestAborted);
 
         var inspected = await inspector.InspectAsync(request.Value.Token, context.RequestAborted);
 
@@ -41,6 +44,30 @@ internal static class IntrospectionEndpoint
             json.WriteNumber(Claims.IssuedAt, inspected.IssuedAt);
             json.WriteString(Claims.JwtId, inspected.Jti);
             json.WriteString(Claims.TokenType, TokenTypes.Bearer);
+        });
+    }
+
+    /// <summary>
+    /// A refresh token is active for its own client only (other callers learn nothing): not rotated, revoked or
+    /// expired, and its family intact. RFC 7662 §2.2: token_type refresh_token.
+    /// </summary>
+    private static async Task<IResult> RefreshTokenAsync(
+        TokenParameterRequest request, RefreshTokenStore refreshTokens, IssuerUrls urls, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var row = await refreshTokens.FindAsync(request.Token, cancellationToken);
+        var active = row is { ConsumedAt: null, RevokedAt: null } && row.ExpiresAt > clock.GetUtcNow().ToUnixTimeSeconds()
+            && row.ClientId == request.Client.ClientId && !await refreshTokens.IsFamilyRevokedAsync(row.FamilyId, cancellationToken);
+        if (!active) return ProtocolResults.Json(json => json.WriteBoolean(Claims.Active, false));
+        return ProtocolResults.Json(json =>
+        {
+            json.WriteBoolean(Claims.Active, true);
+            json.WriteString(Claims.Scope, row!.Scope);
+            json.WriteString(Claims.ClientId, row.ClientId);
+            json.WriteString(Claims.Subject, row.Subject);
+            json.WriteString(Claims.Issuer, urls.Issuer);
+            json.WriteNumber(Claims.ExpiresAt, row.ExpiresAt);
+            json.WriteNumber(Claims.IssuedAt, row.IssuedAt);
+            json.WriteString(Claims.TokenType, TokenTypes.RefreshToken);
         });
     }
 }

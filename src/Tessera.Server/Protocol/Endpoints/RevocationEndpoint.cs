@@ -11,10 +11,19 @@ internal static class RevocationEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext context, ClientAuthentication clientAuthentication, AccessTokenInspector inspector, TokenRevoker revoker,
-        SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options)
+        RefreshTokenStore refreshTokens, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options)
     {
         var request = await TokenParameterRequest.ReadAsync(context, clientAuthentication, snapshots.Current.Catalog, urls.Revocation, options.Value.Limits.MaxFormBytes);
         if (request.Failed) return ProtocolResults.Error(request.Error);
+
+        // RFC 7009 §2.1: revoking a refresh token revokes its grant: the family and the access tokens issued from it.
+        if (await refreshTokens.FindAsync(request.Value.Token, context.RequestAborted) is { } refresh)
+        {
+            if (refresh.ClientId != request.Value.Client.ClientId)
+                return ProtocolResults.Error(OAuthError.UnauthorizedClient("the token was not issued to this client"));
+            await revoker.RevokeRefreshFamilyAsync(refresh.FamilyId, context.RequestAborted);
+            return Results.Ok();
+        }
 
         // RFC 7009 §2.2: an invalid, expired or already revoked token is answered with 200 all the same.
         var inspected = await inspector.InspectAsync(request.Value.Token, context.RequestAborted);

@@ -9,7 +9,7 @@ namespace Tessera.Server.Protocol.Grants;
 
 /// <summary>RFC 6749 §4.1.3: the client redeems an authorization code for an access token (and an ID token with openid).</summary>
 internal sealed class AuthorizationCodeGrant(
-    AuthorizationCodeStore codes, AccessTokenIssuer issuer, IdTokenWriter idTokens, TokenRevoker revoker,
+    AuthorizationCodeStore codes, UserTokens userTokens, TokenRevoker revoker,
     ITesseraDbContextFactory databases, TimeProvider clock) : IGrantHandler
 {
     public string GrantType => GrantTypes.AuthorizationCode;
@@ -28,7 +28,7 @@ internal sealed class AuthorizationCodeGrant(
         var redemption = await codes.RedeemAsync(value, request.Client.ClientId, cancellationToken);
         if (redemption.Replayed)
         {
-            // RFC 6749 §4.1.2: a code used twice revokes the tokens issued for it.
+            // RFC 6749 §4.1.2: a code used twice revokes the tokens issued for it (the refresh tokens too).
             await RevokeIssuedAsync(value, cancellationToken);
             return OAuthError.InvalidGrant("the authorization code was already used");
         }
@@ -45,15 +45,12 @@ internal sealed class AuthorizationCodeGrant(
         if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
 
         var scopes = SpaceDelimited.Split(code.Scope);
-        var target = TokenTargets.ForUser(scopes, request.Catalog);
-        if (target.Failed) return target.Error;
-        var token = await issuer.IssueAsync(user.Id, request.Client.ClientId, target.Value, cancellationToken);
-        await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, cancellationToken);
-
-        var idToken = scopes.Contains("openid")
-            ? idTokens.Write(new IdTokenContent(user, request.Client.ClientId, scopes, code.AuthTime, code.Nonce, code.SessionId, token.Value))
-            : null;
-        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IdToken = idToken };
+        var issued = await userTokens.IssueAsync(
+            new UserGrant(user, request.Client, scopes, scopes, code.AuthTime, code.SessionId, code.Nonce), request.Catalog, cancellationToken);
+        if (issued.Failed) return issued.Error;
+        var token = issued.Value.AccessToken;
+        await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.Value.FamilyId, cancellationToken);
+        return issued.Value.Response;
     }
 
     private static OAuthError? CheckVerifier(string? verifier, string? challenge)
@@ -68,6 +65,7 @@ internal sealed class AuthorizationCodeGrant(
     private async Task RevokeIssuedAsync(string value, CancellationToken cancellationToken)
     {
         var code = await codes.FindReplayedAsync(value, cancellationToken);
+        if (code?.IssuedRefreshFamilyId is { } family) await revoker.RevokeRefreshFamilyAsync(family, cancellationToken);
         if (code?.IssuedTokenJti is null) return;
         var format = code.IssuedTokenHash is null ? AccessTokenFormats.Jwt : AccessTokenFormats.Opaque;
         await revoker.RevokeAsync(new InspectedToken(format, code.IssuedTokenJti, code.Subject, code.ClientId, [], code.Scope,

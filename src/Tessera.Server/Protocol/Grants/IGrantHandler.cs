@@ -10,6 +10,9 @@ public sealed record TokenResponse(string AccessToken, string TokenType, long Ex
 {
     /// <summary>OIDC Core §3.1.3.3: present when the openid scope was granted.</summary>
     public string? IdToken { get; init; }
+
+    /// <summary>RFC 6749 §5.1: present when the grant allows refreshing (offline_access and the refresh_token grant).</summary>
+    public string? RefreshToken { get; init; }
 }
 
 /// <summary>One grant type: the token endpoint dispatches to it through the grant table.</summary>

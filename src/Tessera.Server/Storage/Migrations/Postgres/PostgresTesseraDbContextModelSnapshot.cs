@@ -380,6 +380,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("IssuedRefreshFamilyId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<long?>("IssuedTokenExpiresAt")
                         .HasColumnType("bigint");
 
@@ -464,6 +468,70 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasFilter("\"RevokedAt\" IS NOT NULL");
 
                     b.ToTable("OpaqueTokens");
+                });
+
+            modelBuilder.Entity("Tessera.Server.Tokens.RefreshToken", b =>
+                {
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("bytea");
+
+                    b.Property<long?>("AccessTokenExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("AccessTokenHash")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("AccessTokenJti")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("AuthTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("ConsumedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FamilyId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("FamilyId");
+
+                    b.HasIndex("Subject", "ClientId");
+
+                    b.ToTable("RefreshTokens");
                 });
 
             modelBuilder.Entity("Tessera.Server.Tokens.RevokedJwt", b =>

@@ -365,6 +365,10 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IssuedRefreshFamilyId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("IssuedTokenExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -449,6 +453,70 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasFilter("\"RevokedAt\" IS NOT NULL");
 
                     b.ToTable("OpaqueTokens");
+                });
+
+            modelBuilder.Entity("Tessera.Server.Tokens.RefreshToken", b =>
+                {
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("AccessTokenExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("AccessTokenHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("AccessTokenJti")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AuthTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConsumedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FamilyId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("FamilyId");
+
+                    b.HasIndex("Subject", "ClientId");
+
+                    b.ToTable("RefreshTokens");
                 });
 
             modelBuilder.Entity("Tessera.Server.Tokens.RevokedJwt", b =>

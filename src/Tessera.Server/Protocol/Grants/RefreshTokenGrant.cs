@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Storage;
+using Tessera.Server.Tokens;
+
+namespace Tessera.Server.Protocol.Grants;
+
+/// <summary>
+/// RFC 6749 §6: a refresh token for a new access token. Every use rotates the refresh token; a reused (already
+/// rotated) one revokes its whole family and the access tokens issued from it (RFC 9700 §4.14.2).
+/// </summary>
+internal sealed class RefreshTokenGrant(
+    RefreshTokenStore refreshTokens, UserTokens userTokens, TokenRevoker revoker, ITesseraDbContextFactory databases,
+    IOptions<TesseraOptions> options, TimeProvider clock) : IGrantHandler
+{
+    private const string Inactive = "the refresh token is invalid, expired or revoked";
+
+    public string GrantType => GrantTypes.RefreshToken;
+
+    // RFC 6749 §6: a public client refreshes with its client_id; the token is bound to that client.
+    public bool AllowsPublicClients => true;
+
+    public async ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var value = request.Form[Parameters.RefreshToken];
+        if (value is null) return OAuthError.InvalidRequest("refresh_token is required");
+
+        var row = await refreshTokens.FindAsync(value, cancellationToken);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        if (row is null) return OAuthError.InvalidGrant(Inactive);
+        // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
+        if (row.ClientId != request.Client.ClientId) return OAuthError.InvalidGrant("the refresh token was issued to another client");
+        if (row.RevokedAt is not null || row.ExpiresAt <= now) return OAuthError.InvalidGrant(Inactive);
+        if (row.ConsumedAt is { } consumedAt && !WithinGrace(consumedAt, now)) return await RefuseReuseAsync(row, cancellationToken);
+
+        // RFC 6749 §6: the scope may be narrowed, never widened beyond what the user granted.
+        var granted = SpaceDelimited.Split(row.Scope);
+        var requested = Scopes.Parse(request.Form[Parameters.Scope]);
+        if (requested.Failed) return requested.Error;
+        if (requested.Value.FirstOrDefault(s => !granted.Contains(s)) is { } wider)
+            return OAuthError.InvalidScope($"scope '{wider}' was not granted to the refresh token");
+        var scopes = requested.Value.Length > 0 ? requested.Value : granted;
+
+        // The rotation itself: one conditional UPDATE; losing it means another request rotated the token first.
+        if (row.ConsumedAt is null && !await refreshTokens.ConsumeAsync(row.Hash, now, cancellationToken))
+        {
+            var current = await refreshTokens.FindAsync(value, cancellationToken);
+            if (current is not { RevokedAt: null, ConsumedAt: { } raced } || !WithinGrace(raced, now))
+                return await RefuseReuseAsync(current ?? row, cancellationToken);
+        }
+
+        await using var db = databases.Create();
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == row.Subject, cancellationToken);
+        if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
+
+        var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, granted, scopes, row.AuthTime, row.SessionId,
+            FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt), request.Catalog, cancellationToken);
+        if (issued.Failed) return issued.Error;
+
+        // A reuse elsewhere may have revoked the family while this rotation was under way: the new tokens go with it.
+        if (await refreshTokens.IsFamilyRevokedAsync(row.FamilyId, cancellationToken))
+        {
+            await revoker.RevokeRefreshFamilyAsync(row.FamilyId, cancellationToken);
+            return OAuthError.InvalidGrant(Inactive);
+        }
+        return issued.Value.Response;
+    }
+
+    /// <summary>Tessera:RefreshTokens:ReuseGraceSeconds (0 by default): a rotated token still works this long.</summary>
+    private bool WithinGrace(long consumedAt, long now) => now - consumedAt < options.Value.RefreshTokens.ReuseGraceSeconds;
+
+    private async Task<OAuthError> RefuseReuseAsync(RefreshToken row, CancellationToken cancellationToken)
+    {
+        // RFC 9700 §4.14.2: a rotated refresh token used again means two parties hold it; revoke the whole family.
+        await revoker.RevokeRefreshFamilyAsync(row.FamilyId, cancellationToken);
+        return OAuthError.InvalidGrant("the refresh token was already used; its grant is revoked");
+    }
+}

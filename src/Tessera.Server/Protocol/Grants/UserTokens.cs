@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Tokens;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Protocol.Grants;
+
+/// <summary>
+/// What a user's grant (a code, a device code, a refresh) gives the client: the user granted
+/// <paramref name="GrantedScopes"/>, this token carries <paramref name="TokenScopes"/>. A refresh continues
+/// <paramref name="FamilyId"/> with its expiry; a new grant starts a family.
+/// </summary>
+public sealed record UserGrant(
+    TesseraUser User, RegisteredClient Client, IReadOnlyList<string> GrantedScopes, IReadOnlyList<string> TokenScopes,
+    long AuthTime, string? SessionId, string? Nonce = null, string? FamilyId = null, long? RefreshExpiresAt = null);
+
+/// <summary>The response, the access token in it (to be revoked with its grant) and the refresh-token family, if any.</summary>
+public sealed record IssuedUserTokens(TokenResponse Response, IssuedAccessToken AccessToken, string? FamilyId);
+
+/// <summary>Issues the tokens of a user's grant: access token, ID token with openid, refresh token with offline_access.</summary>
+internal sealed class UserTokens(
+    AccessTokenIssuer issuer, IdTokenWriter idTokens, RefreshTokenStore refreshTokens, IOptions<TesseraOptions> options, TimeProvider clock)
+{
+    public const string OfflineAccess = "offline_access";
+
+    public async Task<Outcome<IssuedUserTokens>> IssueAsync(UserGrant grant, ClientCatalog catalog, CancellationToken cancellationToken)
+    {
+        var target = TokenTargets.ForUser(grant.TokenScopes, catalog);
+        if (target.Failed) return target.Error;
+        var access = await issuer.IssueAsync(grant.User.Id, grant.Client.ClientId, target.Value, cancellationToken);
+
+        string? refreshToken = null, familyId = null;
+        // OIDC Core §11: offline_access asks for a refresh token; RFC 6749 §6: only a client allowed the refresh_token grant gets one.
+        if (grant.GrantedScopes.Contains(OfflineAccess) && grant.Client.GrantTypes.Contains(GrantTypes.RefreshToken))
+        {
+            var now = clock.GetUtcNow().ToUnixTimeSeconds();
+            familyId = grant.FamilyId ?? Clients.SecretGenerator.NewSecret(16);
+            refreshToken = await refreshTokens.CreateAsync(new RefreshToken
+            {
+                Hash = [],
+                FamilyId = familyId,
+                ClientId = grant.Client.ClientId,
+                Subject = grant.User.Id,
+                Scope = SpaceDelimited.Join(grant.GrantedScopes),
+                AuthTime = grant.AuthTime,
+                SessionId = grant.SessionId,
+                IssuedAt = now,
+                ExpiresAt = grant.RefreshExpiresAt ?? now + (long)options.Value.RefreshTokens.Lifetime.TotalSeconds,
+                AccessTokenJti = access.Jti,
+                AccessTokenHash = access.OpaqueHash,
+                AccessTokenExpiresAt = now + access.ExpiresIn,
+            }, cancellationToken);
+        }
+
+        var idToken = grant.TokenScopes.Contains("openid")
+            ? idTokens.Write(new IdTokenContent(grant.User, grant.Client.ClientId, grant.TokenScopes, grant.AuthTime, grant.Nonce, grant.SessionId, access.Value))
+            : null;
+        var response = new TokenResponse(access.Value, TokenTypes.Bearer, access.ExpiresIn, access.Scope) { IdToken = idToken, RefreshToken = refreshToken };
+        return new IssuedUserTokens(response, access, familyId);
+    }
+}
