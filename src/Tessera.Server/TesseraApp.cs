@@ -99,6 +99,8 @@ public static class TesseraApp
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
         services.AddSingleton<IGrantHandler, AuthorizationCodeGrant>();
         services.AddSingleton<IGrantHandler, RefreshTokenGrant>();
+        services.AddSingleton<IGrantHandler, DeviceCodeGrant>();
+        services.AddSingleton<DeviceAuthorizationStore>();
         services.AddSingleton<RefreshTokenStore>();
         services.AddSingleton<UserTokens>();
         services.AddSingleton<IdTokenWriter>();

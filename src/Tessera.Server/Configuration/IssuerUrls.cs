@@ -19,4 +19,8 @@ public sealed class IssuerUrls(IOptions<TesseraOptions> options)
     public string Jwks => Url(EndpointPaths.Jwks);
     public string Authorize => Url(EndpointPaths.Authorize);
     public string UserInfo => Url(EndpointPaths.UserInfo);
+    public string DeviceAuthorization => Url(EndpointPaths.DeviceAuthorization);
+
+    /// <summary>RFC 8628 §3.2: the verification URI, the page where the user enters the code.</summary>
+    public string Device => Url(Pages.PageRegistration.DevicePath);
 }

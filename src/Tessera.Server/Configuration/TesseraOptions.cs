@@ -18,6 +18,16 @@ public sealed class TesseraOptions
     public LimitOptions Limits { get; set; } = new();
     public DataProtectionOptions DataProtection { get; set; } = new();
     public RefreshTokenOptions RefreshTokens { get; set; } = new();
+    public DeviceFlowOptions DeviceFlow { get; set; } = new();
+}
+
+public sealed class DeviceFlowOptions
+{
+    /// <summary>RFC 8628 §3.2 expires_in: how long the user has to enter the code.</summary>
+    public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>RFC 8628 §3.2 interval: the least time between two polls; 5 seconds is the RFC's default.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class RefreshTokenOptions

@@ -39,6 +39,10 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             errors.Add("Tessera:RefreshTokens:Lifetime must be positive and at most 366 days.");
         if (options.RefreshTokens.ReuseGraceSeconds is < 0 or > 300)
             errors.Add("Tessera:RefreshTokens:ReuseGraceSeconds must be between 0 (no grace, the default) and 300.");
+        if (options.DeviceFlow.CodeLifetime < TimeSpan.FromSeconds(1) || options.DeviceFlow.CodeLifetime > TimeSpan.FromHours(1))
+            errors.Add("Tessera:DeviceFlow:CodeLifetime must be between 1 second and 1 hour.");
+        if (options.DeviceFlow.Interval < TimeSpan.FromSeconds(1) || options.DeviceFlow.Interval > TimeSpan.FromMinutes(1))
+            errors.Add("Tessera:DeviceFlow:Interval must be between 1 second and 1 minute.");
 
         if (options.DataProtection.CertificatePath is { } certificate && !File.Exists(certificate))
             errors.Add($"Tessera:DataProtection:CertificatePath '{certificate}' does not exist.");

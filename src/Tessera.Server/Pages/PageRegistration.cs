@@ -9,6 +9,7 @@ internal static class PageRegistration
 {
     public const string SignInPath = "/account/sign-in";
     public const string ConsentPath = "/consent";
+    public const string DevicePath = "/device";
 
     public static void AddTesseraPages(this IServiceCollection services)
     {
@@ -34,6 +35,7 @@ internal static class PageRegistration
         // The pages live in this assembly, which is not the entry assembly when the tests host the server.
         services.AddRazorPages().AddApplicationPart(typeof(PageRegistration).Assembly);
         services.AddSingleton<ErrorPages>();
+        services.AddSingleton<UserCodeAttempts>();
     }
 
     public static void MapTesseraPages(this WebApplication app, IssuerUrls urls) =>

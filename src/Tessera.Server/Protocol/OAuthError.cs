@@ -30,6 +30,11 @@ public sealed record OAuthError(
     /// <summary>RFC 8707 §2: the requested resource is invalid, unknown, or not allowed.</summary>
     public static OAuthError InvalidTarget(string description) => new("invalid_target", description);
 
+    // RFC 8628 §3.5: answers to a device polling the token endpoint.
+    public static OAuthError AuthorizationPending(string description) => new("authorization_pending", description);
+    public static OAuthError SlowDown(string description) => new("slow_down", description);
+    public static OAuthError ExpiredToken(string description) => new("expired_token", description);
+
     /// <summary>RFC 7009 §2.2.1.</summary>
     public static OAuthError UnsupportedTokenType(string description) => new("unsupported_token_type", description);
 

@@ -28,6 +28,10 @@ public static class Parameters
     public const string Code = "code";
     public const string CodeVerifier = "code_verifier";
     public const string RefreshToken = "refresh_token";
+
+    // RFC 8628 §3.2: the device authorization response and the device code grant.
+    public const string DeviceCode = "device_code";
+    public const string UserCode = "user_code";
     public const string Error = "error";
     public const string ErrorDescription = "error_description";
 }
@@ -93,6 +97,7 @@ public static class EndpointPaths
     public const string UserInfo = "/connect/userinfo";
     public const string Introspection = "/connect/introspect";
     public const string Revocation = "/connect/revoke";
+    public const string DeviceAuthorization = "/connect/device";
     public const string Jwks = "/.well-known/jwks";
     public const string OpenIdConfiguration = "/.well-known/openid-configuration";
     public const string OAuthAuthorizationServer = "/.well-known/oauth-authorization-server";

@@ -26,6 +26,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
     public DbSet<Consent> Consents => Set<Consent>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<DeviceAuthorization> DeviceAuthorizations => Set<DeviceAuthorization>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -108,6 +109,19 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             token.HasIndex(t => t.FamilyId);
             token.HasIndex(t => new { t.Subject, t.ClientId });
             token.HasIndex(t => t.ExpiresAt);
+        });
+
+        builder.Entity<DeviceAuthorization>(device =>
+        {
+            device.HasKey(d => d.DeviceCodeHash);
+            device.Property(d => d.UserCode).HasMaxLength(8);
+            device.Property(d => d.ClientId).HasMaxLength(200);
+            device.Property(d => d.Status).HasMaxLength(16);
+            device.Property(d => d.Subject).HasMaxLength(450);
+            device.Property(d => d.SessionId).HasMaxLength(64);
+            // The device page finds a request by its user code, which must name one request only.
+            device.HasIndex(d => d.UserCode).IsUnique();
+            device.HasIndex(d => d.ExpiresAt);
         });
 
         builder.Entity<Consent>(consent =>

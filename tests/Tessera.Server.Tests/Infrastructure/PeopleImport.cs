@@ -19,12 +19,18 @@ public static class PeopleImport
     public const string FirstParty = "first-party";
     public const string FirstPartyRedirect = "http://localhost:4413/signed-in";
 
+    /// <summary>Public device-flow clients (RFC 8628): a command-line tool and a TV app.</summary>
+    public const string Cli = "cli";
+    public const string Tv = "tv";
+
     public const string Alice = "alice";
     public const string AlicePassword = "Alice-test-pass-1";
     /// <summary>Users whose only purpose is to be locked out by the lockout tests (one per test).</summary>
     public const string LockoutFive = "carol";
     public const string LockoutTen = "dave";
     public const string LockoutPassword = "Lockout-test-pass-1";
+    /// <summary>The user who guesses device codes until stopped (so nobody else's attempts are used up).</summary>
+    public const string Guesser = "erin";
 
     public static JsonObject Create()
     {
@@ -52,9 +58,22 @@ public static class PeopleImport
             ["redirectUris"] = new JsonArray(FirstPartyRedirect),
             ["scopes"] = new JsonArray("openid", "email", "offline_access"),
         });
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = Cli, ["public"] = true, ["displayName"] = "Command-line tool",
+            ["grantTypes"] = new JsonArray("urn:ietf:params:oauth:grant-type:device_code", "refresh_token"),
+            ["scopes"] = new JsonArray("openid", "profile", "offline_access", "message"),
+        });
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = Tv, ["public"] = true,
+            ["grantTypes"] = new JsonArray("urn:ietf:params:oauth:grant-type:device_code"),
+            ["scopes"] = new JsonArray("openid"),
+        });
         var users = import["users"]!.AsArray();
         users.Add(new JsonObject { ["username"] = LockoutFive, ["password"] = LockoutPassword });
         users.Add(new JsonObject { ["username"] = LockoutTen, ["password"] = LockoutPassword });
+        users.Add(new JsonObject { ["username"] = Guesser, ["password"] = LockoutPassword });
         return import;
     }
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Claims;
+
 namespace Tessera.Server.Pages.Account;
 
 /// <summary>Claims the session cookie carries besides the user's identity.</summary>
@@ -8,4 +11,8 @@ public static class SessionClaims
 
     /// <summary>OIDC Front-Channel Logout §3: the session identifier, for the ID token's sid.</summary>
     public const string SessionId = "sid";
+
+    /// <summary>The session's auth_time, or 0 when the cookie has none.</summary>
+    public static long AuthTimeOf(ClaimsPrincipal? principal) =>
+        long.TryParse(principal?.FindFirstValue(AuthTime), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -33,7 +32,7 @@ internal static class AuthorizeEndpoint
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = session.Succeeded ? await users.GetUserAsync(session.Principal) : null;
-        var authTime = AuthTime(session.Principal);
+        var authTime = SessionClaims.AuthTimeOf(session.Principal);
         // OIDC Core §3.1.2.1: prompt=login and an exceeded max_age both require a fresh sign-in.
         var needsLogin = user is null || request.Prompt.Contains("login") || (request.MaxAge is { } maxAge && now - authTime > maxAge);
         if (needsLogin)
@@ -69,7 +68,4 @@ internal static class AuthorizeEndpoint
         // RFC 6749 §4.1.2: code and state to the redirect URI.
         return Results.Redirect(AuthorizationRequestReader.ResponseUrl(request.RedirectUri, request.State, urls.Issuer, (Parameters.Code, code)));
     }
-
-    private static long AuthTime(ClaimsPrincipal? principal) =>
-        long.TryParse(principal?.FindFirstValue(SessionClaims.AuthTime), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
 }

@@ -14,6 +14,7 @@ internal static class ProtocolRoutes
         group.MapMethods(EndpointPaths.UserInfo, ["GET", "POST"], UserInfoEndpoint.HandleAsync);
         group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync);
         group.MapPost(EndpointPaths.Revocation, RevocationEndpoint.HandleAsync);
+        group.MapPost(EndpointPaths.DeviceAuthorization, DeviceAuthorizationEndpoint.HandleAsync);
         group.MapGet(EndpointPaths.Jwks, JwksEndpoint.Handle);
 
         var discovery = app.Services.GetRequiredService<DiscoveryEndpoint>();

@@ -423,6 +423,60 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("AuthorizationCodes");
                 });
 
+            modelBuilder.Entity("Tessera.Server.Tokens.DeviceAuthorization", b =>
+                {
+                    b.Property<byte[]>("DeviceCodeHash")
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("AuthTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Interval")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("LastPolledAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("UserCode")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.HasKey("DeviceCodeHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserCode")
+                        .IsUnique();
+
+                    b.ToTable("DeviceAuthorizations");
+                });
+
             modelBuilder.Entity("Tessera.Server.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")

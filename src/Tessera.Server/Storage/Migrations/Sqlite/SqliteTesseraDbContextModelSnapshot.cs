@@ -408,6 +408,60 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("AuthorizationCodes");
                 });
 
+            modelBuilder.Entity("Tessera.Server.Tokens.DeviceAuthorization", b =>
+                {
+                    b.Property<byte[]>("DeviceCodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("AuthTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Interval")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastPolledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserCode")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DeviceCodeHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserCode")
+                        .IsUnique();
+
+                    b.ToTable("DeviceAuthorizations");
+                });
+
             modelBuilder.Entity("Tessera.Server.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")

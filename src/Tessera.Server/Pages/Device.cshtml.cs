@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.Pages.Account;
+using Tessera.Server.Protocol;
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Tokens;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Pages;
+
+/// <summary>
+/// RFC 8628 §3.3: the verification page. The signed-in user enters the code their device shows, sees which
+/// application asks for what, and allows or denies it. Wrong codes are limited per user (<see cref="UserCodeAttempts"/>).
+/// </summary>
+internal sealed class DeviceModel(
+    DeviceAuthorizationStore devices, SnapshotCache snapshots, UserManager<TesseraUser> users, ConsentStore consents,
+    UserCodeAttempts attempts, IssuerUrls urls) : PageModel
+{
+    private const string WrongCode = "That code is not valid, or it has expired.";
+
+    public enum Steps { Enter, Confirm, Approved, Denied }
+
+    [BindProperty(SupportsGet = true, Name = Parameters.UserCode)] public string? UserCode { get; set; }
+    public Steps Step { get; private set; } = Steps.Enter;
+    public string? Problem { get; private set; }
+    public string ClientName { get; private set; } = "";
+    public IReadOnlyList<string> Scopes { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync() => await users.GetUserAsync(User) is null ? SignIn() : Page();
+
+    public async Task<IActionResult> OnPostAsync(string? decision)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return SignIn();
+        if (attempts.IsBlocked(user.Id)) return Refuse(StatusCodes.Status429TooManyRequests, "Too many wrong codes. Wait a few minutes, then try again.");
+
+        var code = UserCodes.Normalize(UserCode);
+        var device = code is null ? null : await devices.FindPendingAsync(code, HttpContext.RequestAborted);
+        var client = device is null ? null : snapshots.Current.Catalog.FindClient(device.ClientId);
+        if (device is null || client is null)
+        {
+            attempts.RecordFailure(user.Id);
+            return Refuse(StatusCodes.Status400BadRequest, WrongCode);
+        }
+
+        UserCode = UserCodes.Format(code!);
+        ClientName = client.DisplayName ?? client.ClientId;
+        Scopes = SpaceDelimited.Split(device.Scope);
+        if (decision is null)
+        {
+            Step = Steps.Confirm;
+            return Page();
+        }
+
+        var approve = decision == "allow";
+        if (!await devices.DecideAsync(code!, approve, user.Id, SessionClaims.AuthTimeOf(User),
+                User.FindFirst(SessionClaims.SessionId)?.Value, HttpContext.RequestAborted))
+            return Refuse(StatusCodes.Status400BadRequest, WrongCode);
+        // Approving is consenting: the grant shows on the account page, where it can be withdrawn.
+        if (approve) await consents.GrantAsync(user.Id, client.ClientId, Scopes, HttpContext.RequestAborted);
+        Step = approve ? Steps.Approved : Steps.Denied;
+        return Page();
+    }
+
+    private PageResult Refuse(int status, string problem)
+    {
+        Response.StatusCode = status;
+        Problem = problem;
+        Step = Steps.Enter;
+        return Page();
+    }
+
+    private RedirectResult SignIn()
+    {
+        var returnUrl = urls.PathBase + PageRegistration.DevicePath;
+        if (UserCode is not null) returnUrl = QueryHelpers.AddQueryString(returnUrl, Parameters.UserCode, UserCode);
+        return Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.SignInPath, "returnUrl", returnUrl));
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Catalog;
+using Tessera.Server.Storage;
+using Tessera.Server.Tokens;
+
+namespace Tessera.Server.Protocol.Grants;
+
+/// <summary>
+/// RFC 8628 §3.4–§3.5: the device polls with its device code until the user has decided; an approved code gives
+/// tokens exactly once.
+/// </summary>
+internal sealed class DeviceCodeGrant(
+    DeviceAuthorizationStore devices, UserTokens userTokens, ITesseraDbContextFactory databases, TimeProvider clock) : IGrantHandler
+{
+    public string GrantType => GrantTypes.DeviceCode;
+
+    // RFC 8628 §3.4: command-line tools and TVs are usually public clients.
+    public bool AllowsPublicClients => true;
+
+    public async ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var value = request.Form[Parameters.DeviceCode];
+        if (value is null) return OAuthError.InvalidRequest("device_code is required");
+
+        var device = await devices.FindAsync(value, cancellationToken);
+        // RFC 8628 §3.4: the device code must have been issued to this client.
+        if (device is null || device.ClientId != request.Client.ClientId) return OAuthError.InvalidGrant("the device code is invalid");
+        if (device.ExpiresAt <= clock.GetUtcNow().ToUnixTimeSeconds()) return OAuthError.ExpiredToken("the device code has expired");
+
+        switch (device.Status)
+        {
+            case DeviceAuthorizationStatus.Redeemed:
+                return OAuthError.InvalidGrant("the device code was already used");
+            case DeviceAuthorizationStatus.Denied:
+                return OAuthError.AccessDenied("the user denied the request");
+            case DeviceAuthorizationStatus.Pending:
+                // RFC 8628 §3.5: polling faster than the interval is answered with slow_down, and the interval grows by 5 s.
+                if (!await devices.PollOnTimeAsync(device.DeviceCodeHash, cancellationToken))
+                    return OAuthError.SlowDown($"polling too fast: wait {device.Interval + 5} seconds between requests");
+                return OAuthError.AuthorizationPending("the user has not yet approved the request");
+        }
+
+        if (!await devices.RedeemAsync(device.DeviceCodeHash, cancellationToken)) return OAuthError.InvalidGrant("the device code was already used");
+
+        await using var db = databases.Create();
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == device.Subject, cancellationToken);
+        if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
+
+        var scopes = SpaceDelimited.Split(device.Scope);
+        var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, scopes, scopes, device.AuthTime, device.SessionId),
+            request.Catalog, cancellationToken);
+        return issued.Failed ? issued.Error : issued.Value.Response;
+    }
+}

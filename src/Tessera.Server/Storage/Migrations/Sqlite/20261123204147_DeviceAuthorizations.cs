@@ -1,0 +1,53 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tessera.Server.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class DeviceAuthorizations : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "DeviceAuthorizations",
+                columns: table => new
+                {
+                    DeviceCodeHash = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    UserCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    ClientId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Interval = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastPolledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    AuthTime = table.Column<long>(type: "INTEGER", nullable: false),
+                    SessionId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeviceAuthorizations", x => x.DeviceCodeHash);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceAuthorizations_ExpiresAt",
+                table: "DeviceAuthorizations",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceAuthorizations_UserCode",
+                table: "DeviceAuthorizations",
+                column: "UserCode",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "DeviceAuthorizations");
+        }
+    }
+}
