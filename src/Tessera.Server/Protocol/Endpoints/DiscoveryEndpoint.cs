@@ -46,6 +46,7 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             json.WriteString("authorization_endpoint", urls.Authorize);
             json.WriteString("userinfo_endpoint", urls.UserInfo);
             json.WriteString("device_authorization_endpoint", urls.DeviceAuthorization);
+            json.WriteString("end_session_endpoint", urls.EndSession);
             WriteArray(json, "grant_types_supported", grants.GrantTypes.Order(StringComparer.Ordinal));
             WriteArray(json, "response_types_supported", ["code"]);
             WriteArray(json, "response_modes_supported", ["query"]);
