@@ -8,6 +8,7 @@ namespace Tessera.Server.Pages;
 internal static class PageRegistration
 {
     public const string SignInPath = "/account/sign-in";
+    public const string SignOutPath = "/account/sign-out";
     public const string ConsentPath = "/consent";
     public const string DevicePath = "/device";
 

@@ -29,6 +29,10 @@ public static class Parameters
     public const string CodeVerifier = "code_verifier";
     public const string RefreshToken = "refresh_token";
 
+    // OIDC RP-Initiated Logout 1.0 §2.
+    public const string IdTokenHint = "id_token_hint";
+    public const string PostLogoutRedirectUri = "post_logout_redirect_uri";
+
     // RFC 8628 §3.2: the device authorization response and the device code grant.
     public const string DeviceCode = "device_code";
     public const string UserCode = "user_code";
@@ -98,6 +102,7 @@ public static class EndpointPaths
     public const string Introspection = "/connect/introspect";
     public const string Revocation = "/connect/revoke";
     public const string DeviceAuthorization = "/connect/device";
+    public const string EndSession = "/connect/endsession";
     public const string Jwks = "/.well-known/jwks";
     public const string OpenIdConfiguration = "/.well-known/openid-configuration";
     public const string OAuthAuthorizationServer = "/.well-known/oauth-authorization-server";

@@ -16,6 +16,21 @@ internal sealed class ConsentStore(ITesseraDbContextFactory databases, TimeProvi
         return granted is not null && scopes.All(SpaceDelimited.ToSet(granted).Contains);
     }
 
+    /// <summary>Everything the user has approved, newest first: the account page's list of grants.</summary>
+    public async Task<List<Consent>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        return await db.Consents.AsNoTracking().Where(c => c.UserId == userId)
+            .OrderByDescending(c => c.GrantedAt).ThenBy(c => c.ClientId).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Forgets the user's approval for the client; the next authorization request asks again.</summary>
+    public async Task WithdrawAsync(string userId, string clientId, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        await db.Consents.Where(c => c.UserId == userId && c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
+    }
+
     public async Task GrantAsync(string userId, string clientId, IEnumerable<string> scopes, CancellationToken cancellationToken)
     {
         await using var db = databases.Create();

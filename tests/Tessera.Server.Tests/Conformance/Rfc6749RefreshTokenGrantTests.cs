@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 using static Tessera.Server.Tests.Infrastructure.CodeFlow;
@@ -25,6 +26,15 @@ public abstract class Rfc6749RefreshTokenGrantTests(TesseraServer server) : Serv
         var idToken = Jwt.Payload((string)refreshed.Json["id_token"]!);
         Assert.Equal(Jwt.Payload((string)tokens.Json["id_token"]!)["auth_time"]!.ToString(), idToken["auth_time"]!.ToString());
         Assert.Equal(200, (await RefreshAsync(Protocol, RefreshTokenOf(refreshed))).Status);
+    }
+
+    [Fact]
+    public async Task Discovery_advertises_offline_access_and_the_refresh_token_grant()
+    {
+        var json = JsonNode.Parse(await Http.GetStringAsync("/.well-known/openid-configuration"))!.AsObject();
+
+        Assert.Contains("offline_access", json["scopes_supported"]!.AsArray().Select(s => (string?)s));
+        Assert.Contains("refresh_token", json["grant_types_supported"]!.AsArray().Select(g => (string?)g));
     }
 
     [Fact]

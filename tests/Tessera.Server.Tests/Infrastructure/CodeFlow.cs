@@ -63,6 +63,26 @@ public static class CodeFlow
             ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", PeopleImport.WebRedirect));
     }
 
+    /// <summary>Signs alice in on <paramref name="browser"/> (which keeps the session) at the web client or the SPA; the ID token.</summary>
+    public static async Task<string> IdTokenAsync(Browser browser, ProtocolClient protocol, string clientId = PeopleImport.Web)
+    {
+        ProtocolResponse token;
+        if (clientId == PeopleImport.Spa)
+        {
+            var (verifier, challenge) = NewPkce();
+            var code = Callback(await SignInAndApproveAsync(browser, AuthorizeUrl(PeopleImport.Spa, PeopleImport.SpaRedirect, "openid", challenge)))["code"];
+            token = await protocol.PostAsync("/connect/token", null, ("grant_type", "authorization_code"), ("client_id", PeopleImport.Spa),
+                ("code", code), ("redirect_uri", PeopleImport.SpaRedirect), ("code_verifier", verifier));
+        }
+        else
+        {
+            var code = Callback(await SignInAndApproveAsync(browser, AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", null)))["code"];
+            token = await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret,
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", PeopleImport.WebRedirect));
+        }
+        return (string?)token.Json["id_token"] ?? throw new InvalidOperationException($"no id_token in {token.Json.ToJsonString()}");
+    }
+
     /// <summary>RFC 6749 §6 as the web client (client_secret_basic).</summary>
     public static Task<ProtocolResponse> RefreshAsync(ProtocolClient protocol, string refreshToken, params (string Name, string Value)[] extra) =>
         protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, [("grant_type", "refresh_token"), ("refresh_token", refreshToken), .. extra]);

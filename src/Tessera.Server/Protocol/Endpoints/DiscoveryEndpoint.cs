@@ -46,6 +46,7 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             json.WriteString("authorization_endpoint", urls.Authorize);
             json.WriteString("userinfo_endpoint", urls.UserInfo);
             json.WriteString("device_authorization_endpoint", urls.DeviceAuthorization);
+            json.WriteString("end_session_endpoint", urls.EndSession);
             WriteArray(json, "grant_types_supported", grants.GrantTypes.Order(StringComparer.Ordinal));
             WriteArray(json, "response_types_supported", ["code"]);
             WriteArray(json, "response_modes_supported", ["query"]);
@@ -56,8 +57,8 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
                 "name", "preferred_username", "email", "email_verified"]);
             // RFC 9207 §3: the authorization response carries iss.
             json.WriteBoolean("authorization_response_iss_parameter_supported", true);
-            WriteArray(json, "scopes_supported", new[] { "openid", "profile", "email" }.Concat(catalog.ApisByScope.Keys.Order(StringComparer.Ordinal)));
-            // "none": public clients at the token endpoint, for the authorization code grant only.
+            WriteArray(json, "scopes_supported", new[] { "openid", "profile", "email", "offline_access" }.Concat(catalog.ApisByScope.Keys.Order(StringComparer.Ordinal)));
+            // "none": public clients at the token endpoint, for the authorization code, refresh token and device code grants.
             WriteArray(json, "token_endpoint_auth_methods_supported", [.. authMethods, "none"]);
             WriteArray(json, "token_endpoint_auth_signing_alg_values_supported", SigningAlgorithms.ClientAssertion);
             WriteArray(json, "introspection_endpoint_auth_methods_supported", authMethods);

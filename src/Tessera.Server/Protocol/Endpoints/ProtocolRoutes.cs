@@ -15,6 +15,7 @@ internal static class ProtocolRoutes
         group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync);
         group.MapPost(EndpointPaths.Revocation, RevocationEndpoint.HandleAsync);
         group.MapPost(EndpointPaths.DeviceAuthorization, DeviceAuthorizationEndpoint.HandleAsync);
+        group.MapMethods(EndpointPaths.EndSession, ["GET", "POST"], EndSessionEndpoint.HandleAsync);
         group.MapGet(EndpointPaths.Jwks, JwksEndpoint.Handle);
 
         var discovery = app.Services.GetRequiredService<DiscoveryEndpoint>();

@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.Keys;
+using Tessera.Server.Pages;
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Protocol.Endpoints;
+
+/// <summary>A logout request (OIDC RP-Initiated Logout 1.0 §2), read once.</summary>
+internal sealed record LogoutRequest(string? IdTokenHint, string? ClientId, string? PostLogoutRedirectUri, string? State);
+
+/// <summary>
+/// OIDC RP-Initiated Logout 1.0: read the request → validate id_token_hint → end the session of the user the hint
+/// names (anyone else is asked on the sign-out page) → return to a post_logout_redirect_uri registered for the
+/// hinted client, or show the plain signed-out page. Never redirects anywhere else.
+/// </summary>
+internal static class EndSessionEndpoint
+{
+    public static async Task<IResult> HandleAsync(
+        HttpContext context, JsonWebTokenHandler handler, SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors,
+        UserManager<TesseraUser> users, IOptions<TesseraOptions> options)
+    {
+        // A POST from the client's site carries no SameSite=Lax session cookie: the same request as a top-level GET does.
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            var form = await ProtocolForm.ReadAsync(context.Request, options.Value.Limits.MaxFormBytes);
+            if (form.Failed) return errors.Redirect(form.Error);
+            var query = new Dictionary<string, string?>();
+            foreach (var name in new[] { Parameters.IdTokenHint, Parameters.ClientId, Parameters.PostLogoutRedirectUri, Parameters.State })
+                if (form.Value[name] is { } value) query[name] = value;
+            context.Response.Headers.Location = QueryHelpers.AddQueryString(urls.PathBase + EndpointPaths.EndSession, query);
+            return Results.StatusCode(StatusCodes.Status303SeeOther);
+        }
+
+        var request = Read(context.Request.Query);
+        if (request.Failed) return errors.Redirect(request.Error);
+        RegisteredClient? client = null;
+        string? subject = null;
+        if (request.Value.IdTokenHint is { } hint)
+        {
+            var validated = await ValidateHintAsync(hint, handler, snapshots.Current, urls.Issuer);
+            if (validated is null) return errors.Redirect(OAuthError.InvalidRequest("id_token_hint is not an ID token issued by this server"));
+            (client, subject) = validated.Value;
+        }
+        // RP-Initiated Logout §2: client_id, when sent with a hint, names the hint's audience.
+        if (request.Value.ClientId is { } clientId && client is not null && clientId != client.ClientId)
+            return errors.Redirect(OAuthError.InvalidRequest("client_id does not match the audience of id_token_hint"));
+
+        var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        if (session.Succeeded)
+        {
+            // §2: the OP should ask the user; it does unless the hint names the signed-in user (a forged logout link cannot).
+            if (subject is null || users.GetUserId(session.Principal) != subject)
+                return Results.Redirect(urls.PathBase + PageRegistration.SignOutPath);
+            await context.SignOutAsync(IdentityConstants.ApplicationScheme);
+        }
+
+        // §3: only a URI registered for the hinted client, compared exactly, so this endpoint is no open redirector.
+        if (request.Value.PostLogoutRedirectUri is { } target && client is not null && RedirectUris.IsRegistered(target, client.PostLogoutRedirectUris))
+            return Results.Redirect(request.Value.State is { } state ? QueryHelpers.AddQueryString(target, Parameters.State, state) : target);
+        return Results.Redirect(urls.PathBase + PageRegistration.SignOutPath);
+    }
+
+    private static Outcome<LogoutRequest> Read(IQueryCollection query)
+    {
+        if (query.Any(p => p.Value.Count > 1)) return OAuthError.InvalidRequest("a parameter of the logout request is repeated");
+        string? Single(string name) => query[name] is { Count: 1 } v && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
+        return new LogoutRequest(Single(Parameters.IdTokenHint), Single(Parameters.ClientId), Single(Parameters.PostLogoutRedirectUri), Single(Parameters.State));
+    }
+
+    /// <summary>
+    /// The client and user an ID token of this server names. RP-Initiated Logout §2: an expired hint is still a hint,
+    /// so the lifetime is not checked; the signature (our RS256 keys), issuer and typ are.
+    /// </summary>
+    private static async Task<(RegisteredClient Client, string Subject)?> ValidateHintAsync(string hint, JsonWebTokenHandler handler, Snapshot snapshot, string issuer)
+    {
+        if (hint.Length > 16 * 1024 || !handler.CanReadToken(hint)) return null;
+        var result = await handler.ValidateTokenAsync(hint, new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            // An access token (typ at+jwt) is not an ID token.
+            ValidTypes = ["JWT"],
+            ValidAlgorithms = [SigningAlgorithms.RS256],
+            IssuerSigningKeys = snapshot.Keys.Keys.Where(k => k.Algorithm == SigningAlgorithms.RS256).Select(k => (SecurityKey)k.Key).ToList(),
+            RequireSignedTokens = true,
+            TryAllIssuerSigningKeys = false,
+        });
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token) return null;
+        var audiences = token.Audiences.ToList();
+        if (audiences.Count != 1 || string.IsNullOrEmpty(token.Subject)) return null;
+        return snapshot.Catalog.FindClient(audiences[0]) is { } client ? (client, token.Subject) : null;
+    }
+}
