@@ -18,6 +18,7 @@ internal static class AdminRoutes
         admin.MapGet("/keys", ListKeys);
         admin.MapPost("/keys/rotate", RotateKeyAsync);
         admin.MapPost("/apis/{name}/signing-secret", ResetApiSecretAsync);
+        admin.MapPost("/users", AdminUsers.CreateAsync);
     }
 
     private static IResult ListKeys(SnapshotCache snapshots, TimeProvider clock)

@@ -19,6 +19,13 @@ public sealed class TesseraOptions
     public DataProtectionOptions DataProtection { get; set; } = new();
     public RefreshTokenOptions RefreshTokens { get; set; } = new();
     public DeviceFlowOptions DeviceFlow { get; set; } = new();
+    public UserOptions Users { get; set; } = new();
+}
+
+public sealed class UserOptions
+{
+    /// <summary>Whether anyone may create an account at /account/register. Off: users come from the import or an admin.</summary>
+    public bool SelfRegistration { get; set; }
 }
 
 public sealed class DeviceFlowOptions

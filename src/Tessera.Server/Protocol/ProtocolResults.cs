@@ -19,7 +19,8 @@ public static class ProtocolResults
         if (response.IdToken is not null) json.WriteString("id_token", response.IdToken);
     });
 
-    public static IResult Json(Action<Utf8JsonWriter> writeMembers) => new JsonBodyResult(writeMembers);
+    public static IResult Json(Action<Utf8JsonWriter> writeMembers, int statusCode = StatusCodes.Status200OK) =>
+        new JsonBodyResult(writeMembers, statusCode);
 
     /// <summary>RFC 6749 §5.1/§5.2: responses with tokens or errors carry Cache-Control: no-store.</summary>
     private static void NoStore(HttpResponse response)
@@ -28,11 +29,12 @@ public static class ProtocolResults
         response.Headers.Pragma = "no-cache";
     }
 
-    private sealed class JsonBodyResult(Action<Utf8JsonWriter> writeMembers) : IResult
+    private sealed class JsonBodyResult(Action<Utf8JsonWriter> writeMembers, int statusCode = StatusCodes.Status200OK) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;
+            response.StatusCode = statusCode;
             NoStore(response);
             response.ContentType = "application/json; charset=utf-8";
             await using var json = new Utf8JsonWriter(response.BodyWriter);

@@ -11,7 +11,8 @@ namespace Tessera.Server.Pages.Account;
 
 /// <summary>Username and password through ASP.NET Core Identity, with lockout; starts the session cookie.</summary>
 internal sealed class SignInModel(
-    SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots) : PageModel
+    SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots,
+    Microsoft.Extensions.Options.IOptions<TesseraOptions> options) : PageModel
 {
     private const string WrongCredentials = "The username or password is not correct.";
 
@@ -19,6 +20,7 @@ internal sealed class SignInModel(
     [BindProperty] public string Password { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Problem { get; private set; }
+    public bool RegistrationOpen => options.Value.Users.SelfRegistration;
 
     /// <summary>OIDC Core §3.1.2.1: login_hint pre-fills the username.</summary>
     public void OnGet([FromQuery(Name = "login_hint")] string? loginHint)

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Clients;
+using Tessera.Server.Configuration;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Pages.Account;
+
+/// <summary>
+/// Self-registration, off unless <c>Tessera:Users:SelfRegistration</c> is true (then 404, as if the page did not exist).
+/// Passwords go through Identity's validators and hasher; the new user is signed in.
+/// </summary>
+internal sealed class RegisterModel(
+    UserManager<TesseraUser> users, SignInManager<TesseraUser> signIn, IOptions<TesseraOptions> options, TimeProvider clock) : PageModel
+{
+    [BindProperty] public string Username { get; set; } = "";
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string Password { get; set; } = "";
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    public IReadOnlyList<string> Problems { get; private set; } = [];
+
+    private bool Enabled => options.Value.Users.SelfRegistration;
+
+    public IActionResult OnGet() => Enabled ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!Enabled) return NotFound();
+        if (string.IsNullOrWhiteSpace(Username)) return Refuse(["A username is required."]);
+        if (Email is not null && !System.Net.Mail.MailAddress.TryCreate(Email, out _)) return Refuse(["The e-mail address is not valid."]);
+
+        // An e-mail typed here is not verified: email_verified stays false until it is.
+        var user = new TesseraUser { UserName = Username.Trim(), Email = string.IsNullOrWhiteSpace(Email) ? null : Email.Trim() };
+        var created = await users.CreateAsync(user, Password);
+        if (!created.Succeeded) return Refuse(created.Errors.Select(e => e.Description).ToList());
+
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false,
+        [
+            new Claim(SessionClaims.AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(SessionClaims.SessionId, SecretGenerator.NewSecret(16)),
+            new Claim("amr", "pwd"),
+        ]);
+        // Only a local URL: the page must not become an open redirector.
+        return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
+    }
+
+    private PageResult Refuse(IReadOnlyList<string> problems)
+    {
+        Problems = problems;
+        Password = "";
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+}
