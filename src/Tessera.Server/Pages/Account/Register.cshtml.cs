@@ -1,9 +1,7 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.Users;
 
@@ -37,12 +35,7 @@ internal sealed class RegisterModel(
         var created = await users.CreateAsync(user, Password);
         if (!created.Succeeded) return Refuse(created.Errors.Select(e => e.Description).ToList());
 
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false,
-        [
-            new Claim(SessionClaims.AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new Claim(SessionClaims.SessionId, SecretGenerator.NewSecret(16)),
-            new Claim("amr", "pwd"),
-        ]);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));
         // Only a local URL: the page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
     }

@@ -12,6 +12,14 @@ public static class SessionClaims
     /// <summary>OIDC Front-Channel Logout §3: the session identifier, for the ID token's sid.</summary>
     public const string SessionId = "sid";
 
+    /// <summary>The claims a password sign-in starts a session with: now as auth_time, a fresh sid, amr pwd.</summary>
+    public static Claim[] ForPasswordSignIn(TimeProvider clock) =>
+    [
+        new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        new(SessionId, Clients.SecretGenerator.NewSecret(16)),
+        new("amr", "pwd"),
+    ];
+
     /// <summary>The session's auth_time, or 0 when the cookie has none.</summary>
     public static long AuthTimeOf(ClaimsPrincipal? principal) =>
         long.TryParse(principal?.FindFirstValue(AuthTime), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;

@@ -1,9 +1,7 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tessera.Server.Catalog;
-using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.Users;
 
@@ -43,12 +41,7 @@ internal sealed class SignInModel(
         if (result.IsLockedOut) return Refuse("This account is locked after too many failed sign-ins. Try again later.");
         if (!result.Succeeded) return Refuse(WrongCredentials);
 
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false,
-        [
-            new Claim(SessionClaims.AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new Claim(SessionClaims.SessionId, SecretGenerator.NewSecret(16)),
-            new Claim("amr", "pwd"),
-        ]);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));
         // Only a local URL: the sign-in page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
     }
