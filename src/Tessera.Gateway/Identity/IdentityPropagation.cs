@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Authentication;
+using Tessera.AspNetCore;
+using Tessera.Gateway.Authentication;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Tessera.Gateway.Identity;
+
+/// <summary>The identity token the gateway obtained for this request, set by the proxy-pipeline step below.</summary>
+internal sealed record IdentityTokenFeature(string Token);
+
+/// <summary>
+/// Step of the proxy pipeline (after routing and authorization): exchanges the caller's access token — the bearer
+/// token, or the session's — for the internal identity token. A refused exchange stops the request here.
+/// </summary>
+internal sealed class IdentityExchangeMiddleware(RequestDelegate next, IdentityTokenExchanger exchanger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var subject = context.Features.Get<TesseraTokenFeature>()?.Token
+            ?? await context.GetTokenAsync(GatewaySchemes.Cookie, "access_token");
+        if (subject is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = BearerChallenge.Format(null, null, null);
+            return;
+        }
+
+        var exchanged = await exchanger.ExchangeAsync(subject, context.RequestAborted);
+        if (exchanged.IdentityToken is null)
+        {
+            // RFC 8693 §2.2.2 invalid_grant: the subject token is no longer active (revoked, expired): the caller's problem.
+            if (exchanged.Error == "invalid_grant")
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = BearerChallenge.Format("invalid_token", "the token is not active", null);
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            }
+            return;
+        }
+        context.Features.Set(new IdentityTokenFeature(exchanged.IdentityToken));
+        await next(context);
+    }
+}
+
+/// <summary>
+/// YARP request transform: whatever the caller sent as identity header, Authorization or cookies stays at the gateway;
+/// the upstream receives only the identity token obtained for this request.
+/// </summary>
+internal static class IdentityHeaderTransform
+{
+    public static void Add(TransformBuilderContext builder) => builder.AddRequestTransform(context =>
+    {
+        var headers = context.ProxyRequest.Headers;
+        headers.Remove(TesseraDefaults.IdentityHeader);   // a caller cannot forge it
+        headers.Remove("Authorization");
+        headers.Remove("Cookie");
+        var identity = context.HttpContext.Features.Get<IdentityTokenFeature>();
+        if (identity is not null) headers.TryAddWithoutValidation(TesseraDefaults.IdentityHeader, identity.Token);
+        return ValueTask.CompletedTask;
+    });
+}
