@@ -17,6 +17,12 @@ public static class GatewayApp
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.UseKestrelHttpsConfiguration();
+        // --config FILE: the Gateway and ReverseProxy sections in one JSON file; the command line still wins over it.
+        if (builder.Configuration["config"] is { Length: > 0 } file)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            builder.Configuration.AddCommandLine(args);
+        }
         configure?.Invoke(builder);
 
         var section = builder.Configuration.GetSection(GatewayOptions.Section);

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Tessera.Browser.Tests.Infrastructure;
+using Tessera.Gateway.Authentication;
+using Tessera.Gateway.Tests.Infrastructure;
+
+namespace Tessera.Gateway.Tests;
+
+/// <summary>
+/// The cookie path: a user signs in at the gateway (/login → Tessera's sign-in and consent in headless Chromium →
+/// the gateway's callback), then calls through it with the session cookie only. The cookie carries a handle; the
+/// tokens stay in the gateway.
+/// </summary>
+[Collection(nameof(ChainCollection))]
+public sealed class SessionChainTests(ChainFixture chain)
+{
+    [Fact]
+    public async Task A_user_signed_in_at_the_gateway_reaches_service_b_with_the_session_cookie_alone()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var inbox = new Uri(chain.GatewayAddress, "/messages/inbox").ToString();
+        string pageText = "";
+
+        await chromium.RunAsync(async page =>
+        {
+            await page.GotoAsync(new Uri(chain.GatewayAddress, "/login?returnUrl=/messages/inbox").ToString());
+            await page.FillAsync("input[autocomplete=username]", ChainFixture.User);
+            await page.FillAsync("input[autocomplete=current-password]", ChainFixture.Password);
+            await page.ClickAsync("button[type=submit]");
+            await page.ClickAsync("button[name=decision][value=allow]");
+            await page.WaitForURLAsync(inbox);
+            pageText = await page.InnerTextAsync("body");
+        });
+
+        var body = JsonNode.Parse(pageText)!;
+        var user = (string?)body["sub"];
+        Assert.False(string.IsNullOrEmpty(user));
+        Assert.NotEqual(ChainFixture.Service, user);
+        Assert.Equal(user, (string?)body["next"]!["sub"]);
+        Assert.Contains("message", ((string?)body["next"]!["scope"])!.Split(' '));
+        Assert.Equal(ChainFixture.GatewayClient, (string?)body["next"]!["client_id"]);
+
+        // The cookie is a session handle: no token inside, far smaller than the tokens it stands for.
+        var cookie = (await chromium.Page.Context.CookiesAsync([chain.GatewayAddress.ToString()])).Single(c => c.Name == GatewaySchemes.CookieName);
+        Assert.True(cookie.HttpOnly);
+        Assert.DoesNotContain("eyJ", cookie.Value);
+        Assert.True(cookie.Value.Length < 700, $"cookie of {cookie.Value.Length} characters");
+
+        // The same cookie from another HTTP client: a proxied call, the session's identity at service B.
+        using var client = chain.CreateGatewayClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/messages/again");
+        request.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(user, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["next"]!["sub"]);
+
+        // A route whose scope the session lacks: 403, not a redirect.
+        using var write = new HttpRequestMessage(HttpMethod.Get, "/write/note");
+        write.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(write)).StatusCode);
+        Assert.Empty(chromium.ConsoleErrors);
+    }
+}
