@@ -100,6 +100,9 @@ public static class TesseraApp
         services.AddSingleton<IGrantHandler, AuthorizationCodeGrant>();
         services.AddSingleton<IGrantHandler, RefreshTokenGrant>();
         services.AddSingleton<IGrantHandler, DeviceCodeGrant>();
+        services.AddSingleton<IGrantHandler, TokenExchangeGrant>();
+        services.AddSingleton<ExchangeParties>();
+        services.AddSingleton<IdTokenReader>();
         services.AddSingleton<DeviceAuthorizationStore>();
         services.AddSingleton<RefreshTokenStore>();
         services.AddSingleton<UserTokens>();

@@ -9,7 +9,7 @@ namespace Tessera.Server.Housekeeping;
 /// <summary>
 /// Deletes rows nobody needs any more — expired opaque tokens (revoked ones stay until they expire, so every node's
 /// revocation poll sees them), expired refresh tokens and device authorizations, expired deny-list entries and used client
-/// assertions — in bounded batches along the expiry indexes. Deletes are idempotent, so several nodes may run it at once.
+/// assertions, authorization codes a day after they expired — in bounded batches along the expiry indexes. Deletes are idempotent, so several nodes may run it at once.
 /// </summary>
 internal sealed class HousekeepingService(
     ITesseraDbContextFactory databases,
@@ -19,6 +19,12 @@ internal sealed class HousekeepingService(
 {
     // Bounds one pass, so a huge backlog is worked off over several intervals instead of one long lock.
     private const int MaxBatchesPerPass = 100;
+
+    /// <summary>
+    /// A redeemed code is kept after it expires so that a replay can still revoke what it issued (RFC 6749 §4.1.2);
+    /// after a day every access token issued from it has expired (an API's lifetime is at most a day).
+    /// </summary>
+    public static readonly TimeSpan AuthorizationCodeRetention = TimeSpan.FromDays(1);
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -41,6 +47,9 @@ internal sealed class HousekeepingService(
             .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.DeviceAuthorizations.Where(d => d.ExpiresAt <= now)
             .OrderBy(d => d.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        var codesBefore = now - (long)AuthorizationCodeRetention.TotalSeconds;
+        total += await DeleteInBatchesAsync(() => db.AuthorizationCodes.Where(c => c.ExpiresAt <= codesBefore)
+            .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.ClientAssertionUses.Where(u => u.ExpiresAt <= now)
             .OrderBy(u => u.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         return total;

@@ -25,6 +25,9 @@ internal static class InteractiveClientValidator
         {
             if (grants[j] == GrantTypes.ClientCredentials)
                 problems.Add($"{at}.grantTypes[{j}] 'client_credentials' is not allowed for a public client");
+            // RFC 8693 §5: exchanging another party's token requires an authenticated client.
+            if (grants[j] == GrantTypes.TokenExchange)
+                problems.Add($"{at}.grantTypes[{j}] '{GrantTypes.TokenExchange}' is not allowed for a public client");
         }
     }
 

@@ -36,6 +36,14 @@ public static class Parameters
     // RFC 8628 §3.2: the device authorization response and the device code grant.
     public const string DeviceCode = "device_code";
     public const string UserCode = "user_code";
+
+    // RFC 8693 §2.1 and §2.2.1: the token-exchange request and response.
+    public const string SubjectToken = "subject_token";
+    public const string SubjectTokenType = "subject_token_type";
+    public const string ActorToken = "actor_token";
+    public const string ActorTokenType = "actor_token_type";
+    public const string RequestedTokenType = "requested_token_type";
+    public const string IssuedTokenType = "issued_token_type";
     public const string Error = "error";
     public const string ErrorDescription = "error_description";
 }
@@ -73,6 +81,11 @@ public static class TokenTypes
     public const string RefreshToken = "refresh_token";
     public const string Bearer = "Bearer";
 
+    /// <summary>RFC 8693 §3: token type identifiers.</summary>
+    public const string AccessTokenUri = "urn:ietf:params:oauth:token-type:access_token";
+    public const string IdTokenUri = "urn:ietf:params:oauth:token-type:id_token";
+    public const string JwtUri = "urn:ietf:params:oauth:token-type:jwt";
+
     /// <summary>RFC 9068 §2.1: the <c>typ</c> header of a JWT access token.</summary>
     public const string AccessTokenJwtType = "at+jwt";
 }
@@ -91,6 +104,9 @@ public static class Claims
     public const string Scope = "scope";
     public const string Active = "active";
     public const string TokenType = "token_type";
+
+    /// <summary>RFC 8693 §4.1: the acting party, with earlier actors nested inside.</summary>
+    public const string Actor = "act";
 }
 
 /// <summary>Well-known paths, relative to the issuer.</summary>

@@ -12,6 +12,7 @@ public static class ProtocolResults
     {
         // RFC 6749 §5.1: access_token, token_type, expires_in, and scope.
         json.WriteString("access_token", response.AccessToken);
+        if (response.IssuedTokenType is not null) json.WriteString(Parameters.IssuedTokenType, response.IssuedTokenType);
         json.WriteString("token_type", response.TokenType);
         json.WriteNumber("expires_in", response.ExpiresIn);
         json.WriteString("scope", response.Scope);

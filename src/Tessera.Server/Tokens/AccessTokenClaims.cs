@@ -5,8 +5,13 @@ namespace Tessera.Server.Tokens;
 /// <summary>What an access token says, before it is written as a JWT or stored behind an opaque handle.</summary>
 public sealed record AccessTokenClaims(string Subject, string ClientId, TokenTarget Target, long IssuedAt, string Jti)
 {
-    public long ExpiresAt => IssuedAt + (long)Target.Lifetime.TotalSeconds;
+    /// <summary>The API's lifetime unless a grant caps it (a token exchange never outlives its subject token).</summary>
+    public long ExpiresAt { get; init; } = IssuedAt + (long)Target.Lifetime.TotalSeconds;
+
     public string Scope => string.Join(' ', Target.Scopes);
+
+    /// <summary>RFC 8693 §4.1: the <c>act</c> claim as JSON, for tokens issued to one party acting for another.</summary>
+    public string? ActorJson { get; init; }
 }
 
 /// <summary>An issued access token and what the token response says about it.</summary>

@@ -15,17 +15,21 @@ internal sealed class AccessTokenIssuer(
     IOptions<TesseraOptions> options,
     TimeProvider clock)
 {
-    public async ValueTask<IssuedAccessToken> IssueAsync(string subject, string clientId, TokenTarget target, CancellationToken cancellationToken)
+    public ValueTask<IssuedAccessToken> IssueAsync(string subject, string clientId, TokenTarget target, CancellationToken cancellationToken) =>
+        IssueAsync(NewClaims(subject, clientId, target), cancellationToken);
+
+    /// <summary>The claims of a new token issued now, for a grant that adjusts them before <see cref="IssueAsync(AccessTokenClaims, CancellationToken)"/>.</summary>
+    public AccessTokenClaims NewClaims(string subject, string clientId, TokenTarget target) =>
+        new(subject, clientId, target, clock.GetUtcNow().ToUnixTimeSeconds(), SecretGenerator.NewSecret(16));
+
+    public async ValueTask<IssuedAccessToken> IssueAsync(AccessTokenClaims claims, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var claims = new AccessTokenClaims(subject, clientId, target, now, SecretGenerator.NewSecret(16));
-        var value = target.Format == AccessTokenFormats.Opaque
-            ? await StoreOpaqueAsync(claims, cancellationToken)
-            : WriteJwt(claims, now);
-        return new IssuedAccessToken(value, claims.ExpiresAt - now, claims.Scope)
+        var opaque = claims.Target.Format == AccessTokenFormats.Opaque;
+        var value = opaque ? await StoreOpaqueAsync(claims, cancellationToken) : WriteJwt(claims, claims.IssuedAt);
+        return new IssuedAccessToken(value, claims.ExpiresAt - claims.IssuedAt, claims.Scope)
         {
             Jti = claims.Jti,
-            OpaqueHash = target.Format == AccessTokenFormats.Opaque ? OpaqueHandles.Hash(value) : null,
+            OpaqueHash = opaque ? OpaqueHandles.Hash(value) : null,
         };
     }
 

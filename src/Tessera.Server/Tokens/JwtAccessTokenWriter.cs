@@ -41,6 +41,11 @@ internal sealed class JwtAccessTokenWriter(JsonWebTokenHandler handler)
                 json.WriteEndArray();
             }
             json.WriteString(Claims.ClientId, claims.ClientId);
+            if (claims.ActorJson is not null)
+            {
+                json.WritePropertyName(Claims.Actor);
+                json.WriteRawValue(claims.ActorJson);
+            }
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);

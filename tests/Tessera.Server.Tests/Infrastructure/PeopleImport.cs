@@ -23,6 +23,12 @@ public static class PeopleImport
     public const string Cli = "cli";
     public const string Tv = "tv";
 
+    /// <summary>A gateway: signs users in, and exchanges their tokens (RFC 8693) for the internal services' API.</summary>
+    public const string Gateway = "gateway";
+    public const string GatewaySecret = "gateway-secret-0123456789-abcdefg";
+    public const string GatewayRedirect = "http://127.0.0.1:4414/signin-oidc";
+    public const string InternalAudience = "https://internal.example";
+
     public const string Alice = "alice";
     public const string AlicePassword = "Alice-test-pass-1";
     /// <summary>Users whose only purpose is to be locked out by the lockout tests (one per test).</summary>
@@ -35,7 +41,19 @@ public static class PeopleImport
     public static JsonObject Create()
     {
         var import = TestClients.StandardImport();
+        import["apiResources"]!.AsArray().Add(new JsonObject
+        {
+            ["name"] = "internal", ["audience"] = InternalAudience, ["scopes"] = new JsonArray("internal"),
+            ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "ES256", ["accessTokenLifetime"] = "00:05:00",
+        });
         var clients = import["clients"]!.AsArray();
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = Gateway, ["clientSecret"] = GatewaySecret, ["displayName"] = "The Gateway",
+            ["grantTypes"] = new JsonArray("authorization_code", "urn:ietf:params:oauth:grant-type:token-exchange"),
+            ["redirectUris"] = new JsonArray(GatewayRedirect),
+            ["scopes"] = new JsonArray("openid", "profile", "internal", "ledger"),
+        });
         clients.Add(new JsonObject
         {
             ["clientId"] = Web, ["clientSecret"] = WebSecret, ["displayName"] = "The Web App",

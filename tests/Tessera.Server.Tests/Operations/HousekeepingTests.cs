@@ -84,6 +84,40 @@ public abstract class HousekeepingTests(TesseraServer server) : ServerTest(serve
         Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, token)).Active);
     }
 
+    [Fact]
+    public async Task Authorization_codes_are_kept_a_day_after_expiry_for_replay_detection_then_deleted()
+    {
+        // A day-old code cannot be made over HTTP without waiting a day: these rows are written as the code grant writes them.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var old = await AddCodeAsync(now - (long)HousekeepingService.AuthorizationCodeRetention.TotalSeconds - 60);
+        var recent = await AddCodeAsync(now - 3600);
+
+        await RunHousekeepingAsync();
+
+        Assert.False(await CodeExistsAsync(old));
+        Assert.True(await CodeExistsAsync(recent));
+    }
+
+    private async Task<byte[]> AddCodeAsync(long expiresAt)
+    {
+        var hash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        await using var scope = Server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        db.AuthorizationCodes.Add(new AuthorizationCode
+        {
+            Hash = hash, ClientId = Service, RedirectUri = "https://web.example/callback", Scope = "openid", Subject = "someone",
+            ExpiresAt = expiresAt, ConsumedAt = expiresAt - 50, IssuedTokenJti = Convert.ToHexString(hash.AsSpan(0, 16)),
+        });
+        await db.SaveChangesAsync();
+        return hash;
+    }
+
+    private async Task<bool> CodeExistsAsync(byte[] hash)
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TesseraDbContext>().AuthorizationCodes.AnyAsync(c => c.Hash == hash);
+    }
+
     private Task<int> RunHousekeepingAsync() =>
         Server.GetService<HousekeepingService>().DeleteExpiredAsync(CancellationToken.None);
 

@@ -44,6 +44,19 @@ public abstract class InteractiveClientImportTests(DatabaseKind kind)
     }
 
     [Fact]
+    public async Task A_public_client_may_not_exchange_tokens()
+    {
+        var import = PeopleImport.Create();
+        var spa = Client(import, PeopleImport.Spa);
+        var added = spa["grantTypes"]!.AsArray().Count;
+        spa["grantTypes"]!.AsArray().Add("urn:ietf:params:oauth:grant-type:token-exchange");
+
+        var e = await Assert.ThrowsAsync<ImportException>(() => TesseraServer.StartAsync(kind, import));
+
+        Assert.Contains($"$.clients[{Index(import, PeopleImport.Spa)}].grantTypes[{added}] 'urn:ietf:params:oauth:grant-type:token-exchange' is not allowed for a public client", e.Problems);
+    }
+
+    [Fact]
     public async Task An_authorization_code_client_must_register_a_redirect_uri()
     {
         var import = PeopleImport.Create();

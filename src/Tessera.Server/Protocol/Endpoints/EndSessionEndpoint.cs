@@ -2,13 +2,11 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
-using Tessera.Server.Keys;
 using Tessera.Server.Pages;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 
 namespace Tessera.Server.Protocol.Endpoints;
@@ -24,7 +22,7 @@ internal sealed record LogoutRequest(string? IdTokenHint, string? ClientId, stri
 internal static class EndSessionEndpoint
 {
     public static async Task<IResult> HandleAsync(
-        HttpContext context, JsonWebTokenHandler handler, SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors,
+        HttpContext context, IdTokenReader idTokens, IssuerUrls urls, ErrorPages errors,
         UserManager<TesseraUser> users, IOptions<TesseraOptions> options)
     {
         // A POST from the client's site carries no SameSite=Lax session cookie: the same request as a top-level GET does.
@@ -45,9 +43,10 @@ internal static class EndSessionEndpoint
         string? subject = null;
         if (request.Value.IdTokenHint is { } hint)
         {
-            var validated = await ValidateHintAsync(hint, handler, snapshots.Current, urls.Issuer);
+            // RP-Initiated Logout §2: an expired hint is still a hint.
+            var validated = await idTokens.ReadAsync(hint, checkLifetime: false);
             if (validated is null) return errors.Redirect(OAuthError.InvalidRequest("id_token_hint is not an ID token issued by this server"));
-            (client, subject) = validated.Value;
+            (client, subject) = (validated.Client, validated.Subject);
         }
         // RP-Initiated Logout §2: client_id, when sent with a hint, names the hint's audience.
         if (request.Value.ClientId is { } clientId && client is not null && clientId != client.ClientId)
@@ -73,30 +72,5 @@ internal static class EndSessionEndpoint
         if (query.Any(p => p.Value.Count > 1)) return OAuthError.InvalidRequest("a parameter of the logout request is repeated");
         string? Single(string name) => query[name] is { Count: 1 } v && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
         return new LogoutRequest(Single(Parameters.IdTokenHint), Single(Parameters.ClientId), Single(Parameters.PostLogoutRedirectUri), Single(Parameters.State));
-    }
-
-    /// <summary>
-    /// The client and user an ID token of this server names. RP-Initiated Logout §2: an expired hint is still a hint,
-    /// so the lifetime is not checked; the signature (our RS256 keys), issuer and typ are.
-    /// </summary>
-    private static async Task<(RegisteredClient Client, string Subject)?> ValidateHintAsync(string hint, JsonWebTokenHandler handler, Snapshot snapshot, string issuer)
-    {
-        if (hint.Length > 16 * 1024 || !handler.CanReadToken(hint)) return null;
-        var result = await handler.ValidateTokenAsync(hint, new TokenValidationParameters
-        {
-            ValidIssuer = issuer,
-            ValidateAudience = false,
-            ValidateLifetime = false,
-            // An access token (typ at+jwt) is not an ID token.
-            ValidTypes = ["JWT"],
-            ValidAlgorithms = [SigningAlgorithms.RS256],
-            IssuerSigningKeys = snapshot.Keys.Keys.Where(k => k.Algorithm == SigningAlgorithms.RS256).Select(k => (SecurityKey)k.Key).ToList(),
-            RequireSignedTokens = true,
-            TryAllIssuerSigningKeys = false,
-        });
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken token) return null;
-        var audiences = token.Audiences.ToList();
-        if (audiences.Count != 1 || string.IsNullOrEmpty(token.Subject)) return null;
-        return snapshot.Catalog.FindClient(audiences[0]) is { } client ? (client, token.Subject) : null;
     }
 }

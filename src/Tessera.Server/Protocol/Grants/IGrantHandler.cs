@@ -13,6 +13,9 @@ public sealed record TokenResponse(string AccessToken, string TokenType, long Ex
 
     /// <summary>RFC 6749 §5.1: present when the grant allows refreshing (offline_access and the refresh_token grant).</summary>
     public string? RefreshToken { get; init; }
+
+    /// <summary>RFC 8693 §2.2.1: the type of the token a token exchange issued.</summary>
+    public string? IssuedTokenType { get; init; }
 }
 
 /// <summary>One grant type: the token endpoint dispatches to it through the grant table.</summary>

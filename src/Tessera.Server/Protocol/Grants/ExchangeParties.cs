@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Apis;
+using Tessera.Server.Catalog;
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Tokens;
+
+namespace Tessera.Server.Protocol.Grants;
+
+/// <summary>A subject or actor of a token exchange: who it is, what its token grants, and until when.</summary>
+/// <param name="Scopes">The token's scopes; null for an ID token, which grants none.</param>
+/// <param name="ActorJson">The token's own <c>act</c> claim, when it was itself issued to an actor.</param>
+internal sealed record ExchangeParty(string Subject, IReadOnlyList<string>? Scopes, long ExpiresAt, string? ActorJson);
+
+/// <summary>Reads the subject_token and actor_token of a token exchange (RFC 8693 §2.1) as tokens of this server.</summary>
+internal sealed class ExchangeParties(AccessTokenInspector inspector, IdTokenReader idTokens)
+{
+    public async ValueTask<Outcome<ExchangeParty>> ReadAsync(
+        ProtocolForm form, string tokenParameter, string typeParameter, RegisteredClient client, CancellationToken cancellationToken)
+    {
+        var token = form[tokenParameter];
+        var type = form[typeParameter];
+        if (string.IsNullOrEmpty(token)) return OAuthError.InvalidRequest($"{tokenParameter} is required");
+        if (type is null) return OAuthError.InvalidRequest($"{typeParameter} is required");
+
+        switch (type)
+        {
+            case TokenTypes.AccessTokenUri:
+                // Any active access token of ours: JWT or opaque (revocation and expiry checked by the inspector).
+                var inspected = await inspector.InspectAsync(token, cancellationToken);
+                if (inspected is null) return OAuthError.InvalidGrant($"{tokenParameter} is not an active access token");
+                return new ExchangeParty(inspected.Subject, SpaceDelimited.Split(inspected.Scope),
+                    inspected.ExpiresAt, inspected.Format == AccessTokenFormats.Jwt ? ActorOf(token) : null);
+
+            case TokenTypes.IdTokenUri:
+                var idToken = await idTokens.ReadAsync(token, checkLifetime: true);
+                if (idToken is null) return OAuthError.InvalidGrant($"{tokenParameter} is not a valid ID token issued by this server");
+                // RFC 8693 §5: an ID token proves a sign-in at the client it was issued to, and to no one else.
+                if (idToken.Client.ClientId != client.ClientId)
+                    return OAuthError.InvalidGrant($"{tokenParameter} was issued to another client");
+                return new ExchangeParty(idToken.Subject, null, idToken.ExpiresAt, null);
+
+            default:
+                // RFC 8693 §2.2.2: invalid_request for a token type the server does not accept.
+                return OAuthError.InvalidRequest($"{typeParameter} '{type}' is not supported");
+        }
+    }
+
+    /// <summary>RFC 8693 §4.1: <c>{"sub": actor, "act": earlier actors}</c>.</summary>
+    public static string ActorClaim(string actorSubject, string? earlierActorJson)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString(Claims.Subject, actorSubject);
+            if (earlierActorJson is not null)
+            {
+                json.WritePropertyName(Claims.Actor);
+                json.WriteRawValue(earlierActorJson);
+            }
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The <c>act</c> claim of a JWT the inspector has already validated, as raw JSON.</summary>
+    private static string? ActorOf(string jwt)
+    {
+        var payload = Base64UrlEncoder.DecodeBytes(new JsonWebToken(jwt).EncodedPayload);
+        using var document = JsonDocument.Parse(payload);
+        return document.RootElement.TryGetProperty(Claims.Actor, out var act) && act.ValueKind == JsonValueKind.Object ? act.GetRawText() : null;
+    }
+}

@@ -1,0 +1,63 @@
+using Tessera.Server.Apis;
+using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Tokens;
+
+namespace Tessera.Server.Protocol.Grants;
+
+/// <summary>
+/// RFC 8693: a confidential client (a gateway, a service) exchanges a token it was given for an access token to
+/// another API, for the same subject — the identity a request carries through a chain of services.
+/// </summary>
+internal sealed class TokenExchangeGrant(ExchangeParties parties, AccessTokenIssuer issuer, ILogger<TokenExchangeGrant> logger) : IGrantHandler
+{
+    public string GrantType => GrantTypes.TokenExchange;
+
+    public async ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request)
+    {
+        var form = request.Form;
+        var cancellationToken = request.HttpContext.RequestAborted;
+        // RFC 8693 §2.1: what the client wants back; we issue access tokens, which are JWTs for JWT APIs.
+        var requestedType = form[Parameters.RequestedTokenType] ?? TokenTypes.AccessTokenUri;
+        if (requestedType is not (TokenTypes.AccessTokenUri or TokenTypes.JwtUri))
+            return OAuthError.InvalidRequest($"requested_token_type '{requestedType}' is not supported");
+
+        var subject = await parties.ReadAsync(form, Parameters.SubjectToken, Parameters.SubjectTokenType, request.Client, cancellationToken);
+        if (subject.Failed) return subject.Error;
+        var actor = await ReadActorAsync(request, cancellationToken);
+        if (actor.Failed) return actor.Error;
+
+        var target = ExchangeTargets.Select(form, subject.Value.Scopes, request.Client, request.Catalog);
+        if (target.Failed) return target.Error;
+        if (requestedType == TokenTypes.JwtUri && target.Value.Format != AccessTokenFormats.Jwt)
+            return OAuthError.InvalidTarget($"'{target.Value.Primary.Audience}' uses opaque access tokens, not JWTs");
+
+        // RFC 8693 §4.1: the current actor outermost, earlier actors nested; without an actor token the chain carries on.
+        var actorJson = actor.Value is { } acting ? ExchangeParties.ActorClaim(acting.Subject, subject.Value.ActorJson) : subject.Value.ActorJson;
+        if (actorJson is not null && target.Value.Format != AccessTokenFormats.Jwt)
+            return OAuthError.InvalidTarget($"'{target.Value.Primary.Audience}' uses opaque access tokens, which cannot record an actor");
+
+        var claims = issuer.NewClaims(subject.Value.Subject, request.Client.ClientId, target.Value);
+        // A token obtained from another never outlives it: revoking or expiring the subject token bounds this one.
+        claims = claims with { ExpiresAt = Math.Min(claims.ExpiresAt, subject.Value.ExpiresAt), ActorJson = actorJson };
+        if (claims.ExpiresAt <= claims.IssuedAt) return OAuthError.InvalidGrant("subject_token expires now");
+
+        var token = await issuer.IssueAsync(claims, cancellationToken);
+        logger.LogInformation("Token exchange: client {ClientId} obtained a token for {Audience} for subject {Subject}",
+            request.Client.ClientId, target.Value.Primary.Audience, subject.Value.Subject);
+        // RFC 8693 §2.2.1: issued_token_type is required; token_type is Bearer for an access token; no refresh token.
+        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IssuedTokenType = requestedType };
+    }
+
+    /// <summary>RFC 8693 §2.1: actor_token_type is required with actor_token and must not appear without it.</summary>
+    private async ValueTask<Outcome<ExchangeParty?>> ReadActorAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Form[Parameters.ActorToken] is null)
+        {
+            if (request.Form[Parameters.ActorTokenType] is not null)
+                return OAuthError.InvalidRequest("actor_token_type is not allowed without actor_token");
+            return (ExchangeParty?)null;
+        }
+        var actor = await parties.ReadAsync(request.Form, Parameters.ActorToken, Parameters.ActorTokenType, request.Client, cancellationToken);
+        return actor.Failed ? actor.Error : actor.Value;
+    }
+}
