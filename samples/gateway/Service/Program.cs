@@ -23,6 +23,10 @@ var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
 
+// The ledger's balance needs the ledger scope and calls no one.
+app.MapGet("/balance", (HttpContext context) => Describe(context, downstream: null)).RequireScope("ledger");
+
+// Anything else needs the message scope; the orders service asks the inventory service on the caller's behalf.
 app.MapGet("/{**path}", async (HttpContext context, IServiceProvider services) =>
 {
     object? downstream = null;
@@ -32,15 +36,17 @@ app.MapGet("/{**path}", async (HttpContext context, IServiceProvider services) =
         using var response = await client.GetAsync("/stock", context.RequestAborted);
         downstream = new { status = (int)response.StatusCode, body = await response.Content.ReadFromJsonAsync<Dictionary<string, object?>>() };
     }
-    return Results.Json(new
-    {
-        service = name,
-        path = context.Request.Path.Value,
-        sub = context.User.FindFirst("sub")?.Value,
-        scope = context.User.FindFirst("scope")?.Value,
-        client_id = context.User.FindFirst("client_id")?.Value,
-        next = downstream,
-    });
+    return Describe(context, downstream);
 }).RequireScope("message");
+
+IResult Describe(HttpContext context, object? downstream) => Results.Json(new
+{
+    service = name,
+    path = context.Request.Path.Value,
+    sub = context.User.FindFirst("sub")?.Value,
+    scope = context.User.FindFirst("scope")?.Value,
+    client_id = context.User.FindFirst("client_id")?.Value,
+    next = downstream,
+});
 
 app.Run();
