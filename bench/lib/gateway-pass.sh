@@ -43,7 +43,7 @@ PORT=$TESSERA_PORT bash "$BENCH/lib/start-tessera.sh" gateway sqlite > "$P/tesse
 TESSERA_PID=$!; pids_to_stop+=("$TESSERA_PID")
 ISSUER=http://127.0.0.1:$TESSERA_PORT
 wait_ready "$ISSUER/.well-known/openid-configuration" "$TESSERA_PID" "$P/tessera.log"
-dotnet "$PROXY_DLL" upstream --port "$UPSTREAM_PORT" > "$P/upstream.log" 2>&1 &
+ASPNETCORE_ENVIRONMENT=Production dotnet "$PROXY_DLL" upstream --port "$UPSTREAM_PORT" > "$P/upstream.log" 2>&1 &
 UPSTREAM_PID=$!; pids_to_stop+=("$UPSTREAM_PID")
 wait_ready "http://127.0.0.1:$UPSTREAM_PORT/" "$UPSTREAM_PID" "$P/upstream.log"
 
@@ -52,9 +52,10 @@ token() { curl -s -u bench:bench-secret-0123456789abcdef -d grant_type=client_cr
 JWT=$(token api); OPAQUE=$(token opaque)
 [[ $JWT == eyJ* && $OPAQUE == tsr_at_* ]] || { record_error setup "could not get the caller tokens from Tessera"; exit 0; }
 
-start_yarp() { dotnet "$PROXY_DLL" yarp --port "$PROXY_PORT" --upstream "http://127.0.0.1:$UPSTREAM_PORT/"; }
+# Each start function runs in the background subshell of row() and execs, so $! is the proxy process itself.
+start_yarp() { ASPNETCORE_ENVIRONMENT=Production exec dotnet "$PROXY_DLL" yarp --port "$PROXY_PORT" --upstream "http://127.0.0.1:$UPSTREAM_PORT/"; }
 start_gateway() {
-  ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning dotnet "$GATEWAY_DLL" \
+  ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning exec dotnet "$GATEWAY_DLL" \
     --urls "http://127.0.0.1:$PROXY_PORT" --Gateway:Authority="$ISSUER" --Gateway:RequireHttpsMetadata=false \
     --Gateway:ClientId=gateway --Gateway:ClientSecret=bench-gateway-secret-0123456789 \
     --Gateway:Audiences:0=https://api.example --Gateway:Audiences:1=https://api.example/opaque \

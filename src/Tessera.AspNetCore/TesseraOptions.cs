@@ -47,8 +47,15 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
     /// working at this API for at most this long: that is the price of not asking the issuer on every request.</summary>
     public TimeSpan IntrospectionCacheWindow { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Most introspection answers kept in memory; beyond it new answers are not cached.</summary>
-    public int IntrospectionCacheSize { get; set; } = 10_000;
+    /// <summary>
+    /// How long a validated JWT's claims are reused for the same token (never beyond its exp), so a busy API does not
+    /// verify the same signature on every request. Only valid tokens are kept. A signing key withdrawn from the JWKS
+    /// stops counting for tokens already seen after at most this long. Zero checks every request in full.
+    /// </summary>
+    public TimeSpan JwtCacheWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most tokens (introspection answers and validated JWTs) kept in memory; beyond it new ones are not cached.</summary>
+    public int TokenCacheSize { get; set; } = 10_000;
 
     /// <summary>Also keep introspection answers in the registered <c>IDistributedCache</c>, shared by the API's nodes.</summary>
     public bool UseDistributedCache { get; set; }
@@ -69,8 +76,8 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
     /// <summary>Set by post-configuration from <see cref="MetadataAddress"/> unless given.</summary>
     public IConfigurationManager<OpenIdConnectConfiguration> ConfigurationManager { get; set; } = null!;
 
-    /// <summary>Set by post-configuration: this scheme's introspection answers.</summary>
-    public IMemoryCache IntrospectionCache { get; set; } = null!;
+    /// <summary>Set by post-configuration: this scheme's introspection answers and validated JWTs, by the token's SHA-256.</summary>
+    public IMemoryCache TokenCache { get; set; } = null!;
 
     public new TesseraEvents Events
     {
@@ -95,7 +102,7 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
             throw new InvalidOperationException("Tessera: set Audience (the audience of this API's resource).");
         if (string.IsNullOrEmpty(ClientId) != string.IsNullOrEmpty(ClientSecret))
             throw new InvalidOperationException("Tessera: set both ClientId and ClientSecret (for introspection) or neither.");
-        if (IntrospectionCacheWindow < TimeSpan.Zero || IntrospectionCacheSize < 0)
-            throw new InvalidOperationException("Tessera: IntrospectionCacheWindow and IntrospectionCacheSize must not be negative.");
+        if (IntrospectionCacheWindow < TimeSpan.Zero || JwtCacheWindow < TimeSpan.Zero || TokenCacheSize < 0)
+            throw new InvalidOperationException("Tessera: IntrospectionCacheWindow, JwtCacheWindow and TokenCacheSize must not be negative.");
     }
 }

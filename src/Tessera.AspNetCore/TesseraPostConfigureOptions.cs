@@ -34,6 +34,6 @@ internal sealed class TesseraPostConfigureOptions : IPostConfigureOptions<Tesser
             }
         }
 
-        options.IntrospectionCache ??= new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.IntrospectionCacheSize) });
+        options.TokenCache ??= new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.TokenCacheSize) });
     }
 }

@@ -34,11 +34,15 @@ public sealed class JwtAccessTokenTests(IssuerFixture issuer) : IClassFixture<Is
     }
 
     [Fact]
-    public async Task An_expired_token_is_refused()
+    public async Task An_expired_token_is_refused_even_after_it_was_accepted_and_cached()
     {
-        var token = await issuer.TokenAsync("brief");   // the brief API's tokens live one second
         await using var api = await ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.BriefAudience, o => o.ClockSkew = TimeSpan.Zero);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/messages", "warm.up.discovery")).StatusCode);
+        var token = await issuer.TokenAsync("brief");   // the brief API's tokens live one second
+        var first = await api.GetAsync("/messages", token);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, first.StatusCode);   // valid (403: no message scope), so cached
         await Task.Delay(TimeSpan.FromSeconds(2.1));
+        // The cache keeps a validated token no longer than its exp (JwtCacheWindow is 30 s by default).
         await AssertRefusedAsync(await api.GetAsync("/messages", token), "the token is expired");
     }
 

@@ -22,7 +22,7 @@ internal sealed class IntrospectionClient(TesseraOptions options, IDistributedCa
             return TokenCheck.Invalid("the token is not a JWT and this API does not introspect tokens");
 
         var key = TokenHash.Of(token);
-        if (!options.IntrospectionCache.TryGetValue(key, out IntrospectionAnswer? answer) || answer is null)
+        if (!options.TokenCache.TryGetValue(key, out IntrospectionAnswer? answer) || answer is null)
         {
             answer = await FromDistributedCacheAsync(key, cancellationToken) ?? await IntrospectAsync(token, cancellationToken);
             if (answer is null) return TokenCheck.Invalid("the token could not be checked");
@@ -73,7 +73,7 @@ internal sealed class IntrospectionClient(TesseraOptions options, IDistributedCa
         var until = now + options.IntrospectionCacheWindow;
         if (answer.Active && answer.ExpiresAt is { } exp && DateTimeOffset.FromUnixTimeSeconds(exp) < until) until = DateTimeOffset.FromUnixTimeSeconds(exp);
         if (until <= now) return;
-        options.IntrospectionCache.Set(key, answer, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
+        options.TokenCache.Set(key, answer, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
         if (options.UseDistributedCache && distributedCache is not null)
             await distributedCache.SetAsync(DistributedPrefix + key, answer.Raw, new DistributedCacheEntryOptions { AbsoluteExpiration = until }, cancellationToken);
     }
@@ -104,16 +104,22 @@ internal sealed record IntrospectionAnswer(byte[] Raw, bool Active, long? Expire
         }
     }
 
-    public ClaimsIdentity ToIdentity(string authenticationType)
+    private Claim[]? _claims;
+
+    /// <summary>The claims are read from the JSON once per cached answer, then copied into each request's identity.</summary>
+    public ClaimsIdentity ToIdentity(string authenticationType) =>
+        new(_claims ??= ReadClaims(), authenticationType, TesseraDefaults.SubjectClaim, "role");
+
+    private Claim[] ReadClaims()
     {
-        var identity = new ClaimsIdentity(authenticationType, TesseraDefaults.SubjectClaim, "role");
+        var claims = new List<Claim>();
         foreach (var name in ClaimNames)
         {
             if (!Root.TryGetProperty(name, out var value)) continue;
             var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
-            identity.AddClaim(new Claim(name, text, value.ValueKind == JsonValueKind.Number ? ClaimValueTypes.Integer64 : ClaimValueTypes.String));
+            claims.Add(new Claim(name, text, value.ValueKind == JsonValueKind.Number ? ClaimValueTypes.Integer64 : ClaimValueTypes.String));
         }
-        foreach (var audience in Audiences) identity.AddClaim(new Claim("aud", audience));
-        return identity;
+        foreach (var audience in Audiences) claims.Add(new Claim("aud", audience));
+        return [.. claims];
     }
 }

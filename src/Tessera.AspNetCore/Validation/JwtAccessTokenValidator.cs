@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -9,6 +10,8 @@ namespace Tessera.AspNetCore.Validation;
 /// RFC 9068 access tokens validated locally against the issuer's JWKS (found through discovery). An unknown "kid"
 /// asks for a fresh JWKS at most once per <see cref="TesseraOptions.RefreshInterval"/>.
 /// </summary>
+internal sealed record ValidatedJwt(Claim[] Claims);
+
 internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvider clock)
 {
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
@@ -16,6 +19,10 @@ internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvid
 
     public async Task<TokenCheck> ValidateAsync(string token, string authenticationType, CancellationToken cancellationToken)
     {
+        var key = options.JwtCacheWindow > TimeSpan.Zero ? TokenHash.Of(token) : null;
+        if (key is not null && options.TokenCache.TryGetValue(key, out ValidatedJwt? seen) && seen is not null)
+            return TokenCheck.Valid(new ClaimsIdentity(seen.Claims, authenticationType, TesseraDefaults.SubjectClaim, "role"));
+
         var configuration = await options.ConfigurationManager.GetConfigurationAsync(cancellationToken);
         var result = await Handler.ValidateTokenAsync(token, Parameters(configuration, authenticationType));
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException && TryStartRefresh())
@@ -25,7 +32,20 @@ internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvid
             configuration = await options.ConfigurationManager.GetConfigurationAsync(cancellationToken);
             result = await Handler.ValidateTokenAsync(token, Parameters(configuration, authenticationType));
         }
-        return result.IsValid ? TokenCheck.Valid(result.ClaimsIdentity) : TokenCheck.Invalid(Describe(result.Exception));
+        if (!result.IsValid) return TokenCheck.Invalid(Describe(result.Exception));
+        if (key is not null) Remember(key, result);
+        return TokenCheck.Valid(result.ClaimsIdentity);
+    }
+
+    /// <summary>Only a token that passed every check is kept, until its exp at the latest.</summary>
+    private void Remember(string key, TokenValidationResult result)
+    {
+        var until = clock.GetUtcNow() + options.JwtCacheWindow;
+        var expires = new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero);
+        if (expires < until) until = expires;
+        if (until <= clock.GetUtcNow()) return;
+        options.TokenCache.Set(key, new ValidatedJwt([.. result.ClaimsIdentity.Claims.Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer))]),
+            new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
     }
 
     /// <summary>Rate limit on forced refreshes, so bogus kids cannot make this API hammer the issuer.</summary>

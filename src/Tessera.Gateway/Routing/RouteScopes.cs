@@ -35,6 +35,9 @@ internal sealed class RouteScopePolicyProvider(IOptions<AuthorizationOptions> op
 {
     private readonly ConcurrentDictionary<string, AuthorizationPolicy> _built = new(StringComparer.Ordinal);
 
+    /// <summary>The policies never change, so the authorization middleware may cache each endpoint's combined policy.</summary>
+    public override bool AllowsCachingPolicies => true;
+
     public override Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
     {
         if (policyName == RouteScopes.AuthenticatedPolicy || policyName.StartsWith(RouteScopes.PolicyPrefix, StringComparison.Ordinal))
@@ -44,7 +47,9 @@ internal sealed class RouteScopePolicyProvider(IOptions<AuthorizationOptions> op
 
     private static AuthorizationPolicy Build(string policyName)
     {
-        var builder = new AuthorizationPolicyBuilder(GatewaySchemes.Caller).RequireAuthenticatedUser();
+        // No scheme named: the authentication middleware has already authenticated the request with the default
+        // scheme (bearer or session, picked per request); naming it would authenticate again and merge principals.
+        var builder = new AuthorizationPolicyBuilder().RequireAuthenticatedUser();
         if (policyName.StartsWith(RouteScopes.PolicyPrefix, StringComparison.Ordinal))
             builder.RequireScope(policyName[RouteScopes.PolicyPrefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         return builder.Build();
