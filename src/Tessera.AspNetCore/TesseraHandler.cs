@@ -33,12 +33,13 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         var token = received.Token ?? ReadToken();
         if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
 
+        var hash = TokenHash.Of(token);
         TokenCheck check;
         try
         {
             check = TokenShape.IsJwt(token)
-                ? await Options.JwtValidator.ValidateAsync(token, Scheme.Name, Context.RequestAborted)
-                : await new IntrospectionClient(Options, distributedCache, TimeProvider).ValidateAsync(token, Scheme.Name, Context.RequestAborted);
+                ? await Options.JwtValidator.ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted)
+                : await new IntrospectionClient(Options, distributedCache, TimeProvider).ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted);
         }
         catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or IOException or TaskCanceledException)
         {
@@ -61,7 +62,7 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         };
         await Events.TokenValidated(validated);
         if (validated.Result is not null) return validated.Result;
-        if (Options.SaveToken) Context.Features.Set(new TesseraTokenFeature(token));
+        if (Options.SaveToken) Context.Features.Set(new TesseraTokenFeature(token, hash));
         validated.Success();
         return validated.Result!;
     }

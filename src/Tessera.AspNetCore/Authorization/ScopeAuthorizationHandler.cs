@@ -7,10 +7,16 @@ public sealed class ScopeAuthorizationHandler : AuthorizationHandler<ScopeRequir
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
-        var granted = context.User.FindAll(TesseraDefaults.ScopeClaim)
-            .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .ToHashSet(StringComparer.Ordinal);
-        if (requirement.Scopes.All(granted.Contains)) context.Succeed(requirement);
+        var claims = context.User.FindAll(TesseraDefaults.ScopeClaim).Select(claim => claim.Value).ToArray();
+        if (requirement.Scopes.All(scope => claims.Any(value => Contains(value, scope)))) context.Succeed(requirement);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Whether one space-separated scope value lists the scope (exact, case-sensitive: RFC 6749 §3.3).</summary>
+    private static bool Contains(string value, string scope)
+    {
+        foreach (var range in value.AsSpan().Split(' '))
+            if (value.AsSpan(range).SequenceEqual(scope)) return true;
+        return false;
     }
 }

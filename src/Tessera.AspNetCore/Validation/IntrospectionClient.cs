@@ -16,12 +16,11 @@ internal sealed class IntrospectionClient(TesseraOptions options, IDistributedCa
 {
     private const string DistributedPrefix = "tessera:introspection:";
 
-    public async Task<TokenCheck> ValidateAsync(string token, string authenticationType, CancellationToken cancellationToken)
+    public async Task<TokenCheck> ValidateAsync(string token, string key, string authenticationType, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(options.ClientId))
             return TokenCheck.Invalid("the token is not a JWT and this API does not introspect tokens");
 
-        var key = TokenHash.Of(token);
         if (!options.TokenCache.TryGetValue(key, out IntrospectionAnswer? answer) || answer is null)
         {
             answer = await FromDistributedCacheAsync(key, cancellationToken) ?? await IntrospectAsync(token, cancellationToken);

@@ -17,9 +17,9 @@ internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvid
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
     private long _lastForcedRefresh = long.MinValue;
 
-    public async Task<TokenCheck> ValidateAsync(string token, string authenticationType, CancellationToken cancellationToken)
+    public async Task<TokenCheck> ValidateAsync(string token, string hash, string authenticationType, CancellationToken cancellationToken)
     {
-        var key = options.JwtCacheWindow > TimeSpan.Zero ? TokenHash.Of(token) : null;
+        var key = options.JwtCacheWindow > TimeSpan.Zero ? hash : null;
         if (key is not null && options.TokenCache.TryGetValue(key, out ValidatedJwt? seen) && seen is not null)
             return TokenCheck.Valid(new ClaimsIdentity(seen.Claims, authenticationType, TesseraDefaults.SubjectClaim, "role"));
 

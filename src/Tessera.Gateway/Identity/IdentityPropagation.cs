@@ -17,8 +17,8 @@ internal sealed class IdentityExchangeMiddleware(RequestDelegate next, IdentityT
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var subject = context.Features.Get<TesseraTokenFeature>()?.Token
-            ?? await context.GetTokenAsync(GatewaySchemes.Cookie, "access_token");
+        var bearer = context.Features.Get<TesseraTokenFeature>();
+        var subject = bearer?.Token ?? await context.GetTokenAsync(GatewaySchemes.Cookie, "access_token");
         if (subject is null)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -26,7 +26,7 @@ internal sealed class IdentityExchangeMiddleware(RequestDelegate next, IdentityT
             return;
         }
 
-        var exchanged = await exchanger.ExchangeAsync(subject, context.RequestAborted);
+        var exchanged = await exchanger.ExchangeAsync(subject, bearer?.Hash, context.RequestAborted);
         if (exchanged.IdentityToken is null)
         {
             // RFC 8693 §2.2.2 invalid_grant: the subject token is no longer active (revoked, expired): the caller's problem.

@@ -27,9 +27,10 @@ internal sealed class IdentityTokenExchanger(IOptions<GatewayOptions> gateway, I
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
-    public async Task<ExchangeResult> ExchangeAsync(string subjectToken, CancellationToken cancellationToken)
+    /// <param name="subjectHash">The token's SHA-256 if the bearer handler computed it already.</param>
+    public async Task<ExchangeResult> ExchangeAsync(string subjectToken, string? subjectHash, CancellationToken cancellationToken)
     {
-        var key = Base64UrlTextEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(subjectToken)));
+        var key = subjectHash ?? Base64UrlTextEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(subjectToken)));
         if (_cache.TryGetValue(key, out string? cached) && cached is not null) return new ExchangeResult(cached, null);
 
         var bearer = tessera.Get(GatewaySchemes.Bearer);
