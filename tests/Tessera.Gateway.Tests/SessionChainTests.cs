@@ -16,7 +16,7 @@ namespace Tessera.Gateway.Tests;
 public sealed class SessionChainTests(ChainFixture chain)
 {
     [Fact]
-    public async Task A_user_signed_in_at_the_gateway_reaches_service_b_with_the_session_cookie_alone()
+    public async Task A_user_signed_in_at_the_gateway_reaches_service_b_with_the_session_cookie_alone_refreshed_until_logout()
     {
         await using var chromium = await Chromium.LaunchAsync();
         var inbox = new Uri(chain.GatewayAddress, "/messages/inbox").ToString();
@@ -60,5 +60,27 @@ public sealed class SessionChainTests(ChainFixture chain)
         write.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(write)).StatusCode);
         Assert.Empty(chromium.ConsoleErrors);
+
+        // The session's access token (35 s) enters its last 30 s: the next call refreshes it at Tessera (refresh_token
+        // grant), then exchanges the new one; the caller notices nothing.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var tokenRequests = chain.GatewayToIssuer["/connect/token"];
+        using var later = new HttpRequestMessage(HttpMethod.Get, "/messages/later");
+        later.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        var refreshed = await client.SendAsync(later);
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        Assert.Equal(user, (string?)JsonNode.Parse(await refreshed.Content.ReadAsStringAsync())!["next"]!["sub"]);
+        Assert.True(chain.GatewayToIssuer["/connect/token"] - tokenRequests >= 2, "expected a refresh and a new exchange");
+
+        // POST /logout ends the session: its server-side ticket is gone, so the same cookie no longer opens anything.
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = chain.GatewayAddress };
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/logout");
+        logout.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        var loggedOut = await noRedirects.SendAsync(logout);
+        Assert.Equal(HttpStatusCode.Redirect, loggedOut.StatusCode);
+        Assert.StartsWith(chain.Server.Issuer + "/connect/endsession", loggedOut.Headers.Location!.ToString());
+        using var afterLogout = new HttpRequestMessage(HttpMethod.Get, "/messages/inbox");
+        afterLogout.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(afterLogout)).StatusCode);
     }
 }

@@ -49,7 +49,8 @@ public sealed class ChainFixture : IAsyncLifetime
     public static JsonObject Import(Uri gateway) => new()
     {
         ["apiResources"] = new JsonArray(
-            new JsonObject { ["name"] = "messages", ["audience"] = MessagesAudience, ["scopes"] = Strings("message", "message:write"), ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "RS256" },
+            // 35 s: a session's access token is refreshed within its last 30 s, so the session test sees a refresh.
+            new JsonObject { ["name"] = "messages", ["audience"] = MessagesAudience, ["scopes"] = Strings("message", "message:write"), ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "RS256", ["accessTokenLifetime"] = "00:00:35" },
             new JsonObject { ["name"] = "ledger", ["audience"] = LedgerAudience, ["scopes"] = Strings("ledger"), ["accessTokenFormat"] = "opaque" },
             new JsonObject { ["name"] = "internal", ["audience"] = InternalAudience, ["scopes"] = Strings("internal"), ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "ES256", ["accessTokenLifetime"] = "00:05:00" }),
         ["clients"] = new JsonArray(
