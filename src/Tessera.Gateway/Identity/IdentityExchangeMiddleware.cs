@@ -1,13 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Tessera.AspNetCore;
 using Tessera.Gateway.Authentication;
-using Yarp.ReverseProxy.Transforms;
-using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Tessera.Gateway.Identity;
-
-/// <summary>The identity token the gateway obtained for this request, set by the proxy-pipeline step below.</summary>
-internal sealed record IdentityTokenFeature(string Token);
 
 /// <summary>
 /// Step of the proxy pipeline (after routing and authorization): exchanges the caller's access token — the bearer
@@ -44,22 +39,4 @@ internal sealed class IdentityExchangeMiddleware(RequestDelegate next, IdentityT
         context.Features.Set(new IdentityTokenFeature(exchanged.IdentityToken));
         await next(context);
     }
-}
-
-/// <summary>
-/// YARP request transform: whatever the caller sent as identity header, Authorization or cookies stays at the gateway;
-/// the upstream receives only the identity token obtained for this request.
-/// </summary>
-internal static class IdentityHeaderTransform
-{
-    public static void Add(TransformBuilderContext builder) => builder.AddRequestTransform(context =>
-    {
-        var headers = context.ProxyRequest.Headers;
-        headers.Remove(TesseraDefaults.IdentityHeader);   // a caller cannot forge it
-        headers.Remove("Authorization");
-        headers.Remove("Cookie");
-        var identity = context.HttpContext.Features.Get<IdentityTokenFeature>();
-        if (identity is not null) headers.TryAddWithoutValidation(TesseraDefaults.IdentityHeader, identity.Token);
-        return ValueTask.CompletedTask;
-    });
 }
