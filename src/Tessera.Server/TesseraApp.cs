@@ -14,6 +14,7 @@ using Tessera.Server.Housekeeping;
 using Tessera.Server.Import;
 using Tessera.Server.Keys;
 using Tessera.Server.Pages;
+using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
@@ -107,6 +108,11 @@ public static class TesseraApp
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();
         services.AddSingleton<AdminAuthorization>();
+        services.AddSingleton<PersonalAccessTokenCache>();
+        services.AddSingleton<PersonalAccessTokenStore>();
+        services.AddSingleton<PersonalAccessTokenUsage>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalAccessTokenUsage>());
+        services.AddSingleton<PersonalAccessTokenApiAuthorization>();
         services.AddScoped<ImportApplier>();
 
         services.AddHostedService<SnapshotRefreshService>();
@@ -166,5 +172,6 @@ public static class TesseraApp
         app.MapProtocolEndpoints();
         app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();
+        app.MapPersonalAccessTokenEndpoints();
     }
 }

@@ -8,7 +8,7 @@ namespace Tessera.Server.Housekeeping;
 
 /// <summary>
 /// Deletes rows nobody needs any more — expired opaque tokens (revoked ones stay until they expire, so every node's
-/// revocation poll sees them), expired refresh tokens and device authorizations, expired deny-list entries and used client
+/// revocation poll sees them), expired refresh tokens, device authorizations and personal access tokens, expired deny-list entries and used client
 /// assertions — in bounded batches along the expiry indexes. Deletes are idempotent, so several nodes may run it at once.
 /// </summary>
 internal sealed class HousekeepingService(
@@ -41,6 +41,8 @@ internal sealed class HousekeepingService(
             .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.DeviceAuthorizations.Where(d => d.ExpiresAt <= now)
             .OrderBy(d => d.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        total += await DeleteInBatchesAsync(() => db.PersonalAccessTokens.Where(t => t.ExpiresAt <= now)
+            .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.ClientAssertionUses.Where(u => u.ExpiresAt <= now)
             .OrderBy(u => u.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         return total;

@@ -42,7 +42,7 @@ public static class PeopleImport
             ["grantTypes"] = new JsonArray("authorization_code", "refresh_token"),
             ["redirectUris"] = new JsonArray(WebRedirect),
             ["postLogoutRedirectUris"] = new JsonArray(WebPostLogoutRedirect),
-            ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access", "message", "ledger"),
+            ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access", "message", "ledger", "tessera:pats"),
         });
         clients.Add(new JsonObject
         {
@@ -62,7 +62,7 @@ public static class PeopleImport
         {
             ["clientId"] = Cli, ["public"] = true, ["displayName"] = "Command-line tool",
             ["grantTypes"] = new JsonArray("urn:ietf:params:oauth:grant-type:device_code", "refresh_token"),
-            ["scopes"] = new JsonArray("openid", "profile", "offline_access", "message"),
+            ["scopes"] = new JsonArray("openid", "profile", "offline_access", "message", "tessera:pats"),
         });
         clients.Add(new JsonObject
         {
