@@ -21,6 +21,10 @@ public static class PeopleImport
 
     /// <summary>Public device-flow clients (RFC 8628): a command-line tool and a TV app.</summary>
     public const string Cli = "cli";
+
+    /// <summary>A public native app with a loopback redirect (RFC 8252 §7.3: any port at request time).</summary>
+    public const string Native = "native";
+    public const string NativeRedirect = "http://127.0.0.1/callback";
     public const string Tv = "tv";
 
     public const string Alice = "alice";
@@ -68,6 +72,13 @@ public static class PeopleImport
         {
             ["clientId"] = Tv, ["public"] = true,
             ["grantTypes"] = new JsonArray("urn:ietf:params:oauth:grant-type:device_code"),
+            ["scopes"] = new JsonArray("openid"),
+        });
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = Native, ["public"] = true,
+            ["grantTypes"] = new JsonArray("authorization_code"),
+            ["redirectUris"] = new JsonArray(NativeRedirect, "http://[::1]/callback"),
             ["scopes"] = new JsonArray("openid"),
         });
         var users = import["users"]!.AsArray();
