@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Tessera.Cli.Infrastructure;
+using Tessera.Cli.Login;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary><c>tessera login</c>, <c>tessera logout</c> and <c>tessera token</c>.</summary>
+public static class LoginCommands
+{
+    public const string DefaultClientId = "tessera-cli";
+    public const string DefaultScope = "openid offline_access tessera:pats";
+
+    public static Command Login()
+    {
+        var browser = new Option<bool>("--browser") { Description = "Sign in in a browser (authorization code + PKCE, loopback redirect) instead of the device flow." };
+        var noOpen = new Option<bool>("--no-open") { Description = "With --browser: print the address instead of opening a browser." };
+        var clientId = new Option<string>("--client-id") { Description = "The public client registered for the CLI.", DefaultValueFactory = _ => DefaultClientId };
+        var scope = new Option<string>("--scope") { Description = "Scopes to ask for (space-separated).", DefaultValueFactory = _ => DefaultScope };
+        var command = new Command("login", "Sign in to a Tessera server; the refresh token is kept in a file only you can read (0600).")
+        {
+            browser, noOpen, clientId, scope,
+        };
+        command.SetAction(async parse =>
+        {
+            using var server = new ServerClient(Session.Issuer(parse.GetValue(CommonOptions.Issuer)));
+            var client = parse.GetValue(clientId)!;
+            var response = parse.GetValue(browser)
+                ? await BrowserLogin.RunAsync(server, client, parse.GetValue(scope)!, !parse.GetValue(noOpen), TimeSpan.FromMinutes(5))
+                : await DeviceLogin.RunAsync(server, client, parse.GetValue(scope)!);
+            var credentials = Session.FromTokenResponse(server.Issuer, client, response);
+            CredentialStore.Save(credentials);
+            if (parse.GetValue(CommonOptions.Json))
+                Output.Json(new JsonObject { ["issuer"] = server.Issuer, ["scope"] = credentials.Scope, ["credentials_file"] = CredentialStore.FilePath });
+            else
+                Output.Note($"Signed in to [bold]{Markup.Escape(server.Issuer)}[/]" + (credentials.RefreshToken is null ? " (no refresh token: the session ends with this access token)." : "."));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Logout()
+    {
+        var command = new Command("logout", "Forget the stored session (the credentials file is deleted).");
+        command.SetAction(_ =>
+        {
+            Output.Note(CredentialStore.Delete() ? "Signed out." : "Not signed in.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Token()
+    {
+        var export = new Option<bool>("--export") { Description = "Print 'export TESSERA_TOKEN=…' for a shell to evaluate." };
+        var command = new Command("token", "Print a fresh access token of the signed-in session, refreshing it when needed.") { export };
+        command.SetAction(async parse =>
+        {
+            using var server = new ServerClient(Session.Issuer(parse.GetValue(CommonOptions.Issuer)));
+            var token = await Session.FreshAccessTokenAsync(server);
+            if (parse.GetValue(CommonOptions.Json))
+            {
+                var credentials = CredentialStore.Load()!;
+                Output.Json(new JsonObject { ["access_token"] = token, ["expires_at"] = credentials.AccessTokenExpiresAt, ["scope"] = credentials.Scope });
+            }
+            else if (parse.GetValue(export))
+            {
+                // The token is base64url and dots only, but quote it anyway: the line goes through a shell.
+                Output.Line($"export {Session.TokenVariable}='{token}'");
+            }
+            else
+            {
+                Output.Line(token);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
