@@ -113,6 +113,7 @@ public static class TesseraApp
         services.AddSingleton<PersonalAccessTokenUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<PersonalAccessTokenUsage>());
         services.AddSingleton<PersonalAccessTokenApiAuthorization>();
+        services.AddTesseraOpenApi();
         services.AddScoped<ImportApplier>();
 
         services.AddHostedService<SnapshotRefreshService>();
@@ -173,5 +174,6 @@ public static class TesseraApp
         app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();
         app.MapPersonalAccessTokenEndpoints();
+        app.MapTesseraOpenApi();
     }
 }
