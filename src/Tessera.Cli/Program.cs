@@ -13,6 +13,7 @@ var root = new RootCommand("tessera: sign in to a Tessera server, print and deco
     DecodeCommand.Create(),
     PatCommands.Create(),
 };
+foreach (var admin in AdminCommands.Create()) root.Subcommands.Add(admin);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
