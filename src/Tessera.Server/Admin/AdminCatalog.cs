@@ -107,8 +107,7 @@ internal static class AdminCatalog
         await snapshots.RefreshAsync(force: true, cancellationToken);
     }
 
-    public static IResult NotFound(string what) =>
-        ProtocolResults.Error(new OAuthError("not_found", $"no {what} of that name", StatusCodes.Status404NotFound));
+    public static IResult NotFound(string what) => ProtocolResults.Error(OAuthError.NotFound($"no {what} of that name"));
 
     public static IResult Ok<T>(T value, int status = StatusCodes.Status200OK) => Results.Json(value, Json, statusCode: status);
 

@@ -94,7 +94,7 @@ internal static class AdminUsers
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    private static IResult NotFound() => ProtocolResults.Error(new OAuthError("not_found", "no user of that name", StatusCodes.Status404NotFound));
+    private static IResult NotFound() => ProtocolResults.Error(OAuthError.NotFound("no user of that name"));
 
     private static void WriteUser(Utf8JsonWriter json, TesseraUser user)
     {

@@ -85,7 +85,7 @@ internal static class PersonalAccessTokenRoutes
         // Another user's token is "not found" too: its id tells nobody anything.
         return await store.RevokeAsync(caller.Subject, id, context.RequestAborted)
             ? Results.NoContent()
-            : ProtocolResults.Error(new OAuthError("not_found", "no such personal access token", StatusCodes.Status404NotFound));
+            : ProtocolResults.Error(OAuthError.NotFound("no such personal access token"));
     }
 
     private static void WriteToken(Utf8JsonWriter json, PersonalAccessToken row)
