@@ -68,22 +68,6 @@ public sealed class LoginAndTokenTests(SignedInFixture signedIn) : IClassFixture
     }
 
     [Fact]
-    public async Task Logout_forgets_the_session_and_token_then_exits_with_not_signed_in()
-    {
-        using var other = new TesseraCli();
-        File.Copy(signedIn.Cli.CredentialsFile, other.CredentialsFile);
-
-        var logout = await other.RunAsync("logout");
-        var token = await other.RunAsync("token", "--issuer", signedIn.Server.Issuer);
-
-        Assert.Equal(0, logout.ExitCode);
-        Assert.False(File.Exists(other.CredentialsFile));
-        Assert.Equal(3, token.ExitCode);
-        Assert.Equal("error: Not signed in: run 'tessera login --issuer URL' first.", token.Stderr.Trim());
-        Assert.Empty(token.Stdout);
-    }
-
-    [Fact]
     public async Task A_wrong_command_line_is_a_usage_error_in_one_sentence()
     {
         var result = await signedIn.Cli.RunAsync("tokne");

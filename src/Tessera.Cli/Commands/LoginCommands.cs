@@ -42,13 +42,36 @@ public static class LoginCommands
 
     public static Command Logout()
     {
-        var command = new Command("logout", "Forget the stored session (the credentials file is deleted).");
-        command.SetAction(_ =>
+        var command = new Command("logout", "End the session: its refresh token is revoked at the server and the credentials file deleted.");
+        command.SetAction(async _ =>
         {
-            Output.Note(CredentialStore.Delete() ? "Signed out." : "Not signed in.");
+            if (CredentialStore.Load() is not { } credentials)
+            {
+                Output.Note("Not signed in.");
+                return ExitCodes.Success;
+            }
+            var revoked = credentials.RefreshToken is null || await TryRevokeAsync(credentials);
+            CredentialStore.Delete();
+            Output.Note(revoked ? "Signed out." : "Signed out here, but the server could not be told: the session's refresh token stays valid until it expires.");
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>RFC 7009 §2.1: a public client revokes its own refresh token with client_id (and so its access tokens).</summary>
+    private static async Task<bool> TryRevokeAsync(Credentials credentials)
+    {
+        try
+        {
+            using var server = new ServerClient(credentials.Issuer);
+            var (status, _) = await server.PostFormAsync(await server.EndpointAsync("revocation_endpoint"),
+                [("client_id", credentials.ClientId), ("token", credentials.RefreshToken!), ("token_type_hint", "refresh_token")]);
+            return status == System.Net.HttpStatusCode.OK;
+        }
+        catch (CliException)
+        {
+            return false;
+        }
     }
 
     public static Command Token()

@@ -11,7 +11,10 @@ namespace Tessera.Cli.Tests.Infrastructure;
 /// </summary>
 public static partial class DeviceLoginInChromium
 {
-    public static async Task<CliResult> RunAsync(TesseraCli cli, string issuer, params string[] extraArgs)
+    public static Task<CliResult> RunAsync(TesseraCli cli, string issuer) => RunAsync(cli, issuer, "allow");
+
+    /// <param name="decision">The button alice presses on the device page: allow or deny.</param>
+    public static async Task<CliResult> RunAsync(TesseraCli cli, string issuer, string decision, params string[] extraArgs)
     {
         using var process = cli.Start(["login", "--issuer", issuer, .. extraArgs]);
         process.StandardInput.Close();
@@ -42,8 +45,8 @@ public static partial class DeviceLoginInChromium
             await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/device");
             await page.FillAsync("input[name=user_code]", instruction.Groups["code"].Value);
             await page.ClickAsync("button[type=submit]");
-            await page.ClickAsync("button[name=decision][value=allow]");
-            await Assertions.Expect(page.Locator("#outcome")).ToContainTextAsync("the device is connected");
+            await page.ClickAsync($"button[name=decision][value={decision}]");
+            await Assertions.Expect(page.Locator("#outcome")).ToBeVisibleAsync();
         });
 
         using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
