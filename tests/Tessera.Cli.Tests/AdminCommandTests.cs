@@ -4,7 +4,10 @@ using Tessera.Testing;
 
 namespace Tessera.Cli.Tests;
 
-/// <summary><c>tessera clients|apis|users|keys</c> as a process, with an administrative client's token in TESSERA_TOKEN.</summary>
+/// <summary>
+/// <c>tessera clients|apis|users|keys</c> as a process, with an administrative client's token in TESSERA_TOKEN, obtained
+/// as the README shows: <c>tessera token --client-id … --client-secret-file … --scope tessera:admin</c>.
+/// </summary>
 public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>, IAsyncLifetime
 {
     private readonly TesseraCli _cli = new();
@@ -13,7 +16,11 @@ public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<
     public async Task InitializeAsync()
     {
         _cli.Environment["TESSERA_ISSUER"] = fixture.Issuer;
-        _cli.Environment["TESSERA_TOKEN"] = (await Protocol.ClientCredentialsAsync(CliServer.Admin, CliServer.AdminSecret, "tessera:admin")).AccessToken;
+        var secretFile = Path.Combine(_cli.ConfigDirectory, "admin-secret");
+        await File.WriteAllTextAsync(secretFile, CliServer.AdminSecret + "\n");
+        var token = await _cli.RunAsync("token", "--client-id", CliServer.Admin, "--client-secret-file", secretFile, "--scope", "tessera:admin");
+        if (token.ExitCode != 0) throw new InvalidOperationException(token.ToString());
+        _cli.Environment["TESSERA_TOKEN"] = token.Stdout.Trim();
     }
 
     private string WriteFile(string name, JsonObject content)
@@ -85,6 +92,19 @@ public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<
         Assert.DoesNotContain(before, k => (string?)k!["kid"] == kid);
         var after = JsonNode.Parse((await _cli.RunAsync("keys", "list", "--json")).Stdout)!.AsArray();
         Assert.Contains(after, k => (string?)k!["kid"] == kid && (string?)k["status"] == "current");
+    }
+
+    [Fact]
+    public async Task A_client_token_with_a_wrong_secret_is_refused_in_one_sentence()
+    {
+        var secretFile = Path.Combine(_cli.ConfigDirectory, "wrong-secret");
+        await File.WriteAllTextAsync(secretFile, "not-the-secret-0123456789");
+
+        var result = await _cli.RunAsync("token", "--client-id", CliServer.Admin, "--client-secret-file", secretFile, "--scope", "tessera:admin");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.StartsWith("error: The server refused the client's token request: ", result.Stderr);
+        Assert.Empty(result.Stdout);
     }
 
     [Fact]

@@ -128,6 +128,8 @@ public static class AdminCommands
             {
                 null => "",
                 JsonArray array => string.Join(' ', array.Select(v => v?.ToString())),
+                // Unix times (activates_at, unpublish_at) as local times for people; --json keeps the numbers.
+                JsonValue time when c.EndsWith("_at", StringComparison.Ordinal) && time.TryGetValue<long>(out var unix) => Output.Time(unix),
                 var value => value.ToString(),
             })).ToArray());
         }

@@ -77,27 +77,49 @@ public static class LoginCommands
     public static Command Token()
     {
         var export = new Option<bool>("--export") { Description = "Print 'export TESSERA_TOKEN=…' for a shell to evaluate." };
-        var command = new Command("token", "Print a fresh access token of the signed-in session, refreshing it when needed.") { export };
+        var clientId = new Option<string?>("--client-id") { Description = "Instead of the session: a token for this confidential client (client credentials), e.g. an administrative client." };
+        var secretFile = new Option<FileInfo?>("--client-secret-file") { Description = "With --client-id: a file holding the client's secret (or TESSERA_CLIENT_SECRET)." };
+        var scope = new Option<string?>("--scope") { Description = "With --client-id: the scopes to ask for (e.g. tessera:admin)." };
+        var command = new Command("token", "Print a fresh access token: the signed-in session's (refreshed when needed), or a client's with --client-id.")
+        {
+            export, clientId, secretFile, scope,
+        };
         command.SetAction(async parse =>
         {
             using var server = new ServerClient(Session.Issuer(parse.GetValue(CommonOptions.Issuer)));
-            var token = await Session.FreshAccessTokenAsync(server);
+            var (token, expiresAt, granted) = parse.GetValue(clientId) is { } client
+                ? await ClientTokenAsync(server, client, parse.GetValue(secretFile), parse.GetValue(scope))
+                : await SessionTokenAsync(server);
             if (parse.GetValue(CommonOptions.Json))
-            {
-                var credentials = CredentialStore.Load()!;
-                Output.Json(new JsonObject { ["access_token"] = token, ["expires_at"] = credentials.AccessTokenExpiresAt, ["scope"] = credentials.Scope });
-            }
-            else if (parse.GetValue(export))
-            {
-                // The token is base64url and dots only, but quote it anyway: the line goes through a shell.
-                Output.Line($"export {Session.TokenVariable}='{token}'");
-            }
-            else
-            {
-                Output.Line(token);
-            }
+                Output.Json(new JsonObject { ["access_token"] = token, ["expires_at"] = expiresAt, ["scope"] = granted });
+            // The token is base64url and dots only, but quote it anyway: the line goes through a shell.
+            else if (parse.GetValue(export)) Output.Line($"export {Session.TokenVariable}='{token}'");
+            else Output.Line(token);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<(string Token, long ExpiresAt, string? Scope)> SessionTokenAsync(ServerClient server)
+    {
+        var token = await Session.FreshAccessTokenAsync(server);
+        var credentials = CredentialStore.Load()!;
+        return (token, credentials.AccessTokenExpiresAt, credentials.Scope);
+    }
+
+    /// <summary>RFC 6749 §4.4: nothing is stored; the secret comes from a file or the environment, never the command line.</summary>
+    private static async Task<(string Token, long ExpiresAt, string? Scope)> ClientTokenAsync(ServerClient server, string clientId, FileInfo? secretFile, string? scope)
+    {
+        var secret = secretFile is not null
+            ? (secretFile.Exists ? File.ReadAllText(secretFile.FullName).Trim() : throw new CliException($"{secretFile.FullName} does not exist.", ExitCodes.Usage))
+            : Environment.GetEnvironmentVariable("TESSERA_CLIENT_SECRET")
+              ?? throw new CliException("--client-id needs the client's secret: --client-secret-file FILE or TESSERA_CLIENT_SECRET.", ExitCodes.Usage);
+        var fields = new List<(string, string)> { ("grant_type", "client_credentials") };
+        if (!string.IsNullOrEmpty(scope)) fields.Add(("scope", scope));
+        var (status, body) = await server.PostFormAsync(await server.EndpointAsync("token_endpoint"), fields, (clientId, secret));
+        if (status != System.Net.HttpStatusCode.OK)
+            throw new CliException($"The server refused the client's token request: {(string?)body["error_description"] ?? (string?)body["error"]}.", ExitCodes.NotSignedIn);
+        var credentials = Session.FromTokenResponse(server.Issuer, clientId, body);
+        return (credentials.AccessToken!, credentials.AccessTokenExpiresAt, credentials.Scope);
     }
 }
