@@ -26,7 +26,7 @@ internal static class PersonalAccessTokenRoutes
             .AddEndpointFilter<PersonalAccessTokenApiAuthorization>()
             .WithTags("Personal access tokens");
         group.MapGet("/", ListAsync).WithSummary("The caller's personal access tokens (never the tokens themselves).");
-        group.MapPost("/", CreateAsync).WithSummary("Creates a personal access token; the response is the only place the token appears.");
+        group.MapPost("/", CreateAsync).Accepts<NewToken>("application/json").WithSummary("Creates a personal access token; the response is the only place the token appears.");
         group.MapDelete("/{id}", RevokeAsync).WithSummary("Revokes one of the caller's personal access tokens.");
     }
 

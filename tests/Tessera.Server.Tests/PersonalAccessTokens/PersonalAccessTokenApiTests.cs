@@ -79,6 +79,19 @@ public abstract class PersonalAccessTokenApiTests(TesseraServer server) : Server
     }
 
     [Fact]
+    public async Task A_token_is_inactive_once_it_has_expired()
+    {
+        var bearer = await PatApi.AliceTokenAsync(Server, Protocol);
+        var created = await PatApi.CreateAsync(Protocol, bearer, new { name = "brief", scopes = new[] { "ledger" }, expires_at = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 2 });
+        var token = (string)created.Json["token"]!;
+        Assert.True((await Protocol.IntrospectAsync(Service, ServiceSecret, token)).Active);
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.False((await Protocol.IntrospectAsync(Service, ServiceSecret, token)).Active);
+    }
+
+    [Fact]
     public async Task The_list_shows_name_scopes_dates_and_last_use_but_never_the_token()
     {
         var bearer = await PatApi.AliceTokenAsync(Server, Protocol);
