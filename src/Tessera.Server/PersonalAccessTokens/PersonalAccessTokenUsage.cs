@@ -29,6 +29,20 @@ internal sealed class PersonalAccessTokenUsage(
 
     protected override Task RunOnceAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
 
+    /// <summary>A node that stops writes what it noted since the last flush, so a restart loses no last-used time.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not write the last-used times of personal access tokens at shutdown");
+        }
+    }
+
     /// <summary>Writes the noted uses; a later time never gets overwritten by an earlier one (several nodes write).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
