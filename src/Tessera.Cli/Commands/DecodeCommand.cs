@@ -68,7 +68,7 @@ public static class DecodeCommand
         if (failure is null && parse.GetValue(Introspect)) failure = await IntrospectAsync(parse, token, result);
 
         if (parse.GetValue(CommonOptions.Json)) Output.Json(result);
-        else Print(result);
+        else Print(result, kind);
         if (failure is null) return ExitCodes.Success;
         throw new CliException(failure, ExitCodes.TokenRejected);
     }
@@ -162,7 +162,7 @@ public static class DecodeCommand
         return (bool?)body["active"] == true ? null : "The server says the token is not active (unknown, expired or revoked).";
     }
 
-    private static void Print(JsonObject result)
+    private static void Print(JsonObject result, TokenKind kind)
     {
         var console = Output.Data;
         console.MarkupLine($"[bold]{Markup.Escape((string)result["kind"]!)}[/]");
@@ -193,7 +193,7 @@ public static class DecodeCommand
         }
         if (result["introspection"] is JsonObject introspection)
             console.Write(new Panel(Markup.Escape(introspection.ToJsonString(Output.Indented))).Header("introspection"));
-        else if (result["kind"]!.GetValue<string>().Contains("opaque") || result["kind"]!.GetValue<string>().Contains("refresh"))
-            console.MarkupLine("Only the server knows what this handle stands for: use --introspect.");
+        else if (kind is TokenKind.OpaqueAccessToken or TokenKind.RefreshToken or TokenKind.PersonalAccessToken)
+            console.MarkupLine("Only the server knows whether this handle is active and what it grants: use --introspect.");
     }
 }
