@@ -16,6 +16,8 @@
 #   sqlite-ES256  token (JWT ES256), JWKS (RSA + EC key, like oidc-provider's), discovery
 #   sqlite-opaque token (opaque handle, stored in SQLite: WAL, synchronous=NORMAL), introspection of one such handle
 #   pg-RS256, pg-ES256, pg-opaque   the same token / introspection rows on a throw-away PostgreSQL 15
+#   sqlite-pat    introspection of a personal access token (bench/lib/pat-row.sh: a PAT made through the device flow
+#                 and /api/pats, then the peers' introspect.lua against it; no peer has PATs, so no ratio but the ceiling)
 # Gateway rows (bench/lib/gateway-pass.sh, issue 5), in their own table: the same GET to a fixed-response upstream through
 #   plain YARP (no authentication) and Tessera.Gateway with a JWT and with an opaque caller token, in one pass.
 # Each Tessera process starts with an empty database (bench/lib/start-tessera.sh) and imports
@@ -27,7 +29,7 @@
 #   PEER_ROWS=<regex>       peer rows to run (default: every peer row that a Tessera row is compared with,
 #                           plus the Kestrel ceiling; '.*' adds oidc-provider's in-memory rows and OpenIddict's
 #                           no-storage row)
-#   TESSERA_PASSES='...'    which Tessera passes run (default: all six, in the order above)
+#   TESSERA_PASSES='...'    which Tessera passes run (default: all seven, in the order above; pg-pat also exists)
 #   ONLY_TESSERA=1          skip the peers and the crypto limits
 #   GATEWAY=1               run the gateway pass last (0: skip it); it needs about 80 s
 #   ONLY_GATEWAY=1          only the gateway pass: no peers, no Tessera token passes, no PostgreSQL
@@ -57,7 +59,7 @@ TESSERA_PORT=${TESSERA_PORT:-18090}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_PORT=${PG_PORT:-55442}
 PG_OPTS=${PG_OPTS:-}
-TESSERA_PASSES=${TESSERA_PASSES:-sqlite-RS256 sqlite-ES256 sqlite-opaque pg-RS256 pg-ES256 pg-opaque}
+TESSERA_PASSES=${TESSERA_PASSES:-sqlite-RS256 sqlite-ES256 sqlite-opaque sqlite-pat pg-RS256 pg-ES256 pg-opaque}
 PEER_ROWS=${PEER_ROWS:-'node-oidc-provider/(token-jwt-RS256|token-jwt-ES256|token-opaque|introspect-opaque|token-opaque-sqlite|introspect-opaque-sqlite|jwks|discovery)|openiddict/(token-jwt-RS256|token-jwt-ES256|token-reference|introspect-reference|jwks|discovery)|kestrel-ceiling/.*'}
 export DURATION=${DURATION:-10} WARMUP=${WARMUP:-3} THREADS=${THREADS:-2} CONNS=${CONNS:-32}
 GATEWAY=${GATEWAY:-1}
@@ -175,6 +177,14 @@ fi
 for p in $TESSERA_PASSES; do
   db=${p%%-*}; variant=${p#*-}
   case $db in sqlite) dbarg=sqlite ;; pg) dbarg=postgres ;; *) die "unknown Tessera pass $p" ;; esac
+  if [[ $variant == pat ]]; then
+    PASS_DIRS+=("$OUT/pass-tessera-$p")
+    if (( $(remaining) < 30 )); then log "no time left for pass tessera-$p: skipped"; continue; fi
+    log "pass tessera-$p (introspection of a personal access token)"
+    TESSERA_PORT=$TESSERA_PORT timeout "$(remaining)" bash "$BENCH/lib/pat-row.sh" "$OUT" "$PEERS" "$dbarg" \
+      2> >(tee "$OUT/pass-tessera-$p.log" | sed 's/^/    /' >&2) || log "pass tessera-$p ended early (status $?)"
+    continue
+  fi
   case $variant in
     RS256)  import=jwt-RS256; expect=jwt:RS256 ;;
     ES256)  import=jwt-ES256; expect=jwt:ES256 ;;

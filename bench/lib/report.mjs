@@ -43,14 +43,14 @@ const PEER_SCENARIO = {
   discovery: 'discovery',
   'post-fixed-200B': 'POST -> fixed 200 B',
 };
-// tessera-<sqlite|pg>-<RS256|ES256|opaque>/<token|introspect|jwks|discovery>
+// tessera-<sqlite|pg>-<RS256|ES256|opaque|pat>/<token|introspect|jwks|discovery> (pat: bench/lib/pat-row.sh)
 function classify(r) {
-  const m = /^tessera-(sqlite|pg)-(RS256|ES256|opaque)$/.exec(r.peer);
+  const m = /^tessera-(sqlite|pg)-(RS256|ES256|opaque|pat)$/.exec(r.peer);
   if (m) {
     const db = m[1] === 'pg' ? 'PostgreSQL' : 'SQLite';
     let scen;
     if (r.scenario === 'token') scen = m[2] === 'opaque' ? 'token opaque' : `token JWT ${m[2]}`;
-    else if (r.scenario === 'introspect') scen = 'introspect opaque';
+    else if (r.scenario === 'introspect') scen = m[2] === 'pat' ? 'introspection of a personal access token' : 'introspect opaque';
     else scen = r.scenario === 'jwks' ? 'JWKS' : r.scenario;
     return { server: `Tessera (${db})`, scen, tessera: true };
   }

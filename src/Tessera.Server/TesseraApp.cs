@@ -14,6 +14,7 @@ using Tessera.Server.Housekeeping;
 using Tessera.Server.Import;
 using Tessera.Server.Keys;
 using Tessera.Server.Pages;
+using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
@@ -110,6 +111,12 @@ public static class TesseraApp
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();
         services.AddSingleton<AdminAuthorization>();
+        services.AddSingleton<PersonalAccessTokenCache>();
+        services.AddSingleton<PersonalAccessTokenStore>();
+        services.AddSingleton<PersonalAccessTokenUsage>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalAccessTokenUsage>());
+        services.AddSingleton<PersonalAccessTokenApiAuthorization>();
+        services.AddTesseraOpenApi();
         services.AddScoped<ImportApplier>();
 
         services.AddHostedService<SnapshotRefreshService>();
@@ -169,5 +176,7 @@ public static class TesseraApp
         app.MapProtocolEndpoints();
         app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();
+        app.MapPersonalAccessTokenEndpoints();
+        app.MapTesseraOpenApi();
     }
 }

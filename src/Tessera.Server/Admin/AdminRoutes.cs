@@ -2,23 +2,51 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Import;
 using Tessera.Server.Keys;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
 
 namespace Tessera.Server.Admin;
 
-/// <summary>The admin HTTP API. Part 1: signing keys and shared API secrets.</summary>
+/// <summary>
+/// The admin HTTP API (tessera:admin bearer token): clients, APIs and users (the import file's format, the same
+/// validation), signing keys and shared API secrets. Described at /openapi/v1.json.
+/// </summary>
 internal static class AdminRoutes
 {
     public static void MapAdminEndpoints(this WebApplication app)
     {
         var urls = app.Services.GetRequiredService<IssuerUrls>();
         var admin = app.MapGroup(urls.PathBase + EndpointPaths.Admin).AddEndpointFilter<AdminAuthorization>();
-        admin.MapGet("/keys", ListKeys);
-        admin.MapPost("/keys/rotate", RotateKeyAsync);
-        admin.MapPost("/apis/{name}/signing-secret", ResetApiSecretAsync);
-        admin.MapPost("/users", AdminUsers.CreateAsync);
+
+        var keys = admin.MapGroup("/keys").WithTags("Keys");
+        keys.MapGet("/", ListKeys).WithSummary("The signing keys: current, next and retired.");
+        keys.MapPost("/rotate", RotateKeyAsync).WithSummary("Makes a new key of ?algorithm= (default RS256) sign from now on.");
+
+        var clients = admin.MapGroup("/clients").WithTags("Clients");
+        clients.MapGet("/", AdminClients.ListAsync).WithSummary("Every client, in the import file's format (never a secret).");
+        clients.MapGet("/{clientId}", AdminClients.GetAsync).WithSummary("One client.");
+        clients.MapPost("/", AdminClients.CreateAsync).Accepts<ImportedClient>("application/json")
+            .WithSummary("Creates a client; a confidential one without clientSecret or jwks gets a generated secret, returned once.");
+        clients.MapPut("/{clientId}", AdminClients.ReplaceAsync).Accepts<ImportedClient>("application/json")
+            .WithSummary("Replaces a client; without clientSecret it keeps the one it has.");
+        clients.MapDelete("/{clientId}", AdminClients.DeleteAsync).WithSummary("Deletes a client and the consents given to it.");
+
+        var apis = admin.MapGroup("/apis").WithTags("APIs");
+        apis.MapGet("/", AdminApis.ListAsync).WithSummary("Every API resource, in the import file's format.");
+        apis.MapGet("/{name}", AdminApis.GetAsync).WithSummary("One API resource.");
+        apis.MapPost("/", AdminApis.CreateAsync).Accepts<ImportedApi>("application/json").WithSummary("Creates an API resource.");
+        apis.MapPut("/{name}", AdminApis.ReplaceAsync).Accepts<ImportedApi>("application/json").WithSummary("Replaces an API resource.");
+        apis.MapDelete("/{name}", AdminApis.DeleteAsync).WithSummary("Deletes an API resource no client uses.");
+        apis.MapPost("/{name}/signing-secret", ResetApiSecretAsync).WithSummary("A new shared secret for an HS256/384/512 API, shown once.");
+
+        var users = admin.MapGroup("/users").WithTags("Users");
+        users.MapGet("/", AdminUsers.ListAsync).WithSummary("Users by username, 1000 at a time (?skip=N).");
+        users.MapPost("/", AdminUsers.CreateAsync).Accepts<AdminUsers.NewUser>("application/json").WithSummary("Creates a user.");
+        users.MapPut("/{username}", AdminUsers.UpdateAsync).Accepts<AdminUsers.UserChange>("application/json")
+            .WithSummary("Changes the fields given: password, email, emailVerified, name.");
+        users.MapDelete("/{username}", AdminUsers.DeleteAsync).WithSummary("Deletes a user, revoking their personal access tokens and grants.");
     }
 
     private static IResult ListKeys(SnapshotCache snapshots, TimeProvider clock)

@@ -1,14 +1,109 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol;
+using Tessera.Server.Storage;
+using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 
 namespace Tessera.Server.Admin;
 
-/// <summary>Creating users through the admin API, the "admin command" way besides the import file.</summary>
+/// <summary>Users through the admin API, the "admin command" way besides the import file: list, create, update, delete.</summary>
 internal static class AdminUsers
 {
     public sealed record NewUser(string? Username, string? Password, string? Email, bool? EmailVerified, string? Name);
+
+    /// <summary>PATCH-like: only the fields given change.</summary>
+    public sealed record UserChange(string? Password, string? Email, bool? EmailVerified, string? Name);
+
+    private const int MaxListed = 1000;
+
+    /// <summary>GET /admin/users?skip=N: up to 1000 users by username, never password hashes.</summary>
+    public static async Task<IResult> ListAsync(TesseraDbContext db, int? skip, CancellationToken cancellationToken)
+    {
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.NormalizedUserName)
+            .Skip(Math.Max(skip ?? 0, 0)).Take(MaxListed).ToListAsync(cancellationToken);
+        return ProtocolResults.Json(json =>
+        {
+            json.WriteStartArray("users");
+            foreach (var user in users)
+            {
+                json.WriteStartObject();
+                WriteUser(json, user);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        });
+    }
+
+    public static async Task<IResult> UpdateAsync(string username, HttpRequest request, UserManager<TesseraUser> users)
+    {
+        var user = await users.FindByNameAsync(username);
+        if (user is null) return NotFound();
+        UserChange? change;
+        try
+        {
+            change = await request.ReadFromJsonAsync<UserChange>(Strict);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return ProtocolResults.Error(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name"));
+        }
+        if (change is null) return ProtocolResults.Error(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name"));
+        if (change.Email is not null && !System.Net.Mail.MailAddress.TryCreate(change.Email, out _))
+            return ProtocolResults.Error(OAuthError.InvalidRequest("email is not an e-mail address"));
+
+        if (change.Email is not null) user.Email = change.Email;
+        if (change.EmailVerified is { } verified) user.EmailConfirmed = verified;
+        if (change.Name is not null) user.Name = change.Name;
+        var result = await users.UpdateAsync(user);
+        if (result.Succeeded && change.Password is not null)
+        {
+            // Identity's validators judge the new password before the old one goes.
+            foreach (var validator in users.PasswordValidators)
+            {
+                result = await validator.ValidateAsync(users, user, change.Password);
+                if (!result.Succeeded) break;
+            }
+            if (result.Succeeded) result = await users.RemovePasswordAsync(user);
+            if (result.Succeeded) result = await users.AddPasswordAsync(user, change.Password);
+        }
+        if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+        return ProtocolResults.Json(json => WriteUser(json, user));
+    }
+
+    /// <summary>The user goes, and with them their personal access tokens and the grants they consented to.</summary>
+    public static async Task<IResult> DeleteAsync(
+        string username, UserManager<TesseraUser> users, PersonalAccessTokenStore personalAccessTokens, ConsentStore consents,
+        TokenRevoker revoker, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByNameAsync(username);
+        if (user is null) return NotFound();
+        foreach (var token in await personalAccessTokens.ListAsync(user.Id, cancellationToken))
+            await personalAccessTokens.RevokeAsync(user.Id, token.Id, cancellationToken);
+        foreach (var consent in await consents.ListAsync(user.Id, cancellationToken))
+            await revoker.RevokeGrantAsync(user.Id, consent.ClientId, cancellationToken);
+        var result = await users.DeleteAsync(user);
+        if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+        return Results.NoContent();
+    }
+
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    private static IResult NotFound() => ProtocolResults.Error(OAuthError.NotFound("no user of that name"));
+
+    private static void WriteUser(Utf8JsonWriter json, TesseraUser user)
+    {
+        json.WriteString("id", user.Id);
+        json.WriteString("username", user.UserName);
+        if (user.Email is null) json.WriteNull("email"); else json.WriteString("email", user.Email);
+        json.WriteBoolean("emailVerified", user.EmailConfirmed);
+        if (user.Name is null) json.WriteNull("name"); else json.WriteString("name", user.Name);
+    }
 
     /// <summary>POST /admin/users with a JSON body; Identity's password validators and hasher apply.</summary>
     public static async Task<IResult> CreateAsync(HttpRequest request, UserManager<TesseraUser> users)

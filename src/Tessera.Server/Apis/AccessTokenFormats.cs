@@ -8,5 +8,8 @@ public static class AccessTokenFormats
     /// <summary>A random handle; the API asks the server through introspection (RFC 7662).</summary>
     public const string Opaque = "opaque";
 
+    /// <summary>Not an API setting: how an inspected personal access token reports its format.</summary>
+    public const string PersonalAccessToken = "pat";
+
     public static bool IsKnown(string value) => value is Jwt or Opaque;
 }

@@ -1,3 +1,5 @@
+using Tessera.Server.PersonalAccessTokens;
+
 namespace Tessera.Server.Configuration;
 
 /// <summary>Everything an operator sets under the <c>Tessera</c> configuration section.</summary>
@@ -20,6 +22,7 @@ public sealed class TesseraOptions
     public RefreshTokenOptions RefreshTokens { get; set; } = new();
     public DeviceFlowOptions DeviceFlow { get; set; } = new();
     public UserOptions Users { get; set; } = new();
+    public PersonalAccessTokenOptions PersonalAccessTokens { get; set; } = new();
 }
 
 public sealed class UserOptions

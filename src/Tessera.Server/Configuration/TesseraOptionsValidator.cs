@@ -44,6 +44,13 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         if (options.DeviceFlow.Interval < TimeSpan.FromSeconds(1) || options.DeviceFlow.Interval > TimeSpan.FromMinutes(1))
             errors.Add("Tessera:DeviceFlow:Interval must be between 1 second and 1 minute.");
 
+        if (options.PersonalAccessTokens.MaxLifetime < TimeSpan.FromDays(1) || options.PersonalAccessTokens.MaxLifetime > TimeSpan.FromDays(3660))
+            errors.Add("Tessera:PersonalAccessTokens:MaxLifetime must be between 1 day and 3660 days.");
+        if (options.PersonalAccessTokens.LastUsedResolution < TimeSpan.FromSeconds(1) || options.PersonalAccessTokens.LastUsedResolution > TimeSpan.FromDays(1))
+            errors.Add("Tessera:PersonalAccessTokens:LastUsedResolution must be between 1 second and 1 day.");
+        if (options.PersonalAccessTokens.MaxPerUser is < 1 or > 10_000)
+            errors.Add("Tessera:PersonalAccessTokens:MaxPerUser must be between 1 and 10000.");
+
         if (options.DataProtection.CertificatePath is { } certificate && !File.Exists(certificate))
             errors.Add($"Tessera:DataProtection:CertificatePath '{certificate}' does not exist.");
 

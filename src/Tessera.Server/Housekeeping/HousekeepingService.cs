@@ -8,8 +8,9 @@ namespace Tessera.Server.Housekeeping;
 
 /// <summary>
 /// Deletes rows nobody needs any more — expired opaque tokens (revoked ones stay until they expire, so every node's
-/// revocation poll sees them), expired refresh tokens and device authorizations, expired deny-list entries and used client
-/// assertions, authorization codes a day after they expired — in bounded batches along the expiry indexes. Deletes are idempotent, so several nodes may run it at once.
+/// revocation poll sees them), expired refresh tokens, device authorizations and personal access tokens, expired deny-list
+/// entries and used client assertions, authorization codes a day after they expired — in bounded batches along the
+/// expiry indexes. Deletes are idempotent, so several nodes may run it at once.
 /// </summary>
 internal sealed class HousekeepingService(
     ITesseraDbContextFactory databases,
@@ -47,6 +48,8 @@ internal sealed class HousekeepingService(
             .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.DeviceAuthorizations.Where(d => d.ExpiresAt <= now)
             .OrderBy(d => d.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        total += await DeleteInBatchesAsync(() => db.PersonalAccessTokens.Where(t => t.ExpiresAt <= now)
+            .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         var codesBefore = now - (long)AuthorizationCodeRetention.TotalSeconds;
         total += await DeleteInBatchesAsync(() => db.AuthorizationCodes.Where(c => c.ExpiresAt <= codesBefore)
             .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);

@@ -15,7 +15,11 @@ namespace Tessera.Server.Import;
 /// </summary>
 internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser> users, ClientSecretHasher secrets, ApiSecretProtector apiSecrets)
 {
-    public async Task ApplyAsync(ImportDocument document, CancellationToken cancellationToken)
+    public Task ApplyAsync(ImportDocument document, CancellationToken cancellationToken) =>
+        ApplyAsync(document, keepClientSecrets: false, cancellationToken);
+
+    /// <summary>With <paramref name="keepClientSecrets"/>, a client given without clientSecret keeps the one it has (the admin API's update).</summary>
+    public async Task ApplyAsync(ImportDocument document, bool keepClientSecrets, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Bumping first also locks: the change-stamp row (PostgreSQL) or the database (SQLite) stays locked until commit,
@@ -23,7 +27,7 @@ internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser
         // instead of both inserting them and one failing on a unique index.
         await ChangeStamps.BumpAsync(db, cancellationToken);
         foreach (var api in document.ApiResources ?? []) await UpsertApiAsync(api, cancellationToken);
-        foreach (var client in document.Clients ?? []) await UpsertClientAsync(client, cancellationToken);
+        foreach (var client in document.Clients ?? []) await UpsertClientAsync(client, keepClientSecrets, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
         var problems = new List<string>();
@@ -54,7 +58,7 @@ internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser
         api.AccessTokenLifetimeSeconds = (int)(imported.AccessTokenLifetime ?? ImportValidator.DefaultLifetime).TotalSeconds;
     }
 
-    private async Task UpsertClientAsync(ImportedClient imported, CancellationToken cancellationToken)
+    private async Task UpsertClientAsync(ImportedClient imported, bool keepSecret, CancellationToken cancellationToken)
     {
         var client = await db.Clients.SingleOrDefaultAsync(c => c.ClientId == imported.ClientId, cancellationToken);
         if (client is null)
@@ -63,7 +67,8 @@ internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser
             db.Clients.Add(client);
         }
         client.DisplayName = imported.DisplayName;
-        client.SecretHash = imported.ClientSecret is null ? null : secrets.Hash(imported.ClientSecret);
+        if (imported.ClientSecret is not null) client.SecretHash = secrets.Hash(imported.ClientSecret);
+        else if (!keepSecret || imported.Public == true) client.SecretHash = null;
         client.JsonWebKeySet = imported.Jwks?.GetRawText();
         client.GrantTypes = SpaceDelimited.Join(imported.GrantTypes!);
         client.Scopes = SpaceDelimited.Join(imported.Scopes ?? []);

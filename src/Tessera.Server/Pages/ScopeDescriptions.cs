@@ -9,6 +9,8 @@ public static class ScopeDescriptions
         "profile" => "See your name and username",
         "email" => "See your e-mail address",
         "offline_access" => "Stay connected when you are not using it",
+        "tessera:pats" => "Create, list and revoke your personal access tokens",
+        "tessera:admin" => "Administer this Tessera server",
         _ => $"Use the API permission \"{scope}\" on your behalf",
     };
 }

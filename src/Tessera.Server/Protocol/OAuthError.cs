@@ -38,6 +38,9 @@ public sealed record OAuthError(
     /// <summary>RFC 7009 §2.2.1.</summary>
     public static OAuthError UnsupportedTokenType(string description) => new("unsupported_token_type", description);
 
+    /// <summary>Not an OAuth code: the admin and PAT APIs' answer for a name or id they do not know (HTTP 404).</summary>
+    public static OAuthError NotFound(string description) => new("not_found", description, StatusCodes.Status404NotFound);
+
     /// <summary>RFC 6750 §3.1: bearer-token errors for the admin API.</summary>
     public static OAuthError InvalidToken(string description) =>
         new("invalid_token", description, StatusCodes.Status401Unauthorized, $"Bearer error=\"invalid_token\", error_description=\"{description}\"");

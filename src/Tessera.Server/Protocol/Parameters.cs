@@ -123,4 +123,6 @@ public static class EndpointPaths
     public const string OpenIdConfiguration = "/.well-known/openid-configuration";
     public const string OAuthAuthorizationServer = "/.well-known/oauth-authorization-server";
     public const string Admin = "/admin";
+    public const string PersonalAccessTokens = "/api/pats";
+    public const string OpenApi = "/openapi/v1.json";
 }

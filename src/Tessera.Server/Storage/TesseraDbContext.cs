@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Apis;
 using Tessera.Server.Clients;
 using Tessera.Server.Keys;
+using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 
@@ -27,6 +28,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Consent> Consents => Set<Consent>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<DeviceAuthorization> DeviceAuthorizations => Set<DeviceAuthorization>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -122,6 +124,20 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             // The device page finds a request by its user code, which must name one request only.
             device.HasIndex(d => d.UserCode).IsUnique();
             device.HasIndex(d => d.ExpiresAt);
+        });
+
+        builder.Entity<PersonalAccessToken>(token =>
+        {
+            token.Property(t => t.Id).HasMaxLength(32);
+            token.Property(t => t.UserId).HasMaxLength(450);
+            token.Property(t => t.Name).HasMaxLength(100);
+            token.Property(t => t.ClientId).HasMaxLength(200);
+            // Introspection finds a token by its hash: one index seek.
+            token.HasIndex(t => t.Hash).IsUnique();
+            token.HasIndex(t => t.UserId);
+            token.HasIndex(t => t.ExpiresAt);
+            // The revocation poll reads recent revocations; live tokens stay out of this index.
+            token.HasIndex(t => t.RevokedAt).HasFilter("\"RevokedAt\" IS NOT NULL");
         });
 
         builder.Entity<Consent>(consent =>

@@ -6,19 +6,24 @@ using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
+using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
+using Tessera.Tokens;
 
 namespace Tessera.Server.Tokens;
 
 /// <summary>
 /// Decides whether an access token Tessera issued is active: used by introspection, revocation and the admin API.
+/// A personal access token counts as an access token here, so everything built on this accepts PATs too.
 /// Anything unknown, malformed, expired, revoked or badly signed is simply not active.
 /// </summary>
 internal sealed class AccessTokenInspector(
     JsonWebTokenHandler handler,
     ITesseraDbContextFactory databases,
     OpaqueTokenStore store,
+    PersonalAccessTokenStore personalAccessTokens,
+    PersonalAccessTokenUsage personalAccessTokenUsage,
     SnapshotCache snapshots,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
@@ -28,6 +33,8 @@ internal sealed class AccessTokenInspector(
     {
         if (token.StartsWith(OpaqueHandles.AccessTokenPrefix, StringComparison.Ordinal))
             return await InspectOpaqueAsync(token, cancellationToken);
+        if (PersonalAccessTokenFormat.HasPrefix(token))
+            return await InspectPersonalAsync(token, cancellationToken);
         if (token.Length < 16 * 1024 && handler.CanReadToken(token))
             return await InspectJwtAsync(token, cancellationToken);
         return null;
@@ -41,6 +48,25 @@ internal sealed class AccessTokenInspector(
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now) return null;
         return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
             SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash);
+    }
+
+    private async Task<InspectedToken?> InspectPersonalAsync(string token, CancellationToken cancellationToken)
+    {
+        // A bad checksum is a typo or a guess: no database read for it.
+        if (!PersonalAccessTokenFormat.IsWellFormed(token)) return null;
+        var hash = OpaqueHandles.Hash(token);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var row = await personalAccessTokens.FindAsync(hash, cancellationToken);
+        if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now) return null;
+
+        // The audiences are the APIs its scopes belong to now; a scope whose API is gone grants nothing.
+        var catalog = snapshots.Current.Catalog;
+        var scopes = SpaceDelimited.Split(row.Scope).Where(catalog.ApisByScope.ContainsKey).ToList();
+        if (scopes.Count == 0) return null;
+        var audiences = scopes.Select(s => catalog.ApisByScope[s].Audience).Distinct(StringComparer.Ordinal).ToList();
+        personalAccessTokenUsage.Record(row.Id);
+        return new InspectedToken(AccessTokenFormats.PersonalAccessToken, row.Id, row.UserId, row.ClientId, audiences,
+            SpaceDelimited.Join(scopes), row.CreatedAt, row.ExpiresAt, hash);
     }
 
     private async Task<InspectedToken?> InspectJwtAsync(string jwt, CancellationToken cancellationToken)

@@ -1,11 +1,15 @@
 namespace Tessera.Server.Tokens;
 
-/// <summary>An access token found active: what introspection (RFC 7662 §2.2) reports about it.</summary>
+/// <summary>
+/// An access token found active: what introspection (RFC 7662 §2.2) reports about it. <see cref="ClientId"/> is null for
+/// a personal access token made on the account page (no client was involved); <see cref="OpaqueHash"/> is the stored
+/// hash of an opaque token or PAT, null for a JWT.
+/// </summary>
 public sealed record InspectedToken(
     string Format,
     string Jti,
     string Subject,
-    string ClientId,
+    string? ClientId,
     IReadOnlyList<string> Audiences,
     string Scope,
     long IssuedAt,

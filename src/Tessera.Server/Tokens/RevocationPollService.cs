@@ -2,14 +2,16 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Hosting;
+using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Storage;
 
 namespace Tessera.Server.Tokens;
 
-/// <summary>Reads the opaque tokens other nodes revoked since the last poll and drops them from this node's cache.</summary>
+/// <summary>Reads the opaque tokens and personal access tokens other nodes revoked since the last poll and drops them from this node's cache.</summary>
 internal sealed class RevocationPollService(
     ITesseraDbContextFactory databases,
     OpaqueTokenCache cache,
+    PersonalAccessTokenCache personalAccessTokens,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
     ILogger<RevocationPollService> logger) : PeriodicService(options.Value.Cache.RevocationPollInterval, logger)
@@ -27,6 +29,11 @@ internal sealed class RevocationPollService(
             .Select(t => t.Hash)
             .ToListAsync(cancellationToken);
         foreach (var hash in revoked) cache.Remove(hash);
+        var revokedPats = await db.PersonalAccessTokens.AsNoTracking()
+            .Where(t => t.RevokedAt >= _since)
+            .Select(t => t.Hash)
+            .ToListAsync(cancellationToken);
+        foreach (var hash in revokedPats) personalAccessTokens.Remove(hash);
         _since = now.Add(-Overlap).ToUnixTimeSeconds();
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Apis;
+using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Storage;
 
 namespace Tessera.Server.Tokens;
@@ -8,10 +10,12 @@ namespace Tessera.Server.Tokens;
 /// token's whole family with the access tokens issued from it, or everything a user's grant to a client holds.
 /// </summary>
 internal sealed class TokenRevoker(
-    ITesseraDbContextFactory databases, OpaqueTokenStore opaqueTokens, RefreshTokenStore refreshTokens, TimeProvider clock)
+    ITesseraDbContextFactory databases, OpaqueTokenStore opaqueTokens, PersonalAccessTokenStore personalAccessTokens, RefreshTokenStore refreshTokens, TimeProvider clock)
 {
     public Task RevokeAsync(InspectedToken token, CancellationToken cancellationToken) =>
-        RevokeAccessTokenAsync(token.Jti, token.OpaqueHash, token.ExpiresAt, cancellationToken);
+        token is { Format: AccessTokenFormats.PersonalAccessToken, OpaqueHash: { } hash }
+            ? personalAccessTokens.RevokeAsync(hash, cancellationToken)
+            : RevokeAccessTokenAsync(token.Jti, token.OpaqueHash, token.ExpiresAt, cancellationToken);
 
     /// <summary>RFC 9700 §4.14.2 and RFC 7009 §2.1: the family's refresh tokens and the access tokens issued with them.</summary>
     public async Task RevokeRefreshFamilyAsync(string familyId, CancellationToken cancellationToken)

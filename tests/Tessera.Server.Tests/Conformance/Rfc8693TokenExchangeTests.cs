@@ -54,6 +54,23 @@ public abstract class Rfc8693TokenExchangeTests(TesseraServer server) : ServerTe
     }
 
     [Fact]
+    public async Task A_personal_access_token_is_accepted_as_subject_until_it_is_revoked()
+    {
+        var bearer = await PatApi.AliceTokenAsync(Server, Protocol);
+        var created = await PatApi.CreateAsync(Protocol, bearer, new { name = "exchange", scopes = new[] { "message" }, expires_in_days = 1 });
+        var pat = (string)created.Json["token"]!;
+
+        var exchanged = await ExchangeAsync(pat, ("audience", InternalAudience));
+        await PatApi.RevokeAsync(Protocol, bearer, (string)created.Json["id"]!);
+        var afterRevocation = await ExchangeAsync(pat, ("audience", InternalAudience));
+
+        Assert.Equal(200, exchanged.Status);
+        Assert.Equal("message", (string?)Jwt.Payload(exchanged.AccessToken)["scope"]);
+        Assert.Equal((string?)Jwt.Payload(bearer)["sub"], (string?)Jwt.Payload(exchanged.AccessToken)["sub"]);
+        Assert.Equal("invalid_grant", afterRevocation.Error);
+    }
+
+    [Fact]
     public async Task A_client_credentials_token_keeps_the_client_as_subject_and_the_audience_may_be_the_api_name()
     {
         var service = (await Protocol.ClientCredentialsAsync(Service, ServiceSecret, "message")).AccessToken;

@@ -21,6 +21,10 @@ public static class PeopleImport
 
     /// <summary>Public device-flow clients (RFC 8628): a command-line tool and a TV app.</summary>
     public const string Cli = "cli";
+
+    /// <summary>A public native app with a loopback redirect (RFC 8252 §7.3: any port at request time).</summary>
+    public const string Native = "native";
+    public const string NativeRedirect = "http://127.0.0.1/callback";
     public const string Tv = "tv";
 
     /// <summary>A gateway: signs users in, and exchanges their tokens (RFC 8693) for the internal services' API.</summary>
@@ -60,7 +64,7 @@ public static class PeopleImport
             ["grantTypes"] = new JsonArray("authorization_code", "refresh_token"),
             ["redirectUris"] = new JsonArray(WebRedirect),
             ["postLogoutRedirectUris"] = new JsonArray(WebPostLogoutRedirect),
-            ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access", "message", "ledger"),
+            ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access", "message", "ledger", "tessera:pats"),
         });
         clients.Add(new JsonObject
         {
@@ -80,12 +84,19 @@ public static class PeopleImport
         {
             ["clientId"] = Cli, ["public"] = true, ["displayName"] = "Command-line tool",
             ["grantTypes"] = new JsonArray("urn:ietf:params:oauth:grant-type:device_code", "refresh_token"),
-            ["scopes"] = new JsonArray("openid", "profile", "offline_access", "message"),
+            ["scopes"] = new JsonArray("openid", "profile", "offline_access", "message", "tessera:pats"),
         });
         clients.Add(new JsonObject
         {
             ["clientId"] = Tv, ["public"] = true,
             ["grantTypes"] = new JsonArray("urn:ietf:params:oauth:grant-type:device_code"),
+            ["scopes"] = new JsonArray("openid"),
+        });
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = Native, ["public"] = true,
+            ["grantTypes"] = new JsonArray("authorization_code"),
+            ["redirectUris"] = new JsonArray(NativeRedirect, "http://[::1]/callback"),
             ["scopes"] = new JsonArray("openid"),
         });
         var users = import["users"]!.AsArray();

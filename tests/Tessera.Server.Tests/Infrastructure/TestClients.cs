@@ -48,7 +48,7 @@ public static class TestClients
             Client(Service, ServiceSecret, ["client_credentials"],
                 ["message", "message:write", "ledger", "ec", "pss", "reports", "reports-too", "short", "short-opaque", "inventory"]),
             Client(Other, OtherSecret, ["client_credentials"], ["message", "ledger"]),
-            Client(Admin, AdminSecret, ["client_credentials"], ["tessera:admin"]),
+            Client(Admin, AdminSecret, ["client_credentials"], ["tessera:admin", "tessera:pats"]),
             WithRedirectUri(Client(NoClientCredentials, NoClientCredentialsSecret, ["authorization_code"], ["message"]), "https://web.example/callback"),
             new JsonObject
             {

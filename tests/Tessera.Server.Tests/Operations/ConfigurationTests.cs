@@ -36,9 +36,11 @@ public sealed class ConfigurationTests
             {
                 ["Tessera:Keys:RotationPeriod"] = "00:00:00",
                 ["Tessera:Housekeeping:BatchSize"] = "0",
+                ["Tessera:PersonalAccessTokens:MaxLifetime"] = "00:10:00",
             }));
         Assert.Contains("RotationPeriod", error.Message);
         Assert.Contains("BatchSize", error.Message);
+        Assert.Contains("Tessera:PersonalAccessTokens:MaxLifetime must be between 1 day and 3660 days.", error.Message);
     }
 
     [Fact]

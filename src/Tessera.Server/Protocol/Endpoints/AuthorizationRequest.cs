@@ -36,7 +36,7 @@ public static class AuthorizationRequestReader
         var redirectUri = Single(query, Parameters.RedirectUri);
         // OIDC Core §3.1.2.1: redirect_uri is required, and RFC 9700 §4.1.3 compares it exactly.
         if (redirectUri is null) return Page(OAuthError.InvalidRequest("redirect_uri is required"));
-        if (!RedirectUris.IsRegistered(redirectUri, client.RedirectUris))
+        if (!RedirectUris.IsRegistered(redirectUri, client))
             return Page(OAuthError.InvalidRequest("redirect_uri is not registered for this client"));
 
         var state = Single(query, Parameters.State);

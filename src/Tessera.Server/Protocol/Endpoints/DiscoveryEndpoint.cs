@@ -62,7 +62,8 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             WriteArray(json, "token_endpoint_auth_methods_supported", [.. authMethods, "none"]);
             WriteArray(json, "token_endpoint_auth_signing_alg_values_supported", SigningAlgorithms.ClientAssertion);
             WriteArray(json, "introspection_endpoint_auth_methods_supported", authMethods);
-            WriteArray(json, "revocation_endpoint_auth_methods_supported", authMethods);
+            // RFC 7009 §2.1: public clients revoke their own tokens with client_id alone.
+            WriteArray(json, "revocation_endpoint_auth_methods_supported", [.. authMethods, "none"]);
             WriteArray(json, "subject_types_supported", ["public"]);
             json.WriteEndObject();
         }

@@ -27,7 +27,7 @@ internal static class IntrospectionEndpoint
         {
             json.WriteBoolean(Claims.Active, true);
             json.WriteString(Claims.Scope, inspected.Scope);
-            json.WriteString(Claims.ClientId, inspected.ClientId);
+            if (inspected.ClientId is not null) json.WriteString(Claims.ClientId, inspected.ClientId);
             json.WriteString(Claims.Subject, inspected.Subject);
             if (inspected.Audiences.Count == 1)
             {

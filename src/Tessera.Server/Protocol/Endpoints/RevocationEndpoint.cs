@@ -13,7 +13,10 @@ internal static class RevocationEndpoint
         HttpContext context, ClientAuthentication clientAuthentication, AccessTokenInspector inspector, TokenRevoker revoker,
         RefreshTokenStore refreshTokens, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options)
     {
-        var request = await TokenParameterRequest.ReadAsync(context, clientAuthentication, snapshots.Current.Catalog, urls.Revocation, options.Value.Limits.MaxFormBytes);
+        // RFC 7009 §2.1: a public client (a native app signing out) identifies itself with client_id; it still revokes
+        // only tokens issued to it, checked below.
+        var request = await TokenParameterRequest.ReadAsync(context, clientAuthentication, snapshots.Current.Catalog, urls.Revocation,
+            options.Value.Limits.MaxFormBytes, allowPublicClients: true);
         if (request.Failed) return ProtocolResults.Error(request.Error);
 
         // RFC 7009 §2.1: revoking a refresh token revokes its grant: the family and the access tokens issued from it.

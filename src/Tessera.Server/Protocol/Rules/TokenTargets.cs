@@ -98,9 +98,9 @@ public static class TokenTargets
                 return OAuthError.InvalidTarget($"the requested APIs ({string.Join(", ", apis.Select(a => a.Name))}) use different access-token formats; request one token per API with the resource parameter");
             if (apis.Any(a => a.SigningAlgorithm != apis[0].SigningAlgorithm))
                 return OAuthError.InvalidTarget($"the requested APIs ({string.Join(", ", apis.Select(a => a.Name))}) use different signing algorithms; request one token per API with the resource parameter");
-            // RFC 9700 §2.3: a token that opens the admin API goes to no other API, which could replay it against this server.
+            // RFC 9700 §2.3: a token for Tessera itself (the admin or PAT API) goes to no other API, which could replay it here.
             if (apis.Any(a => a.Name == BuiltInApi.Name))
-                return OAuthError.InvalidTarget("the admin API (tessera:admin) must be requested on its own");
+                return OAuthError.InvalidTarget("Tessera's own scopes (tessera:admin, tessera:pats) must be requested without other APIs' scopes");
             // Each shared-secret API verifies with its own secret, so a token can only ever be for one of them.
             if (apis.Any(a => a.UsesSharedSecret))
                 return OAuthError.InvalidTarget("an API with a shared signing secret must be requested on its own");

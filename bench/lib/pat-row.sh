@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# One row for bench/run.sh: "introspection of a personal access token" (issue 8), measured like the peers' rows.
+#   pat-row.sh <result-dir> <peers-dir> <sqlite|postgres>
+# Starts a fresh Tessera (bench/imports/pat.json), makes a PAT the way a user would (device flow: sign in, type the
+# code, allow; then POST /api/pats with that token), checks that introspection calls it active, then runs the peers'
+# wrk/introspect.lua against /connect/introspect with it (client "bench"), and writes the row into
+# <result-dir>/pass-tessera-<db>-pat/results.jsonl in the peers' row format. Bounded: every wait has a limit.
+# Needs (exported by bench/run.sh): TESSERA_DLL, BENCH_DATA, TESSERA_PORT, DURATION, WARMUP, THREADS, CONNS; PG_PORT for postgres.
+set -euo pipefail
+out=$1 peers=$2 db=$3
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+short=$([[ $db == postgres ]] && echo pg || echo sqlite)
+name=tessera-$short-pat
+dir=$out/pass-$name
+mkdir -p "$dir"
+base=http://127.0.0.1:$TESSERA_PORT
+jar=$dir/cookies.txt
+hz=$(getconf CLK_TCK)
+log() { printf '[pat] %s\n' "$*" >&2; }
+fail() { log "FAILED: $*"; printf '{"peer":"%s","scenario":"introspect","error":"%s"}\n' "$name" "${*//\"/\'}" >> "$dir/results.jsonl"; exit 0; }
+json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];process.stdout.write(v===undefined?"":String(v))})' "$1"; }
+field() { sed -n 's/.*name="__RequestVerificationToken"[^>]*value="\([^"]*\)".*/\1/p' | head -1; }
+
+PORT=$TESSERA_PORT bash "$here/start-tessera.sh" pat "$db" > "$dir/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -sf -o /dev/null "$base/.well-known/openid-configuration" && break; sleep 0.5; done
+curl -sf -o /dev/null "$base/.well-known/openid-configuration" || fail "the server did not start (see server.log)"
+server_pid=$pid   # start-tessera.sh execs dotnet: the same process
+
+# A user's tessera:pats token through the device flow, then the PAT through the API (the CLI's path).
+device=$(curl -s -d client_id=bench-cli -d scope=tessera:pats "$base/connect/device")
+user_code=$(json user_code <<<"$device"); device_code=$(json device_code <<<"$device")
+[[ -n $user_code ]] || fail "no device code: $device"
+token=$(curl -s -c "$jar" -b "$jar" "$base/account/sign-in?returnUrl=%2Fdevice" | field)
+curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "__RequestVerificationToken=$token" -d username=bench-user \
+  -d password=Bench-user-pass-1 -d returnUrl=/device "$base/account/sign-in?returnUrl=%2Fdevice"
+token=$(curl -s -c "$jar" -b "$jar" "$base/device" | field)
+token=$(curl -s -c "$jar" -b "$jar" --data-urlencode "__RequestVerificationToken=$token" -d "user_code=$user_code" "$base/device" | field)
+curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "__RequestVerificationToken=$token" -d "user_code=$user_code" -d decision=allow "$base/device"
+access=$(curl -s -d grant_type=urn:ietf:params:oauth:grant-type:device_code -d "device_code=$device_code" -d client_id=bench-cli "$base/connect/token" | json access_token)
+[[ -n $access ]] || fail "the device flow gave no access token"
+pat=$(curl -s -H "Authorization: Bearer $access" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","scopes":["api"],"expires_in_days":1}' "$base/api/pats" | json token)
+[[ $pat == tsr_pat_* ]] || fail "no personal access token from /api/pats"
+
+probe() { curl -s -u bench:bench-secret-0123456789abcdef -d "token=$pat" "$base/connect/introspect" | json active; }
+[[ $(probe) == true ]] || fail "the PAT is not active at introspection before the run"
+log "PAT introspection: active before the run"
+
+export TOKEN=$pat CLIENT_ID=bench CLIENT_SECRET=bench-secret-0123456789abcdef
+wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" --timeout 10s -s "$peers/wrk/introspect.lua" "$base/connect/introspect" > "$dir/warmup.txt" 2>&1 || true
+busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+j0=$(awk '{print $14 + $15}' "/proc/$server_pid/stat"); read -r s0 t0 < <(busy)
+/usr/bin/time -f '%e %U %S' -o "$dir/wrk-time.txt" \
+  wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 10s -s "$peers/wrk/introspect.lua" "$base/connect/introspect" > "$dir/wrk.txt" 2>&1 || true
+j1=$(awk '{print $14 + $15}' "/proc/$server_pid/stat"); read -r s1 t1 < <(busy)
+hwm=$(awk '/^VmHWM:/{print $2}' "/proc/$server_pid/status" 2>/dev/null || echo 0)
+[[ $(probe) == true ]] || fail "the PAT was not active after the run"
+
+wj=$(sed -n 's/^WRK_JSON //p' "$dir/wrk.txt" | tail -1)
+[[ -n $wj ]] || fail "wrk produced no summary (see wrk.txt)"
+read -r wall usr sys < "$dir/wrk-time.txt"
+# Foreign load as the peers' run.sh counts it: machine CPU that was neither the server nor wrk.
+extra=$(node -e '
+  const [wj, j0, j1, hz, wall, usr, sys, s0, s1, t0, t1] = process.argv.slice(1).map((v, i) => i === 0 ? v : Number(v));
+  const w = JSON.parse(wj), srv = (j1 - j0) / hz, wrkcpu = usr + sys, busy = (s1 - s0) / hz, total = (t1 - t0) / hz;
+  const bg = total > 0 ? Math.max(0, (busy - srv - wrkcpu) / total * 100) : 0;
+  process.stdout.write(`"srv_cores":${(srv / w.duration_s).toFixed(3)},"srv_cpu_us_per_req":${(srv * 1e6 / w.requests).toFixed(1)},` +
+    `"wrk_cores":${(wrkcpu / wall).toFixed(3)},"bg_load_pct":${bg.toFixed(1)}`);
+' "$wj" "$j0" "$j1" "$hz" "$wall" "$usr" "$sys" "$s0" "$s1" "$t0" "$t1")
+printf '{"peer":"%s","scenario":"introspect","url":"%s","check":"PAT active before and after the run",%s,"peak_rss_kib":%s,"wrk":%s}\n' \
+  "$name" "$base/connect/introspect" "$extra" "${hwm:-0}" "$wj" >> "$dir/results.jsonl"
+# The run's settings, for a report of this row alone (the other passes write the same from the peers' run.sh).
+printf '{"date":"%s","threads":%s,"conns":%s,"duration":%s,"warmup":%s}\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$THREADS" "$CONNS" "$DURATION" "$WARMUP" > "$dir/meta.json"
+log "$(grep -o '"rps":[0-9.]*' <<<"$wj")"

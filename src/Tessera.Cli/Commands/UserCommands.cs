@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Tessera.Cli.Infrastructure;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary><c>tessera users list|create|update|delete</c> (needs tessera:admin). Passwords are read from a file or standard input, never from the command line.</summary>
+public static class UserCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("users", "Administer users (needs tessera:admin).");
+
+        var list = new Command("list", "List users.");
+        list.SetAction(parse => AdminCommands.RunAsync(parse, async (server, bearer, json) =>
+        {
+            var users = (await server.ApiAsync(HttpMethod.Get, "/admin/users", bearer))!["users"]!.AsArray();
+            if (json) Output.Json(users.DeepClone());
+            else AdminCommands.PrintTable(users, ["username", "name", "email", "emailVerified", "id"]);
+        }));
+
+        var username = new Argument<string>("username") { Description = "The user's username." };
+        var passwordFile = new Option<FileInfo?>("--password-file") { Description = "A file holding the password ('-' for standard input)." };
+        var email = new Option<string?>("--email") { Description = "E-mail address." };
+        var verified = new Option<bool?>("--email-verified") { Description = "Whether the e-mail address is verified." };
+        var name = new Option<string?>("--name") { Description = "Full name." };
+
+        var create = new Command("create", "Create a user.") { username, passwordFile, email, verified, name };
+        create.SetAction(parse => AdminCommands.RunAsync(parse, async (server, bearer, json) =>
+        {
+            var password = ReadPassword(parse.GetValue(passwordFile)) ?? throw new CliException("A new user needs --password-file.", ExitCodes.Usage);
+            var created = (await server.ApiAsync(HttpMethod.Post, "/admin/users", bearer, new JsonObject
+            {
+                ["username"] = parse.GetValue(username), ["password"] = password, ["email"] = parse.GetValue(email),
+                ["emailVerified"] = parse.GetValue(verified), ["name"] = parse.GetValue(name),
+            }))!;
+            if (json) Output.Json(created);
+            else Output.Note($"Created user [bold]{Markup.Escape((string)created["username"]!)}[/].");
+        }));
+
+        var update = new Command("update", "Change a user's password, e-mail or name (only what is given).") { username, passwordFile, email, verified, name };
+        update.SetAction(parse => AdminCommands.RunAsync(parse, async (server, bearer, json) =>
+        {
+            var change = new JsonObject();
+            if (ReadPassword(parse.GetValue(passwordFile)) is { } password) change["password"] = password;
+            if (parse.GetValue(email) is { } address) change["email"] = address;
+            if (parse.GetValue(verified) is { } isVerified) change["emailVerified"] = isVerified;
+            if (parse.GetValue(name) is { } fullName) change["name"] = fullName;
+            var updated = (await server.ApiAsync(HttpMethod.Put, $"/admin/users/{Uri.EscapeDataString(parse.GetValue(username)!)}", bearer, change))!;
+            if (json) Output.Json(updated);
+            else Output.Note($"Updated user [bold]{Markup.Escape(parse.GetValue(username)!)}[/].");
+        }));
+
+        var delete = new Command("delete", "Delete a user; their personal access tokens and grants are revoked.") { username };
+        delete.SetAction(parse => AdminCommands.RunAsync(parse, async (server, bearer, json) =>
+        {
+            await server.ApiAsync(HttpMethod.Delete, $"/admin/users/{Uri.EscapeDataString(parse.GetValue(username)!)}", bearer);
+            if (json) Output.Json(new JsonObject { ["deleted"] = parse.GetValue(username) });
+            else Output.Note($"Deleted user [bold]{Markup.Escape(parse.GetValue(username)!)}[/].");
+        }));
+
+        foreach (var sub in new[] { list, create, update, delete }) command.Subcommands.Add(sub);
+        return command;
+    }
+
+    private static string? ReadPassword(FileInfo? file)
+    {
+        if (file is null) return null;
+        var text = file.Name == "-" ? Console.In.ReadToEnd()
+            : file.Exists ? File.ReadAllText(file.FullName)
+            : throw new CliException($"{file.FullName} does not exist.", ExitCodes.Usage);
+        return text.TrimEnd('\r', '\n');
+    }
+}

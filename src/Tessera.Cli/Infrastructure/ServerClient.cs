@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Tessera.Cli.Infrastructure;
+
+/// <summary>HTTP to one Tessera server: discovery, form posts to protocol endpoints, JSON calls to its APIs.</summary>
+public sealed class ServerClient : IDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private JsonObject? _discovery;
+
+    public ServerClient(string issuer)
+    {
+        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            throw new CliException($"The issuer '{issuer}' is not an http(s) URL.", ExitCodes.Usage);
+        Issuer = issuer.TrimEnd('/');
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("tessera-cli", "1"));
+    }
+
+    public string Issuer { get; }
+
+    public string Url(string path) => Issuer + path;
+
+    /// <summary>OIDC Discovery 1.0 §4: the server's metadata; its issuer must be the one we asked (§4.3).</summary>
+    public async Task<JsonObject> DiscoveryAsync()
+    {
+        if (_discovery is not null) return _discovery;
+        var document = await GetJsonAsync(Url("/.well-known/openid-configuration"));
+        if ((string?)document["issuer"] != Issuer)
+            throw new CliException($"The server at {Issuer} names another issuer ({(string?)document["issuer"]}); refusing to use it.", ExitCodes.Unreachable);
+        return _discovery = document;
+    }
+
+    public async Task<string> EndpointAsync(string name) =>
+        (string?)(await DiscoveryAsync())[name] ?? throw new CliException($"The server does not offer {name}.", ExitCodes.Failed);
+
+    /// <summary>A form POST to a protocol endpoint; the status and JSON body, whatever the status.</summary>
+    public async Task<(HttpStatusCode Status, JsonObject Body)> PostFormAsync(string url, IEnumerable<(string, string)> fields, (string Id, string Secret)? basic = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))),
+        };
+        if (basic is { } credentials)
+        {
+            // RFC 6749 §2.3.1: each part form-encoded before base64.
+            var pair = $"{Uri.EscapeDataString(credentials.Id)}:{Uri.EscapeDataString(credentials.Secret)}";
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+        }
+        using var response = await SendAsync(request);
+        return (response.StatusCode, await ReadObjectAsync(response));
+    }
+
+    /// <summary>A JSON API call with a bearer token; a refusal becomes one sentence and the matching exit code.</summary>
+    public async Task<JsonNode?> ApiAsync(HttpMethod method, string path, string bearer, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, Url(path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        if (body is not null) request.Content = body is JsonNode node ? new StringContent(node.ToJsonString(), Encoding.UTF8, "application/json") : JsonContent.Create(body);
+        using var response = await SendAsync(request);
+        if (response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            return text.Length == 0 ? null : JsonNode.Parse(text);
+        }
+
+        var error = await ReadObjectAsync(response);
+        var description = (string?)error["error_description"] ?? (string?)error["title"] ?? response.ReasonPhrase ?? "no reason given";
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => new CliException($"The server did not accept the access token ({description}); sign in with 'tessera login' or set TESSERA_TOKEN.", ExitCodes.NotSignedIn),
+            HttpStatusCode.Forbidden => new CliException($"The access token is not allowed to do this ({description}).", ExitCodes.Failed),
+            HttpStatusCode.NotFound => new CliException($"Not found: {description}.", ExitCodes.Failed),
+            _ => new CliException($"The server refused: {description}.", ExitCodes.Failed),
+        };
+    }
+
+    public async Task<JsonObject> GetJsonAsync(string url)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, url));
+        if (!response.IsSuccessStatusCode)
+            throw new CliException($"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}.", ExitCodes.Unreachable);
+        return await ReadObjectAsync(response);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        try
+        {
+            return await _http.SendAsync(request);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            throw new CliException($"Could not reach {Issuer}: {e.Message.TrimEnd('.')}.", ExitCodes.Unreachable);
+        }
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        try
+        {
+            return text.Length > 0 && JsonNode.Parse(text) is JsonObject json ? json : new JsonObject();
+        }
+        catch (JsonException)
+        {
+            throw new CliException($"The server answered {(int)response.StatusCode} with something that is not JSON.", ExitCodes.Unreachable);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Apis;
+using Tessera.Server.Catalog;
+using Tessera.Server.Clients;
+using Tessera.Server.Import;
+using Tessera.Server.Protocol;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Admin;
+
+/// <summary>
+/// The configuration as an import document, so every admin change is checked by <see cref="ImportValidator"/> exactly
+/// like an import: the current APIs and clients with the change applied are validated as a whole, then applied
+/// by <see cref="ImportApplier"/> in one transaction that bumps the change stamp (every node reloads its snapshot).
+/// </summary>
+internal static class AdminCatalog
+{
+    /// <summary>Stands in for a stored secret during validation: only its presence matters there, and it is never written.</summary>
+    private const string StoredSecret = "(stored secret, kept)_0123456789abcdef";
+
+    /// <summary>The import format, strict: an unknown field is an error, as in an import file.</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static async Task<ImportDocument> CurrentAsync(TesseraDbContext db, CancellationToken cancellationToken)
+    {
+        var apis = await db.ApiResources.AsNoTracking().OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        var clients = await db.Clients.AsNoTracking().OrderBy(c => c.ClientId).ToListAsync(cancellationToken);
+        return new ImportDocument
+        {
+            ApiResources = apis.Select(ToImported).ToList(),
+            Clients = clients.Select(c => ToImported(c) with { ClientSecret = c.SecretHash is null ? null : StoredSecret }).ToList(),
+        };
+    }
+
+    public static ImportedApi ToImported(ApiResource api) => new()
+    {
+        Name = api.Name,
+        Audience = api.Audience,
+        Scopes = SpaceDelimited.Split(api.Scopes).ToList(),
+        AccessTokenFormat = api.AccessTokenFormat,
+        SigningAlgorithm = api.SigningAlgorithm,
+        AccessTokenLifetime = TimeSpan.FromSeconds(api.AccessTokenLifetimeSeconds),
+    };
+
+    /// <summary>A client as the admin API shows it: the import format, never with a secret.</summary>
+    public static ImportedClient ToImported(Client client) => new()
+    {
+        ClientId = client.ClientId,
+        DisplayName = client.DisplayName,
+        GrantTypes = SpaceDelimited.Split(client.GrantTypes).ToList(),
+        Scopes = SpaceDelimited.Split(client.Scopes).ToList(),
+        Jwks = client.JsonWebKeySet is null ? null : JsonDocument.Parse(client.JsonWebKeySet).RootElement.Clone(),
+        RedirectUris = SpaceDelimited.Split(client.RedirectUris).ToList(),
+        PostLogoutRedirectUris = SpaceDelimited.Split(client.PostLogoutRedirectUris).ToList(),
+        Public = client.IsPublic,
+        RequireConsent = client.RequireConsent,
+    };
+
+    /// <summary>Validates the whole document; null when it is valid, else the invalid_request to answer.</summary>
+    public static IResult? Problems(ImportDocument document, string issuer)
+    {
+        var problems = ImportValidator.Validate(document, issuer);
+        return problems.Count == 0 ? null : Invalid(problems);
+    }
+
+    /// <summary>400 invalid_request with every problem, like an import that fails.</summary>
+    public static IResult Invalid(IReadOnlyList<string> problems) => ProtocolResults.Json(json =>
+    {
+        json.WriteString("error", "invalid_request");
+        json.WriteString("error_description", problems[0]);
+        json.WriteStartArray("problems");
+        foreach (var problem in problems) json.WriteStringValue(problem);
+        json.WriteEndArray();
+    }, StatusCodes.Status400BadRequest);
+
+    /// <summary>Reads a JSON body of the import format; null and an error result when it is not one.</summary>
+    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request) where T : class
+    {
+        try
+        {
+            var value = await request.ReadFromJsonAsync<T>(Json, request.HttpContext.RequestAborted);
+            return value is null ? (null, NotAnObject()) : (value, null);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            var unknown = e.Message.Contains("could not be mapped", StringComparison.Ordinal);
+            return (null, ProtocolResults.Error(OAuthError.InvalidRequest(unknown
+                ? $"unknown field at {(e as JsonException)?.Path ?? "$"}"
+                : "the body must be a JSON object in the import file's format")));
+        }
+    }
+
+    /// <summary>Deletes through the same path as a change: one transaction that bumps the change stamp.</summary>
+    public static async Task DeleteAsync(TesseraDbContext db, SnapshotCache snapshots, Func<Task> delete, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await ChangeStamps.BumpAsync(db, cancellationToken);
+        await delete();
+        await transaction.CommitAsync(cancellationToken);
+        await snapshots.RefreshAsync(force: true, cancellationToken);
+    }
+
+    public static IResult NotFound(string what) => ProtocolResults.Error(OAuthError.NotFound($"no {what} of that name"));
+
+    public static IResult Ok<T>(T value, int status = StatusCodes.Status200OK) => Results.Json(value, Json, statusCode: status);
+
+    private static IResult NotAnObject() => ProtocolResults.Error(OAuthError.InvalidRequest("the body must be a JSON object in the import file's format"));
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Catalog;
+using Tessera.Server.Clients;
+using Tessera.Server.Configuration;
+using Tessera.Server.Import;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Admin;
+
+/// <summary>
+/// /admin/clients: list, show, create, replace, delete. Bodies are clients in the import file's format. A confidential
+/// client created without clientSecret or jwks gets a generated secret, returned in that response only.
+/// </summary>
+internal static class AdminClients
+{
+    public static async Task<IResult> ListAsync(TesseraDbContext db, CancellationToken cancellationToken)
+    {
+        var clients = await db.Clients.AsNoTracking().OrderBy(c => c.ClientId).ToListAsync(cancellationToken);
+        return AdminCatalog.Ok(new { clients = clients.Select(AdminCatalog.ToImported) });
+    }
+
+    public static async Task<IResult> GetAsync(string clientId, TesseraDbContext db, CancellationToken cancellationToken) =>
+        await db.Clients.AsNoTracking().SingleOrDefaultAsync(c => c.ClientId == clientId, cancellationToken) is { } client
+            ? AdminCatalog.Ok(AdminCatalog.ToImported(client))
+            : AdminCatalog.NotFound("client");
+
+    public static async Task<IResult> CreateAsync(
+        HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
+    {
+        var cancellationToken = context.RequestAborted;
+        var (body, error) = await AdminCatalog.ReadAsync<ImportedClient>(context.Request);
+        if (error is not null) return error;
+        if (body!.ClientId is { } id && await db.Clients.AnyAsync(c => c.ClientId == id, cancellationToken))
+            return AdminCatalog.Invalid([$"client '{id}' already exists; update it with PUT /admin/clients/{id}"]);
+
+        // A confidential client needs a credential: without one of its own it gets a generated secret (256 bits).
+        var generated = body.ClientSecret is null && body.Jwks is null && body.Public != true ? SecretGenerator.NewSecret() : null;
+        var client = generated is null ? body : body with { ClientSecret = generated };
+
+        var document = await AdminCatalog.CurrentAsync(db, cancellationToken);
+        document.Clients!.Add(client);
+        if (AdminCatalog.Problems(document, urls.Issuer) is { } problems) return problems;
+
+        await applier.ApplyAsync(new ImportDocument { Clients = [client] }, cancellationToken);
+        await snapshots.RefreshAsync(force: true, cancellationToken);
+        var created = await db.Clients.AsNoTracking().SingleAsync(c => c.ClientId == client.ClientId, cancellationToken);
+        context.Response.Headers.CacheControl = "no-store";
+        return AdminCatalog.Ok(new { client = AdminCatalog.ToImported(created), clientSecret = generated }, StatusCodes.Status201Created);
+    }
+
+    /// <summary>PUT: the body replaces the client; without clientSecret a confidential client keeps the secret it has.</summary>
+    public static async Task<IResult> ReplaceAsync(
+        string clientId, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
+    {
+        var cancellationToken = context.RequestAborted;
+        var (body, error) = await AdminCatalog.ReadAsync<ImportedClient>(context.Request);
+        if (error is not null) return error;
+        if (body!.ClientId is { } named && named != clientId) return AdminCatalog.Invalid(["clientId in the body differs from the one in the path"]);
+        var client = body with { ClientId = clientId };
+
+        var document = await AdminCatalog.CurrentAsync(db, cancellationToken);
+        var index = document.Clients!.FindIndex(c => c.ClientId == clientId);
+        if (index < 0) return AdminCatalog.NotFound("client");
+        // The stored secret counts as the credential unless the body brings another one.
+        document.Clients[index] = client.ClientSecret is null && client.Jwks is null && client.Public != true
+            ? client with { ClientSecret = document.Clients[index].ClientSecret }
+            : client;
+        if (AdminCatalog.Problems(document, urls.Issuer) is { } problems) return problems;
+
+        await applier.ApplyAsync(new ImportDocument { Clients = [client] }, keepClientSecrets: true, cancellationToken);
+        await snapshots.RefreshAsync(force: true, cancellationToken);
+        return AdminCatalog.Ok(AdminCatalog.ToImported(await db.Clients.AsNoTracking().SingleAsync(c => c.ClientId == clientId, cancellationToken)));
+    }
+
+    /// <summary>The client and the consents given to it go; its refresh tokens die with it (the client can no longer authenticate).</summary>
+    public static async Task<IResult> DeleteAsync(string clientId, HttpContext context, TesseraDbContext db, SnapshotCache snapshots)
+    {
+        var cancellationToken = context.RequestAborted;
+        if (!await db.Clients.AnyAsync(c => c.ClientId == clientId, cancellationToken)) return AdminCatalog.NotFound("client");
+        await AdminCatalog.DeleteAsync(db, snapshots, async () =>
+        {
+            await db.Consents.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
+            await db.Clients.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
+        }, cancellationToken);
+        return Results.NoContent();
+    }
+}

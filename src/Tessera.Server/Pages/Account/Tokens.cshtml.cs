@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.PersonalAccessTokens;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Pages.Account;
+
+/// <summary>
+/// The signed-in user's personal access tokens: create one (the token is shown on this response only), list them with
+/// scopes, dates and last use, revoke one. Posts carry the anti-forgery token like every other form.
+/// </summary>
+internal sealed class TokensModel(
+    UserManager<TesseraUser> users, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock)
+    : PageModel
+{
+    public IReadOnlyList<PersonalAccessToken> Tokens { get; private set; } = [];
+    public IReadOnlyList<string> GrantableScopes { get; private set; } = [];
+    public int MaxDays => (int)options.Value.PersonalAccessTokens.MaxLifetime.TotalDays;
+    public long Now => clock.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>The token just created: shown once, never stored.</summary>
+    public string? NewToken { get; private set; }
+    public string? Notice { get; private set; }
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user) return SignIn();
+        await LoadAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string[]? scopes, int? days)
+    {
+        if (await users.GetUserAsync(User) is not { } user) return SignIn();
+        var settings = options.Value.PersonalAccessTokens;
+        var expiresAt = days is { } d and > 0 ? Now + (long)d * 86_400 : (long?)null;
+        var request = PersonalAccessTokenRules.Check(name, scopes, expiresAt, snapshots.Current.Catalog, settings, Now);
+        if (request.Failed) Problem = request.Error.Description;
+        else if (await store.CountAsync(user.Id, HttpContext.RequestAborted) >= settings.MaxPerUser)
+            Problem = $"You may hold at most {settings.MaxPerUser} tokens; revoke one first.";
+        else
+        {
+            var (_, token) = await store.CreateAsync(user.Id, request.Value.Name, request.Value.Scope, request.Value.ExpiresAt,
+                clientId: null, HttpContext.RequestAborted);
+            NewToken = token;
+        }
+        await LoadAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(string? id)
+    {
+        if (await users.GetUserAsync(User) is not { } user) return SignIn();
+        if (!string.IsNullOrEmpty(id) && await store.RevokeAsync(user.Id, id, HttpContext.RequestAborted))
+            Notice = "The token is revoked.";
+        await LoadAsync(user);
+        return Page();
+    }
+
+    public static string Date(long unix) => DateTimeOffset.FromUnixTimeSeconds(unix).ToString("yyyy-MM-dd HH:mm 'UTC'");
+
+    private IActionResult SignIn() => RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/Tokens") });
+
+    private async Task LoadAsync(TesseraUser user)
+    {
+        Tokens = await store.ListAsync(user.Id, HttpContext.RequestAborted);
+        GrantableScopes = PersonalAccessTokenRules.GrantableScopes(snapshots.Current.Catalog);
+    }
+}

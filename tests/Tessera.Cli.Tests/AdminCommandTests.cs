@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using Tessera.Cli.Tests.Infrastructure;
+using Tessera.Testing;
+
+namespace Tessera.Cli.Tests;
+
+/// <summary>
+/// <c>tessera clients|apis|users|keys</c> as a process, with an administrative client's token in TESSERA_TOKEN, obtained
+/// as the README shows: <c>tessera token --client-id … --client-secret-file … --scope tessera:admin</c>.
+/// </summary>
+public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>, IAsyncLifetime
+{
+    private readonly TesseraCli _cli = new();
+    private ProtocolClient Protocol => new(fixture.Server.CreateClient());
+
+    public async Task InitializeAsync()
+    {
+        _cli.Environment["TESSERA_ISSUER"] = fixture.Issuer;
+        var secretFile = Path.Combine(_cli.ConfigDirectory, "admin-secret");
+        await File.WriteAllTextAsync(secretFile, CliServer.AdminSecret + "\n");
+        var token = await _cli.RunAsync("token", "--client-id", CliServer.Admin, "--client-secret-file", secretFile, "--scope", "tessera:admin");
+        if (token.ExitCode != 0) throw new InvalidOperationException(token.ToString());
+        _cli.Environment["TESSERA_TOKEN"] = token.Stdout.Trim();
+    }
+
+    private string WriteFile(string name, JsonObject content)
+    {
+        var path = Path.Combine(_cli.ConfigDirectory, name);
+        File.WriteAllText(path, content.ToJsonString());
+        return path;
+    }
+
+    [Fact]
+    public async Task A_client_is_created_from_a_file_with_its_secret_printed_once_then_updated_and_deleted()
+    {
+        var id = "made-" + Guid.NewGuid().ToString("n")[..8];
+        var file = WriteFile("client.json", new JsonObject { ["clientId"] = id, ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray("message") });
+
+        var created = await _cli.RunAsync("clients", "create", "--file", file);
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var secret = created.Stdout.Trim();
+        Assert.Equal(200, (await Protocol.ClientCredentialsAsync(id, secret, "message")).Status);
+        var listed = await _cli.RunAsync("clients", "list", "--json");
+        Assert.Contains(JsonNode.Parse(listed.Stdout)!.AsArray(), c => (string?)c!["clientId"] == id);
+        Assert.DoesNotContain(secret, listed.Stdout);
+
+        var shown = JsonNode.Parse((await _cli.RunAsync("clients", "show", id)).Stdout)!.AsObject();
+        shown["scopes"] = new JsonArray("ledger");
+        var updated = await _cli.RunAsync("clients", "update", id, "--file", WriteFile("edited.json", shown));
+        Assert.True(updated.ExitCode == 0, updated.ToString());
+        Assert.Equal(200, (await Protocol.ClientCredentialsAsync(id, secret, "ledger")).Status);
+
+        var deleted = await _cli.RunAsync("clients", "delete", id);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        Assert.Equal("invalid_client", (await Protocol.ClientCredentialsAsync(id, secret, "ledger")).Error);
+        var again = await _cli.RunAsync("clients", "delete", id);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Equal("error: Not found: no client of that name.", again.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task An_invalid_client_file_is_refused_with_the_import_validators_sentence()
+    {
+        var file = WriteFile("bad.json", new JsonObject { ["clientId"] = "bad", ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray("nope") });
+
+        var result = await _cli.RunAsync("clients", "create", "--file", file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(@"^error: The server refused: \$\.clients\[\d+\]\.scopes\[0\] 'nope' is not a scope of any API resource\.$", result.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Apis_users_and_keys_are_listed_and_a_key_rotation_publishes_a_new_key()
+    {
+        var apis = await _cli.RunAsync("apis", "list");
+        Assert.True(apis.ExitCode == 0, apis.ToString());
+        Assert.Contains("https://api.example/ledger", apis.Stdout);
+
+        var passwordFile = Path.Combine(_cli.ConfigDirectory, "password");
+        await File.WriteAllTextAsync(passwordFile, "Cli-made-pass-1\n");
+        var username = "bob-" + Guid.NewGuid().ToString("n")[..6];
+        Assert.Equal(0, (await _cli.RunAsync("users", "create", username, "--password-file", passwordFile, "--name", "Bob")).ExitCode);
+        var users = JsonNode.Parse((await _cli.RunAsync("users", "list", "--json")).Stdout)!.AsArray();
+        Assert.Contains(users, u => (string?)u!["username"] == username && (string?)u["name"] == "Bob");
+        Assert.Equal(0, (await _cli.RunAsync("users", "delete", username)).ExitCode);
+
+        var before = JsonNode.Parse((await _cli.RunAsync("keys", "list", "--json")).Stdout)!.AsArray();
+        var rotated = await _cli.RunAsync("keys", "rotate", "--json");
+        Assert.True(rotated.ExitCode == 0, rotated.ToString());
+        var kid = (string)JsonNode.Parse(rotated.Stdout)!["kid"]!;
+        Assert.DoesNotContain(before, k => (string?)k!["kid"] == kid);
+        var after = JsonNode.Parse((await _cli.RunAsync("keys", "list", "--json")).Stdout)!.AsArray();
+        Assert.Contains(after, k => (string?)k!["kid"] == kid && (string?)k["status"] == "current");
+    }
+
+    [Fact]
+    public async Task A_client_token_with_a_wrong_secret_is_refused_in_one_sentence()
+    {
+        var secretFile = Path.Combine(_cli.ConfigDirectory, "wrong-secret");
+        await File.WriteAllTextAsync(secretFile, "not-the-secret-0123456789");
+
+        var result = await _cli.RunAsync("token", "--client-id", CliServer.Admin, "--client-secret-file", secretFile, "--scope", "tessera:admin");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.StartsWith("error: The server refused the client's token request: ", result.Stderr);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_token_without_the_admin_scope_is_refused_with_exit_code_3()
+    {
+        _cli.Environment["TESSERA_TOKEN"] = (await Protocol.ClientCredentialsAsync(CliServer.ResourceServer, CliServer.ResourceServerSecret, "message")).AccessToken;
+
+        var result = await _cli.RunAsync("clients", "list");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.StartsWith("error: The server did not accept the access token (the access token is not valid for this server)", result.Stderr);
+    }
+
+    public Task DisposeAsync()
+    {
+        _cli.Dispose();
+        return Task.CompletedTask;
+    }
+}
