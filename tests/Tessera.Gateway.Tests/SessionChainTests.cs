@@ -10,7 +10,7 @@ namespace Tessera.Gateway.Tests;
 /// <summary>
 /// The cookie path: a user signs in at the gateway (/login → Tessera's sign-in and consent in headless Chromium →
 /// the gateway's callback), then calls through it with the session cookie only. The cookie carries a handle; the
-/// tokens stay in the gateway.
+/// tokens stay in the gateway. The same user's personal access token, made on Tessera's account page, passes as a bearer.
 /// </summary>
 [Collection(nameof(ChainCollection))]
 public sealed class SessionChainTests(ChainFixture chain)
@@ -20,7 +20,7 @@ public sealed class SessionChainTests(ChainFixture chain)
     {
         await using var chromium = await Chromium.LaunchAsync();
         var inbox = new Uri(chain.GatewayAddress, "/messages/inbox").ToString();
-        string pageText = "";
+        string pageText = "", pat = "";
 
         await chromium.RunAsync(async page =>
         {
@@ -31,6 +31,13 @@ public sealed class SessionChainTests(ChainFixture chain)
             await page.ClickAsync("button[name=decision][value=allow]");
             await page.WaitForURLAsync(inbox);
             pageText = await page.InnerTextAsync("body");
+
+            // Still signed in at Tessera, alice makes herself a personal access token for the ledger on her account page.
+            await page.GotoAsync(chain.Server.Issuer + "/account/tokens");
+            await page.FillAsync("input[name=name]", "through-the-gateway");
+            await page.CheckAsync("input[name=scopes][value=ledger]");
+            await page.ClickAsync("button:has-text('Create token')");
+            pat = await page.InnerTextAsync("#new-token");
         });
 
         var body = JsonNode.Parse(pageText)!;
@@ -54,6 +61,16 @@ public sealed class SessionChainTests(ChainFixture chain)
         var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(user, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["next"]!["sub"]);
+
+        // Her PAT works as a bearer token at the gateway (introspected like any opaque token, then exchanged).
+        Assert.StartsWith("tsr_pat_", pat);
+        using var withPat = new HttpRequestMessage(HttpMethod.Get, "/ledger/balance");
+        withPat.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", pat);
+        var patResponse = await client.SendAsync(withPat);
+        Assert.Equal(HttpStatusCode.OK, patResponse.StatusCode);
+        var patBody = JsonNode.Parse(await patResponse.Content.ReadAsStringAsync())!;
+        Assert.Equal(user, (string?)patBody["next"]!["sub"]);
+        Assert.Equal("ledger", (string?)patBody["next"]!["scope"]);
 
         // A route whose scope the session lacks: 403, not a redirect.
         using var write = new HttpRequestMessage(HttpMethod.Get, "/write/note");
