@@ -18,6 +18,8 @@
 #   pg-RS256, pg-ES256, pg-opaque   the same token / introspection rows on a throw-away PostgreSQL 15
 #   sqlite-pat    introspection of a personal access token (bench/lib/pat-row.sh: a PAT made through the device flow
 #                 and /api/pats, then the peers' introspect.lua against it; no peer has PATs, so no ratio but the ceiling)
+# Gateway rows (bench/lib/gateway-pass.sh, issue 5), in their own table: the same GET to a fixed-response upstream through
+#   plain YARP (no authentication) and Tessera.Gateway with a JWT and with an opaque caller token, in one pass.
 # Each Tessera process starts with an empty database (bench/lib/start-tessera.sh) and imports
 # bench/imports/<variant>.json: client "bench" / "bench-secret-0123456789abcdef", scope "api",
 # one API with audience https://api.example.
@@ -29,6 +31,8 @@
 #                           no-storage row)
 #   TESSERA_PASSES='...'    which Tessera passes run (default: all seven, in the order above; pg-pat also exists)
 #   ONLY_TESSERA=1          skip the peers and the crypto limits
+#   GATEWAY=1               run the gateway pass last (0: skip it); it needs about 80 s
+#   ONLY_GATEWAY=1          only the gateway pass: no peers, no Tessera token passes, no PostgreSQL
 #   SKIP_CRYPTO=1           skip the one-core crypto limits
 #   QUIET_BUDGET=5          seconds each pass may wait for other processes to calm down (run.sh's quiet gate)
 #   NOISY_RETRIES=0         re-runs of a disturbed row (run.sh knob; 0 here to stay inside the time limit)
@@ -58,6 +62,8 @@ PG_OPTS=${PG_OPTS:-}
 TESSERA_PASSES=${TESSERA_PASSES:-sqlite-RS256 sqlite-ES256 sqlite-opaque sqlite-pat pg-RS256 pg-ES256 pg-opaque}
 PEER_ROWS=${PEER_ROWS:-'node-oidc-provider/(token-jwt-RS256|token-jwt-ES256|token-opaque|introspect-opaque|token-opaque-sqlite|introspect-opaque-sqlite|jwks|discovery)|openiddict/(token-jwt-RS256|token-jwt-ES256|token-reference|introspect-reference|jwks|discovery)|kestrel-ceiling/.*'}
 export DURATION=${DURATION:-10} WARMUP=${WARMUP:-3} THREADS=${THREADS:-2} CONNS=${CONNS:-32}
+GATEWAY=${GATEWAY:-1}
+if [[ "${ONLY_GATEWAY:-0}" == 1 ]]; then ONLY_TESSERA=1; TESSERA_PASSES=""; GATEWAY=1; fi
 export QUIET_BUDGET=${QUIET_BUDGET:-5} NOISY_RETRIES=${NOISY_RETRIES:-0} NOISY_BG=${NOISY_BG:-10}
 OUT=${OUT:-$BENCH/.results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
@@ -99,12 +105,24 @@ timeout 300 dotnet publish "$REPO/src/Tessera.Server/Tessera.Server.csproj" -c R
 export TESSERA_DLL=$WORK/tessera/Tessera.Server.dll BENCH_DATA=$WORK/data PG_PORT
 mkdir -p "$BENCH_DATA"
 
+if [[ $GATEWAY == 1 ]]; then
+  log "dotnet publish -c Release (Tessera.Gateway, Tessera.Bench.Proxy)"
+  for project in "$REPO/src/Tessera.Gateway/Tessera.Gateway.csproj" "$BENCH/Tessera.Bench.Proxy/Tessera.Bench.Proxy.csproj"; do
+    name=$(basename "$project" .csproj)
+    timeout 300 dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$WORK/$name" \
+      --nologo -v q -clp:ErrorsOnly > "$OUT/publish-$name.log" 2>&1 || { tail -20 "$OUT/publish-$name.log" >&2; die "publish of $name failed"; }
+  done
+  export GATEWAY_DLL=$WORK/Tessera.Gateway/Tessera.Gateway.dll PROXY_DLL=$WORK/Tessera.Bench.Proxy/Tessera.Bench.Proxy.dll
+fi
+
 cp -r "$SHARED_PEERS" "$WORK/peers"
 chmod -R u+w "$WORK/peers"   # the shared copy is read-only; run.sh builds next to its own files
 PEERS=$WORK/peers
-log "building the peers (npm ci, dotnet build) in $PEERS"
-(cd "$PEERS" && ONLY='^$' SKIP_CRYPTO=1 TOTAL_LIMIT=$(remaining) OUT="$OUT/pass-build" bash run.sh > "$OUT/pass-build.log" 2>&1) \
-  || { tail -20 "$OUT/pass-build.log" >&2; die "building the peers failed"; }
+if [[ "${ONLY_GATEWAY:-0}" != 1 ]]; then
+  log "building the peers (npm ci, dotnet build) in $PEERS"
+  (cd "$PEERS" && ONLY='^$' SKIP_CRYPTO=1 TOTAL_LIMIT=$(remaining) OUT="$OUT/pass-build" bash run.sh > "$OUT/pass-build.log" 2>&1) \
+    || { tail -20 "$OUT/pass-build.log" >&2; die "building the peers failed"; }
+fi
 
 # --------------------------------------------------------------------------- throw-away PostgreSQL
 PG_VERSION=""
@@ -183,6 +201,17 @@ for p in $TESSERA_PASSES; do
     EXTRA_OPAQUE_ENV="" EXTRA_JWKS_PATH="$jwks" EXTRA_DISCOVERY_PATH="$discovery"
 done
 
+if [[ $GATEWAY == 1 ]]; then
+  PASS_DIRS+=("$OUT/pass-gateway")
+  if (( $(remaining) < 60 )); then log "no time left for the gateway pass: skipped"
+  else
+    log "pass gateway (plain YARP, Tessera.Gateway JWT, Tessera.Gateway opaque)"
+    OUT=$OUT WRK_COMMON=$PEERS/wrk/common.lua DEADLINE=$DEADLINE TESSERA_PORT=$TESSERA_PORT \
+      bash "$BENCH/lib/gateway-pass.sh" 2> "$OUT/pass-gateway.log" || log "gateway pass ended early (see pass-gateway.log)"
+    grep -E '^\[ *[0-9]+s\]' "$OUT/pass-gateway.log" | sed 's/^/    /' >&2 || true
+  fi
+fi
+
 # --------------------------------------------------------------------------- merge + report
 : > "$OUT/results.jsonl"
 for d in "${PASS_DIRS[@]}"; do
@@ -197,6 +226,9 @@ node -e '
   const fs = require("fs");
   const [file, out, commit, pg, ef, npgsql] = process.argv.slice(1);
   const meta = file ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  meta.date ??= new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  meta.threads ??= process.env.THREADS; meta.conns ??= process.env.CONNS;
+  meta.duration ??= process.env.DURATION; meta.warmup ??= process.env.WARMUP;
   meta.versions = { ...(meta.versions ?? {}), Tessera: commit, "Tessera EF Core": ef, Npgsql: npgsql, PostgreSQL: pg || "-" };
   fs.writeFileSync(out, JSON.stringify(meta) + "\n");
 ' "$first_meta" "$OUT/meta.json" "$tessera_commit${tessera_dirty:+ (+ local changes)}" "$PG_VERSION" \

@@ -106,7 +106,8 @@ for (const r of rows) {
   }
 }
 
-const classified = rows.map((r) => ({ r, ...classify(r) }));
+const gatewayRows = rows.filter((r) => r.peer === 'gateway');
+const classified = rows.filter((r) => r.peer !== 'gateway').map((r) => ({ r, ...classify(r) }));
 const rps = (r) => r?.wrk?.rps;
 const errors = (r) => (r?.wrk?.requests === undefined ? undefined
   : r.wrk.non2xx + r.wrk.err_connect + r.wrk.err_read + r.wrk.err_write + r.wrk.err_timeout);
@@ -159,10 +160,50 @@ out.push(`Tessera vs peers — ${meta.date ?? ''} — wrk -t${meta.threads} -c${
   + 'one fresh server process per row, 127.0.0.1, HTTP/1.1 keep-alive');
 if (meta.machine) out.push(`Machine: ${meta.machine}`);
 out.push('');
-out.push(line(header));
-out.push(sep);
-for (const row of table) out.push(line(row));
-out.push('');
+if (table.length) {
+  out.push(line(header));
+  out.push(sep);
+  for (const row of table) out.push(line(row));
+  out.push('');
+}
+
+// The gateway pass (bench/lib/gateway-pass.sh): its own table, each row ÷ plain YARP of the same pass.
+const GATEWAY_LABEL = {
+  'plain-yarp': 'plain YARP, no authentication',
+  'tessera-gateway-jwt': 'Tessera.Gateway, JWT caller token',
+  'tessera-gateway-opaque': 'Tessera.Gateway, opaque caller token (cached introspection)',
+};
+const plainYarp = gatewayRows.find((r) => r.scenario === 'plain-yarp');
+const gatewayTable = gatewayRows.map((r) => {
+  const w = r.wrk ?? {};
+  const bg = r.bg_load_pct === undefined ? '-' : `${r.bg_load_pct.toFixed(0)} %${r.bg_load_pct > NOISY ? ' *' : ''}`;
+  const name = GATEWAY_LABEL[r.scenario] ?? r.scenario;
+  const extraUs = r.srv_cpu_us_per_req !== undefined && plainYarp?.srv_cpu_us_per_req !== undefined && r !== plainYarp
+    ? fmt(r.srv_cpu_us_per_req - plainYarp.srv_cpu_us_per_req) : '';
+  const extraMs = w.lat_p50_us !== undefined && plainYarp?.wrk?.lat_p50_us !== undefined && r !== plainYarp
+    ? ms(w.lat_p50_us - plainYarp.wrk.lat_p50_us) : '';
+  return [
+    r.error ? `${name} FAILED: ${r.error}` : name, fmt(w.rps), ms(w.lat_p50_us), ms(w.lat_p99_us),
+    w.requests === undefined ? '-' : fmt(errors(r)),
+    r.srv_cpu_us_per_req === undefined ? '-' : fmt(r.srv_cpu_us_per_req), extraUs, extraMs,
+    r.srv_cores === undefined ? '-' : r.srv_cores.toFixed(2),
+    r.upstream_cpu_us_per_req === undefined ? '-' : fmt(r.upstream_cpu_us_per_req),
+    r.peak_rss_kib ? (r.peak_rss_kib / 1024).toFixed(0) : '-', bg,
+    r === plainYarp ? '' : ratio(r, plainYarp, true),
+  ];
+});
+if (gatewayTable.length) {
+  const gh = ['proxy (same GET, same upstream)', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'proxy CPU µs/req', 'added CPU µs/req',
+    'added p50 ms', 'proxy cores', 'upstream CPU µs/req', 'peak RSS MiB', 'foreign load', 'of plain YARP'];
+  const gw = gh.map((h, i) => Math.max(h.length, ...gatewayTable.map((row) => String(row[i]).length)));
+  const gline = (cells) => '| ' + cells.map((c, i) => (i === 0 ? String(c).padEnd(gw[i]) : String(c).padStart(gw[i]))).join(' | ') + ' |';
+  out.push('Gateway: GET through the proxy to a fixed 200-byte upstream (identity token exchanged once, then cached)');
+  out.push('');
+  out.push(gline(gh));
+  out.push('|' + gw.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
+  for (const row of gatewayTable) out.push(gline(row));
+  out.push('');
+}
 if (crypto.length) {
   const bgFile = join(dir, 'crypto-bg.txt');
   const bg = existsSync(bgFile) ? ` (foreign load ${readFileSync(bgFile, 'utf8').trim()} %)` : '';

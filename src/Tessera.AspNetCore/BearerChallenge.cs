@@ -1,0 +1,24 @@
+using System.Text;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>RFC 6750 §3: the WWW-Authenticate value of the Bearer scheme.</summary>
+public static class BearerChallenge
+{
+    public static string Format(string? error, string? description, string? scope)
+    {
+        var value = new StringBuilder("Bearer");
+        var separator = " ";
+        void Add(string name, string? text)
+        {
+            if (text is null) return;
+            // RFC 6750 §3: the attribute values are quoted-strings; our texts never contain quotes or backslashes.
+            value.Append(separator).Append(name).Append("=\"").Append(text.Replace("\\", "").Replace("\"", "")).Append('"');
+            separator = ", ";
+        }
+        Add("error", error);
+        Add("error_description", description);
+        Add("scope", scope);
+        return value.ToString();
+    }
+}

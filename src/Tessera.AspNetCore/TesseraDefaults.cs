@@ -1,0 +1,19 @@
+namespace Tessera.AspNetCore;
+
+/// <summary>Names shared by the library, the gateway and the services behind it — defined once.</summary>
+public static class TesseraDefaults
+{
+    public const string AuthenticationScheme = "Tessera";
+
+    /// <summary>The header that carries the short-lived identity token from the gateway to the services behind it.</summary>
+    public const string IdentityHeader = "Tessera-Identity";
+
+    /// <summary>RFC 9068 §2.1: the JOSE header "typ" of a JWT access token.</summary>
+    public const string AccessTokenType = "at+jwt";
+
+    /// <summary>The claim that carries the space-separated scopes (RFC 9068 §2.2.3, RFC 7662 §2.2).</summary>
+    public const string ScopeClaim = "scope";
+
+    public const string SubjectClaim = "sub";
+    public const string ClientIdClaim = "client_id";
+}

@@ -1,0 +1,113 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Tessera.AspNetCore.Events;
+using Tessera.AspNetCore.Validation;
+using System.Security.Claims;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// Authenticates a request by its access token: a JWT is validated locally against the issuer's JWKS, anything else
+/// (opaque <c>tsr_at_</c> handles, <c>tsr_pat_</c> personal access tokens) by introspection. Challenges follow RFC 6750 §3.
+/// </summary>
+public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDistributedCache? distributedCache = null)
+    : AuthenticationHandler<TesseraOptions>(options, logger, encoder)
+{
+    /// <summary>The AuthenticationProperties item a scope policy fills with the scopes a refused request needed.</summary>
+    public const string RequiredScopeItem = "tessera.required_scope";
+
+    private new TesseraEvents Events => (TesseraEvents)base.Events!;
+
+    protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new TesseraEvents());
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var received = new MessageReceivedContext(Context, Scheme, Options);
+        await Events.MessageReceived(received);
+        if (received.Result is not null) return received.Result;
+
+        var token = received.Token ?? ReadToken();
+        if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
+
+        var hash = TokenHash.Of(token);
+        TokenCheck check;
+        try
+        {
+            check = TokenShape.IsJwt(token)
+                ? await Options.JwtValidator.ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted)
+                : await new IntrospectionClient(Options, distributedCache, TimeProvider).ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or IOException or TaskCanceledException)
+        {
+            Log.IssuerUnreachable(Logger, exception);
+            check = TokenCheck.Invalid("the token could not be checked");
+        }
+
+        if (check.Identity is null)
+        {
+            Log.TokenRefused(Logger, check.Failure!);
+            var failed = new AuthenticationFailedContext(Context, Scheme, Options, check.Failure!);
+            await Events.AuthenticationFailed(failed);
+            return failed.Result ?? AuthenticateResult.Fail(check.Failure!);
+        }
+
+        var validated = new TokenValidatedContext(Context, Scheme, Options, token)
+        {
+            Principal = new ClaimsPrincipal(check.Identity),
+            Properties = new AuthenticationProperties(),
+        };
+        await Events.TokenValidated(validated);
+        if (validated.Result is not null) return validated.Result;
+        if (Options.SaveToken) Context.Features.Set(new TesseraTokenFeature(token, hash));
+        validated.Success();
+        return validated.Result!;
+    }
+
+    /// <summary>RFC 6750 §2.1: "Authorization: Bearer" only, unless the options name another header carrying the bare token.</summary>
+    private string? ReadToken()
+    {
+        var header = Options.TokenHeader ?? "Authorization";
+        var values = Request.Headers[header];
+        if (values.Count != 1) return null;   // none, or repeated: refuse to guess which one counts
+        var value = values[0]!;
+        if (Options.TokenHeader is not null && !header.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) return value.Trim();
+        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value["Bearer ".Length..].Trim() : null;
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var authenticated = await HandleAuthenticateOnceSafeAsync();
+        var challenge = new ChallengeContext(Context, Scheme, Options, properties);
+        if (authenticated.Failure is not null)
+        {
+            // RFC 6750 §3.1: invalid_token for a token that is expired, revoked, malformed or for someone else.
+            challenge.Error = "invalid_token";
+            challenge.ErrorDescription = authenticated.Failure.Message;
+        }
+        await Events.Challenge(challenge);
+        if (challenge.Handled) return;
+
+        Response.StatusCode = 401;
+        // RFC 6750 §3: without any token the challenge carries no error code.
+        Response.Headers.WWWAuthenticate = BearerChallenge.Format(challenge.Error, challenge.ErrorDescription, scope: null);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var forbidden = new ForbiddenContext(Context, Scheme, Options, properties)
+        {
+            RequiredScope = properties.Items.TryGetValue(RequiredScopeItem, out var scope) ? scope : null,
+        };
+        await Events.Forbidden(forbidden);
+        if (forbidden.Handled) return;
+
+        Response.StatusCode = 403;
+        // RFC 6750 §3.1: insufficient_scope names the scope the request needed.
+        if (forbidden.RequiredScope is not null)
+            Response.Headers.WWWAuthenticate = BearerChallenge.Format("insufficient_scope", null, forbidden.RequiredScope);
+    }
+}

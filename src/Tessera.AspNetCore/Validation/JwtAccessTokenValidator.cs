@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Tessera.AspNetCore.Validation;
+
+/// <summary>
+/// RFC 9068 access tokens validated locally against the issuer's JWKS (found through discovery). An unknown "kid"
+/// asks for a fresh JWKS at most once per <see cref="TesseraOptions.RefreshInterval"/>.
+/// </summary>
+internal sealed record ValidatedJwt(Claim[] Claims);
+
+internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvider clock)
+{
+    private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+    private long _lastForcedRefresh = long.MinValue;
+
+    public async Task<TokenCheck> ValidateAsync(string token, string hash, string authenticationType, CancellationToken cancellationToken)
+    {
+        var key = options.JwtCacheWindow > TimeSpan.Zero ? hash : null;
+        if (key is not null && options.TokenCache.TryGetValue(key, out ValidatedJwt? seen) && seen is not null)
+            return TokenCheck.Valid(new ClaimsIdentity(seen.Claims, authenticationType, TesseraDefaults.SubjectClaim, "role"));
+
+        var configuration = await options.ConfigurationManager.GetConfigurationAsync(cancellationToken);
+        var result = await Handler.ValidateTokenAsync(token, Parameters(configuration, authenticationType));
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException && TryStartRefresh())
+        {
+            // A key we have not seen: perhaps rotated in since the last fetch. Fetch once, try once more.
+            options.ConfigurationManager.RequestRefresh();
+            configuration = await options.ConfigurationManager.GetConfigurationAsync(cancellationToken);
+            result = await Handler.ValidateTokenAsync(token, Parameters(configuration, authenticationType));
+        }
+        if (!result.IsValid) return TokenCheck.Invalid(Describe(result.Exception));
+        if (key is not null) Remember(key, result);
+        return TokenCheck.Valid(result.ClaimsIdentity);
+    }
+
+    /// <summary>Only a token that passed every check is kept, until its exp at the latest.</summary>
+    private void Remember(string key, TokenValidationResult result)
+    {
+        var until = clock.GetUtcNow() + options.JwtCacheWindow;
+        var expires = new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero);
+        if (expires < until) until = expires;
+        if (until <= clock.GetUtcNow()) return;
+        options.TokenCache.Set(key, new ValidatedJwt([.. result.ClaimsIdentity.Claims.Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer))]),
+            new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
+    }
+
+    /// <summary>Rate limit on forced refreshes, so bogus kids cannot make this API hammer the issuer.</summary>
+    private bool TryStartRefresh()
+    {
+        var now = clock.GetTimestamp();
+        var last = Interlocked.Read(ref _lastForcedRefresh);
+        if (last != long.MinValue && clock.GetElapsedTime(last, now) < options.RefreshInterval) return false;
+        return Interlocked.CompareExchange(ref _lastForcedRefresh, now, last) == last;
+    }
+
+    private TokenValidationParameters Parameters(OpenIdConnectConfiguration configuration, string authenticationType) => new()
+    {
+        ValidIssuer = configuration.Issuer ?? options.Authority,
+        ValidAudiences = options.AllAudiences.ToArray(),
+        IssuerSigningKeys = configuration.SigningKeys,
+        TryAllIssuerSigningKeys = false,
+        // RFC 9068 §4: the typ header must be at+jwt, so an ID token or any other JWT of the issuer is refused.
+        ValidTypes = [TesseraDefaults.AccessTokenType],
+        ValidAlgorithms = options.ValidAlgorithms.ToArray(),
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ClockSkew = options.ClockSkew,
+        AuthenticationType = authenticationType,
+        NameClaimType = TesseraDefaults.SubjectClaim,
+        RoleClaimType = "role",
+    };
+
+    /// <summary>A short reason for the error_description: never the token, never key material.</summary>
+    private static string Describe(Exception? exception) => exception switch
+    {
+        SecurityTokenExpiredException => "the token is expired",
+        SecurityTokenNotYetValidException => "the token is not valid yet",
+        SecurityTokenInvalidAudienceException => "the token is not meant for this audience",
+        SecurityTokenInvalidIssuerException => "the token has another issuer",
+        SecurityTokenInvalidTypeException => "the token is not an access token (typ must be at+jwt)",
+        SecurityTokenInvalidAlgorithmException => "the token's signing algorithm is not accepted",
+        SecurityTokenSignatureKeyNotFoundException => "the token's signing key is unknown",
+        SecurityTokenInvalidSignatureException => "the token's signature is invalid",
+        SecurityTokenNoExpirationException => "the token has no expiry",
+        _ => "the token is malformed or invalid",
+    };
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Tessera.AspNetCore.Tests.Infrastructure;
+
+namespace Tessera.AspNetCore.Tests;
+
+/// <summary>Opaque tokens by RFC 7662 introspection, cached by the token's hash within the window and the token's exp.</summary>
+public sealed class IntrospectionTests(IssuerFixture issuer) : IClassFixture<IssuerFixture>
+{
+    private Task<ResourceApi> StartLedgerAsync(TimeSpan window) =>
+        ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.LedgerAudience, o =>
+        {
+            o.ClientId = IssuerFixture.ApiClient;
+            o.ClientSecret = IssuerFixture.ApiSecret;
+            o.IntrospectionCacheWindow = window;
+        });
+
+    [Fact]
+    public async Task An_opaque_token_is_introspected_once_per_cache_window_not_per_request()
+    {
+        await using var api = await StartLedgerAsync(TimeSpan.FromMinutes(5));
+        var token = await issuer.TokenAsync("ledger");
+        Assert.StartsWith("tsr_at_", token);
+
+        for (var i = 0; i < 10; i++)
+        {
+            var response = await api.GetAsync("/ledger", token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("svc", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["sub"]);
+        }
+        Assert.Equal(1, api.IssuerRequests["/connect/introspect"]);
+    }
+
+    [Fact]
+    public async Task A_revoked_opaque_token_works_until_the_window_ends_then_stops()
+    {
+        var window = TimeSpan.FromSeconds(2);
+        await using var api = await StartLedgerAsync(window);
+        var token = await issuer.TokenAsync("ledger");
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/ledger", token)).StatusCode);
+
+        var revoked = await issuer.Protocol.RevokeAsync(IssuerFixture.Service, IssuerFixture.ServiceSecret, token);
+        Assert.Equal(200, revoked.Status);
+        // The documented delay: the cached answer still counts inside the window ...
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/ledger", token)).StatusCode);
+        await Task.Delay(window + TimeSpan.FromMilliseconds(300));
+        // ... and the next introspection says inactive.
+        var after = await api.GetAsync("/ledger", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the token is not active\"", after.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(2, api.IssuerRequests["/connect/introspect"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_handle_is_refused_and_its_inactive_answer_is_cached_too()
+    {
+        await using var api = await StartLedgerAsync(TimeSpan.FromMinutes(5));
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/ledger", "tsr_at_not-a-real-handle")).StatusCode);
+        Assert.Equal(1, api.IssuerRequests["/connect/introspect"]);
+    }
+
+    [Fact]
+    public async Task An_active_opaque_token_for_another_audience_is_refused()
+    {
+        // The ledger's token, presented to the messages API (which also introspects): active, but not for it.
+        await using var api = await ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.MessagesAudience, o =>
+        {
+            o.ClientId = IssuerFixture.ApiClient;
+            o.ClientSecret = IssuerFixture.ApiSecret;
+        });
+        var response = await api.GetAsync("/ledger", await issuer.TokenAsync("ledger"));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the token is not meant for this audience\"", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task An_api_without_client_credentials_accepts_only_jwts()
+    {
+        await using var api = await ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.LedgerAudience);
+        var response = await api.GetAsync("/ledger", await issuer.TokenAsync("ledger"));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, api.IssuerRequests["/connect/introspect"]);
+    }
+}
