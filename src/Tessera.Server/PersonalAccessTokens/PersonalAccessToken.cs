@@ -1,10 +1,12 @@
+using Tessera.Server.Tokens;
+
 namespace Tessera.Server.PersonalAccessTokens;
 
 /// <summary>
 /// A personal access token: a user's own long-lived credential for scripts and tools. Only the SHA-256 of the token is
 /// stored; the token itself is shown once when it is created.
 /// </summary>
-public sealed class PersonalAccessToken
+public sealed class PersonalAccessToken : IHashedTokenRow
 {
     /// <summary>A public identifier (list, revoke, the introspection <c>jti</c>); not the token.</summary>
     public required string Id { get; set; }

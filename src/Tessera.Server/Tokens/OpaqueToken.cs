@@ -3,7 +3,7 @@ namespace Tessera.Server.Tokens;
 /// <summary>
 /// An issued opaque access token. Only the SHA-256 of the handle is stored, so a database leak yields no usable token.
 /// </summary>
-public sealed class OpaqueToken
+public sealed class OpaqueToken : IHashedTokenRow
 {
     /// <summary>SHA-256 of the handle (the primary key: lookups are one index seek).</summary>
     public required byte[] Hash { get; set; }
