@@ -10,6 +10,7 @@ using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
+using Tessera.Server.ExternalIdentities;
 using Tessera.Server.Housekeeping;
 using Tessera.Server.Import;
 using Tessera.Server.Keys;
@@ -77,7 +78,8 @@ public static class TesseraApp
             })
             .AddEntityFrameworkStores<TesseraDbContext>()
             .AddSignInManager();
-        services.AddTesseraPages();
+        services.AddTesseraPages().AddExternalProviders(options);
+        services.AddExternalIdentities();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IssuerUrls>();
@@ -166,5 +168,6 @@ public static class TesseraApp
         app.MapProtocolEndpoints();
         app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();
+        app.MapProviderTokenEndpoint(app.Services.GetRequiredService<IssuerUrls>());
     }
 }

@@ -4,13 +4,16 @@ using Tessera.Server.Apis;
 
 namespace Tessera.Server.Catalog;
 
-/// <summary>Tessera itself as an API: its audience is the issuer, and <c>tessera:admin</c> opens the admin API.</summary>
+/// <summary>Tessera itself as an API: its audience is the issuer, and <c>tessera:admin</c> opens the admin API, <c>tessera:provider-tokens</c> the provider-token API.</summary>
 public static class BuiltInApi
 {
     public const string Name = "tessera";
     public const string AdminScope = "tessera:admin";
 
+    /// <summary>Lets a client fetch the access token an external provider issued to one of its users.</summary>
+    public const string ProviderTokensScope = "tessera:provider-tokens";
+
     public static RegisteredApi Create(string issuer) => new(
-        Name, issuer, new[] { AdminScope }.ToFrozenSet(StringComparer.Ordinal),
+        Name, issuer, new[] { AdminScope, ProviderTokensScope }.ToFrozenSet(StringComparer.Ordinal),
         AccessTokenFormats.Jwt, SigningAlgorithms.RS256, TimeSpan.FromMinutes(10), SharedKey: null);
 }
