@@ -1,0 +1,182 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Tessera.Browser.Tests.Infrastructure;
+using Tessera.Testing;
+using static Tessera.Browser.Tests.ExternalIdentities.UpstreamFixture;
+
+namespace Tessera.Browser.Tests.ExternalIdentities;
+
+/// <summary>
+/// Signing in to Tessera through another Tessera as a generic OpenID Connect provider, in Chromium: the first sign-in
+/// creates the local user, the second reuses it, and an application then gets the upstream's access token through the
+/// provider-token API and calls the upstream's userinfo with it.
+/// </summary>
+[Collection(UpstreamCollection.Name)]
+public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
+{
+    [Fact]
+    public async Task First_sign_in_creates_the_user_the_second_reuses_it_and_the_api_hands_out_a_working_upstream_token()
+    {
+        var upstreamSub = await fixture.UpstreamSubjectAsync("ursula");
+        var usersBefore = await fixture.DownstreamUserCountAsync();
+
+        await using (var chromium = await Chromium.LaunchAsync())
+        {
+            await chromium.RunAsync(async page =>
+            {
+                await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in");
+                await page.ClickAsync("#external-upstream");
+                await SignInUpstreamAsync(page, "ursula");
+                await page.ClickAsync("button[name=decision][value=allow]");
+                await page.WaitForURLAsync(fixture.Downstream.BaseAddress + "account");
+                await Assertions.Expect(page.Locator("main")).ToContainTextAsync("You are signed in as upstream-");
+            });
+            Assert.Empty(chromium.ConsoleErrors);
+        }
+        var created = await fixture.LinkedUserAsync("upstream", upstreamSub);
+        Assert.NotNull(created);
+        Assert.Equal("ursula Upstream", created.Name);
+        Assert.Equal("ursula@example.com", created.Email);
+        Assert.False(await fixture.HasPasswordAsync(created.Id));
+        Assert.Equal(usersBefore + 1, await fixture.DownstreamUserCountAsync());
+
+        // A second sign-in in a fresh browser (no session anywhere) reuses the link, and carries the return URL through.
+        await using (var chromium = await Chromium.LaunchAsync())
+        {
+            await chromium.RunAsync(async page =>
+            {
+                await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in?returnUrl=%2Faccount%2Fidentities");
+                await page.ClickAsync("#external-upstream");
+                await SignInUpstreamAsync(page, "ursula");
+                await page.WaitForURLAsync(fixture.Downstream.BaseAddress + "account/identities");
+                await Assertions.Expect(page.Locator("#identities")).ToContainTextAsync("Upstream Tessera");
+
+                // The only way this user signs in: removing it is refused, and the link stays.
+                await page.ClickAsync("#remove-upstream");
+                await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("only way to sign in");
+            });
+        }
+        Assert.Equal(created.Id, (await fixture.LinkedUserAsync("upstream", upstreamSub))?.Id);
+        Assert.Equal(usersBefore + 1, await fixture.DownstreamUserCountAsync());
+
+        // The application's client-credentials token with tessera:provider-tokens gets the upstream access token.
+        using var http = fixture.Downstream.CreateClient();
+        var appToken = await new ProtocolClient(http).ClientCredentialsAsync(AppClientId, AppSecret, "tessera:provider-tokens");
+        Assert.Equal(200, appToken.Status);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/users/{created.Id}/identities/upstream/token");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", appToken.AccessToken);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("upstream", (string?)body["provider"]);
+        Assert.Contains("openid", (string?)body["scope"]);
+        Assert.True((long?)body["expires_at"] > DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+        // The token is the upstream's own: its userinfo accepts it and names ursula.
+        using var upstream = fixture.Upstream.CreateClient();
+        using var userInfo = new HttpRequestMessage(HttpMethod.Get, "connect/userinfo");
+        userInfo.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (string)body["access_token"]!);
+        using var userInfoResponse = await upstream.SendAsync(userInfo);
+        Assert.Equal(HttpStatusCode.OK, userInfoResponse.StatusCode);
+        Assert.Equal(upstreamSub, (string?)JsonNode.Parse(await userInfoResponse.Content.ReadAsStringAsync())!["sub"]);
+
+        // The stored token is encrypted at rest: the raw access token appears nowhere in the token table.
+        Assert.False(await fixture.StoredInClearAsync((string)body["access_token"]!));
+    }
+
+    [Fact]
+    public async Task Denying_consent_at_the_upstream_ends_on_the_error_page_and_creates_nobody()
+    {
+        var usersBefore = await fixture.DownstreamUserCountAsync();
+        await using var chromium = await Chromium.LaunchAsync();
+        await chromium.RunAsync(async page =>
+        {
+            await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in");
+            await page.ClickAsync("#external-upstream");
+            await SignInUpstreamAsync(page, "uma");
+            await page.ClickAsync("button[name=decision][value=deny]");
+            await page.WaitForURLAsync(url => url.StartsWith(fixture.Downstream.BaseAddress + "error?", StringComparison.Ordinal));
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync("You did not allow Upstream Tessera to sign you in.");
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync("access_denied");
+        });
+        Assert.Null(await fixture.LinkedUserAsync("upstream", await fixture.UpstreamSubjectAsync("uma")));
+        Assert.Equal(usersBefore, await fixture.DownstreamUserCountAsync());
+    }
+
+    [Fact]
+    public async Task A_local_user_links_an_upstream_identity_on_the_account_page_and_removes_it_again()
+    {
+        var upstreamSub = await fixture.UpstreamSubjectAsync("lars");
+        await using var chromium = await Chromium.LaunchAsync();
+        await chromium.RunAsync(async page =>
+        {
+            await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in?returnUrl=%2Faccount%2Fidentities");
+            await page.FillAsync("input[autocomplete=username]", "local-lena");
+            await page.FillAsync("input[autocomplete=current-password]", Password);
+            await page.ClickAsync("button[type=submit]");
+            await Assertions.Expect(page.Locator("#no-identities")).ToBeVisibleAsync();
+            await page.ClickAsync("#link-upstream");
+            await SignInUpstreamAsync(page, "lars");
+            await page.ClickAsync("button[name=decision][value=allow]");
+            await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("Upstream Tessera is linked to your account.");
+            Assert.Equal("local-lena", (await fixture.LinkedUserAsync("upstream", upstreamSub))?.UserName);
+
+            // She has a password, so the link may go; its stored tokens go with it.
+            await page.ClickAsync("#remove-upstream");
+            await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("no longer linked");
+        });
+        Assert.Null(await fixture.LinkedUserAsync("upstream", upstreamSub));
+        Assert.Empty(chromium.ConsoleErrors);
+    }
+
+    [Theory]
+    // The provider may not link by e-mail: the local account with the same verified address is not taken over.
+    [InlineData("upstream", "dora", "account_exists")]
+    // The provider may, but the upstream does not vouch for this address (email_verified false).
+    [InlineData("trusted", "verona", "account_exists")]
+    public async Task Linking_by_email_is_refused_unless_the_operator_allows_it_and_the_email_is_verified(string provider, string username, string code)
+    {
+        var usersBefore = await fixture.DownstreamUserCountAsync();
+        var linksBefore = await fixture.DownstreamLinkCountAsync();
+        await using var chromium = await Chromium.LaunchAsync();
+        await chromium.RunAsync(async page =>
+        {
+            await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in");
+            await page.ClickAsync("#external-" + provider);
+            await SignInUpstreamAsync(page, username);
+            await page.ClickAsync("button[name=decision][value=allow]");
+            await page.WaitForURLAsync(url => url.StartsWith(fixture.Downstream.BaseAddress + "error?", StringComparison.Ordinal));
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Sign in with your password first");
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync(code);
+        });
+        Assert.Equal(usersBefore, await fixture.DownstreamUserCountAsync());
+        Assert.Equal(linksBefore, await fixture.DownstreamLinkCountAsync());
+    }
+
+    [Fact]
+    public async Task With_linking_allowed_and_a_verified_email_the_first_sign_in_joins_the_existing_local_account()
+    {
+        var usersBefore = await fixture.DownstreamUserCountAsync();
+        await using var chromium = await Chromium.LaunchAsync();
+        await chromium.RunAsync(async page =>
+        {
+            await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in");
+            await page.ClickAsync("#external-trusted");
+            await SignInUpstreamAsync(page, "denis");
+            await page.ClickAsync("button[name=decision][value=allow]");
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync("You are signed in as local-denis");
+        });
+        Assert.Equal("local-denis", (await fixture.LinkedUserAsync("trusted", await fixture.UpstreamSubjectAsync("denis")))?.UserName);
+        Assert.Equal(usersBefore, await fixture.DownstreamUserCountAsync());
+    }
+
+    private static async Task SignInUpstreamAsync(IPage page, string username)
+    {
+        await page.FillAsync("input[autocomplete=username]", username);
+        await page.FillAsync("input[autocomplete=current-password]", Password);
+        await page.ClickAsync("button[type=submit]");
+    }
+}
