@@ -31,7 +31,7 @@ internal static class ExternalAuthentication
                     authentication.AddOAuth(name, display, o => ConfigureGitHub(o, provider, callback));
                     break;
                 case ExternalProviderTypes.WeChat:
-                    authentication.AddRemoteScheme<WeChatOptions, WeChatHandler>(name, display, o => WeChatOptions.Configure(o, provider, callback));
+                    authentication.AddOAuth<WeChatOptions, WeChatHandler>(name, display, o => WeChatOptions.Configure(o, provider, callback));
                     break;
                 case ExternalProviderTypes.Oidc or ExternalProviderTypes.Google or ExternalProviderTypes.Microsoft:
                     authentication.AddOpenIdConnect(name, display, o => ConfigureOidc(o, provider, callback));

@@ -28,7 +28,8 @@ internal static class ExternalFailure
         if (failure is AuthenticationFailureException { InnerException: HttpRequestException } || failure is HttpRequestException
             || failure?.InnerException is HttpRequestException or TaskCanceledException)
             return new OAuthError("temporarily_unavailable", $"{provider} could not be reached. Try again later.");
-        if (message.Contains("access_denied", StringComparison.Ordinal))
+        // RFC 6749 §4.1.2.1 access_denied; WeChat instead comes back with the state and no code when the user declines.
+        if (message.Contains("access_denied", StringComparison.Ordinal) || message.Contains("Code was not found", StringComparison.Ordinal))
             return OAuthError.AccessDenied($"You did not allow {provider} to sign you in.");
         // RFC 6749 §10.12: a callback whose state does not belong to this browser is refused (CSRF on the redirect URI).
         if (message.Contains("Correlation failed", StringComparison.Ordinal) || message.Contains("state", StringComparison.OrdinalIgnoreCase))

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Tessera.Testing;
 using static Tessera.Browser.Tests.ExternalIdentities.UpstreamFixture;
+using static Tessera.Browser.Tests.ExternalIdentities.ExternalPages;
 
 namespace Tessera.Browser.Tests.ExternalIdentities;
 
@@ -12,11 +12,8 @@ namespace Tessera.Browser.Tests.ExternalIdentities;
 /// a forged token, a token without the scope), over plain HTTP against the same two servers.
 /// </summary>
 [Collection(UpstreamCollection.Name)]
-public sealed partial class ExternalSignInAttacksAndTokenApiTests(UpstreamFixture fixture)
+public sealed class ExternalSignInAttacksAndTokenApiTests(UpstreamFixture fixture)
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
     [Fact]
     public async Task A_callback_with_a_forged_state_ends_on_the_error_page_and_creates_nobody()
     {
@@ -83,42 +80,12 @@ public sealed partial class ExternalSignInAttacksAndTokenApiTests(UpstreamFixtur
         Assert.Equal("not_found", (string?)JsonNode.Parse(await unknownUser.Content.ReadAsStringAsync())!["error"]);
     }
 
-    /// <summary>A client with its own cookies that does not follow redirects, so each hop can be checked.</summary>
-    private HttpClient Browserless() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
-    {
-        BaseAddress = fixture.Downstream.BaseAddress, Timeout = TimeSpan.FromSeconds(30),
-    };
+    private HttpClient Browserless() => ExternalPages.Browserless(fixture.Downstream.BaseAddress);
 
-    private async Task<Uri> StartExternalSignInAsync(HttpClient http, string provider)
+    private static async Task<Uri> StartExternalSignInAsync(HttpClient http, string provider)
     {
         using var response = await PostExternalAsync(http, provider);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return response.Headers.Location!;
-    }
-
-    private static async Task<HttpResponseMessage> PostExternalAsync(HttpClient http, string provider)
-    {
-        var page = await http.GetStringAsync("account/sign-in");
-        var token = AntiforgeryField().Match(page).Groups[1].Value;
-        return await http.PostAsync("account/external", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["provider"] = provider, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-        }));
-    }
-
-    private static async Task<string> ErrorPageAsync(HttpClient http, HttpResponseMessage redirect)
-    {
-        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
-        Assert.StartsWith("/error?id=", redirect.Headers.Location!.OriginalString);
-        using var page = await http.GetAsync(redirect.Headers.Location);
-        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
-        return WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
-    }
-
-    private static Task<HttpResponseMessage> GetWithTokenAsync(HttpClient http, string path, string token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http.SendAsync(request);
     }
 }
