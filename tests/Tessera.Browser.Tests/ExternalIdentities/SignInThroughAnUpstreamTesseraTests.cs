@@ -173,6 +173,46 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
         Assert.Equal(usersBefore, await fixture.DownstreamUserCountAsync());
     }
 
+    [Fact]
+    public async Task An_applications_authorization_request_continues_after_the_external_sign_in_and_its_user_token_opens_only_its_own_provider_token()
+    {
+        using var client = new OidcTestClient(fixture.Downstream, fixture.Callback.RedirectUri, WebClientId, AppSecret);
+        var request = await client.NewAuthorizationRequestAsync("openid tessera:provider-tokens");
+        Uri landed = null!;
+        await using (var chromium = await Chromium.LaunchAsync())
+        {
+            await chromium.RunAsync(async page =>
+            {
+                // The authorization request sends the browser to the sign-in page; the external sign-in must bring it back.
+                await page.GotoAsync(request.Url);
+                await page.ClickAsync("#external-upstream");
+                await SignInUpstreamAsync(page, "ulrich");
+                await page.ClickAsync("button[name=decision][value=allow]");
+                await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Web App");
+                await page.ClickAsync("button[name=decision][value=allow]");
+                var callback = fixture.Callback.RedirectUri.ToString();
+                await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal));
+                landed = new Uri(page.Url);
+            });
+            Assert.Empty(chromium.ConsoleErrors);
+        }
+        var query = OidcTestClient.Query(landed);
+        Assert.Equal(request.State, query["state"]);
+        var token = await client.RedeemAsync(query["code"], request.Verifier);
+        Assert.Equal(200, token.Status);
+
+        var ulrich = await fixture.LinkedUserAsync("upstream", await fixture.UpstreamSubjectAsync("ulrich"));
+        Assert.NotNull(ulrich);
+        using var http = fixture.Downstream.CreateClient();
+        using var own = await ExternalPages.GetWithTokenAsync(http, $"api/users/{ulrich.Id}/identities/upstream/token", token.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        // A user's token is not a key to other users' provider tokens.
+        var other = await fixture.DownstreamUserIdAsync("local-dora");
+        using var foreign = await ExternalPages.GetWithTokenAsync(http, $"api/users/{other}/identities/upstream/token", token.AccessToken);
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Contains("error=\"insufficient_scope\"", foreign.Headers.WwwAuthenticate.ToString());
+    }
+
     private static async Task SignInUpstreamAsync(IPage page, string username)
     {
         await page.FillAsync("input[autocomplete=username]", username);

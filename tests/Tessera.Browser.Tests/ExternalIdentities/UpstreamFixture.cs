@@ -21,10 +21,14 @@ public sealed class UpstreamFixture : IAsyncLifetime
     public const string AppClientId = "token-app";
     public const string AppSecret = "token-app-secret-0123456789-abcdef";
     public const string AdminOnlyClientId = "admin-app";
+    /// <summary>A web application of the downstream whose users sign in through the upstream.</summary>
+    public const string WebClientId = "web-app";
 
     /// <summary>Upstream users; "verona" has an unverified e-mail that a downstream local user also has.</summary>
     public static readonly string[] UpstreamUsers = ["ursula", "uma", "ulrich", "lars", "dora", "verona", "denis"];
 
+    private Infrastructure.CallbackListener? _callback;
+    public Infrastructure.CallbackListener Callback => _callback ?? throw new InvalidOperationException("not started");
     private TesseraServer? _upstream;
     private TesseraServer? _downstream;
     public TesseraServer Upstream => _upstream ?? throw new InvalidOperationException("not started");
@@ -33,6 +37,7 @@ public sealed class UpstreamFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var downstreamUrl = $"http://127.0.0.1:{TesseraServer.FreePort()}";
+        _callback = await Infrastructure.CallbackListener.StartAsync();
         // Cookies are per host, not per port: the upstream's issuer says "localhost" (it still listens on 127.0.0.1 only)
         // so its session cookie does not overwrite the downstream's, as two sites on different hosts would be.
         var upstreamPort = TesseraServer.FreePort();
@@ -41,7 +46,7 @@ public sealed class UpstreamFixture : IAsyncLifetime
             ["Urls"] = $"http://127.0.0.1:{upstreamPort}/",
             ["Tessera:Issuer"] = $"http://localhost:{upstreamPort}",
         });
-        _downstream = await TesseraServer.StartAsync(DatabaseKind.Sqlite, DownstreamImport(), new Dictionary<string, string?>
+        _downstream = await TesseraServer.StartAsync(DatabaseKind.Sqlite, DownstreamImport(Callback.RedirectUri), new Dictionary<string, string?>
         {
             ["Urls"] = downstreamUrl + "/",
             ["Tessera:Issuer"] = downstreamUrl,
@@ -75,9 +80,15 @@ public sealed class UpstreamFixture : IAsyncLifetime
         }).ToArray()),
     };
 
-    private static JsonObject DownstreamImport() => new()
+    private static JsonObject DownstreamImport(Uri webRedirectUri) => new()
     {
         ["clients"] = new JsonArray(
+            new JsonObject
+            {
+                ["clientId"] = WebClientId, ["clientSecret"] = AppSecret, ["displayName"] = "Web App",
+                ["grantTypes"] = new JsonArray("authorization_code"), ["redirectUris"] = new JsonArray(webRedirectUri.ToString()),
+                ["scopes"] = new JsonArray("openid", "tessera:provider-tokens"),
+            },
             new JsonObject
             {
                 ["clientId"] = AppClientId, ["clientSecret"] = AppSecret, ["grantTypes"] = new JsonArray("client_credentials"),
@@ -125,6 +136,12 @@ public sealed class UpstreamFixture : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<TesseraDbContext>().UserLogins.CountAsync();
     }
 
+    public async Task<string> DownstreamUserIdAsync(string username)
+    {
+        await using var scope = Downstream.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<TesseraUser>>().FindByNameAsync(username))!.Id;
+    }
+
     public async Task<bool> HasPasswordAsync(string userId)
     {
         await using var scope = Downstream.Services.CreateAsyncScope();
@@ -144,6 +161,7 @@ public sealed class UpstreamFixture : IAsyncLifetime
     {
         if (_downstream is not null) await _downstream.DisposeAsync();
         if (_upstream is not null) await _upstream.DisposeAsync();
+        if (_callback is not null) await _callback.DisposeAsync();
     }
 }
 
