@@ -213,6 +213,43 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
         Assert.Contains("error=\"insufficient_scope\"", foreign.Headers.WwwAuthenticate.ToString());
     }
 
+    [Fact]
+    public async Task An_expired_upstream_token_is_refreshed_with_the_upstreams_refresh_token_before_the_api_hands_it_out()
+    {
+        await using (var chromium = await Chromium.LaunchAsync())
+        {
+            await chromium.RunAsync(async page =>
+            {
+                await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in");
+                await page.ClickAsync("#external-trusted");
+                await SignInUpstreamAsync(page, "rita");
+                await page.ClickAsync("button[name=decision][value=allow]");
+                await Assertions.Expect(page.Locator("main")).ToContainTextAsync("You are signed in as trusted-");
+            });
+        }
+        var rita = await fixture.LinkedUserAsync("trusted", await fixture.UpstreamSubjectAsync("rita"));
+        Assert.NotNull(rita);
+        var old = await fixture.ExpireStoredTokenAsync(rita.Id, "trusted");
+        Assert.NotNull(old.RefreshToken);
+        Assert.Contains("offline_access", old.Scope);
+
+        using var http = fixture.Downstream.CreateClient();
+        var appToken = await new ProtocolClient(http).ClientCredentialsAsync(AppClientId, AppSecret, "tessera:provider-tokens");
+        using var response = await ExternalPages.GetWithTokenAsync(http, $"api/users/{rita.Id}/identities/trusted/token", appToken.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var renewed = (string)body["access_token"]!;
+        Assert.NotEqual(old.AccessToken, renewed);
+        Assert.True((long?)body["expires_at"] > DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
+
+        // The upstream rotated its refresh token (RFC 9700 §4.14.2): the store keeps the new one, and the new access token works.
+        var stored = await fixture.StoredTokenAsync(rita.Id, "trusted");
+        Assert.NotEqual(old.RefreshToken, stored!.RefreshToken);
+        using var upstream = fixture.Upstream.CreateClient();
+        using var userInfo = await ExternalPages.GetWithTokenAsync(upstream, "connect/userinfo", renewed);
+        Assert.Equal(HttpStatusCode.OK, userInfo.StatusCode);
+    }
+
     private static async Task SignInUpstreamAsync(IPage page, string username)
     {
         await page.FillAsync("input[autocomplete=username]", username);

@@ -25,7 +25,7 @@ public sealed class UpstreamFixture : IAsyncLifetime
     public const string WebClientId = "web-app";
 
     /// <summary>Upstream users; "verona" has an unverified e-mail that a downstream local user also has.</summary>
-    public static readonly string[] UpstreamUsers = ["ursula", "uma", "ulrich", "lars", "dora", "verona", "denis"];
+    public static readonly string[] UpstreamUsers = ["ursula", "uma", "ulrich", "lars", "dora", "verona", "denis", "rita"];
 
     private Infrastructure.CallbackListener? _callback;
     public Infrastructure.CallbackListener Callback => _callback ?? throw new InvalidOperationException("not started");
@@ -61,6 +61,11 @@ public sealed class UpstreamFixture : IAsyncLifetime
             ["Tessera:ExternalProviders:trusted:ClientId"] = DownstreamClientId,
             ["Tessera:ExternalProviders:trusted:ClientSecret"] = DownstreamClientSecret,
             ["Tessera:ExternalProviders:trusted:LinkByVerifiedEmail"] = "true",
+            // This one asks for refresh tokens too, so the provider-token API can renew an expired upstream token.
+            ["Tessera:ExternalProviders:trusted:Scopes:0"] = "openid",
+            ["Tessera:ExternalProviders:trusted:Scopes:1"] = "profile",
+            ["Tessera:ExternalProviders:trusted:Scopes:2"] = "email",
+            ["Tessera:ExternalProviders:trusted:Scopes:3"] = "offline_access",
         });
     }
 
@@ -140,6 +145,27 @@ public sealed class UpstreamFixture : IAsyncLifetime
     {
         await using var scope = Downstream.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<UserManager<TesseraUser>>().FindByNameAsync(username))!.Id;
+    }
+
+    /// <summary>
+    /// Moves a stored provider token's expiry into the past, as time would: the upstream's access tokens live ten
+    /// minutes, longer than a test should wait. Only the expiry changes; the tokens stay the upstream's own.
+    /// </summary>
+    public async Task<Tessera.Server.ExternalIdentities.ProviderTokenSet> ExpireStoredTokenAsync(string userId, string provider)
+    {
+        await using var scope = Downstream.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<Tessera.Server.ExternalIdentities.ProviderTokens>();
+        var user = (await scope.ServiceProvider.GetRequiredService<UserManager<TesseraUser>>().FindByIdAsync(userId))!;
+        var stored = (await tokens.ReadAsync(user, provider))!;
+        await tokens.SaveAsync(user, provider, stored with { ExpiresAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 10 });
+        return stored;
+    }
+
+    public async Task<Tessera.Server.ExternalIdentities.ProviderTokenSet?> StoredTokenAsync(string userId, string provider)
+    {
+        await using var scope = Downstream.Services.CreateAsyncScope();
+        var user = (await scope.ServiceProvider.GetRequiredService<UserManager<TesseraUser>>().FindByIdAsync(userId))!;
+        return await scope.ServiceProvider.GetRequiredService<Tessera.Server.ExternalIdentities.ProviderTokens>().ReadAsync(user, provider);
     }
 
     public async Task<bool> HasPasswordAsync(string userId)
