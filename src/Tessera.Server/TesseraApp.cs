@@ -10,6 +10,7 @@ using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
+using Tessera.Server.ExternalIdentities;
 using Tessera.Server.Housekeeping;
 using Tessera.Server.Import;
 using Tessera.Server.Keys;
@@ -78,7 +79,8 @@ public static class TesseraApp
             })
             .AddEntityFrameworkStores<TesseraDbContext>()
             .AddSignInManager();
-        services.AddTesseraPages();
+        services.AddTesseraPages().AddExternalProviders(options);
+        services.AddExternalIdentities();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IssuerUrls>();
@@ -178,5 +180,6 @@ public static class TesseraApp
         app.MapAdminEndpoints();
         app.MapPersonalAccessTokenEndpoints();
         app.MapTesseraOpenApi();
+        app.MapProviderTokenEndpoint(app.Services.GetRequiredService<IssuerUrls>());
     }
 }

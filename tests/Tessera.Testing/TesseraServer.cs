@@ -64,8 +64,10 @@ public sealed class TesseraServer : IAsyncDisposable
     {
         var importPath = Path.Combine(Path.GetTempPath(), $"tessera-import-{Guid.NewGuid():n}.json");
         await File.WriteAllTextAsync(importPath, import.ToJsonString());
-        var port = FreePort();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        // A caller that must know the address before the start (another server's import names it) passes Urls itself.
+        var baseAddress = settings is not null && settings.TryGetValue("Urls", out var urls) && urls is not null
+            ? new Uri(urls)
+            : new Uri($"http://127.0.0.1:{FreePort()}/");
 
         var config = new Dictionary<string, string?>
         {
@@ -107,7 +109,8 @@ public sealed class TesseraServer : IAsyncDisposable
         File.Delete(_importPath);
     }
 
-    private static int FreePort()
+    /// <summary>A port free on 127.0.0.1 now, for a server whose address must be known before it starts.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

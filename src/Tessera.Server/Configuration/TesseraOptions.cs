@@ -23,6 +23,9 @@ public sealed class TesseraOptions
     public DeviceFlowOptions DeviceFlow { get; set; } = new();
     public UserOptions Users { get; set; } = new();
     public PersonalAccessTokenOptions PersonalAccessTokens { get; set; } = new();
+
+    /// <summary>External identity providers by name (the name appears in the callback path and the token API).</summary>
+    public Dictionary<string, ExternalIdentities.ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class UserOptions

@@ -54,6 +54,8 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         if (options.DataProtection.CertificatePath is { } certificate && !File.Exists(certificate))
             errors.Add($"Tessera:DataProtection:CertificatePath '{certificate}' does not exist.");
 
+        ExternalIdentities.ExternalProvidersValidator.Validate(options.ExternalProviders, errors);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

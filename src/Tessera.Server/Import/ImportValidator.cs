@@ -28,7 +28,7 @@ public static class ImportValidator
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var audiences = new HashSet<string>(StringComparer.Ordinal) { issuer };
-        var scopes = new HashSet<string>(StringComparer.Ordinal) { BuiltInApi.AdminScope, BuiltInApi.PatsScope };
+        var scopes = new HashSet<string>(StringComparer.Ordinal) { BuiltInApi.AdminScope, BuiltInApi.PatsScope, BuiltInApi.ProviderTokensScope };
         for (var i = 0; i < apis.Count; i++)
         {
             var api = apis[i];

@@ -12,9 +12,10 @@ internal static class PageRegistration
     public const string ConsentPath = "/consent";
     public const string DevicePath = "/device";
 
-    public static void AddTesseraPages(this IServiceCollection services)
+    public static Microsoft.AspNetCore.Authentication.AuthenticationBuilder AddTesseraPages(this IServiceCollection services)
     {
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        var authentication = services.AddAuthentication(IdentityConstants.ApplicationScheme);
+        authentication.AddIdentityCookies();
         // Configured from IssuerUrls when first used, after the options validator has checked the issuer.
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<IssuerUrls>((cookie, urls) =>
         {
@@ -37,6 +38,7 @@ internal static class PageRegistration
         services.AddRazorPages().AddApplicationPart(typeof(PageRegistration).Assembly);
         services.AddSingleton<ErrorPages>();
         services.AddSingleton<UserCodeAttempts>();
+        return authentication;
     }
 
     public static void MapTesseraPages(this WebApplication app, IssuerUrls urls) =>

@@ -19,11 +19,15 @@ internal static class PageSecurityHeaders
     /// A form whose POST ends in a redirect to the client (sign-in, consent) must list that origin in form-action,
     /// because browsers check form-action along the redirect chain.
     /// </summary>
-    public static void Apply(HttpResponse response, string? formTarget)
+    public static void Apply(HttpResponse response, string? formTarget) => Apply(response, [formTarget]);
+
+    /// <summary>As above, for a page whose forms redirect to several origins (the external sign-in buttons).</summary>
+    public static void Apply(HttpResponse response, IEnumerable<string?> formTargets)
     {
-        var formAction = formTarget is not null && Uri.TryCreate(formTarget, UriKind.Absolute, out var target)
-            ? $"'self' {target.GetLeftPart(UriPartial.Authority)}"
-            : "'self'";
+        var origins = formTargets
+            .Select(t => t is not null && Uri.TryCreate(t, UriKind.Absolute, out var target) ? target.GetLeftPart(UriPartial.Authority) : null)
+            .OfType<string>().Distinct(StringComparer.Ordinal);
+        var formAction = string.Join(' ', origins.Prepend("'self'"));
         var headers = response.Headers;
         headers.XFrameOptions = "DENY";
         headers.ContentSecurityPolicy =

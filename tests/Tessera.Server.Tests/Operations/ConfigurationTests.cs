@@ -44,6 +44,30 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Every_external_provider_problem_is_reported_at_once_and_no_secret_is_echoed()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TesseraServer.StartAsync(DatabaseKind.Sqlite, MinimalImport(), new Dictionary<string, string?>
+            {
+                ["Tessera:ExternalProviders:corp:Type"] = "oidc",
+                ["Tessera:ExternalProviders:corp:ClientId"] = "tessera",
+                ["Tessera:ExternalProviders:corp:ClientSecret"] = "very-secret-value-123",
+                ["Tessera:ExternalProviders:Bad Name:Type"] = "myspace",
+                ["Tessera:ExternalProviders:wechat:Type"] = "wechat",
+                ["Tessera:ExternalProviders:wechat:ClientId"] = "wx1",
+                ["Tessera:ExternalProviders:wechat:ClientSecret"] = "another-secret-456",
+                ["Tessera:ExternalProviders:wechat:TokenEndpoint"] = "http://wechat.example/sns/oauth2/access_token",
+            }));
+        Assert.Contains("Tessera:ExternalProviders:corp:Authority is required", error.Message);
+        Assert.Contains("Tessera:ExternalProviders:Bad Name: the provider name must be", error.Message);
+        Assert.Contains("Tessera:ExternalProviders:Bad Name:Type must be one of", error.Message);
+        Assert.Contains("Tessera:ExternalProviders:Bad Name:ClientSecret is required", error.Message);
+        Assert.Contains("Tessera:ExternalProviders:wechat:TokenEndpoint must be https", error.Message);
+        Assert.DoesNotContain("very-secret-value-123", error.Message);
+        Assert.DoesNotContain("another-secret-456", error.Message);
+    }
+
+    [Fact]
     public async Task An_issuer_with_a_path_serves_every_endpoint_under_that_path()
     {
         await using var server = await TesseraServer.StartAsync(DatabaseKind.Sqlite, MinimalImport(), new Dictionary<string, string?>

@@ -20,6 +20,18 @@ public static class SessionClaims
         new("amr", "pwd"),
     ];
 
+    /// <summary>The identity provider a session came through (absent for a local sign-in).</summary>
+    public const string IdentityProvider = "idp";
+
+    /// <summary>An external sign-in: amr <c>external</c> (the provider authenticated the user), and which provider.</summary>
+    public static Claim[] ForExternalSignIn(TimeProvider clock, string provider) =>
+    [
+        new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        new(SessionId, Clients.SecretGenerator.NewSecret(16)),
+        new("amr", "external"),
+        new(IdentityProvider, provider),
+    ];
+
     /// <summary>The session's auth_time, or 0 when the cookie has none.</summary>
     public static long AuthTimeOf(ClaimsPrincipal? principal) =>
         long.TryParse(principal?.FindFirstValue(AuthTime), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;

@@ -10,7 +10,7 @@ namespace Tessera.Server.Pages.Account;
 /// <summary>Username and password through ASP.NET Core Identity, with lockout; starts the session cookie.</summary>
 internal sealed class SignInModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots,
-    Microsoft.Extensions.Options.IOptions<TesseraOptions> options) : PageModel
+    Microsoft.Extensions.Options.IOptions<TesseraOptions> options, ExternalIdentities.ExternalProviderList providers) : PageModel
 {
     private const string WrongCredentials = "The username or password is not correct.";
 
@@ -19,6 +19,7 @@ internal sealed class SignInModel(
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Problem { get; private set; }
     public bool RegistrationOpen => options.Value.Users.SelfRegistration;
+    public IReadOnlyList<ExternalIdentities.ExternalProviderButton> ExternalProviders => providers.Buttons;
 
     /// <summary>OIDC Core §3.1.2.1: login_hint pre-fills the username.</summary>
     public void OnGet([FromQuery(Name = "login_hint")] string? loginHint)
@@ -61,6 +62,8 @@ internal sealed class SignInModel(
     /// </summary>
     private void AllowRedirectToClient()
     {
-        if (AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots) is { } request) PageSecurityHeaders.Apply(Response, request.RedirectUri);
+        var request = AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots);
+        // The provider buttons' POSTs redirect to the providers: their origins too.
+        PageSecurityHeaders.Apply(Response, [request?.RedirectUri, .. providers.Buttons.Select(b => b.FormOrigin)]);
     }
 }

@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Clients;
+using Tessera.Server.Configuration;
+using Tessera.Server.Storage;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.ExternalIdentities;
+
+/// <summary>What an external sign-in came to: a local user to sign in, or a reason to stop.</summary>
+internal sealed record ExternalOutcome(TesseraUser? User, string? Problem, string? ProblemCode = null)
+{
+    public static ExternalOutcome Refused(string code, string problem) => new(null, problem, code);
+}
+
+/// <summary>
+/// Maps an external identity to a local user: an existing link; else a link by e-mail when the provider vouches for the
+/// address and the operator allowed it; else a new user (just-in-time). Each path writes the user, the link
+/// (Identity's <c>AspNetUserLogins</c>) and the provider tokens in one transaction, so a failure leaves nothing behind.
+/// </summary>
+internal sealed class ExternalAccounts(
+    UserManager<TesseraUser> users, TesseraDbContext db, ProviderTokens tokens, IOptions<TesseraOptions> options, ILogger<ExternalAccounts> logger)
+{
+    public async Task<ExternalOutcome> SignInAsync(string provider, ClaimsPrincipal external, ProviderTokenSet? providerTokens)
+    {
+        var key = ExternalClaims.SubjectOf(external);
+        if (string.IsNullOrEmpty(key) || !options.Value.ExternalProviders.TryGetValue(provider, out var settings))
+            return ExternalOutcome.Refused("invalid_request", "The provider did not say who you are.");
+
+        if (await users.FindByLoginAsync(provider, key) is { } linked)
+        {
+            await InTransactionAsync(() => StoreTokensAsync(linked, provider, providerTokens));
+            return new ExternalOutcome(linked, null);
+        }
+
+        var email = external.FindFirstValue(ExternalClaims.Email);
+        // OIDC Core §5.1: email_verified says the provider checked the address; without it the address proves nothing.
+        var verified = string.Equals(external.FindFirstValue(ExternalClaims.EmailVerified), "true", StringComparison.OrdinalIgnoreCase);
+        var sameEmail = string.IsNullOrEmpty(email) ? null : await users.FindByEmailAsync(email);
+        if (sameEmail is not null)
+        {
+            // Both sides must vouch for the address, or whoever holds one side's account takes over the other's.
+            if (!(settings.LinkByVerifiedEmail && verified && sameEmail.EmailConfirmed))
+                return ExternalOutcome.Refused("account_exists",
+                    $"An account with this e-mail address already exists. Sign in with your password first, then link {settings.DisplayName ?? provider} on your account page.");
+            await InTransactionAsync(async () =>
+            {
+                Check(await users.AddLoginAsync(sameEmail, new UserLoginInfo(provider, key, settings.DisplayName ?? provider)));
+                await StoreTokensAsync(sameEmail, provider, providerTokens);
+            });
+            logger.LogInformation("Linked {Provider} identity to user {UserId} by verified e-mail", provider, sameEmail.Id);
+            return new ExternalOutcome(sameEmail, null);
+        }
+
+        if (!settings.CreateUsers)
+            return ExternalOutcome.Refused("access_denied", $"No account is linked to this {settings.DisplayName ?? provider} identity.");
+        var user = new TesseraUser
+        {
+            UserName = provider + "-" + SecretGenerator.NewSecret(6).ToLowerInvariant().Replace('_', '-'),
+            Name = external.FindFirstValue(ExternalClaims.Name) ?? external.FindFirstValue(ExternalClaims.PreferredUsername),
+            Email = verified ? email : null,
+            EmailConfirmed = verified && email is not null,
+        };
+        await InTransactionAsync(async () =>
+        {
+            Check(await users.CreateAsync(user));
+            Check(await users.AddLoginAsync(user, new UserLoginInfo(provider, key, settings.DisplayName ?? provider)));
+            await StoreTokensAsync(user, provider, providerTokens);
+        });
+        logger.LogInformation("Created user {UserId} on first sign-in through {Provider}", user.Id, provider);
+        return new ExternalOutcome(user, null);
+    }
+
+    /// <summary>Links the identity to the signed-in user (the account page's "Link" button).</summary>
+    public async Task<string?> LinkAsync(TesseraUser user, string provider, ClaimsPrincipal external, ProviderTokenSet? providerTokens)
+    {
+        var key = ExternalClaims.SubjectOf(external);
+        if (string.IsNullOrEmpty(key) || !options.Value.ExternalProviders.TryGetValue(provider, out var settings)) return "The provider did not say who you are.";
+        var owner = await users.FindByLoginAsync(provider, key);
+        if (owner is not null && owner.Id != user.Id) return "This identity is already linked to another account.";
+        await InTransactionAsync(async () =>
+        {
+            if (owner is null) Check(await users.AddLoginAsync(user, new UserLoginInfo(provider, key, settings.DisplayName ?? provider)));
+            await StoreTokensAsync(user, provider, providerTokens);
+        });
+        logger.LogInformation("Linked {Provider} identity to user {UserId}", provider, user.Id);
+        return null;
+    }
+
+    private async Task StoreTokensAsync(TesseraUser user, string provider, ProviderTokenSet? providerTokens)
+    {
+        if (providerTokens is not null) await tokens.SaveAsync(user, provider, providerTokens);
+    }
+
+    private async Task InTransactionAsync(Func<Task> work)
+    {
+        // The Identity store writes through this same scoped context, so one database transaction covers every step.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await work();
+        await transaction.CommitAsync();
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded) throw new InvalidOperationException("Identity refused: " + string.Join("; ", result.Errors.Select(e => e.Code)));
+    }
+}

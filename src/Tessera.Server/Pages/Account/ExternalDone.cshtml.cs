@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Configuration;
+using Tessera.Server.ExternalIdentities;
+using Tessera.Server.Protocol;
+using Tessera.Server.Users;
+
+namespace Tessera.Server.Pages.Account;
+
+/// <summary>
+/// Where a provider's callback lands once the handler has checked state, code and tokens: reads the temporary external
+/// cookie, maps the identity to a local user (or links it to the signed-in one), starts the session and continues
+/// with the return URL (an authorization request goes on where it stopped).
+/// </summary>
+internal sealed class ExternalDoneModel(
+    SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, ExternalAccounts accounts, ProviderTokens tokens,
+    IOptions<TesseraOptions> options, ErrorPages errors, TimeProvider clock) : PageModel
+{
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var result = await HttpContext.AuthenticateAsync(IdentityConstants.ExternalScheme);
+        // The external cookie is single-use: whatever happens next, it goes.
+        await HttpContext.SignOutAsync(IdentityConstants.ExternalScheme);
+        if (!result.Succeeded || result.Properties is null
+            || !result.Properties.Items.TryGetValue(ExternalModel.ProviderItem, out var provider) || provider is null
+            || !options.Value.ExternalProviders.TryGetValue(provider, out var settings))
+        {
+            return Redirect(errors.Link(OAuthError.InvalidRequest("The sign-in through the external provider has expired or was not started here. Start again from the sign-in page.")));
+        }
+
+        var providerTokens = tokens.FromSignIn(result.Properties, ExternalAuthentication.Scopes(settings, []));
+        result.Properties.Items.TryGetValue(ExternalModel.ReturnUrlItem, out var returnUrl);
+
+        if (result.Properties.Items.TryGetValue(ExternalModel.LinkUserItem, out var linkUserId) && linkUserId is not null)
+        {
+            // Link only to the user who started the link and is still signed in here.
+            var current = await users.GetUserAsync(User);
+            if (current is null || current.Id != linkUserId)
+                return Redirect(errors.Link(OAuthError.AccessDenied("Sign in again, then link the identity from your account page.")));
+            var problem = await accounts.LinkAsync(current, provider, result.Principal!, providerTokens);
+            if (problem is not null) return Redirect(errors.Link(OAuthError.AccessDenied(problem)));
+            return RedirectToPage("/Account/Identities", new { linked = provider });
+        }
+
+        var outcome = await accounts.SignInAsync(provider, result.Principal!, providerTokens);
+        if (outcome.User is null) return Redirect(errors.Link(new OAuthError(outcome.ProblemCode ?? "access_denied", outcome.Problem!)));
+        if (await users.IsLockedOutAsync(outcome.User))
+            return Redirect(errors.Link(OAuthError.AccessDenied("This account is locked. Try again later.")));
+
+        await signIn.SignInWithClaimsAsync(outcome.User, isPersistent: false, SessionClaims.ForExternalSignIn(clock, provider));
+        return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage("/Account/SignedIn");
+    }
+}
