@@ -112,6 +112,7 @@ public static class TesseraApp
         services.AddSingleton<IdTokenWriter>();
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();
+        services.AddSingleton<BuiltInApiBearer>();
         services.AddSingleton<AdminAuthorization>();
         services.AddSingleton<PersonalAccessTokenCache>();
         services.AddSingleton<PersonalAccessTokenStore>();

@@ -20,23 +20,12 @@ internal static class ProviderTokenEndpoint
         app.MapGet(urls.PathBase + Path, HandleAsync);
 
     private static async Task<IResult> HandleAsync(
-        string sub, string provider, HttpContext context, AccessTokenInspector inspector, IssuerUrls urls,
+        string sub, string provider, HttpContext context, BuiltInApiBearer bearer,
         UserManager<TesseraUser> users, ProviderTokens tokens, ProviderTokenRefresher refresher, ILoggerFactory loggers)
     {
         context.Response.Headers.CacheControl = "no-store";
-        var header = context.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            // RFC 6750 §3.1: a request without credentials gets a bare challenge, no error code.
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"tessera\"";
-            return Results.Unauthorized();
-        }
-        var token = await inspector.InspectAsync(header["Bearer ".Length..].Trim(), context.RequestAborted);
-        // RFC 6750 §3.1: invalid_token for an expired, revoked or foreign token.
-        if (token is null || !token.Audiences.Contains(urls.Issuer))
-            return ProtocolResults.Error(OAuthError.InvalidToken("the access token is not valid for this server"));
-        if (!SpaceDelimited.Split(token.Scope).Contains(BuiltInApi.ProviderTokensScope))
-            return ProtocolResults.Error(OAuthError.InsufficientScope("this API needs the tessera:provider-tokens scope", BuiltInApi.ProviderTokensScope));
+        var (token, refusal) = await bearer.AuthenticateAsync(context, BuiltInApi.ProviderTokensScope);
+        if (token is null) return refusal!;
         // RFC 9068 §2.2: sub equals client_id for a client-credentials token; any other sub is a user, who sees only their own.
         var actsForUser = token.Subject != token.ClientId;
         if (actsForUser && token.Subject != sub)

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Catalog;
-using Tessera.Server.Configuration;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
@@ -11,24 +10,13 @@ namespace Tessera.Server.PersonalAccessTokens;
 /// The PAT API takes a user's bearer access token (RFC 6750 §2.1) for this server (aud = issuer) with the
 /// <c>tessera:pats</c> scope. A client's own token (client credentials) has no user behind it and is refused.
 /// </summary>
-internal sealed class PersonalAccessTokenApiAuthorization(AccessTokenInspector inspector, IssuerUrls urls, ITesseraDbContextFactory databases) : IEndpointFilter
+internal sealed class PersonalAccessTokenApiAuthorization(BuiltInApiBearer bearer, ITesseraDbContextFactory databases) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            // RFC 6750 §3.1: a request without credentials gets a bare challenge, no error code.
-            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"tessera\"";
-            return Results.Unauthorized();
-        }
-
-        var token = await inspector.InspectAsync(header["Bearer ".Length..].Trim(), http.RequestAborted);
-        if (token is null || !token.Audiences.Contains(urls.Issuer))
-            return ProtocolResults.Error(OAuthError.InvalidToken("the access token is not valid for this server"));
-        if (!SpaceDelimited.Split(token.Scope).Contains(BuiltInApi.PatsScope))
-            return ProtocolResults.Error(OAuthError.InsufficientScope("this API needs the tessera:pats scope", BuiltInApi.PatsScope));
+        var (token, refusal) = await bearer.AuthenticateAsync(http, BuiltInApi.PatsScope);
+        if (token is null) return refusal;
 
         await using var db = databases.Create();
         if (!await db.Users.AnyAsync(u => u.Id == token.Subject, http.RequestAborted))
