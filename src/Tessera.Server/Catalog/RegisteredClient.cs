@@ -22,4 +22,7 @@ public sealed record RegisteredClient(
     /// <summary>RFC 6749 §2.1: no secret; authenticates with client_id alone where the grant allows it, PKCE required.</summary>
     public bool IsPublic { get; init; }
     public bool RequireConsent { get; init; } = true;
+
+    /// <summary>Unix seconds; a token issued before it was issued to a deleted client of the same id.</summary>
+    public long RegisteredAt { get; init; }
 }

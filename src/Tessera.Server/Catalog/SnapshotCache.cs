@@ -84,6 +84,7 @@ internal sealed class SnapshotCache(
             PostLogoutRedirectUris = SpaceDelimited.ToSet(client.PostLogoutRedirectUris),
             IsPublic = client.IsPublic,
             RequireConsent = client.RequireConsent,
+            RegisteredAt = client.RegisteredAt,
         };
     }
 

@@ -30,4 +30,10 @@ public sealed class Client
 
     /// <summary>Whether users are asked to consent before the client gets tokens.</summary>
     public bool RequireConsent { get; set; } = true;
+
+    /// <summary>
+    /// When this client id was registered (Unix seconds; 0 for clients older than the column). Access tokens issued
+    /// before it belong to a deleted client of the same id.
+    /// </summary>
+    public long RegisteredAt { get; set; }
 }

@@ -13,7 +13,8 @@ namespace Tessera.Server.Import;
 /// Applies a valid import document in one transaction: everything lands or nothing does. Applying the same file
 /// twice changes nothing the second time.
 /// </summary>
-internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser> users, ClientSecretHasher secrets, ApiSecretProtector apiSecrets)
+internal sealed class ImportApplier(
+    TesseraDbContext db, UserManager<TesseraUser> users, ClientSecretHasher secrets, ApiSecretProtector apiSecrets, TimeProvider clock)
 {
     public Task ApplyAsync(ImportDocument document, CancellationToken cancellationToken) =>
         ApplyAsync(document, keepClientSecrets: false, cancellationToken);
@@ -63,7 +64,7 @@ internal sealed class ImportApplier(TesseraDbContext db, UserManager<TesseraUser
         var client = await db.Clients.SingleOrDefaultAsync(c => c.ClientId == imported.ClientId, cancellationToken);
         if (client is null)
         {
-            client = new Client { ClientId = imported.ClientId!, GrantTypes = "", Scopes = "" };
+            client = new Client { ClientId = imported.ClientId!, GrantTypes = "", Scopes = "", RegisteredAt = clock.GetUtcNow().ToUnixTimeSeconds() };
             db.Clients.Add(client);
         }
         client.DisplayName = imported.DisplayName;

@@ -45,7 +45,7 @@ internal sealed class AccessTokenInspector(
         var hash = OpaqueHandles.Hash(handle);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var row = await store.FindAsync(hash, cancellationToken);
-        if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now) return null;
+        if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !IssuedToARegisteredClient(row.ClientId, row.IssuedAt)) return null;
         return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
             SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash);
     }
@@ -84,14 +84,25 @@ internal sealed class AccessTokenInspector(
         // A shared secret vouches only for its own API: a token signed with API A's secret naming API B is forged.
         if (token.SigningKey is SymmetricSecurityKey && !SignedByItsOwnApi(token, audiences, snapshot.Catalog)) return null;
         if (!token.TryGetPayloadValue<string>(Claims.ClientId, out var clientId) || string.IsNullOrEmpty(token.Id)) return null;
+        var issuedAt = ToUnix(token.IssuedAt);
+        if (!IssuedToARegisteredClient(clientId, issuedAt)) return null;
         token.TryGetPayloadValue<string>(Claims.Scope, out var scope);
 
         await using var db = databases.Create();
         if (await db.RevokedJwts.AsNoTracking().AnyAsync(r => r.Jti == token.Id, cancellationToken)) return null;
 
         return new InspectedToken(AccessTokenFormats.Jwt, token.Id, token.Subject, clientId, audiences, scope ?? "",
-            ToUnix(token.IssuedAt), ToUnix(token.ValidTo), OpaqueHash: null);
+            issuedAt, ToUnix(token.ValidTo), OpaqueHash: null);
     }
+
+    /// <summary>
+    /// A deleted client's access tokens die with it (RFC 7662 §2.2 leaves "active" to the server), also when a new client
+    /// takes its id later. Times are whole seconds: a client deleted and registered again within the second its last
+    /// token was issued would get that token back; that takes a script, and the token still expires with its API's lifetime.
+    /// A PAT belongs to its user, not to the client that minted it, and is not checked here.
+    /// </summary>
+    private bool IssuedToARegisteredClient(string clientId, long issuedAt) =>
+        snapshots.Current.Catalog.FindClient(clientId) is { } client && issuedAt >= client.RegisteredAt;
 
     private static bool SignedByItsOwnApi(JsonWebToken token, List<string> audiences, ClientCatalog catalog) =>
         audiences.Count == 1 && catalog.ApisByAudience.TryGetValue(audiences[0], out var api)

@@ -83,6 +83,32 @@ public abstract class AdminCatalogTests(TesseraServer server) : ServerTest(serve
     }
 
     [Fact]
+    public async Task The_access_tokens_of_a_deleted_client_are_no_longer_active_in_either_format()
+    {
+        var id = Unique("retired");
+        var secret = (string)(await SendAsync(HttpMethod.Post, "/admin/clients", new { clientId = id, grantTypes = new[] { "client_credentials" }, scopes = new[] { "message", "ledger" } })).Json["clientSecret"]!;
+        var jwt = (await Protocol.ClientCredentialsAsync(id, secret, "message")).AccessToken!;
+        var opaque = (await Protocol.ClientCredentialsAsync(id, secret, "ledger")).AccessToken!;
+        Assert.StartsWith("tsr_at_", opaque);
+        Assert.True((await Protocol.IntrospectAsync(Other, OtherSecret, jwt)).Active);
+        Assert.True((await Protocol.IntrospectAsync(Other, OtherSecret, opaque)).Active);
+
+        Assert.Equal(204, (await SendAsync(HttpMethod.Delete, $"/admin/clients/{id}")).Status);
+
+        Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, jwt)).Active);
+        Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, opaque)).Active);
+        // Recreated under the same id, the client does not get its predecessor's tokens back. Token times are whole
+        // seconds, so the new registration must fall in a later second than the old tokens' iat.
+        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+        var recreated = await SendAsync(HttpMethod.Post, "/admin/clients", new { clientId = id, grantTypes = new[] { "client_credentials" }, scopes = new[] { "message", "ledger" } });
+        Assert.Equal(201, recreated.Status);
+        Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, jwt)).Active);
+        Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, opaque)).Active);
+        var fresh = (await Protocol.ClientCredentialsAsync(id, (string)recreated.Json["clientSecret"]!, "ledger")).AccessToken!;
+        Assert.True((await Protocol.IntrospectAsync(Other, OtherSecret, fresh)).Active);
+    }
+
+    [Fact]
     public async Task An_api_in_use_cannot_be_deleted_until_no_client_names_its_scopes()
     {
         var api = Unique("api");

@@ -257,6 +257,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("boolean");
 

@@ -242,6 +242,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("INTEGER");
 
