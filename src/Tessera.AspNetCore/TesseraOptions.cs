@@ -91,6 +91,9 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
     internal Validation.JwtAccessTokenValidator JwtValidator =>
         LazyInitializer.EnsureInitialized(ref _jwtValidator, () => new Validation.JwtAccessTokenValidator(this, TimeProvider ?? TimeProvider.System));
 
+    /// <summary>Introspections under way, by the token's SHA-256: concurrent first requests with one token share one.</summary>
+    internal Validation.InFlightCalls<Validation.IntrospectionAnswer?> Introspections { get; } = new();
+
     internal IEnumerable<string> AllAudiences => Audience is null ? ValidAudiences : ValidAudiences.Append(Audience);
 
     public override void Validate()

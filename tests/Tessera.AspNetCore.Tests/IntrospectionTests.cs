@@ -32,6 +32,18 @@ public sealed class IntrospectionTests(IssuerFixture issuer) : IClassFixture<Iss
     }
 
     [Fact]
+    public async Task Parallel_first_requests_with_a_new_token_share_one_introspection()
+    {
+        await using var api = await StartLedgerAsync(TimeSpan.FromMinutes(5));
+        var token = await issuer.TokenAsync("ledger");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => api.GetAsync("/ledger", token)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, api.IssuerRequests["/connect/introspect"]);
+    }
+
+    [Fact]
     public async Task A_revoked_opaque_token_works_until_the_window_ends_then_stops()
     {
         var window = TimeSpan.FromSeconds(2);

@@ -129,6 +129,18 @@ public sealed class BearerChainTests(ChainFixture chain)
     }
 
     [Fact]
+    public async Task Parallel_first_requests_with_a_new_token_share_one_exchange()
+    {
+        var token = await chain.TokenAsync("message");
+        var before = chain.GatewayToIssuer["/connect/token"];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => GetAsync("/messages/inbox", token)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.Response.StatusCode));
+        Assert.Equal(1, chain.GatewayToIssuer["/connect/token"] - before);
+    }
+
+    [Fact]
     public async Task An_opaque_token_is_introspected_once_per_window_and_a_revoked_one_stops_after_it()
     {
         var token = await chain.TokenAsync("ledger");

@@ -23,12 +23,18 @@ internal sealed class IntrospectionClient(TesseraOptions options, IDistributedCa
 
         if (!options.TokenCache.TryGetValue(key, out IntrospectionAnswer? answer) || answer is null)
         {
-            answer = await FromDistributedCacheAsync(key, cancellationToken) ?? await IntrospectAsync(token, cancellationToken);
+            answer = await options.Introspections.RunAsync(key, shared => LookUpAsync(token, key, shared), cancellationToken);
             if (answer is null) return TokenCheck.Invalid("the token could not be checked");
-            await RememberAsync(key, answer, cancellationToken);
         }
         var configuration = await options.ConfigurationManager.GetConfigurationAsync(cancellationToken);
         return Check(answer, configuration.Issuer, authenticationType);
+    }
+
+    private async Task<IntrospectionAnswer?> LookUpAsync(string token, string key, CancellationToken cancellationToken)
+    {
+        var answer = await FromDistributedCacheAsync(key, cancellationToken) ?? await IntrospectAsync(token, cancellationToken);
+        if (answer is not null) await RememberAsync(key, answer, cancellationToken);
+        return answer;
     }
 
     private TokenCheck Check(IntrospectionAnswer answer, string issuer, string authenticationType)

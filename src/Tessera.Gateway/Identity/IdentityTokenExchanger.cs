@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Tessera.AspNetCore;
+using Tessera.AspNetCore.Validation;
 using Tessera.Gateway.Authentication;
 using Tessera.Gateway.Configuration;
 
@@ -27,12 +28,19 @@ internal sealed class IdentityTokenExchanger(IOptions<GatewayOptions> gateway, I
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
+    /// <summary>A caller's parallel first requests share one exchange.</summary>
+    private readonly InFlightCalls<ExchangeResult> _exchanges = new();
+
     /// <param name="subjectHash">The token's SHA-256 if the bearer handler computed it already.</param>
     public async Task<ExchangeResult> ExchangeAsync(string subjectToken, string? subjectHash, CancellationToken cancellationToken)
     {
         var key = subjectHash ?? Base64UrlTextEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(subjectToken)));
         if (_cache.TryGetValue(key, out string? cached) && cached is not null) return new ExchangeResult(cached, null);
+        return await _exchanges.RunAsync(key, shared => ExchangeNowAsync(subjectToken, key, shared), cancellationToken);
+    }
 
+    private async Task<ExchangeResult> ExchangeNowAsync(string subjectToken, string key, CancellationToken cancellationToken)
+    {
         var bearer = tessera.Get(GatewaySchemes.Bearer);
         var configuration = await bearer.ConfigurationManager.GetConfigurationAsync(cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, configuration.TokenEndpoint)
