@@ -22,8 +22,8 @@ internal sealed class BuiltInApiBearer(AccessTokenInspector inspector, IssuerUrl
         }
 
         var token = await inspector.InspectAsync(header["Bearer ".Length..].Trim(), http.RequestAborted);
-        // RFC 6750 §3.1: invalid_token for an expired, revoked or foreign token.
-        if (token is null || !token.Audiences.Contains(urls.Issuer))
+        // RFC 6750 §3.1: invalid_token for an expired, revoked or foreign token (an API's shared secret vouches for that API only).
+        if (token is null || token.SignedWithSharedSecret || !token.Audiences.Contains(urls.Issuer))
             return (null, ProtocolResults.Error(OAuthError.InvalidToken("the access token is not valid for this server")));
         if (!SpaceDelimited.Split(token.Scope).Contains(scope))
             return (null, ProtocolResults.Error(OAuthError.InsufficientScope($"this API needs the {scope} scope", scope)));

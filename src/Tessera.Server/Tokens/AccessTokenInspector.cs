@@ -92,7 +92,7 @@ internal sealed class AccessTokenInspector(
         if (await db.RevokedJwts.AsNoTracking().AnyAsync(r => r.Jti == token.Id, cancellationToken)) return null;
 
         return new InspectedToken(AccessTokenFormats.Jwt, token.Id, token.Subject, clientId, audiences, scope ?? "",
-            issuedAt, ToUnix(token.ValidTo), OpaqueHash: null);
+            issuedAt, ToUnix(token.ValidTo), OpaqueHash: null) { SignedWithSharedSecret = token.SigningKey is SymmetricSecurityKey };
     }
 
     /// <summary>

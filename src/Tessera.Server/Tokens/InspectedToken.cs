@@ -14,4 +14,11 @@ public sealed record InspectedToken(
     string Scope,
     long IssuedAt,
     long ExpiresAt,
-    byte[]? OpaqueHash);
+    byte[]? OpaqueHash)
+{
+    /// <summary>
+    /// Signed with an API's shared secret (HS256/384/512): the API holds that secret too and could have written the
+    /// token itself, so only that API may rely on it — never Tessera's own decisions (exchange, UserInfo, its APIs).
+    /// </summary>
+    public bool SignedWithSharedSecret { get; init; }
+}

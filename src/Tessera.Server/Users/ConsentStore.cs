@@ -16,6 +16,15 @@ internal sealed class ConsentStore(ITesseraDbContextFactory databases, TimeProvi
         return granted is not null && scopes.All(SpaceDelimited.ToSet(granted).Contains);
     }
 
+    /// <summary>The scopes the user approved for this client; empty when none.</summary>
+    public async Task<IReadOnlyList<string>> GrantedScopesAsync(string userId, string clientId, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        var granted = await db.Consents.AsNoTracking().Where(c => c.UserId == userId && c.ClientId == clientId)
+            .Select(c => c.Scopes).SingleOrDefaultAsync(cancellationToken);
+        return granted is null ? [] : SpaceDelimited.Split(granted);
+    }
+
     /// <summary>Everything the user has approved, newest first: the account page's list of grants.</summary>
     public async Task<List<Consent>> ListAsync(string userId, CancellationToken cancellationToken)
     {

@@ -195,26 +195,85 @@ public abstract class Rfc8693TokenExchangeTests(TesseraServer server) : ServerTe
     [Fact]
     public async Task An_actor_token_is_recorded_as_act_and_earlier_actors_are_nested()
     {
+        // The user's token reaches relay A, which exchanges it acting as itself; relay B does the same with A's result.
         var user = await CodeFlow.WebTokensAsync(Server, Protocol, "openid message");
-        var actor = (await Protocol.ClientCredentialsAsync(Service, ServiceSecret, "message")).AccessToken;
-        var secondActor = (await Protocol.ClientCredentialsAsync(Other, OtherSecret, "message")).AccessToken;
+        var actorA = (await Protocol.ClientCredentialsAsync(RelayA, RelayASecret, "internal")).AccessToken;
+        var actorB = (await Protocol.ClientCredentialsAsync(RelayB, RelayBSecret, "internal")).AccessToken;
 
-        var first = await ExchangeAsync(user.AccessToken, ("audience", InternalAudience), ("actor_token", actor), ("actor_token_type", AccessTokenType));
-        var second = await ExchangeAsync(first.AccessToken, ("audience", InternalAudience), ("actor_token", secondActor), ("actor_token_type", AccessTokenType));
-        var carried = await ExchangeAsync(first.AccessToken, ("audience", InternalAudience));
+        var first = await ExchangeAsAsync(RelayA, RelayASecret, user.AccessToken, ("audience", InternalAudience), ("actor_token", actorA), ("actor_token_type", AccessTokenType));
+        var second = await ExchangeAsAsync(RelayB, RelayBSecret, first.AccessToken, ("audience", InternalAudience), ("actor_token", actorB), ("actor_token_type", AccessTokenType));
+        var carried = await ExchangeAsAsync(RelayB, RelayBSecret, first.AccessToken, ("audience", InternalAudience));
 
-        Assert.Equal(Service, (string?)Jwt.Payload(first.AccessToken)["act"]!["sub"]);
+        Assert.Equal(200, first.Status);
+        Assert.Equal(RelayA, (string?)Jwt.Payload(first.AccessToken)["act"]!["sub"]);
         var act = Jwt.Payload(second.AccessToken)["act"]!;
-        Assert.Equal(Other, (string?)act["sub"]);
-        Assert.Equal(Service, (string?)act["act"]!["sub"]);
-        Assert.Equal(Service, (string?)Jwt.Payload(carried.AccessToken)["act"]!["sub"]);
+        Assert.Equal(RelayB, (string?)act["sub"]);
+        Assert.Equal(RelayA, (string?)act["act"]!["sub"]);
+        Assert.Equal(RelayA, (string?)Jwt.Payload(carried.AccessToken)["act"]!["sub"]);
+    }
+
+    [Fact]
+    public async Task Another_clients_token_is_refused_as_actor_token()
+    {
+        // The attack: relay B received relay A's own token (A called B with it) and presents it as the actor, to mint
+        // tokens saying "relay A acts for this user".
+        var user = await CodeFlow.WebTokensAsync(Server, Protocol, "openid message");
+        var actorA = (await Protocol.ClientCredentialsAsync(RelayA, RelayASecret, "internal")).AccessToken;
+
+        var exchanged = await ExchangeAsAsync(RelayB, RelayBSecret, user.AccessToken, ("audience", InternalAudience), ("actor_token", actorA), ("actor_token_type", AccessTokenType));
+
+        Assert.Equal("invalid_grant", exchanged.Error);
+        Assert.Equal("actor_token was not issued to this client: the actor is the party making the request", exchanged.ErrorDescription);
+    }
+
+    [Fact]
+    public async Task The_new_token_expires_no_later_than_the_actor_token()
+    {
+        var user = await CodeFlow.WebTokensAsync(Server, Protocol, "openid message");
+        var shortActor = (await Protocol.ClientCredentialsAsync(RelayA, RelayASecret, "short")).AccessToken;
+
+        var exchanged = await ExchangeAsAsync(RelayA, RelayASecret, user.AccessToken, ("audience", InternalAudience), ("actor_token", shortActor), ("actor_token_type", AccessTokenType));
+
+        Assert.Equal(200, exchanged.Status);
+        Assert.True((long)Jwt.Payload(exchanged.AccessToken)["exp"]! <= (long)Jwt.Payload(shortActor)["exp"]!);
+    }
+
+    [Fact]
+    public async Task A_token_forged_with_an_apis_shared_secret_is_refused_as_subject_and_as_actor()
+    {
+        // The attack: whoever runs the HS256 "reports" API holds its secret, and writes a token naming any user and scope.
+        var reset = await AdminApi.PostAsync(Protocol, "/admin/apis/reports/signing-secret", await AdminApi.TokenAsync(Protocol));
+        var secret = (string)reset.Json["secret"]!;
+        var user = await CodeFlow.WebTokensAsync(Server, Protocol, "openid message");
+        var real = (await Protocol.ClientCredentialsAsync(Service, ServiceSecret, "reports")).AccessToken;
+        var payload = Jwt.Payload(real);
+        payload["sub"] = (string?)Jwt.Payload(user.AccessToken)["sub"];
+        payload["client_id"] = Gateway;
+        payload["scope"] = "openid profile message:write";
+        payload["jti"] = Guid.NewGuid().ToString("n");
+        var forged = Jwt.SignWithSharedSecret(payload, secret, "api:reports");
+        // The forgery is a well-formed token under the API's secret: introspection, which serves that API, calls it active.
+        Assert.True((await Protocol.IntrospectAsync(Other, OtherSecret, forged)).Active);
+
+        var asSubject = await ExchangeAsync(forged, ("audience", InternalAudience));
+        var asActor = await ExchangeAsync(user.AccessToken, ("audience", InternalAudience), ("actor_token", forged), ("actor_token_type", AccessTokenType));
+        using var userInfoRequest = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        userInfoRequest.Headers.Authorization = new("Bearer", forged);
+        var atUserInfo = await Protocol.SendAsync(userInfoRequest);
+
+        Assert.Equal("invalid_grant", asSubject.Error);
+        Assert.Equal("subject_token is signed with an API's shared secret, which only that API may rely on", asSubject.ErrorDescription);
+        Assert.Equal("invalid_grant", asActor.Error);
+        Assert.Equal(401, atUserInfo.Status);
+        Assert.Contains("error=\"invalid_token\"", atUserInfo.Http.Headers.WwwAuthenticate.ToString());
     }
 
     [Fact]
     public async Task An_opaque_target_cannot_record_an_actor_nor_be_requested_as_a_jwt()
     {
         var token = (await Protocol.ClientCredentialsAsync(Service, ServiceSecret, "ledger")).AccessToken;
-        var actor = (await Protocol.ClientCredentialsAsync(Other, OtherSecret, "message")).AccessToken;
+        // The gateway's own token (issued to it by an earlier exchange): an actor it may present.
+        var actor = (await ExchangeAsync(token, ("audience", InternalAudience))).AccessToken;
 
         var withActor = await ExchangeAsync(token, ("audience", LedgerAudience), ("actor_token", actor), ("actor_token_type", AccessTokenType));
         var asJwt = await ExchangeAsync(token, ("audience", LedgerAudience), ("requested_token_type", JwtType));
@@ -247,6 +306,24 @@ public abstract class Rfc8693TokenExchangeTests(TesseraServer server) : ServerTe
     }
 
     [Fact]
+    public async Task An_id_token_grants_only_the_api_scopes_the_user_consented_to_at_that_client()
+    {
+        // The attack: the client asks the user for a sign-in only ("openid"), then exchanges the ID token for an API
+        // token with scopes the user never saw on the consent page.
+        using var browser = new Browser(Server);
+        var signInOnly = await SecondGatewayIdTokenAsync(browser, "openid");
+        var refused = await ExchangeAsAsync(SecondGateway, SecondGatewaySecret, signInOnly, IdTokenType, ("audience", InternalAudience));
+
+        var consented = await SecondGatewayIdTokenAsync(browser, "openid internal");
+        var granted = await ExchangeAsAsync(SecondGateway, SecondGatewaySecret, consented, IdTokenType, ("audience", InternalAudience));
+
+        Assert.Equal("invalid_scope", refused.Error);
+        Assert.Equal($"the user has not granted this client any scope of '{InternalAudience}'", refused.ErrorDescription);
+        Assert.Equal(200, granted.Status);
+        Assert.Equal("internal", (string?)granted.Json["scope"]);
+    }
+
+    [Fact]
     public async Task Discovery_advertises_the_token_exchange_grant()
     {
         var json = JsonNode.Parse(await Http.GetStringAsync("/.well-known/openid-configuration"))!.AsObject();
@@ -259,6 +336,21 @@ public abstract class Rfc8693TokenExchangeTests(TesseraServer server) : ServerTe
     private Task<ProtocolResponse> ExchangeAsync(string subjectToken, string subjectTokenType, params (string Name, string Value)[] extra) =>
         Protocol.TokenAsync(Gateway, GatewaySecret,
             [("grant_type", GrantType), ("subject_token", subjectToken), ("subject_token_type", subjectTokenType), .. extra]);
+
+    private Task<ProtocolResponse> ExchangeAsAsync(string clientId, string secret, string subjectToken, params (string Name, string Value)[] extra) =>
+        ExchangeAsAsync(clientId, secret, subjectToken, AccessTokenType, extra);
+
+    private Task<ProtocolResponse> ExchangeAsAsync(string clientId, string secret, string subjectToken, string subjectTokenType, params (string Name, string Value)[] extra) =>
+        Protocol.TokenAsync(clientId, secret,
+            [("grant_type", GrantType), ("subject_token", subjectToken), ("subject_token_type", subjectTokenType), .. extra]);
+
+    private async Task<string> SecondGatewayIdTokenAsync(Browser browser, string scope)
+    {
+        var callback = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser, CodeFlow.AuthorizeUrl(SecondGateway, SecondGatewayRedirect, scope, null)));
+        var token = await Protocol.TokenAsync(SecondGateway, SecondGatewaySecret,
+            ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", SecondGatewayRedirect));
+        return (string?)token.Json["id_token"] ?? throw new InvalidOperationException($"no id_token in {token.Json.ToJsonString()}");
+    }
 
     private async Task<string> GatewayIdTokenAsync(Browser browser)
     {

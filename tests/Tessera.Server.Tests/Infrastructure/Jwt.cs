@@ -30,6 +30,12 @@ public static class Jwt
     public static string Rebuild(JsonObject header, JsonObject payload, string signature) =>
         $"{Base64UrlEncoder.Encode(header.ToJsonString())}.{Base64UrlEncoder.Encode(payload.ToJsonString())}.{signature}";
 
+    /// <summary>An RFC 9068 token with the given claims, HMAC-signed by whoever holds <paramref name="secret"/> (an HS256 API).</summary>
+    public static string SignWithSharedSecret(JsonObject payload, string secret, string? kid) =>
+        new JsonWebTokenHandler().CreateToken(payload.ToJsonString(),
+            new SigningCredentials(new SymmetricSecurityKey(Base64UrlEncoder.DecodeBytes(secret)) { KeyId = kid }, SecurityAlgorithms.HmacSha256),
+            new Dictionary<string, object> { ["typ"] = "at+jwt" });
+
     private static JsonObject Part(string token, int index) =>
         JsonNode.Parse(Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(token.Split('.')[index])))!.AsObject();
 }

@@ -32,6 +32,15 @@ public static class PeopleImport
     public const string GatewaySecret = "gateway-secret-0123456789-abcdefg";
     public const string GatewayRedirect = "http://127.0.0.1:4414/signin-oidc";
     public const string InternalAudience = "https://internal.example";
+    /// <summary>A second gateway, used by one test only, so that what alice consented to there is known exactly.</summary>
+    public const string SecondGateway = "gateway-two";
+    public const string SecondGatewaySecret = "gateway-two-secret-0123456789-abc";
+    public const string SecondGatewayRedirect = "http://127.0.0.1:4415/signin-oidc";
+    /// <summary>Two services in a chain: each exchanges the token it received, acting with its own client-credentials token.</summary>
+    public const string RelayA = "relay-a";
+    public const string RelayASecret = "relay-a-secret-0123456789-abcdefg";
+    public const string RelayB = "relay-b";
+    public const string RelayBSecret = "relay-b-secret-0123456789-abcdefg";
 
     public const string Alice = "alice";
     public const string AlicePassword = "Alice-test-pass-1";
@@ -58,6 +67,22 @@ public static class PeopleImport
             ["redirectUris"] = new JsonArray(GatewayRedirect),
             ["scopes"] = new JsonArray("openid", "profile", "internal", "ledger"),
         });
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = SecondGateway, ["clientSecret"] = SecondGatewaySecret,
+            ["grantTypes"] = new JsonArray("authorization_code", "urn:ietf:params:oauth:grant-type:token-exchange"),
+            ["redirectUris"] = new JsonArray(SecondGatewayRedirect),
+            ["scopes"] = new JsonArray("openid", "internal"),
+        });
+        foreach (var (id, secret) in new[] { (RelayA, RelayASecret), (RelayB, RelayBSecret) })
+        {
+            clients.Add(new JsonObject
+            {
+                ["clientId"] = id, ["clientSecret"] = secret,
+                ["grantTypes"] = new JsonArray("client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"),
+                ["scopes"] = new JsonArray("internal", "short"),
+            });
+        }
         clients.Add(new JsonObject
         {
             ["clientId"] = Web, ["clientSecret"] = WebSecret, ["displayName"] = "The Web App",

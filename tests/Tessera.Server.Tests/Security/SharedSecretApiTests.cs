@@ -172,11 +172,7 @@ public abstract class SharedSecretApiTests(TesseraServer server) : ServerTest(se
             IssuerSigningKey = new SymmetricSecurityKey(Base64UrlEncoder.DecodeBytes(secret)) { KeyId = "api:reports" },
         });
 
-    /// <summary>An RFC 9068 token with the given claims, HMAC-signed by whoever holds <paramref name="secret"/>.</summary>
-    private static string Sign(JsonObject payload, string secret, string? kid) =>
-        new JsonWebTokenHandler().CreateToken(payload.ToJsonString(),
-            new SigningCredentials(new SymmetricSecurityKey(Base64UrlEncoder.DecodeBytes(secret)) { KeyId = kid }, SecurityAlgorithms.HmacSha256),
-            new Dictionary<string, object> { ["typ"] = "at+jwt" });
+    private static string Sign(JsonObject payload, string secret, string? kid) => Jwt.SignWithSharedSecret(payload, secret, kid);
 }
 
 [Collection(SqliteCollection.Name)]

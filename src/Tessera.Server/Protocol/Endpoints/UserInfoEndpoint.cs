@@ -22,6 +22,8 @@ internal static class UserInfoEndpoint
 
         var token = await inspector.InspectAsync(header["Bearer ".Length..].Trim(), context.RequestAborted);
         if (token is null) return ProtocolResults.Error(OAuthError.InvalidToken("the access token is not active"));
+        // A token signed with an API's shared secret could have been written by that API, for any user: not proof of a sign-in.
+        if (token.SignedWithSharedSecret) return ProtocolResults.Error(OAuthError.InvalidToken("a token signed with an API's shared secret is for that API only"));
         var scopes = SpaceDelimited.Split(token.Scope);
         // OIDC Core §5.3: UserInfo needs a token for a user sign-in, which carries openid.
         if (!scopes.Contains("openid")) return ProtocolResults.Error(OAuthError.InsufficientScope("the access token does not carry the openid scope", "openid"));

@@ -7,16 +7,21 @@ using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
+using Tessera.Server.Users;
 
 namespace Tessera.Server.Protocol.Grants;
 
 /// <summary>A subject or actor of a token exchange: who it is, what its token grants, and until when.</summary>
-/// <param name="Scopes">The token's scopes; null for an ID token, which grants none.</param>
+/// <param name="ClientId">The client the token was issued to; null for a PAT made on the account page.</param>
+/// <param name="Scopes">
+/// What may be derived from it: an access token's scopes; for an ID token the scopes the user consented to at the
+/// client, or null when the client asks no consent (first party: whatever it is registered for).
+/// </param>
 /// <param name="ActorJson">The token's own <c>act</c> claim, when it was itself issued to an actor.</param>
-internal sealed record ExchangeParty(string Subject, IReadOnlyList<string>? Scopes, long ExpiresAt, string? ActorJson);
+internal sealed record ExchangeParty(string Subject, string? ClientId, IReadOnlyList<string>? Scopes, long ExpiresAt, string? ActorJson);
 
 /// <summary>Reads the subject_token and actor_token of a token exchange (RFC 8693 §2.1) as tokens of this server.</summary>
-internal sealed class ExchangeParties(AccessTokenInspector inspector, IdTokenReader idTokens)
+internal sealed class ExchangeParties(AccessTokenInspector inspector, IdTokenReader idTokens, ConsentStore consents)
 {
     public async ValueTask<Outcome<ExchangeParty>> ReadAsync(
         ProtocolForm form, string tokenParameter, string typeParameter, RegisteredClient client, CancellationToken cancellationToken)
@@ -32,7 +37,11 @@ internal sealed class ExchangeParties(AccessTokenInspector inspector, IdTokenRea
                 // Any active access token of ours: JWT or opaque (revocation and expiry checked by the inspector).
                 var inspected = await inspector.InspectAsync(token, cancellationToken);
                 if (inspected is null) return OAuthError.InvalidGrant($"{tokenParameter} is not an active access token");
-                return new ExchangeParty(inspected.Subject, SpaceDelimited.Split(inspected.Scope),
+                // RFC 8693 §5: the subject must be a token this server issued; the API holding a shared secret could have
+                // written this one itself, for any user and any scope.
+                if (inspected.SignedWithSharedSecret)
+                    return OAuthError.InvalidGrant($"{tokenParameter} is signed with an API's shared secret, which only that API may rely on");
+                return new ExchangeParty(inspected.Subject, inspected.ClientId, SpaceDelimited.Split(inspected.Scope),
                     inspected.ExpiresAt, inspected.Format == AccessTokenFormats.Jwt ? ActorOf(token) : null);
 
             case TokenTypes.IdTokenUri:
@@ -41,7 +50,9 @@ internal sealed class ExchangeParties(AccessTokenInspector inspector, IdTokenRea
                 // RFC 8693 §5: an ID token proves a sign-in at the client it was issued to, and to no one else.
                 if (idToken.Client.ClientId != client.ClientId)
                     return OAuthError.InvalidGrant($"{tokenParameter} was issued to another client");
-                return new ExchangeParty(idToken.Subject, null, idToken.ExpiresAt, null);
+                // An ID token proves the sign-in, not a grant: API scopes come from what the user consented to here.
+                var consented = client.RequireConsent ? await consents.GrantedScopesAsync(idToken.Subject, client.ClientId, cancellationToken) : null;
+                return new ExchangeParty(idToken.Subject, client.ClientId, consented, idToken.ExpiresAt, null);
 
             default:
                 // RFC 8693 §2.2.2: invalid_request for a token type the server does not accept.

@@ -26,7 +26,8 @@ internal sealed class TokenExchangeGrant(ExchangeParties parties, AccessTokenIss
         var actor = await ReadActorAsync(request, cancellationToken);
         if (actor.Failed) return actor.Error;
 
-        var target = ExchangeTargets.Select(form, subject.Value.Scopes, request.Client, request.Catalog);
+        var fromIdToken = form[Parameters.SubjectTokenType] == TokenTypes.IdTokenUri;
+        var target = ExchangeTargets.Select(form, subject.Value.Scopes, fromIdToken, request.Client, request.Catalog);
         if (target.Failed) return target.Error;
         if (requestedType == TokenTypes.JwtUri && target.Value.Format != AccessTokenFormats.Jwt)
             return OAuthError.InvalidTarget($"'{target.Value.Primary.Audience}' uses opaque access tokens, not JWTs");
@@ -38,7 +39,8 @@ internal sealed class TokenExchangeGrant(ExchangeParties parties, AccessTokenIss
 
         var claims = issuer.NewClaims(subject.Value.Subject, request.Client.ClientId, target.Value);
         // A token obtained from another never outlives it: revoking or expiring the subject token bounds this one.
-        claims = claims with { ExpiresAt = Math.Min(claims.ExpiresAt, subject.Value.ExpiresAt), ActorJson = actorJson };
+        var expiresAt = Math.Min(claims.ExpiresAt, Math.Min(subject.Value.ExpiresAt, actor.Value?.ExpiresAt ?? long.MaxValue));
+        claims = claims with { ExpiresAt = expiresAt, ActorJson = actorJson };
         if (claims.ExpiresAt <= claims.IssuedAt) return OAuthError.InvalidGrant("subject_token expires now");
 
         var token = await issuer.IssueAsync(claims, cancellationToken);
@@ -58,6 +60,11 @@ internal sealed class TokenExchangeGrant(ExchangeParties parties, AccessTokenIss
             return (ExchangeParty?)null;
         }
         var actor = await parties.ReadAsync(request.Form, Parameters.ActorToken, Parameters.ActorTokenType, request.Client, cancellationToken);
-        return actor.Failed ? actor.Error : actor.Value;
+        if (actor.Failed) return actor.Error;
+        // RFC 8693 §2.1: the actor token is the identity of the acting party, which is the client making this request.
+        // A token another client holds (one it sent us) would let the requester claim to act as that client.
+        if (actor.Value.ClientId != request.Client.ClientId)
+            return OAuthError.InvalidGrant("actor_token was not issued to this client: the actor is the party making the request");
+        return actor.Value;
     }
 }
