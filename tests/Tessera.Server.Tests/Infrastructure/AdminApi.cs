@@ -16,6 +16,13 @@ public static class AdminApi
     public static Task<ProtocolResponse> PostAsync(ProtocolClient protocol, string path, string? token) =>
         protocol.SendAsync(Request(HttpMethod.Post, path, token));
 
+    public static async Task<ProtocolResponse> SendJsonAsync(ProtocolClient protocol, HttpMethod method, string path, object body)
+    {
+        using var request = Request(method, path, await TokenAsync(protocol));
+        request.Content = System.Net.Http.Json.JsonContent.Create(body);
+        return await protocol.SendAsync(request);
+    }
+
     private static HttpRequestMessage Request(HttpMethod method, string path, string? token)
     {
         var request = new HttpRequestMessage(method, path);

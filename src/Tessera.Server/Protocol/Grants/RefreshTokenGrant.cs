@@ -34,16 +34,20 @@ internal sealed class RefreshTokenGrant(
         if (row is null) return OAuthError.InvalidGrant(Inactive);
         // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
         if (row.ClientId != request.Client.ClientId) return OAuthError.InvalidGrant("the refresh token was issued to another client");
+        // Issued before this client was registered: to a deleted client that had the same id.
+        if (row.IssuedAt < request.Client.RegisteredAt) return OAuthError.InvalidGrant("the refresh token was issued to another client");
         if (row.RevokedAt is not null || row.ExpiresAt <= now) return OAuthError.InvalidGrant(Inactive);
         if (row.ConsumedAt is { } consumedAt && !WithinGrace(consumedAt, now)) return await RefuseReuseAsync(row, cancellationToken);
 
-        // RFC 6749 §6: the scope may be narrowed, never widened beyond what the user granted.
-        var granted = SpaceDelimited.Split(row.Scope);
+        // RFC 6749 §6: the scope may be narrowed, never widened beyond what the user granted — nor beyond what the client
+        // may still request: a scope taken from the client since is gone from its refresh tokens too.
+        var granted = SpaceDelimited.Split(row.Scope).Where(request.Client.Scopes.Contains).ToList();
+        if (granted.Count == 0) return OAuthError.InvalidScope("none of the refresh token's scopes is still allowed for this client");
         var requested = Scopes.Parse(request.Form[Parameters.Scope]);
         if (requested.Failed) return requested.Error;
         if (requested.Value.FirstOrDefault(s => !granted.Contains(s)) is { } wider)
             return OAuthError.InvalidScope($"scope '{wider}' was not granted to the refresh token");
-        var scopes = requested.Value.Length > 0 ? requested.Value : granted;
+        IReadOnlyList<string> scopes = requested.Value.Length > 0 ? requested.Value : granted;
 
         // The rotation itself: one conditional UPDATE; losing it means another request rotated the token first.
         if (row.ConsumedAt is null && !await refreshTokens.ConsumeAsync(row.Hash, now, cancellationToken))
