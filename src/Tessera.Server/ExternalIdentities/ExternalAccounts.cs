@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
@@ -37,20 +38,25 @@ internal sealed class ExternalAccounts(
         var email = external.FindFirstValue(ExternalClaims.Email);
         // OIDC Core §5.1: email_verified says the provider checked the address; without it the address proves nothing.
         var verified = string.Equals(external.FindFirstValue(ExternalClaims.EmailVerified), "true", StringComparison.OrdinalIgnoreCase);
-        var sameEmail = string.IsNullOrEmpty(email) ? null : await users.FindByEmailAsync(email);
-        if (sameEmail is not null)
+        // Only a confirmed local address counts as someone's: an unconfirmed one (self-registration) proves nothing and
+        // must not block, or capture, the sign-in of the address's real owner. Two confirmed accounts: no guessing.
+        List<TesseraUser> sameEmail = string.IsNullOrEmpty(email) ? [] : await ConfirmedUsersWithEmailAsync(email);
+        if (sameEmail.Count > 1)
+            return ExternalOutcome.Refused("account_exists",
+                $"More than one account has this e-mail address. Sign in with your password first, then link {settings.DisplayName ?? provider} on your account page.");
+        if (sameEmail is [var owner])
         {
             // Both sides must vouch for the address, or whoever holds one side's account takes over the other's.
-            if (!(settings.LinkByVerifiedEmail && verified && sameEmail.EmailConfirmed))
+            if (!(settings.LinkByVerifiedEmail && verified))
                 return ExternalOutcome.Refused("account_exists",
                     $"An account with this e-mail address already exists. Sign in with your password first, then link {settings.DisplayName ?? provider} on your account page.");
             await InTransactionAsync(async () =>
             {
-                Check(await users.AddLoginAsync(sameEmail, new UserLoginInfo(provider, key, settings.DisplayName ?? provider)));
-                await StoreTokensAsync(sameEmail, provider, providerTokens);
+                Check(await users.AddLoginAsync(owner, new UserLoginInfo(provider, key, settings.DisplayName ?? provider)));
+                await StoreTokensAsync(owner, provider, providerTokens);
             });
-            logger.LogInformation("Linked {Provider} identity to user {UserId} by verified e-mail", provider, sameEmail.Id);
-            return new ExternalOutcome(sameEmail, null);
+            logger.LogInformation("Linked {Provider} identity to user {UserId} by verified e-mail", provider, owner.Id);
+            return new ExternalOutcome(owner, null);
         }
 
         if (!settings.CreateUsers)
@@ -86,6 +92,13 @@ internal sealed class ExternalAccounts(
         });
         logger.LogInformation("Linked {Provider} identity to user {UserId}", provider, user.Id);
         return null;
+    }
+
+    /// <summary>At most two: one is an owner, two are too many to choose from.</summary>
+    private async Task<List<TesseraUser>> ConfirmedUsersWithEmailAsync(string email)
+    {
+        var normalized = users.NormalizeEmail(email);
+        return await users.Users.Where(u => u.NormalizedEmail == normalized && u.EmailConfirmed).Take(2).ToListAsync();
     }
 
     private async Task StoreTokensAsync(TesseraUser user, string provider, ProviderTokenSet? providerTokens)

@@ -174,6 +174,32 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
     }
 
     [Fact]
+    public async Task An_unconfirmed_local_address_neither_captures_nor_blocks_the_verified_owners_sign_in()
+    {
+        // sandra: a confirmed local account and a squatter's unconfirmed one share the address; the link goes to hers.
+        // sam: only a squatter has the address; sam gets an account of his own instead of "account exists".
+        var usersBefore = await fixture.DownstreamUserCountAsync();
+        foreach (var (username, expected) in new[] { ("sandra", "You are signed in as local-sandra"), ("sam", "You are signed in as trusted-") })
+        {
+            // A browser each: no session at either server carries over from one person to the other.
+            await using var chromium = await Chromium.LaunchAsync();
+            await chromium.RunAsync(async page =>
+            {
+                await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in");
+                await page.ClickAsync("#external-trusted");
+                await SignInUpstreamAsync(page, username);
+                await page.ClickAsync("button[name=decision][value=allow]");
+                await Assertions.Expect(page.Locator("main")).ToContainTextAsync(expected);
+            });
+        }
+        Assert.Equal("local-sandra", (await fixture.LinkedUserAsync("trusted", await fixture.UpstreamSubjectAsync("sandra")))?.UserName);
+        var sam = await fixture.LinkedUserAsync("trusted", await fixture.UpstreamSubjectAsync("sam"));
+        Assert.NotNull(sam);
+        Assert.NotEqual("local-squatter-sam", sam.UserName);
+        Assert.Equal(usersBefore + 1, await fixture.DownstreamUserCountAsync());
+    }
+
+    [Fact]
     public async Task An_applications_authorization_request_continues_after_the_external_sign_in_and_its_user_token_opens_only_its_own_provider_token()
     {
         using var client = new OidcTestClient(fixture.Downstream, fixture.Callback.RedirectUri, WebClientId, AppSecret);

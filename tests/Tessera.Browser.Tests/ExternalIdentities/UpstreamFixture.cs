@@ -25,7 +25,7 @@ public sealed class UpstreamFixture : IAsyncLifetime
     public const string WebClientId = "web-app";
 
     /// <summary>Upstream users; "verona" has an unverified e-mail that a downstream local user also has.</summary>
-    public static readonly string[] UpstreamUsers = ["ursula", "uma", "ulrich", "lars", "dora", "verona", "denis", "rita"];
+    public static readonly string[] UpstreamUsers = ["ursula", "uma", "ulrich", "lars", "dora", "verona", "denis", "rita", "sandra", "sam"];
 
     private Infrastructure.CallbackListener? _callback;
     public Infrastructure.CallbackListener Callback => _callback ?? throw new InvalidOperationException("not started");
@@ -107,12 +107,15 @@ public sealed class UpstreamFixture : IAsyncLifetime
         // Local accounts sharing an e-mail with an upstream user (dora, verona, denis), and one who links by hand (lena).
         ["users"] = new JsonArray(
             LocalUser("dora", "dora@example.com"), LocalUser("verona", "verona@example.com"),
-            LocalUser("denis", "denis@example.com"), LocalUser("lena", "lena@example.com")),
+            LocalUser("denis", "denis@example.com"), LocalUser("lena", "lena@example.com"),
+            // Self-registered squatters on someone else's address (unconfirmed): sandra also has a confirmed account, sam has none.
+            LocalUser("sandra", "sandra@example.com"), LocalUser("squatter-sandra", "sandra@example.com", verified: false),
+            LocalUser("squatter-sam", "sam@example.com", verified: false)),
     };
 
-    private static JsonObject LocalUser(string username, string email) => new()
+    private static JsonObject LocalUser(string username, string email, bool verified = true) => new()
     {
-        ["username"] = "local-" + username, ["password"] = Password, ["email"] = email, ["emailVerified"] = true,
+        ["username"] = "local-" + username, ["password"] = Password, ["email"] = email, ["emailVerified"] = verified,
     };
 
     /// <summary>The upstream's subject for one of its users (its sub claim).</summary>
