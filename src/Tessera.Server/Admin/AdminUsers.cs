@@ -54,6 +54,9 @@ internal static class AdminUsers
         if (change.Email is not null && !System.Net.Mail.MailAddress.TryCreate(change.Email, out _))
             return ProtocolResults.Error(OAuthError.InvalidRequest("email is not an e-mail address"));
 
+        // A new address is unchecked until someone says otherwise: keeping "verified" would vouch for it in ID tokens
+        // (email_verified) and let external sign-in link by it.
+        if (change.Email is not null && !string.Equals(change.Email, user.Email, StringComparison.OrdinalIgnoreCase)) user.EmailConfirmed = false;
         if (change.Email is not null) user.Email = change.Email;
         if (change.EmailVerified is { } verified) user.EmailConfirmed = verified;
         if (change.Name is not null) user.Name = change.Name;

@@ -158,6 +158,22 @@ public abstract class AdminCatalogTests(TesseraServer server) : ServerTest(serve
     }
 
     [Fact]
+    public async Task A_changed_email_is_unverified_unless_the_same_change_says_it_is_verified()
+    {
+        var username = Unique("mail");
+        Assert.Equal(201, (await SendAsync(HttpMethod.Post, "/admin/users",
+            new { username, password = "Mail-user-pass-1", email = username + "@example.com", emailVerified = true })).Status);
+
+        var renamed = await SendAsync(HttpMethod.Put, $"/admin/users/{username}", new { name = "Same Mail", email = username.ToUpperInvariant() + "@EXAMPLE.COM" });
+        var moved = await SendAsync(HttpMethod.Put, $"/admin/users/{username}", new { email = "elsewhere-" + username + "@example.com" });
+        var vouched = await SendAsync(HttpMethod.Put, $"/admin/users/{username}", new { email = "vouched-" + username + "@example.com", emailVerified = true });
+
+        Assert.True((bool?)renamed.Json["emailVerified"], "the same address in other letters stays verified");
+        Assert.False((bool?)moved.Json["emailVerified"]);
+        Assert.True((bool?)vouched.Json["emailVerified"]);
+    }
+
+    [Fact]
     public async Task The_catalog_endpoints_need_the_admin_scope()
     {
         var serviceToken = (await Protocol.ClientCredentialsAsync(Service, ServiceSecret, "message")).AccessToken;
