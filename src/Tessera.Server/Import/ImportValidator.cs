@@ -91,9 +91,15 @@ public static class ImportValidator
                 if (!apiScopes.Contains(scope) && !Scopes.Identity.Contains(scope))
                     problems.Add($"{at}.scopes[{j}] '{scope}' is not a scope of any API resource");
             }
+            // The admin API is for administrative clients: on a client that acts for users, every user who consents
+            // would hand that client an administrator's token.
+            if (client.Scopes?.Contains(BuiltInApi.AdminScope) == true && client.GrantTypes?.Any(UserGrantTypes.Contains) == true)
+                problems.Add($"{at}.scopes 'tessera:admin' is for administrative clients (client_credentials), not for a client that acts for users ({string.Join(", ", client.GrantTypes.Where(UserGrantTypes.Contains))})");
             InteractiveClientValidator.Validate(client, at, problems);
         }
     }
+
+    private static readonly string[] UserGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.DeviceCode];
 
     // System.Text.Json fills a list with null for a JSON null whatever the nullable annotations say.
     private static string NullEntry(string at) => $"{at} must be an object, not null";

@@ -123,6 +123,25 @@ public abstract class ImportTests(DatabaseKind kind)
         Assert.Contains(e.Problems, p => p.StartsWith("$.apiResources[0].audience ", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("authorization_code")]
+    [InlineData("urn:ietf:params:oauth:grant-type:device_code")]
+    public async Task The_admin_scope_is_refused_on_a_client_that_acts_for_users(string grantType)
+    {
+        // Otherwise every user who consents to that client hands it an administrator's token.
+        var import = StandardImport();
+        import["clients"]!.AsArray().Add(new JsonObject
+        {
+            ["clientId"] = "admin-for-users", ["clientSecret"] = "admin-for-users-secret-0123456789",
+            ["grantTypes"] = new JsonArray(grantType), ["redirectUris"] = new JsonArray("https://app.example/callback"),
+            ["scopes"] = new JsonArray("openid", "tessera:admin"),
+        });
+
+        var e = await Assert.ThrowsAsync<ImportException>(() => TesseraServer.StartAsync(kind, import));
+
+        Assert.Contains(e.Problems, p => p.StartsWith("$.clients[", StringComparison.Ordinal) && p.Contains("'tessera:admin' is for administrative clients"));
+    }
+
     [Fact]
     public async Task Applying_the_same_import_twice_leaves_one_row_each_and_tokens_keep_working()
     {

@@ -1,4 +1,8 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Server.Catalog;
+using Tessera.Server.Storage;
 using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 using static Tessera.Server.Tests.Infrastructure.TestClients;
@@ -54,6 +58,31 @@ public abstract class AdminTokenAudienceTests(DatabaseKind kind)
         var rejected = await AdminApi.GetAsync(protocol, "/admin/keys", messages.AccessToken);
         Assert.Equal(401, rejected.Status);
         Assert.Equal("invalid_token", rejected.Error);
+    }
+
+    [Fact]
+    public async Task A_users_token_carrying_the_admin_scope_is_refused_even_if_the_database_allowed_it()
+    {
+        // The import refuses tessera:admin on a client that acts for users; here a hand-edited database did it anyway.
+        await using var server = await TesseraServer.StartAsync(kind, PeopleImport.Create());
+        var protocol = new ProtocolClient(server.CreateClient());
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+            var web = await db.Clients.SingleAsync(c => c.ClientId == PeopleImport.Web);
+            web.Scopes += " tessera:admin";
+            await ChangeStamps.BumpAsync(db, CancellationToken.None);
+            await db.SaveChangesAsync();
+            await scope.ServiceProvider.GetRequiredService<SnapshotCache>().RefreshAsync(force: true, CancellationToken.None);
+        }
+        var users = await CodeFlow.WebTokensAsync(server, protocol, "tessera:admin");
+        Assert.Equal(200, users.Status);
+        Assert.NotEqual(PeopleImport.Web, (string?)Jwt.Payload(users.AccessToken)["sub"]);
+
+        var refused = await AdminApi.GetAsync(protocol, "/admin/keys", users.AccessToken);
+
+        Assert.Equal(401, refused.Status);
+        Assert.Equal("invalid_token", refused.Error);
     }
 
     private Task<TesseraServer> StartAsync()
