@@ -27,4 +27,10 @@ public sealed class AuthorizationCode
 
     /// <summary>The refresh-token family the redemption started, revoked with the access token on a replay.</summary>
     public string? IssuedRefreshFamilyId { get; set; }
+
+    /// <summary>
+    /// Set by a replay. A replay that arrives while the first redemption is still issuing finds nothing recorded to
+    /// revoke; the redemption sees this mark after recording and revokes its own tokens.
+    /// </summary>
+    public long? ReplayedAt { get; set; }
 }

@@ -42,21 +42,37 @@ internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases,
         return new CodeRedemption(null, Replayed: row is { ConsumedAt: not null } && row.ClientId == clientId);
     }
 
-    /// <summary>Records what the redemption issued, so a later replay of the code can revoke it.</summary>
-    public async Task RecordIssuedAsync(byte[] codeHash, IssuedAccessToken token, long expiresAt, string? refreshFamilyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records what the redemption issued, so a later replay of the code can revoke it. True when a replay came while
+    /// the tokens were being issued: it found nothing to revoke, so the caller must revoke them itself.
+    /// </summary>
+    public async Task<bool> RecordIssuedAsync(byte[] codeHash, IssuedAccessToken token, long expiresAt, string? refreshFamilyId, CancellationToken cancellationToken)
     {
         await using var db = databases.Create();
         await db.AuthorizationCodes.Where(c => c.Hash == codeHash).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.IssuedTokenJti, token.Jti)
             .SetProperty(c => c.IssuedTokenHash, token.OpaqueHash)
             .SetProperty(c => c.IssuedTokenExpiresAt, expiresAt)
-            .SetProperty(c => c.IssuedRefreshFamilyId, refreshFamilyId), cancellationToken);
+            .SetProperty(c => c.IssuedRefreshFamilyId, refreshFamilyId), CancellationToken.None);
+        // Recorded first, checked second; the replay marks first, reads second: whichever comes last revokes.
+        return await db.AuthorizationCodes.Where(c => c.Hash == codeHash).Select(c => c.ReplayedAt != null).SingleAsync(CancellationToken.None);
     }
 
-    public async Task<AuthorizationCode?> FindReplayedAsync(string value, CancellationToken cancellationToken)
+    /// <summary>Marks the code as replayed, then returns what its redemption has recorded so far.</summary>
+    public async Task<AuthorizationCode?> MarkReplayedAsync(byte[] codeHash, CancellationToken cancellationToken)
     {
-        var hash = OpaqueHandles.Hash(value);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
         await using var db = databases.Create();
-        return await db.AuthorizationCodes.AsNoTracking().SingleOrDefaultAsync(c => c.Hash == hash, cancellationToken);
+        await db.AuthorizationCodes.Where(c => c.Hash == codeHash).ExecuteUpdateAsync(s => s.SetProperty(c => c.ReplayedAt, now), CancellationToken.None);
+        return await FindAsync(db, codeHash);
     }
+
+    public async Task<AuthorizationCode?> FindAsync(byte[] codeHash)
+    {
+        await using var db = databases.Create();
+        return await FindAsync(db, codeHash);
+    }
+
+    private static Task<AuthorizationCode?> FindAsync(TesseraDbContext db, byte[] codeHash) =>
+        db.AuthorizationCodes.AsNoTracking().SingleOrDefaultAsync(c => c.Hash == codeHash, CancellationToken.None);
 }

@@ -78,6 +78,31 @@ public abstract class RefreshTokenReplayTests(TesseraServer server) : ServerTest
     }
 
     [Fact]
+    public async Task Two_redemptions_of_one_code_at_once_leave_no_working_token()
+    {
+        // The race: the replay arrives while the first redemption is still issuing (nothing recorded to revoke yet).
+        // Whichever way each round interleaves, what the code issued must end up revoked.
+        for (var round = 0; round < 8; round++)
+        {
+            using var browser = new Browser(Server);
+            var code = Callback(await SignInAndApproveAsync(browser, AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid offline_access ledger", null)))["code"];
+            (string, string)[] redeem = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", PeopleImport.WebRedirect)];
+
+            var both = await Task.WhenAll(
+                Protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, redeem),
+                Protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, redeem));
+
+            Assert.All(both, r => Assert.True(r.Status is 200 or 400, $"round {round}: {r.Status}"));
+            Assert.Contains(both, r => r.Error == "invalid_grant");
+            foreach (var issued in both.Where(r => r.Status == 200))
+            {
+                Assert.False((await Protocol.IntrospectAsync(Other, OtherSecret, issued.AccessToken)).Active, $"round {round}: the access token survived");
+                Assert.Equal("invalid_grant", (await RefreshAsync(Protocol, RefreshTokenOf(issued))).Error);
+            }
+        }
+    }
+
+    [Fact]
     public async Task With_a_grace_window_a_second_use_of_the_same_token_soon_after_rotation_still_works()
     {
         // Tessera:RefreshTokens:ReuseGraceSeconds: for clients that refresh twice at once; off by default.

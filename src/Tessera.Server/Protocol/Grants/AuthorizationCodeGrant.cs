@@ -29,7 +29,7 @@ internal sealed class AuthorizationCodeGrant(
         if (redemption.Replayed)
         {
             // RFC 6749 §4.1.2: a code used twice revokes the tokens issued for it (the refresh tokens too).
-            await RevokeIssuedAsync(value, cancellationToken);
+            await RevokeIssuedAsync(await codes.MarkReplayedAsync(OpaqueHandles.Hash(value), cancellationToken), CancellationToken.None);
             return OAuthError.InvalidGrant("the authorization code was already used");
         }
         // RFC 6749 §4.1.3: the code must be valid, unexpired and issued to this client.
@@ -49,7 +49,12 @@ internal sealed class AuthorizationCodeGrant(
             new UserGrant(user, request.Client, scopes, scopes, code.AuthTime, code.SessionId, code.Nonce), request.Catalog, cancellationToken);
         if (issued.Failed) return issued.Error;
         var token = issued.Value.AccessToken;
-        await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.Value.FamilyId, cancellationToken);
+        if (await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.Value.FamilyId, cancellationToken))
+        {
+            // RFC 6749 §4.1.2: the code was replayed while these tokens were being issued; they are revoked, not handed out.
+            await RevokeIssuedAsync(await codes.FindAsync(code.Hash), CancellationToken.None);
+            return OAuthError.InvalidGrant("the authorization code was used twice; the tokens issued for it are revoked");
+        }
         return issued.Value.Response;
     }
 
@@ -62,9 +67,8 @@ internal sealed class AuthorizationCodeGrant(
         return Pkce.VerifierMatchesChallenge(verifier, challenge) ? null : OAuthError.InvalidGrant("code_verifier does not match the code_challenge");
     }
 
-    private async Task RevokeIssuedAsync(string value, CancellationToken cancellationToken)
+    private async Task RevokeIssuedAsync(AuthorizationCode? code, CancellationToken cancellationToken)
     {
-        var code = await codes.FindReplayedAsync(value, cancellationToken);
         if (code?.IssuedRefreshFamilyId is { } family) await revoker.RevokeRefreshFamilyAsync(family, cancellationToken);
         if (code?.IssuedTokenJti is null) return;
         var format = code.IssuedTokenHash is null ? AccessTokenFormats.Jwt : AccessTokenFormats.Opaque;

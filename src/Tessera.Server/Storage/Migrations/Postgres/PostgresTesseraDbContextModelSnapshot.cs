@@ -461,6 +461,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<long?>("ReplayedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasColumnType("text");
