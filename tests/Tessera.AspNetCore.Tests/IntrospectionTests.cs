@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Tessera.AspNetCore.Tests.Infrastructure;
 
 namespace Tessera.AspNetCore.Tests;
@@ -61,6 +64,40 @@ public sealed class IntrospectionTests(IssuerFixture issuer) : IClassFixture<Iss
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the token is not active\"", after.Headers.WwwAuthenticate.ToString());
         Assert.Equal(2, api.IssuerRequests["/connect/introspect"]);
+    }
+
+    [Fact]
+    public async Task Nodes_sharing_a_distributed_cache_refuse_a_revoked_token_once_its_window_ends()
+    {
+        // The attack: requests with a revoked token alternate between two nodes of one API, each finding the other's
+        // cached answer; written back, that answer would start a new window every time and never end.
+        var shared = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+        var window = TimeSpan.FromSeconds(2);
+        void Configure(TesseraOptions o)
+        {
+            o.ClientId = IssuerFixture.ApiClient;
+            o.ClientSecret = IssuerFixture.ApiSecret;
+            o.IntrospectionCacheWindow = window;
+            o.UseDistributedCache = true;
+        }
+        await using var a = await ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.LedgerAudience, Configure, shared);
+        await using var b = await ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.LedgerAudience, Configure, shared);
+        var token = await issuer.TokenAsync("ledger");
+        Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/ledger", token)).StatusCode);
+        Assert.Equal(200, (await issuer.Protocol.RevokeAsync(IssuerFixture.Service, IssuerFixture.ServiceSecret, token)).Status);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 12 && !statuses.Contains(HttpStatusCode.Unauthorized); i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            statuses.Add((await (i % 2 == 0 ? b : a).GetAsync("/ledger", token)).StatusCode);
+        }
+
+        // Within the window the shared answer counts (had b asked the issuer, it would have heard "inactive");
+        // after the window, the token is refused.
+        Assert.Equal(HttpStatusCode.OK, statuses[0]);
+        Assert.Contains(HttpStatusCode.Unauthorized, statuses);
+        Assert.True(statuses.Count <= 2 * window.TotalSeconds + 2, $"refused only after {statuses.Count} calls of 0.5 s");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
@@ -14,7 +15,8 @@ namespace Tessera.AspNetCore.Validation;
 /// </summary>
 internal sealed class IntrospectionClient(TesseraOptions options, IDistributedCache? distributedCache, TimeProvider clock)
 {
-    private const string DistributedPrefix = "tessera:introspection:";
+    // v2: entries carry the end of their window; entries of the earlier format (answer only) are never read.
+    private const string DistributedPrefix = "tessera:introspection:v2:";
 
     public async Task<TokenCheck> ValidateAsync(string token, string key, string authenticationType, CancellationToken cancellationToken)
     {
@@ -32,7 +34,14 @@ internal sealed class IntrospectionClient(TesseraOptions options, IDistributedCa
 
     private async Task<IntrospectionAnswer?> LookUpAsync(string token, string key, CancellationToken cancellationToken)
     {
-        var answer = await FromDistributedCacheAsync(key, cancellationToken) ?? await IntrospectAsync(token, cancellationToken);
+        if (await FromDistributedCacheAsync(key, cancellationToken) is { } shared)
+        {
+            // Kept here only as long as the shared entry lives, and never written back: a write-back would start the
+            // window again each time a node read it, so a revoked token would never be asked about again.
+            RememberInMemory(key, shared.Answer, shared.Until);
+            return shared.Answer;
+        }
+        var answer = await IntrospectAsync(token, cancellationToken);
         if (answer is not null) await RememberAsync(key, answer, cancellationToken);
         return answer;
     }
@@ -65,11 +74,14 @@ internal sealed class IntrospectionClient(TesseraOptions options, IDistributedCa
         return IntrospectionAnswer.Parse(body);
     }
 
-    private async Task<IntrospectionAnswer?> FromDistributedCacheAsync(string key, CancellationToken cancellationToken)
+    /// <summary>A shared entry is the end of its window (8 bytes, Unix milliseconds, big-endian), then the answer as received.</summary>
+    private async Task<(IntrospectionAnswer Answer, DateTimeOffset Until)?> FromDistributedCacheAsync(string key, CancellationToken cancellationToken)
     {
         if (!options.UseDistributedCache || distributedCache is null) return null;
         var bytes = await distributedCache.GetAsync(DistributedPrefix + key, cancellationToken);
-        return bytes is null ? null : IntrospectionAnswer.Parse(bytes);
+        if (bytes is null || bytes.Length <= sizeof(long)) return null;
+        var until = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(bytes));
+        return until > clock.GetUtcNow() && IntrospectionAnswer.Parse(bytes[sizeof(long)..]) is { } answer ? (answer, until) : null;
     }
 
     private async Task RememberAsync(string key, IntrospectionAnswer answer, CancellationToken cancellationToken)
@@ -78,10 +90,18 @@ internal sealed class IntrospectionClient(TesseraOptions options, IDistributedCa
         var until = now + options.IntrospectionCacheWindow;
         if (answer.Active && answer.ExpiresAt is { } exp && DateTimeOffset.FromUnixTimeSeconds(exp) < until) until = DateTimeOffset.FromUnixTimeSeconds(exp);
         if (until <= now) return;
-        options.TokenCache.Set(key, answer, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
+        RememberInMemory(key, answer, until);
         if (options.UseDistributedCache && distributedCache is not null)
-            await distributedCache.SetAsync(DistributedPrefix + key, answer.Raw, new DistributedCacheEntryOptions { AbsoluteExpiration = until }, cancellationToken);
+        {
+            var entry = new byte[sizeof(long) + answer.Raw.Length];
+            BinaryPrimitives.WriteInt64BigEndian(entry, until.ToUnixTimeMilliseconds());
+            answer.Raw.CopyTo(entry, sizeof(long));
+            await distributedCache.SetAsync(DistributedPrefix + key, entry, new DistributedCacheEntryOptions { AbsoluteExpiration = until }, cancellationToken);
+        }
     }
+
+    private void RememberInMemory(string key, IntrospectionAnswer answer, DateTimeOffset until) =>
+        options.TokenCache.Set(key, answer, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
 }
 
 /// <summary>An RFC 7662 §2.2 response, as received (kept raw for the distributed cache).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tessera.AspNetCore.Authorization;
@@ -27,7 +28,8 @@ public sealed class ResourceApi : IAsyncDisposable
     /// <summary>The requests this API made to the issuer.</summary>
     public RequestCounter IssuerRequests { get; }
 
-    public static async Task<ResourceApi> StartAsync(string authority, string audience, Action<TesseraOptions>? configure = null)
+    /// <param name="sharedCache">A distributed cache this API shares with others (its nodes), for <see cref="TesseraOptions.UseDistributedCache"/>.</param>
+    public static async Task<ResourceApi> StartAsync(string authority, string audience, Action<TesseraOptions>? configure = null, IDistributedCache? sharedCache = null)
     {
         var counter = new RequestCounter();
         var builder = WebApplication.CreateSlimBuilder();
@@ -42,6 +44,7 @@ public sealed class ResourceApi : IAsyncDisposable
             configure?.Invoke(o);
         });
         builder.Services.AddAuthorization();
+        if (sharedCache is not null) builder.Services.AddSingleton(sharedCache);
 
         var app = builder.Build();
         app.UseAuthentication();
