@@ -78,16 +78,24 @@ public sealed class SessionChainTests(ChainFixture chain)
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(write)).StatusCode);
         Assert.Empty(chromium.ConsoleErrors);
 
-        // The session's access token (35 s) enters its last 30 s: the next call refreshes it at Tessera (refresh_token
-        // grant), then exchanges the new one; the caller notices nothing.
+        // The session's access token (35 s) enters its last 30 s: the next calls refresh it at Tessera (refresh_token
+        // grant), then exchange the new one; the caller notices nothing. A page's parallel calls share one refresh:
+        // redeeming the rotating refresh token twice would be a replay, revoking the grant and ending the session.
         await Task.Delay(TimeSpan.FromSeconds(6));
         var tokenRequests = chain.GatewayToIssuer["/connect/token"];
-        using var later = new HttpRequestMessage(HttpMethod.Get, "/messages/later");
-        later.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
-        var refreshed = await client.SendAsync(later);
-        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
-        Assert.Equal(user, (string?)JsonNode.Parse(await refreshed.Content.ReadAsStringAsync())!["next"]!["sub"]);
-        Assert.True(chain.GatewayToIssuer["/connect/token"] - tokenRequests >= 2, "expected a refresh and a new exchange");
+        var parallel = await Task.WhenAll(Enumerable.Range(0, 5).Select(async i =>
+        {
+            using var later = new HttpRequestMessage(HttpMethod.Get, $"/messages/later-{i}");
+            later.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+            var answer = await client.SendAsync(later);
+            return (answer.StatusCode, Body: await answer.Content.ReadAsStringAsync());
+        }));
+        Assert.All(parallel, p => Assert.Equal(HttpStatusCode.OK, p.StatusCode));
+        Assert.All(parallel, p => Assert.Equal(user, (string?)JsonNode.Parse(p.Body)!["next"]!["sub"]));
+        Assert.Equal(2, chain.GatewayToIssuer["/connect/token"] - tokenRequests);
+        using var afterRefresh = new HttpRequestMessage(HttpMethod.Get, "/messages/after-refresh");
+        afterRefresh.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(afterRefresh)).StatusCode);
 
         // POST /logout ends the session: its server-side ticket is gone, so the same cookie no longer opens anything.
         using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = chain.GatewayAddress };
