@@ -20,6 +20,10 @@ internal static class SessionEndpoints
     private static IResult Logout() =>
         Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [GatewaySchemes.Cookie, GatewaySchemes.OpenIdConnect]);
 
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+    /// <summary>
+    /// A path on this site: "/…" but not "//host" or "/\\host" (protocol-relative), and no control characters, which
+    /// browsers strip ("/\t/evil.example" becomes "//evil.example").
+    /// </summary>
+    internal static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl);
 }
