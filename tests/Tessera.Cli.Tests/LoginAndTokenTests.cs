@@ -77,6 +77,18 @@ public sealed class LoginAndTokenTests(SignedInFixture signedIn) : IClassFixture
         Assert.StartsWith("error: Unrecognized command or argument 'tokne'", result.Stderr);
     }
 
+    [Theory]
+    [InlineData("http://example.com")]
+    [InlineData("http://10.0.0.8:5080")]
+    public async Task Plain_http_to_another_machine_is_refused_before_anything_is_sent(string issuer)
+    {
+        // Client secrets, refresh tokens and admin tokens would cross the network in clear.
+        var result = await new TesseraCli().RunAsync("decode", "tsr_at_abc", "--introspect", "--issuer", issuer, "--client-id", "x", "--client-secret", "y");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: The issuer '{issuer}' is plain http on another machine", result.Stderr);
+    }
+
     [Fact]
     public async Task An_unreachable_server_exits_with_5()
     {

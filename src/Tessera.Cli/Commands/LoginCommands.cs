@@ -7,7 +7,7 @@ using Tessera.Cli.Login;
 namespace Tessera.Cli.Commands;
 
 /// <summary><c>tessera login</c>, <c>tessera logout</c> and <c>tessera token</c>.</summary>
-public static class LoginCommands
+public static partial class LoginCommands
 {
     public const string DefaultClientId = "tessera-cli";
     public const string DefaultScope = "openid offline_access tessera:pats";
@@ -92,8 +92,14 @@ public static class LoginCommands
                 : await SessionTokenAsync(server);
             if (parse.GetValue(CommonOptions.Json))
                 Output.Json(new JsonObject { ["access_token"] = token, ["expires_at"] = expiresAt, ["scope"] = granted });
-            // The token is base64url and dots only, but quote it anyway: the line goes through a shell.
-            else if (parse.GetValue(export)) Output.Line($"export {Session.TokenVariable}='{token}'");
+            // The line goes through a shell (eval): a token is base64url, dots and Tessera's prefixes, and anything else
+            // from a server (a quote, a $) is refused rather than printed.
+            else if (parse.GetValue(export))
+            {
+                if (!ShellSafeToken().IsMatch(token))
+                    throw new CliException("The server returned an access token with characters a shell would interpret; not printing it as an export line.", ExitCodes.Failed);
+                Output.Line($"export {Session.TokenVariable}='{token}'");
+            }
             else Output.Line(token);
             return ExitCodes.Success;
         });
@@ -122,4 +128,7 @@ public static class LoginCommands
         var credentials = Session.FromTokenResponse(server.Issuer, clientId, body);
         return (credentials.AccessToken!, credentials.AccessTokenExpiresAt, credentials.Scope);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._~-]+$")]
+    private static partial System.Text.RegularExpressions.Regex ShellSafeToken();
 }

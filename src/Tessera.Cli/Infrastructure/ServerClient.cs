@@ -17,6 +17,9 @@ public sealed class ServerClient : IDisposable
     {
         if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             throw new CliException($"The issuer '{issuer}' is not an http(s) URL.", ExitCodes.Usage);
+        // Secrets, refresh tokens and admin tokens go to the issuer: in clear only on this machine (the server's own rule).
+        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+            throw new CliException($"The issuer '{issuer}' is plain http on another machine; use https (http is for 127.0.0.1, [::1] and localhost only).", ExitCodes.Usage);
         Issuer = issuer.TrimEnd('/');
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("tessera-cli", "1"));
     }
