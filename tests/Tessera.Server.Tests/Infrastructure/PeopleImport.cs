@@ -50,6 +50,8 @@ public static class PeopleImport
     public const string LockoutPassword = "Lockout-test-pass-1";
     /// <summary>The user who guesses device codes until stopped (so nobody else's attempts are used up).</summary>
     public const string Guesser = "erin";
+    /// <summary>The user who sends many wrong device codes at once.</summary>
+    public const string ParallelGuesser = "frank";
 
     public static JsonObject Create()
     {
@@ -128,6 +130,7 @@ public static class PeopleImport
         users.Add(new JsonObject { ["username"] = LockoutFive, ["password"] = LockoutPassword });
         users.Add(new JsonObject { ["username"] = LockoutTen, ["password"] = LockoutPassword });
         users.Add(new JsonObject { ["username"] = Guesser, ["password"] = LockoutPassword });
+        users.Add(new JsonObject { ["username"] = ParallelGuesser, ["password"] = LockoutPassword });
         return import;
     }
 }

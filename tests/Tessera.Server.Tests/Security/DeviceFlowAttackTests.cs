@@ -68,6 +68,20 @@ public abstract class DeviceFlowAttackTests(TesseraServer server) : ServerTest(s
     }
 
     [Fact]
+    public async Task Wrong_user_codes_sent_all_at_once_still_get_five_guesses_in_all()
+    {
+        // The attack: twenty guesses posted in parallel, each passing a "blocked yet?" check before any failure counts.
+        using var browser = new Browser(Server);
+        var page = await OpenAsync(browser, username: PeopleImport.ParallelGuesser, password: PeopleImport.LockoutPassword);
+
+        const string letters = "BCDFGHJKLMNPQRSTVWXZ";
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => EnterAsync(browser, page, $"BCDF-GH{letters[i]}{letters[19 - i]}")));
+
+        Assert.Equal(5, answers.Count(a => a.Status == 400));
+        Assert.Equal(15, answers.Count(a => a.Status == 429));
+    }
+
+    [Fact]
     public async Task The_device_page_refuses_a_decision_posted_without_the_anti_forgery_token()
     {
         var device = await AuthorizeAsync(Protocol, "openid");
