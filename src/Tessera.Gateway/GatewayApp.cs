@@ -41,6 +41,7 @@ public static class GatewayApp
             .AddTransforms(IdentityHeaderTransform.Add);
 
         var app = builder.Build();
+        app.UseMiddleware<SessionCsrfGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapSessionEndpoints();

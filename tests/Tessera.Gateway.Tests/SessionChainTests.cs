@@ -97,6 +97,25 @@ public sealed class SessionChainTests(ChainFixture chain)
         afterRefresh.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(afterRefresh)).StatusCode);
 
+        // CSRF: a foreign page (another site, or a sibling subdomain) makes the browser send a state-changing request
+        // with the cookie; the browser says where it comes from, and the gateway refuses. Its own pages pass.
+        async Task<HttpStatusCode> PostWithCookieAsync(string path, string header, string value)
+        {
+            using var post = new HttpRequestMessage(HttpMethod.Post, path);
+            post.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+            post.Headers.Add(header, value);
+            using var noFollow = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = chain.GatewayAddress };
+            return (await noFollow.SendAsync(post)).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.Forbidden, await PostWithCookieAsync("/messages/inbox", "Origin", "https://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostWithCookieAsync("/messages/inbox", "Sec-Fetch-Site", "same-site"));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostWithCookieAsync("/logout", "Sec-Fetch-Site", "cross-site"));
+        Assert.NotEqual(HttpStatusCode.Forbidden, await PostWithCookieAsync("/messages/inbox", "Sec-Fetch-Site", "same-origin"));
+        Assert.NotEqual(HttpStatusCode.Forbidden, await PostWithCookieAsync("/messages/inbox", "Origin", chain.GatewayAddress.GetLeftPart(UriPartial.Authority)));
+        using var stillSignedIn = new HttpRequestMessage(HttpMethod.Get, "/messages/still");
+        stillSignedIn.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(stillSignedIn)).StatusCode);
+
         // POST /logout ends the session: its server-side ticket is gone, so the same cookie no longer opens anything.
         using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = chain.GatewayAddress };
         using var logout = new HttpRequestMessage(HttpMethod.Post, "/logout");
