@@ -46,7 +46,8 @@ internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases,
     /// Records what the redemption issued, so a later replay of the code can revoke it. True when a replay came while
     /// the tokens were being issued: it found nothing to revoke, so the caller must revoke them itself.
     /// </summary>
-    public async Task<bool> RecordIssuedAsync(byte[] codeHash, IssuedAccessToken token, long expiresAt, string? refreshFamilyId, CancellationToken cancellationToken)
+    /// <remarks>Not cancellable: a redemption that issued tokens must record them, or a replay could not revoke them.</remarks>
+    public async Task<bool> RecordIssuedAsync(byte[] codeHash, IssuedAccessToken token, long expiresAt, string? refreshFamilyId)
     {
         await using var db = databases.Create();
         await db.AuthorizationCodes.Where(c => c.Hash == codeHash).ExecuteUpdateAsync(s => s
@@ -59,7 +60,7 @@ internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases,
     }
 
     /// <summary>Marks the code as replayed, then returns what its redemption has recorded so far.</summary>
-    public async Task<AuthorizationCode?> MarkReplayedAsync(byte[] codeHash, CancellationToken cancellationToken)
+    public async Task<AuthorizationCode?> MarkReplayedAsync(byte[] codeHash)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         await using var db = databases.Create();

@@ -29,7 +29,7 @@ internal sealed class AuthorizationCodeGrant(
         if (redemption.Replayed)
         {
             // RFC 6749 §4.1.2: a code used twice revokes the tokens issued for it (the refresh tokens too).
-            await RevokeIssuedAsync(await codes.MarkReplayedAsync(OpaqueHandles.Hash(value), cancellationToken), CancellationToken.None);
+            await RevokeIssuedAsync(await codes.MarkReplayedAsync(OpaqueHandles.Hash(value)), CancellationToken.None);
             return OAuthError.InvalidGrant("the authorization code was already used");
         }
         // RFC 6749 §4.1.3: the code must be valid, unexpired and issued to this client.
@@ -49,7 +49,7 @@ internal sealed class AuthorizationCodeGrant(
             new UserGrant(user, request.Client, scopes, scopes, code.AuthTime, code.SessionId, code.Nonce), request.Catalog, cancellationToken);
         if (issued.Failed) return issued.Error;
         var token = issued.Value.AccessToken;
-        if (await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.Value.FamilyId, cancellationToken))
+        if (await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.Value.FamilyId))
         {
             // RFC 6749 §4.1.2: the code was replayed while these tokens were being issued; they are revoked, not handed out.
             await RevokeIssuedAsync(await codes.FindAsync(code.Hash), CancellationToken.None);

@@ -18,7 +18,8 @@ namespace Tessera.Server.Protocol.Grants;
 /// client, or null when the client asks no consent (first party: whatever it is registered for).
 /// </param>
 /// <param name="ActorJson">The token's own <c>act</c> claim, when it was itself issued to an actor.</param>
-internal sealed record ExchangeParty(string Subject, string? ClientId, IReadOnlyList<string>? Scopes, long ExpiresAt, string? ActorJson);
+/// <param name="IsSignIn">An ID token: proof of a sign-in at the client, not of a grant.</param>
+internal sealed record ExchangeParty(string Subject, string? ClientId, IReadOnlyList<string>? Scopes, long ExpiresAt, string? ActorJson, bool IsSignIn = false);
 
 /// <summary>Reads the subject_token and actor_token of a token exchange (RFC 8693 §2.1) as tokens of this server.</summary>
 internal sealed class ExchangeParties(AccessTokenInspector inspector, IdTokenReader idTokens, ConsentStore consents)
@@ -52,7 +53,7 @@ internal sealed class ExchangeParties(AccessTokenInspector inspector, IdTokenRea
                     return OAuthError.InvalidGrant($"{tokenParameter} was issued to another client");
                 // An ID token proves the sign-in, not a grant: API scopes come from what the user consented to here.
                 var consented = client.RequireConsent ? await consents.GrantedScopesAsync(idToken.Subject, client.ClientId, cancellationToken) : null;
-                return new ExchangeParty(idToken.Subject, client.ClientId, consented, idToken.ExpiresAt, null);
+                return new ExchangeParty(idToken.Subject, client.ClientId, consented, idToken.ExpiresAt, null, IsSignIn: true);
 
             default:
                 // RFC 8693 §2.2.2: invalid_request for a token type the server does not accept.

@@ -26,8 +26,7 @@ internal sealed class TokenExchangeGrant(ExchangeParties parties, AccessTokenIss
         var actor = await ReadActorAsync(request, cancellationToken);
         if (actor.Failed) return actor.Error;
 
-        var fromIdToken = form[Parameters.SubjectTokenType] == TokenTypes.IdTokenUri;
-        var target = ExchangeTargets.Select(form, subject.Value.Scopes, fromIdToken, request.Client, request.Catalog);
+        var target = ExchangeTargets.Select(form, subject.Value.Scopes, subject.Value.IsSignIn, request.Client, request.Catalog);
         if (target.Failed) return target.Error;
         if (requestedType == TokenTypes.JwtUri && target.Value.Format != AccessTokenFormats.Jwt)
             return OAuthError.InvalidTarget($"'{target.Value.Primary.Audience}' uses opaque access tokens, not JWTs");
