@@ -11,8 +11,8 @@ using Tessera.Server.Storage;
 namespace Tessera.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTesseraDbContext))]
-    [Migration("20261204143140_AuthorizationCodeReplayedAt")]
-    partial class AuthorizationCodeReplayedAt
+    [Migration("20261204151841_ClientRegistrationAndCodeReplay")]
+    partial class ClientRegistrationAndCodeReplay
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

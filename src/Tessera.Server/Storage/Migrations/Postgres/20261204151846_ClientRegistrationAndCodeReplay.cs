@@ -5,11 +5,18 @@
 namespace Tessera.Server.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class AuthorizationCodeReplayedAt : Migration
+    public partial class ClientRegistrationAndCodeReplay : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "RegisteredAt",
+                table: "Clients",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
             migrationBuilder.AddColumn<long>(
                 name: "ReplayedAt",
                 table: "AuthorizationCodes",
@@ -20,6 +27,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "RegisteredAt",
+                table: "Clients");
+
             migrationBuilder.DropColumn(
                 name: "ReplayedAt",
                 table: "AuthorizationCodes");

@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Tessera.Server.Storage.Migrations.Postgres
+namespace Tessera.Server.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class ClientRegisteredAt : Migration
+    public partial class ClientRegistrationAndCodeReplay : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,9 +13,15 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<long>(
                 name: "RegisteredAt",
                 table: "Clients",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "ReplayedAt",
+                table: "AuthorizationCodes",
+                type: "INTEGER",
+                nullable: true);
         }
 
         /// <inheritdoc />
@@ -24,6 +30,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "RegisteredAt",
                 table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "ReplayedAt",
+                table: "AuthorizationCodes");
         }
     }
 }
