@@ -75,9 +75,11 @@ internal static class GatewayAuthentication
 
     /// <summary>A bearer token if the request sends one, else the session cookie if present, else bearer (a 401 challenge).</summary>
     private static string SelectScheme(HttpContext context) =>
-        !context.Request.Headers.Authorization.Any() && context.Request.Cookies.ContainsKey(GatewaySchemes.CookieName)
-            ? GatewaySchemes.Cookie
-            : GatewaySchemes.Bearer;
+        RidesOnSessionCookie(context.Request) ? GatewaySchemes.Cookie : GatewaySchemes.Bearer;
+
+    /// <summary>No Authorization header and a session cookie: the caller is the browser session.</summary>
+    public static bool RidesOnSessionCookie(HttpRequest request) =>
+        !request.Headers.Authorization.Any() && request.Cookies.ContainsKey(GatewaySchemes.CookieName);
 
     /// <summary>Route scopes are checked against the session's access token: its scopes become the session's scope claim.</summary>
     private static Task AddGrantedScopes(TokenValidatedContext context)

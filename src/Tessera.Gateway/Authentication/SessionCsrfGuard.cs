@@ -12,8 +12,7 @@ internal sealed class SessionCsrfGuard(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        var ridesOnCookie = !request.Headers.Authorization.Any() && request.Cookies.ContainsKey(GatewaySchemes.CookieName);
-        if (!ridesOnCookie || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+        if (!GatewayAuthentication.RidesOnSessionCookie(request) || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
             || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method) || FromOwnPages(request))
             return next(context);
         context.Response.StatusCode = StatusCodes.Status403Forbidden;

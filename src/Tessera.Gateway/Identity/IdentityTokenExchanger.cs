@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Tessera.AspNetCore;
@@ -34,7 +31,7 @@ internal sealed class IdentityTokenExchanger(IOptions<GatewayOptions> gateway, I
     /// <param name="subjectHash">The token's SHA-256 if the bearer handler computed it already.</param>
     public async Task<ExchangeResult> ExchangeAsync(string subjectToken, string? subjectHash, CancellationToken cancellationToken)
     {
-        var key = subjectHash ?? Base64UrlTextEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(subjectToken)));
+        var key = subjectHash ?? TokenHash.Of(subjectToken);
         if (_cache.TryGetValue(key, out string? cached) && cached is not null) return new ExchangeResult(cached, null);
         return await _exchanges.RunAsync(key, shared => ExchangeNowAsync(subjectToken, key, shared), cancellationToken);
     }

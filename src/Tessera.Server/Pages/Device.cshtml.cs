@@ -36,14 +36,14 @@ internal sealed class DeviceModel(
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return SignIn();
-        if (!attempts.TryReserve(user.Id)) return Refuse(StatusCodes.Status429TooManyRequests, "Too many wrong codes. Wait a few minutes, then try again.");
+        if (attempts.TryReserve(user.Id) is not { } guess) return Refuse(StatusCodes.Status429TooManyRequests, "Too many wrong codes. Wait a few minutes, then try again.");
 
         var code = UserCodes.Normalize(UserCode);
         var device = code is null ? null : await devices.FindPendingAsync(code, HttpContext.RequestAborted);
         var client = device is null ? null : snapshots.Current.Catalog.FindClient(device.ClientId);
         // A wrong code keeps the guess it reserved; a right one gives it back.
         if (device is null || client is null) return Refuse(StatusCodes.Status400BadRequest, WrongCode);
-        attempts.Refund(user.Id);
+        guess.GiveBack();
 
         UserCode = UserCodes.Format(code!);
         ClientName = client.DisplayName ?? client.ClientId;

@@ -13,37 +13,43 @@ namespace Tessera.Server.Pages;
 /// </remarks>
 internal sealed class UserCodeAttempts : IDisposable
 {
-    public const int Limit = 5;
+    private const int Limit = 5;
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
     private readonly MemoryCache _windows = new(new MemoryCacheOptions());
 
-    private sealed class Count
+    /// <summary>One user's guesses in the current window.</summary>
+    internal sealed class Count
     {
         public int Used;
     }
 
-    /// <summary>A guess of this user's, or false when the window's guesses are used up.</summary>
-    public bool TryReserve(string userId)
+    /// <summary>A reserved guess; given back to the window it was taken from, never to a later one.</summary>
+    public sealed class Guess
+    {
+        private Count? _from;
+
+        internal Guess(Count from) => _from = from;
+
+        /// <summary>The code was right: this was not a wrong guess.</summary>
+        public void GiveBack()
+        {
+            if (Interlocked.Exchange(ref _from, null) is { } count) Interlocked.Decrement(ref count.Used);
+        }
+    }
+
+    /// <summary>One of this user's guesses, or null when the window's guesses are used up.</summary>
+    public Guess? TryReserve(string userId)
     {
         var count = _windows.GetOrCreate(userId, entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = Window;
             return new Count();
         })!;
-        return Interlocked.Increment(ref count.Used) <= Limit || Release(count);
-    }
-
-    /// <summary>The code was right: the reserved guess was not a wrong one.</summary>
-    public void Refund(string userId)
-    {
-        if (_windows.TryGetValue(userId, out Count? count) && count is not null) Release(count);
-    }
-
-    private static bool Release(Count count)
-    {
-        Interlocked.Decrement(ref count.Used);
-        return false;
+        var guess = new Guess(count);
+        if (Interlocked.Increment(ref count.Used) <= Limit) return guess;
+        guess.GiveBack();
+        return null;
     }
 
     public void Dispose() => _windows.Dispose();

@@ -16,10 +16,10 @@ public static class AdminApi
     public static Task<ProtocolResponse> PostAsync(ProtocolClient protocol, string path, string? token) =>
         protocol.SendAsync(Request(HttpMethod.Post, path, token));
 
-    public static async Task<ProtocolResponse> SendJsonAsync(ProtocolClient protocol, HttpMethod method, string path, object body)
+    public static async Task<ProtocolResponse> SendJsonAsync(ProtocolClient protocol, HttpMethod method, string path, object? body = null)
     {
         using var request = Request(method, path, await TokenAsync(protocol));
-        request.Content = System.Net.Http.Json.JsonContent.Create(body);
+        if (body is not null) request.Content = System.Net.Http.Json.JsonContent.Create(body);
         return await protocol.SendAsync(request);
     }
 

@@ -12,8 +12,8 @@ public static class ExchangeTargets
     /// The subject token's scopes, in its order; for an ID token the scopes the user consented to at the client (narrowed
     /// here to the target API's), or null when the client needs no consent.
     /// </param>
-    /// <param name="fromIdToken">The subject is an ID token: a sign-in, whose rights at the target are the consented scopes.</param>
-    public static Outcome<TokenTarget> Select(ProtocolForm form, IReadOnlyList<string>? subjectScopes, bool fromIdToken, RegisteredClient client, ClientCatalog catalog)
+    /// <param name="isSignIn">The subject is an ID token: a sign-in, whose rights at the target are the consented scopes.</param>
+    public static Outcome<TokenTarget> Select(ProtocolForm form, IReadOnlyList<string>? subjectScopes, bool isSignIn, RegisteredClient client, ClientCatalog catalog)
     {
         var api = SelectApi(form, catalog);
         if (api.Failed) return api.Error;
@@ -29,18 +29,18 @@ public static class ExchangeTargets
         // An access token's scopes travel on (the chain of services sees the caller's rights). An ID token grants the
         // target API's scopes the client is registered for, and with consent required only those the user approved.
         var registered = api.Value.Scopes.Where(client.Scopes.Contains);
-        var allowed = !fromIdToken ? subjectScopes!
+        var allowed = !isSignIn ? subjectScopes!
             : (subjectScopes is null ? registered : registered.Where(subjectScopes.Contains)).Order(StringComparer.Ordinal).ToList();
         foreach (var scope in requested.Value)
         {
             // RFC 8693 §5: the new token may narrow the subject token's rights, never widen them.
             if (!allowed.Contains(scope))
-                return OAuthError.InvalidScope(fromIdToken
+                return OAuthError.InvalidScope(isSignIn
                     ? $"the client may not request scope '{scope}' for '{api.Value.Audience}' for this user"
                     : $"scope '{scope}' is not granted by the subject token");
         }
         var scopes = requested.Value.Length > 0 ? requested.Value : allowed;
-        if (fromIdToken && scopes.Count == 0)
+        if (isSignIn && scopes.Count == 0)
             return OAuthError.InvalidScope($"the user has not granted this client any scope of '{api.Value.Audience}'");
         return new TokenTarget([api.Value], scopes);
     }
