@@ -89,6 +89,7 @@ public static class TesseraApp
         services.AddSingleton<ApiSecretProtector>();
         services.AddSingleton<ClientSecretHasher>();
         services.AddSingleton<SnapshotCache>();
+        services.AddSingleton<KeyRingReloader>();
         services.AddSingleton<KeyManager>();
         services.AddSingleton<ClientAuthentication>();
         services.AddSingleton<JwtAccessTokenWriter>();
