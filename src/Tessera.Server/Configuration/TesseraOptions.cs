@@ -64,6 +64,15 @@ public sealed class DataProtectionOptions
     /// </summary>
     public string? CertificatePath { get; set; }
     public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// A directory, outside the database, that holds the key ring instead of the database. Every node must see the same
+    /// directory (a shared volume), and only the server's account may read it.
+    /// </summary>
+    public string? KeyRingPath { get; set; }
+
+    /// <summary>The operator's explicit acceptance, in Production, of a key ring in clear in the database (logged at every start).</summary>
+    public bool AllowUnprotected { get; set; }
 }
 
 public sealed class DatabaseOptions
