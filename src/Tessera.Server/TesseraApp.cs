@@ -75,6 +75,7 @@ public static class TesseraApp
             .AddEntityFrameworkStores<TesseraDbContext>()
             .AddSignInManager();
         services.AddTesseraPages().AddExternalProviders(options);
+        services.AddTransportSecurity(options);
         services.AddExternalIdentities();
 
         services.AddSingleton(TimeProvider.System);
@@ -158,6 +159,7 @@ public static class TesseraApp
 
     private static void MapRoutes(WebApplication app)
     {
+        app.UseTransportSecurity(app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value);
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             // No stack trace or exception text leaves the server; the log has the details.

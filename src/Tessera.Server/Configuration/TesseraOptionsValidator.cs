@@ -52,6 +52,7 @@ internal sealed class TesseraOptionsValidator(IHostEnvironment environment) : IV
             errors.Add("Tessera:PersonalAccessTokens:MaxPerUser must be between 1 and 10000.");
 
         KeyRingProtection.Validate(options.DataProtection, environment, errors);
+        TransportSecurity.Validate(options.ForwardedHeaders, errors);
 
         ExternalIdentities.ExternalProvidersValidator.Validate(options.ExternalProviders, errors);
 
