@@ -22,4 +22,6 @@ export Tessera__Import=$import
 export Tessera__Issuer=http://127.0.0.1:$PORT
 # Same environment as the .NET peers: Production, logging at Warning.
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+# A throw-away database per run: the key ring may sit in clear in it (Production refuses that otherwise).
+export Tessera__DataProtection__AllowUnprotected=true
 exec dotnet "$TESSERA_DLL" --urls "http://127.0.0.1:$PORT"

@@ -37,9 +37,13 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         TokenCheck check;
         try
         {
-            check = TokenShape.IsJwt(token)
-                ? await Options.JwtValidator.ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted)
-                : await new IntrospectionClient(Options, distributedCache, TimeProvider).ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted);
+            if (TokenShape.IsJwt(token))
+                check = await Options.JwtValidator.ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted);
+            else if (TokenShape.CanBeTesseraOpaqueToken(token))
+                check = await new IntrospectionClient(Options, distributedCache, TimeProvider).ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted);
+            else
+                // RFC 6750 §3.1 invalid_token, decided here: the issuer is not asked about a string it cannot have issued.
+                check = TokenCheck.Invalid("the token is not a Tessera access token");
         }
         catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or IOException or TaskCanceledException)
         {

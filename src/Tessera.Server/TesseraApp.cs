@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -67,11 +66,7 @@ public static class TesseraApp
         });
 
         services.AddTesseraStorage(options.Database);
-        // Data Protection keys live in the database, so every node can decrypt what another node encrypted.
-        var dataProtection = services.AddDataProtection().SetApplicationName("Tessera").PersistKeysToDbContext<TesseraDbContext>();
-        if (options.DataProtection.CertificatePath is { } certificatePath && File.Exists(certificatePath))
-            dataProtection.ProtectKeysWithCertificate(
-                X509CertificateLoader.LoadPkcs12FromFile(certificatePath, options.DataProtection.CertificatePassword));
+        services.AddTesseraDataProtection(options.DataProtection);
         services.AddIdentityCore<TesseraUser>(identity =>
             {
                 identity.User.RequireUniqueEmail = false;
@@ -80,6 +75,7 @@ public static class TesseraApp
             .AddEntityFrameworkStores<TesseraDbContext>()
             .AddSignInManager();
         services.AddTesseraPages().AddExternalProviders(options);
+        services.AddTransportSecurity(options);
         services.AddExternalIdentities();
 
         services.AddSingleton(TimeProvider.System);
@@ -89,6 +85,7 @@ public static class TesseraApp
         services.AddSingleton<ApiSecretProtector>();
         services.AddSingleton<ClientSecretHasher>();
         services.AddSingleton<SnapshotCache>();
+        services.AddSingleton<KeyRingReloader>();
         services.AddSingleton<KeyManager>();
         services.AddSingleton<ClientAuthentication>();
         services.AddSingleton<JwtAccessTokenWriter>();
@@ -135,6 +132,7 @@ public static class TesseraApp
         var options = app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Startup");
         logger.LogInformation("Issuer {Issuer}; database {Provider}", options.Issuer, options.Database.Provider);
+        KeyRingProtection.LogAtStart(options.DataProtection, logger);
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -161,6 +159,7 @@ public static class TesseraApp
 
     private static void MapRoutes(WebApplication app)
     {
+        app.UseTransportSecurity(app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value);
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             // No stack trace or exception text leaves the server; the log has the details.

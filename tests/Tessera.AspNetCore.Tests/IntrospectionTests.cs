@@ -101,11 +101,32 @@ public sealed class IntrospectionTests(IssuerFixture issuer) : IClassFixture<Iss
     }
 
     [Fact]
+    public async Task A_bearer_string_that_cannot_be_a_tessera_token_is_refused_without_asking_the_issuer()
+    {
+        await using var api = await StartLedgerAsync(TimeSpan.FromMinutes(5));
+
+        foreach (var bearer in RandomBearers.Create(100))
+        {
+            var response = await api.GetAsync("/ledger", bearer);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.StartsWith("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+        }
+
+        Assert.Equal(0, api.IssuerRequests["/connect/introspect"]);
+        // The rule lets real tokens through: a genuine handle is still introspected.
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/ledger", await issuer.TokenAsync("ledger"))).StatusCode);
+        Assert.Equal(1, api.IssuerRequests["/connect/introspect"]);
+    }
+
+    /// <summary>The shape of a real handle (tsr_at_ and 43 base64url characters), which only the issuer can tell is not one.</summary>
+    private const string UnknownHandle = "tsr_at_notARealHandle-butOfTheRightShape_012345678";
+
+    [Fact]
     public async Task An_unknown_handle_is_refused_and_its_inactive_answer_is_cached_too()
     {
         await using var api = await StartLedgerAsync(TimeSpan.FromMinutes(5));
         for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/ledger", "tsr_at_not-a-real-handle")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/ledger", UnknownHandle)).StatusCode);
         Assert.Equal(1, api.IssuerRequests["/connect/introspect"]);
     }
 

@@ -141,6 +141,20 @@ public sealed class BearerChainTests(ChainFixture chain)
     }
 
     [Fact]
+    public async Task A_bearer_string_that_cannot_be_a_tessera_token_is_refused_at_the_gateway_without_asking_the_issuer()
+    {
+        var before = chain.GatewayToIssuer["/connect/introspect"];
+
+        foreach (var bearer in RandomBearers.Create(100))
+        {
+            var (response, _) = await GetAsync("/ledger/balance", bearer);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        Assert.Equal(0, chain.GatewayToIssuer["/connect/introspect"] - before);
+    }
+
+    [Fact]
     public async Task An_opaque_token_is_introspected_once_per_window_and_a_revoked_one_stops_after_it()
     {
         var token = await chain.TokenAsync("ledger");

@@ -77,12 +77,16 @@ public sealed class TesseraServer : IAsyncDisposable
             ["Tessera:Database:Provider"] = database.Provider,
             ["Tessera:Database:ConnectionString"] = database.ConnectionString,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Test servers run as Production (the rules a deployment meets), with the key ring in the throw-away database.
+            ["Tessera:DataProtection:AllowUnprotected"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
 
         try
         {
-            var app = await TesseraApp.CreateAsync([], builder =>
+            // The host environment is chosen by the test, never by the machine's ASPNETCORE_ENVIRONMENT.
+            var environment = config.GetValueOrDefault(EnvironmentSetting) ?? "Production";
+            var app = await TesseraApp.CreateAsync(["--environment", environment], builder =>
             {
                 builder.Configuration.AddInMemoryCollection(config);
                 builder.Logging.ClearProviders();
@@ -96,6 +100,9 @@ public sealed class TesseraServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The setting that chooses the host environment (Production unless a test says otherwise).</summary>
+    public const string EnvironmentSetting = "environment";
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 

@@ -51,6 +51,26 @@ internal sealed class SnapshotCache(
         }
     }
 
+    /// <summary>
+    /// Reloads only the published keys, keeping the catalog: another node may have rotated a key and signed with it
+    /// before this node's next poll (see <see cref="KeyRingReloader"/>).
+    /// </summary>
+    public async Task ReloadKeysAsync(CancellationToken cancellationToken)
+    {
+        await _reloading.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = databases.Create();
+            var keys = await LoadKeysAsync(db, cancellationToken);
+            _current = Current with { Keys = keys };
+            logger.LogInformation("Reloaded the published keys for a token signed with a key this node did not know: {Keys} published keys", keys.Keys.Count);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
     private async Task<ClientCatalog> LoadCatalogAsync(TesseraDbContext db, long version, CancellationToken cancellationToken)
     {
         var clients = await db.Clients.AsNoTracking().ToListAsync(cancellationToken);

@@ -42,7 +42,7 @@ internal sealed class ClientSecretHasher
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException e) when (UniqueViolation.Is(e))
             {
                 db.ChangeTracker.Clear();
             }

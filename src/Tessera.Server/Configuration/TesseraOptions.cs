@@ -23,6 +23,7 @@ public sealed class TesseraOptions
     public DeviceFlowOptions DeviceFlow { get; set; } = new();
     public UserOptions Users { get; set; } = new();
     public PersonalAccessTokenOptions PersonalAccessTokens { get; set; } = new();
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     /// <summary>External identity providers by name (the name appears in the callback path and the token API).</summary>
     public Dictionary<string, ExternalIdentities.ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);
@@ -56,6 +57,19 @@ public sealed class RefreshTokenOptions
     public int ReuseGraceSeconds { get; set; }
 }
 
+/// <summary>
+/// The TLS-terminating proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Both empty (the default): the
+/// headers are ignored, and the server sees the connection as it is.
+/// </summary>
+public sealed class ForwardedHeadersSettings
+{
+    /// <summary>IP addresses of the proxies, e.g. <c>10.0.0.5</c>.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of the proxies in CIDR notation, e.g. <c>10.0.0.0/24</c>.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+}
+
 public sealed class DataProtectionOptions
 {
     /// <summary>
@@ -64,6 +78,15 @@ public sealed class DataProtectionOptions
     /// </summary>
     public string? CertificatePath { get; set; }
     public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// A directory, outside the database, that holds the key ring instead of the database. Every node must see the same
+    /// directory (a shared volume), and only the server's account may read it.
+    /// </summary>
+    public string? KeyRingPath { get; set; }
+
+    /// <summary>The operator's explicit acceptance, in Production, of a key ring in clear in the database (logged at every start).</summary>
+    public bool AllowUnprotected { get; set; }
 }
 
 public sealed class DatabaseOptions

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Tessera.Server.Configuration;
 
 /// <summary>Collects every configuration problem so an operator fixes them all in one go.</summary>
-internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
+internal sealed class TesseraOptionsValidator(IHostEnvironment environment) : IValidateOptions<TesseraOptions>
 {
     public ValidateOptionsResult Validate(string? name, TesseraOptions options)
     {
@@ -51,8 +51,8 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         if (options.PersonalAccessTokens.MaxPerUser is < 1 or > 10_000)
             errors.Add("Tessera:PersonalAccessTokens:MaxPerUser must be between 1 and 10000.");
 
-        if (options.DataProtection.CertificatePath is { } certificate && !File.Exists(certificate))
-            errors.Add($"Tessera:DataProtection:CertificatePath '{certificate}' does not exist.");
+        KeyRingProtection.Validate(options.DataProtection, environment, errors);
+        TransportSecurity.Validate(options.ForwardedHeaders, errors);
 
         ExternalIdentities.ExternalProvidersValidator.Validate(options.ExternalProviders, errors);
 

@@ -63,8 +63,9 @@ internal static class ExternalAuthentication
         foreach (var scope in Scopes(provider, ["openid", "profile", "email"])) o.Scope.Add(scope);
         // Plain-HTTP discovery only for an issuer on loopback (a local provider in development and tests).
         o.RequireHttpsMetadata = !(Uri.TryCreate(o.Authority, UriKind.Absolute, out var authority) && authority.IsLoopback);
-        // Microsoft's common endpoint issues tokens from each tenant's own issuer: the issuer check is per tenant there.
-        if (provider.Type == ExternalProviderTypes.Microsoft && provider.Authority is null) o.TokenValidationParameters.ValidateIssuer = false;
+        // Microsoft's common endpoint issues tokens from each tenant's own issuer: the issuer is checked against the token's tid.
+        if (provider.Type == ExternalProviderTypes.Microsoft && provider.Authority is null)
+            o.TokenValidationParameters.IssuerValidator = MicrosoftTenantIssuer.Create(o.Authority!, provider.AllowedTenants);
         if (provider.AuthorizationEndpoint is not null || provider.TokenEndpoint is not null)
         {
             // Explicit endpoints replace discovery (an offline test, a provider without discovery).

@@ -21,6 +21,9 @@ public sealed class ExternalProviderOptions
     /// <summary>The issuer for <c>oidc</c> (discovery at /.well-known/openid-configuration); Microsoft: the tenant's v2.0 authority.</summary>
     public string? Authority { get; set; }
 
+    /// <summary>Microsoft (common endpoint): the tenant ids (tid) whose accounts may sign in; empty: any tenant.</summary>
+    public List<string> AllowedTenants { get; set; } = [];
+
     /// <summary>
     /// A first sign-in may join an existing local account with the same e-mail, but only when the provider also says the
     /// e-mail is verified. Off by default: whoever controls the provider's account would take over the local one.

@@ -22,6 +22,11 @@ internal static partial class ExternalProvidersValidator
             if (string.IsNullOrWhiteSpace(provider.ClientSecret)) errors.Add($"{at}:ClientSecret is required (set it through the environment, not a file in source control).");
             if (provider.Type == ExternalProviderTypes.Oidc && string.IsNullOrWhiteSpace(provider.Authority))
                 errors.Add($"{at}:Authority is required for an 'oidc' provider.");
+            // A tenant list with a fixed authority (or another provider) would be silently ignored.
+            if (provider.AllowedTenants.Count > 0 && !(provider.Type == ExternalProviderTypes.Microsoft && provider.Authority is null))
+                errors.Add($"{at}:AllowedTenants applies only to a 'microsoft' provider on the common endpoint (no Authority).");
+            if (provider.AllowedTenants.Any(t => !Guid.TryParse(t, out _)))
+                errors.Add($"{at}:AllowedTenants must be tenant ids (GUIDs, the tid claim).");
             foreach (var (label, url) in Urls(provider))
             {
                 if (url is null) continue;

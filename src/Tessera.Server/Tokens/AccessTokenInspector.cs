@@ -25,6 +25,7 @@ internal sealed class AccessTokenInspector(
     PersonalAccessTokenStore personalAccessTokens,
     PersonalAccessTokenUsage personalAccessTokenUsage,
     SnapshotCache snapshots,
+    KeyRingReloader keyReloader,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
     ILogger<AccessTokenInspector> logger)
@@ -73,6 +74,12 @@ internal sealed class AccessTokenInspector(
     {
         var snapshot = snapshots.Current;
         var result = await handler.ValidateTokenAsync(jwt, Parameters(snapshot));
+        // A key another node has just rotated to: decide only after reloading our keys, or a revocation would be lost.
+        if (!result.IsValid && await keyReloader.ReloadedForAsync(jwt, result, options.Value.Issuer))
+        {
+            snapshot = snapshots.Current;
+            result = await handler.ValidateTokenAsync(jwt, Parameters(snapshot));
+        }
         if (!result.IsValid)
         {
             logger.LogDebug("A JWT was not active: {Reason}", result.Exception?.GetType().Name);

@@ -32,7 +32,7 @@ internal sealed class DeviceAuthorizationStore(ITesseraDbContextFactory database
                 await db.SaveChangesAsync(cancellationToken);
                 return (deviceCode, userCode);
             }
-            catch (DbUpdateException) when (attempt < 3)
+            catch (DbUpdateException e) when (attempt < 3 && UniqueViolation.Is(e))
             {
                 // The user code is unique: a collision with a stored one draws another.
             }

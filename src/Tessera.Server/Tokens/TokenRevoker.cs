@@ -51,7 +51,7 @@ internal sealed class TokenRevoker(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
             // Already revoked (a retry, or two nodes at once): the outcome is the same.
         }

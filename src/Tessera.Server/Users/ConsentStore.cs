@@ -55,7 +55,7 @@ internal sealed class ConsentStore(ITesseraDbContextFactory databases, TimeProvi
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
             // The same user approved in two tabs at once: the other approval landed first; approve again on top of it.
             await GrantAsync(userId, clientId, scopes, cancellationToken);

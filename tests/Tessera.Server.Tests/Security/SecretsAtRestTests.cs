@@ -66,39 +66,3 @@ public sealed class SecretsAtRestTests_Sqlite(SqliteServerFixture f) : SecretsAt
 
 [Collection(PostgresCollection.Name)]
 public sealed class SecretsAtRestTests_Postgres(PostgresServerFixture f) : SecretsAtRestTests(f.Server);
-
-public sealed class DataProtectionCertificateTests
-{
-    [Fact]
-    public async Task With_a_certificate_the_key_ring_in_the_database_is_encrypted()
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=tessera-test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var path = Path.Combine(Path.GetTempPath(), $"tessera-dp-{Guid.NewGuid():n}.pfx");
-        await File.WriteAllBytesAsync(path, certificate.Export(X509ContentType.Pfx, "pfx-password"));
-        try
-        {
-            await using var server = await TesseraServer.StartAsync(DatabaseKind.Sqlite, StandardImport(), new Dictionary<string, string?>
-            {
-                ["Tessera:DataProtection:CertificatePath"] = path,
-                ["Tessera:DataProtection:CertificatePassword"] = "pfx-password",
-            });
-            await using var scope = server.Services.CreateAsyncScope();
-            var xml = await scope.ServiceProvider.GetRequiredService<TesseraDbContext>().DataProtectionKeys.Select(k => k.Xml ?? "").ToListAsync();
-
-            Assert.NotEmpty(xml);
-            // In clear the key material sits in <masterKey><value>…</value>; encrypted, only EncryptedData remains.
-            Assert.All(xml, x => Assert.Contains("EncryptedData", x));
-            Assert.All(xml, x => Assert.DoesNotContain("<value>", x));
-
-            // And the server still signs: the key ring decrypts with the certificate.
-            using var http = server.CreateClient();
-            Assert.Equal(200, (await new ProtocolClient(http).ClientCredentialsAsync(Service, ServiceSecret, "message")).Status);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-}

@@ -137,7 +137,7 @@ internal sealed class ClientAuthentication(
             await db.SaveChangesAsync();
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
             return false;
         }

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.DataProtection;
+using Tessera.Server.Storage;
+
+namespace Tessera.Server.Configuration;
+
+/// <summary>
+/// The Data Protection key ring decrypts the signing keys, API secrets and the client-secret HMAC key. Kept in clear in
+/// the same database, a copy of the database alone is a full compromise; so in Production the server starts only when
+/// the key ring is encrypted with a certificate, kept in a directory outside the database, or the operator has
+/// explicitly accepted the risk.
+/// </summary>
+internal static class KeyRingProtection
+{
+    public static void AddTesseraDataProtection(this IServiceCollection services, DataProtectionOptions options)
+    {
+        var dataProtection = services.AddDataProtection().SetApplicationName("Tessera");
+        // In the database by default, so every node can decrypt what another node encrypted; or in the operator's directory.
+        if (options.KeyRingPath is { Length: > 0 } directory) dataProtection.PersistKeysToFileSystem(new DirectoryInfo(directory));
+        else dataProtection.PersistKeysToDbContext<TesseraDbContext>();
+        // An unreadable certificate is not used here: the options validator stops the start with the reason.
+        if (TryLoadCertificate(options, out var certificate, out _)) dataProtection.ProtectKeysWithCertificate(certificate!);
+    }
+
+    public static void Validate(DataProtectionOptions options, IHostEnvironment environment, List<string> errors)
+    {
+        if (options.CertificatePath is { Length: > 0 } && !TryLoadCertificate(options, out _, out var problem))
+            errors.Add(problem!);
+        if (options.KeyRingPath is { Length: > 0 } directory && !Directory.Exists(directory))
+            errors.Add($"Tessera:DataProtection:KeyRingPath '{directory}' is not an existing directory: create it, readable only by the server's account.");
+
+        if (environment.IsProduction() && !IsProtected(options) && !options.AllowUnprotected)
+            errors.Add("In Production the Data Protection key ring must not sit in clear in the database: set Tessera:DataProtection:CertificatePath " +
+                "(with Tessera:DataProtection:CertificatePassword) to encrypt it, or Tessera:DataProtection:KeyRingPath to keep it in a directory " +
+                "outside the database, or Tessera:DataProtection:AllowUnprotected=true to accept that a copy of the database reveals every key.");
+    }
+
+    /// <summary>Said at every start while the key ring is in clear, so the choice is never forgotten.</summary>
+    public static void LogAtStart(DataProtectionOptions options, ILogger logger)
+    {
+        if (!IsProtected(options))
+            logger.LogWarning("The Data Protection key ring is stored in clear in the database: a copy of the database reveals the signing keys " +
+                "and secrets. Set Tessera:DataProtection:CertificatePath or Tessera:DataProtection:KeyRingPath.");
+    }
+
+    private static bool IsProtected(DataProtectionOptions options) =>
+        options.CertificatePath is { Length: > 0 } || options.KeyRingPath is { Length: > 0 };
+
+    private static bool TryLoadCertificate(DataProtectionOptions options, out X509Certificate2? certificate, out string? problem)
+    {
+        certificate = null;
+        problem = null;
+        if (options.CertificatePath is not { Length: > 0 } path) return false;
+        if (!File.Exists(path))
+        {
+            problem = $"Tessera:DataProtection:CertificatePath '{path}' does not exist.";
+            return false;
+        }
+        try
+        {
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, options.CertificatePassword);
+        }
+        catch (CryptographicException)
+        {
+            // The password is never echoed.
+            problem = $"Tessera:DataProtection:CertificatePath '{path}' cannot be read: not a PKCS#12 file, or a wrong Tessera:DataProtection:CertificatePassword.";
+            return false;
+        }
+        if (!certificate.HasPrivateKey)
+        {
+            certificate.Dispose();
+            certificate = null;
+            problem = $"Tessera:DataProtection:CertificatePath '{path}' has no private key: the key ring could be encrypted but never read back.";
+            return false;
+        }
+        return true;
+    }
+}
