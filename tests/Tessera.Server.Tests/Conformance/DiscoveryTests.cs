@@ -30,6 +30,21 @@ public abstract class DiscoveryTests(TesseraServer server) : ServerTest(server)
             Assert.Equal("invalid_client", response.Error);
         }
     }
+
+    [Fact]
+    public async Task Concurrent_requests_after_a_catalog_change_all_get_one_complete_document_of_the_new_catalog()
+    {
+        var api = "disc" + Guid.NewGuid().ToString("n")[..8];
+        var created = await AdminApi.SendJsonAsync(Protocol, HttpMethod.Post, "/admin/apis",
+            new { name = api, audience = $"https://api.example/{api}", scopes = new[] { api + ":read" } });
+        Assert.Equal(201, created.Status);
+
+        var bodies = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Http.GetStringAsync("/.well-known/openid-configuration")));
+
+        Assert.Single(bodies.Distinct());
+        var scopes = JsonNode.Parse(bodies[0])!["scopes_supported"]!.AsArray().Select(s => (string?)s);
+        Assert.Contains(api + ":read", scopes);
+    }
 }
 
 [Collection(SqliteCollection.Name)]

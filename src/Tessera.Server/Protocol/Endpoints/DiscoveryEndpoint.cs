@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
@@ -9,11 +10,14 @@ namespace Tessera.Server.Protocol.Endpoints;
 
 /// <summary>
 /// Server metadata: RFC 8414 (<c>/.well-known/oauth-authorization-server</c>) and OpenID Connect Discovery 1.0
-/// (<c>/.well-known/openid-configuration</c>). The document is serialized once per configuration version.
+/// (<c>/.well-known/openid-configuration</c>). The document is serialized once per catalog, like the JWKS with its key ring.
 /// </summary>
 internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, SnapshotCache snapshots)
 {
-    private (long Version, byte[] Body) _document = (-1, []);
+    // Keyed by the catalog instance, so a document is never paired with another snapshot's version, and the table is
+    // safe for concurrent requests (a version/body pair in a plain field could be read half-written). A replaced catalog's
+    // entry goes with the catalog.
+    private readonly ConditionalWeakTable<ClientCatalog, byte[]> _documents = new();
 
     public IResult Handle(HttpContext context)
     {
@@ -21,15 +25,7 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
         return Results.Bytes(Document(), "application/json");
     }
 
-    private byte[] Document()
-    {
-        var snapshot = snapshots.Current;
-        var cached = _document;
-        if (cached.Version == snapshot.Catalog.Version) return cached.Body;
-        var body = Build(snapshot.Catalog);
-        _document = (snapshot.Catalog.Version, body);
-        return body;
-    }
+    private byte[] Document() => _documents.GetValue(snapshots.Current.Catalog, Build);
 
     private byte[] Build(ClientCatalog catalog)
     {
