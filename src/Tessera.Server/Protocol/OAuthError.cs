@@ -27,6 +27,10 @@ public sealed record OAuthError(
     public static OAuthError LoginRequired(string description) => new("login_required", description);
     public static OAuthError ConsentRequired(string description) => new("consent_required", description);
 
+    // OIDC Core §3.1.2.6: request objects (§6.1) and request_uri (§6.2) are not supported.
+    public static OAuthError RequestNotSupported(string description) => new("request_not_supported", description);
+    public static OAuthError RequestUriNotSupported(string description) => new("request_uri_not_supported", description);
+
     /// <summary>RFC 8707 §2: the requested resource is invalid, unknown, or not allowed.</summary>
     public static OAuthError InvalidTarget(string description) => new("invalid_target", description);
 

@@ -32,6 +32,16 @@ public abstract class DiscoveryTests(TesseraServer server) : ServerTest(server)
     }
 
     [Fact]
+    public async Task Metadata_says_request_objects_and_request_uri_are_not_supported()
+    {
+        var json = JsonNode.Parse(await Http.GetStringAsync("/.well-known/openid-configuration"))!.AsObject();
+
+        // OIDC Discovery §3: request_uri_parameter_supported defaults to true when absent, so it must be spelled out.
+        Assert.False((bool)json["request_parameter_supported"]!);
+        Assert.False((bool)json["request_uri_parameter_supported"]!);
+    }
+
+    [Fact]
     public async Task Concurrent_requests_after_a_catalog_change_all_get_one_complete_document_of_the_new_catalog()
     {
         var api = "disc" + Guid.NewGuid().ToString("n")[..8];

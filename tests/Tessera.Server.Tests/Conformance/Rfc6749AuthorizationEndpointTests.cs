@@ -39,6 +39,22 @@ public abstract class Rfc6749AuthorizationEndpointTests(TesseraServer server) : 
         Assert.Equal("DENY", more.Response.Headers.GetValues("X-Frame-Options").Single());
     }
 
+    [Theory]
+    [InlineData("request", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9.", "request_not_supported")]
+    [InlineData("request_uri", "https://attacker.example/request.jwt", "request_uri_not_supported")]
+    public async Task A_request_object_or_request_uri_is_refused_not_ignored(string parameter, string value, string error)
+    {
+        using var browser = new Browser(Server);
+
+        // OIDC Core §6: a server that ignored these would act on parameters other than those the client meant.
+        var response = await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", NewPkce().Challenge, (parameter, value)));
+
+        Assert.StartsWith(PeopleImport.WebRedirect + "?", response.Location);
+        var query = Callback(response);
+        Assert.Equal(error, query["error"]);
+        Assert.Equal("st-123", query["state"]);
+    }
+
     [Fact]
     public async Task Denying_consent_sends_access_denied_and_the_state_to_the_client()
     {
