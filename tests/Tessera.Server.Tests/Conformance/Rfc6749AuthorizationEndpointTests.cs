@@ -56,6 +56,20 @@ public abstract class Rfc6749AuthorizationEndpointTests(TesseraServer server) : 
     }
 
     [Fact]
+    public async Task An_error_description_at_the_redirect_uri_never_echoes_a_long_input_whole()
+    {
+        using var browser = new Browser(Server);
+        var scope = "openid " + new string('y', 6000);
+
+        var response = await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, scope, NewPkce().Challenge));
+
+        Assert.StartsWith(PeopleImport.WebRedirect + "?", response.Location);
+        var query = Callback(response);
+        Assert.Equal("invalid_scope", query["error"]);
+        Assert.InRange(query["error_description"].Length, 1, 300);
+    }
+
+    [Fact]
     public async Task Denying_consent_sends_access_denied_and_the_state_to_the_client()
     {
         using var browser = new Browser(Server);
