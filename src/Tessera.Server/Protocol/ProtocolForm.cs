@@ -25,6 +25,9 @@ public sealed class ProtocolForm
 
     public StringValues All(string name) => _form[name];
 
+    /// <summary>Every parameter as sent, for passing the whole request on (the authorize endpoint's POST → GET).</summary>
+    public IEnumerable<KeyValuePair<string, StringValues>> Sent => _form;
+
     public static async Task<Outcome<ProtocolForm>> ReadAsync(HttpRequest request, int maxBytes)
     {
         // RFC 6749 §3.2: the token endpoint takes application/x-www-form-urlencoded (likewise RFC 7009, RFC 7662).
