@@ -98,7 +98,9 @@ public static class AuthorizationRequestReader
     /// <summary>The same request with some prompt values removed: where the sign-in or consent page returns to.</summary>
     public static string Without(string pathBase, IQueryCollection query, params string[] promptValues)
     {
-        var values = query.Where(p => p.Key != Parameters.MaxAge || !promptValues.Contains("login"))
+        // An interaction proof belongs to the request it came back with; a new round trip gets a new one.
+        var values = query.Where(p => p.Key != Pages.InteractionProofs.Parameter)
+            .Where(p => p.Key != Parameters.MaxAge || !promptValues.Contains("login"))
             .ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
         if (values.TryGetValue(Parameters.Prompt, out var prompt))
         {

@@ -7,6 +7,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Pages;
 using Tessera.Server.Pages.Account;
+using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 
@@ -20,7 +21,8 @@ internal static class AuthorizeEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext context, SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users,
-        ConsentStore consents, AuthorizationCodeStore codes, TimeProvider clock, IOptions<TesseraOptions> options)
+        ConsentStore consents, AuthorizationCodeStore codes, TimeProvider clock, IOptions<TesseraOptions> options,
+        InteractionProofs interactions)
     {
         if (HttpMethods.IsPost(context.Request.Method))
         {
@@ -58,6 +60,15 @@ internal static class AuthorizeEndpoint
             var signIn = new Dictionary<string, string?> { ["returnUrl"] = returnUrl };
             if (request.LoginHint is not null) signIn[Parameters.LoginHint] = request.LoginHint;
             return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.SignInPath, signIn));
+        }
+
+        // RFC 8252 §8.6: a native or PAT-seeking public client is answered only after the user approved this very request.
+        if (NativeClientInteraction.IsRequired(request) && !interactions.Verify(context.Request.Query, user!.Id))
+        {
+            if (request.Prompt.Contains("none"))
+                return Redirect(OAuthError.ConsentRequired("this public client's requests need the user's approval every time (RFC 8252 §8.6)"));
+            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "consent");
+            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.ConsentPath, "returnUrl", returnUrl));
         }
 
         if (request.Client.RequireConsent
