@@ -96,6 +96,7 @@ public static class TesseraApp
         services.AddSingleton<TokenRevoker>();
         services.AddSingleton<AuthorizationCodeStore>();
         services.AddSingleton<ConsentStore>();
+        services.AddSingleton<InteractionProofs>();
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
         services.AddSingleton<IGrantHandler, AuthorizationCodeGrant>();
         services.AddSingleton<IGrantHandler, RefreshTokenGrant>();

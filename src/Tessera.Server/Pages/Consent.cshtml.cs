@@ -6,6 +6,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Endpoints;
+using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages;
@@ -15,7 +16,8 @@ namespace Tessera.Server.Pages;
 /// read again with the authorize endpoint's own rules, so this page trusts nothing the browser sends.
 /// </summary>
 internal sealed class ConsentModel(
-    SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users, ConsentStore consents) : PageModel
+    SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users, ConsentStore consents,
+    InteractionProofs interactions) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string ClientName { get; private set; } = "";
@@ -45,7 +47,8 @@ internal sealed class ConsentModel(
                 (Parameters.Error, "access_denied"), (Parameters.ErrorDescription, "the user denied the request")));
         }
         await consents.GrantAsync(user.Id, request.Client.ClientId, request.Scopes, HttpContext.RequestAborted);
-        return LocalRedirect(ReturnUrl!);
+        // RFC 8252 §8.6: a stored consent does not answer such a request; this approval of it does, once it is back.
+        return LocalRedirect(NativeClientInteraction.IsRequired(request) ? interactions.Append(ReturnUrl!, user.Id) : ReturnUrl!);
     }
 
     /// <summary>The authorization request behind returnUrl, when it is a local URL of the authorize endpoint and valid.</summary>

@@ -10,6 +10,18 @@ public sealed record OAuthError(
     int StatusCode = StatusCodes.Status400BadRequest,
     string? WwwAuthenticate = null)
 {
+    /// <summary>The longest description sent anywhere (JSON, redirect URI, error page).</summary>
+    public const int MaxDescriptionLength = 256;
+
+    /// <summary>
+    /// Many descriptions name the offending value (a scope, a resource); capped here, in one place, so no endpoint
+    /// echoes an attacker's 60 KB parameter back into a response, a redirect URI or a log line.
+    /// </summary>
+    public string Description { get; } = Capped(Description);
+
+    private static string Capped(string description) =>
+        description.Length <= MaxDescriptionLength ? description : string.Concat(description.AsSpan(0, MaxDescriptionLength - 1), "…");
+
     public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
 
     /// <summary>RFC 6749 §5.2: 401, and a <c>WWW-Authenticate</c> challenge when the client used HTTP Basic.</summary>
@@ -26,6 +38,10 @@ public sealed record OAuthError(
     public static OAuthError UnsupportedResponseType(string description) => new("unsupported_response_type", description);
     public static OAuthError LoginRequired(string description) => new("login_required", description);
     public static OAuthError ConsentRequired(string description) => new("consent_required", description);
+
+    // OIDC Core §3.1.2.6: request objects (§6.1) and request_uri (§6.2) are not supported.
+    public static OAuthError RequestNotSupported(string description) => new("request_not_supported", description);
+    public static OAuthError RequestUriNotSupported(string description) => new("request_uri_not_supported", description);
 
     /// <summary>RFC 8707 §2: the requested resource is invalid, unknown, or not allowed.</summary>
     public static OAuthError InvalidTarget(string description) => new("invalid_target", description);

@@ -25,6 +25,10 @@ public static class Parameters
     public const string LoginHint = "login_hint";
     public const string CodeChallenge = "code_challenge";
     public const string CodeChallengeMethod = "code_challenge_method";
+
+    // OIDC Core §6: passing the request as a JWT, by value or by reference (not supported; refused).
+    public const string Request = "request";
+    public const string RequestUri = "request_uri";
     public const string Code = "code";
     public const string CodeVerifier = "code_verifier";
     public const string RefreshToken = "refresh_token";

@@ -30,6 +30,31 @@ public abstract class DiscoveryTests(TesseraServer server) : ServerTest(server)
             Assert.Equal("invalid_client", response.Error);
         }
     }
+
+    [Fact]
+    public async Task Metadata_says_request_objects_and_request_uri_are_not_supported()
+    {
+        var json = JsonNode.Parse(await Http.GetStringAsync("/.well-known/openid-configuration"))!.AsObject();
+
+        // OIDC Discovery §3: request_uri_parameter_supported defaults to true when absent, so it must be spelled out.
+        Assert.False((bool)json["request_parameter_supported"]!);
+        Assert.False((bool)json["request_uri_parameter_supported"]!);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_after_a_catalog_change_all_get_one_complete_document_of_the_new_catalog()
+    {
+        var api = "disc" + Guid.NewGuid().ToString("n")[..8];
+        var created = await AdminApi.SendJsonAsync(Protocol, HttpMethod.Post, "/admin/apis",
+            new { name = api, audience = $"https://api.example/{api}", scopes = new[] { api + ":read" } });
+        Assert.Equal(201, created.Status);
+
+        var bodies = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Http.GetStringAsync("/.well-known/openid-configuration")));
+
+        Assert.Single(bodies.Distinct());
+        var scopes = JsonNode.Parse(bodies[0])!["scopes_supported"]!.AsArray().Select(s => (string?)s);
+        Assert.Contains(api + ":read", scopes);
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -39,6 +39,78 @@ public abstract class Rfc6749AuthorizationEndpointTests(TesseraServer server) : 
         Assert.Equal("DENY", more.Response.Headers.GetValues("X-Frame-Options").Single());
     }
 
+    [Theory]
+    [InlineData("request", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9.", "request_not_supported")]
+    [InlineData("request_uri", "https://attacker.example/request.jwt", "request_uri_not_supported")]
+    public async Task A_request_object_or_request_uri_is_refused_not_ignored(string parameter, string value, string error)
+    {
+        using var browser = new Browser(Server);
+
+        // OIDC Core §6: a server that ignored these would act on parameters other than those the client meant.
+        var response = await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", NewPkce().Challenge, (parameter, value)));
+
+        Assert.StartsWith(PeopleImport.WebRedirect + "?", response.Location);
+        var query = Callback(response);
+        Assert.Equal(error, query["error"]);
+        Assert.Equal("st-123", query["state"]);
+    }
+
+    [Fact]
+    public async Task An_error_description_at_the_redirect_uri_never_echoes_a_long_input_whole()
+    {
+        using var browser = new Browser(Server);
+        var scope = "openid " + new string('y', 6000);
+
+        var response = await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, scope, NewPkce().Challenge));
+
+        Assert.StartsWith(PeopleImport.WebRedirect + "?", response.Location);
+        var query = Callback(response);
+        Assert.Equal("invalid_scope", query["error"]);
+        Assert.InRange(query["error_description"].Length, 1, 300);
+    }
+
+    [Fact]
+    public async Task A_form_post_is_sent_on_as_the_same_request_by_get_so_the_session_cookie_comes_along()
+    {
+        using var browser = new Browser(Server);
+        await SignInAndApproveAsync(browser, AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", NewPkce().Challenge));
+        var challenge = NewPkce().Challenge;
+        var parameters = new Dictionary<string, string>
+        {
+            ["response_type"] = "code", ["client_id"] = PeopleImport.Web, ["redirect_uri"] = PeopleImport.WebRedirect,
+            ["scope"] = "openid", ["state"] = "st post+&=", ["code_challenge"] = challenge, ["code_challenge_method"] = "S256",
+        };
+
+        // OIDC Core §3.1.2.1: the authorization request as an application/x-www-form-urlencoded POST.
+        var posted = await browser.Http.PostAsync("/connect/authorize", new FormUrlEncodedContent(parameters));
+
+        Assert.Equal(303, (int)posted.StatusCode);
+        var location = posted.Headers.Location!.OriginalString;
+        Assert.StartsWith("/connect/authorize?", location);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(Server.BaseAddress, location).Query);
+        Assert.Equal(parameters, query.ToDictionary(p => p.Key, p => p.Value.ToString()));
+        var callback = Callback(await browser.GetAsync(location));
+        Assert.Equal("st post+&=", callback["state"]);
+        Assert.True(callback.ContainsKey("code"));
+    }
+
+    [Fact]
+    public async Task A_form_post_with_a_repeated_parameter_ends_on_the_error_page()
+    {
+        using var browser = new Browser(Server);
+        var fields = new[]
+        {
+            KeyValuePair.Create("response_type", "code"), KeyValuePair.Create("client_id", PeopleImport.Web),
+            KeyValuePair.Create("redirect_uri", PeopleImport.WebRedirect), KeyValuePair.Create("redirect_uri", "https://attacker.example/cb"),
+            KeyValuePair.Create("scope", "openid"), KeyValuePair.Create("code_challenge", NewPkce().Challenge), KeyValuePair.Create("code_challenge_method", "S256"),
+        };
+
+        var posted = await browser.Http.PostAsync("/connect/authorize", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(302, (int)posted.StatusCode);
+        Assert.StartsWith("/error?", posted.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task Denying_consent_sends_access_denied_and_the_state_to_the_client()
     {

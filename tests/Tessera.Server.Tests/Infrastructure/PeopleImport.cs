@@ -17,7 +17,8 @@ public static class PeopleImport
     public const string SpaRedirect = "https://spa.example/callback";
     /// <summary>Public, no consent, offline_access allowed but not the refresh_token grant: never gets a refresh token.</summary>
     public const string FirstParty = "first-party";
-    public const string FirstPartyRedirect = "http://localhost:4413/signed-in";
+    // An https (web) redirect: a public client on a loopback or custom-scheme redirect is asked every time (RFC 8252 §8.6).
+    public const string FirstPartyRedirect = "https://localhost:4413/signed-in";
 
     /// <summary>Public device-flow clients (RFC 8628): a command-line tool and a TV app.</summary>
     public const string Cli = "cli";

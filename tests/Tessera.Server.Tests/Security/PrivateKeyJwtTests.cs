@@ -32,6 +32,23 @@ public abstract class PrivateKeyJwtTests(TesseraServer server) : ServerTest(serv
     }
 
     [Fact]
+    public async Task An_assertion_audience_array_with_the_token_endpoint_and_another_value_is_an_invalid_client()
+    {
+        // An assertion valid at several servers at once could be replayed by any of them here.
+        var shared = Assertion(audiences: [Server.Issuer + "/connect/token", "https://other-server.example"]);
+
+        AssertInvalidClient(await RequestTokenAsync(shared));
+    }
+
+    [Fact]
+    public async Task An_assertion_audience_array_of_exactly_the_issuer_is_accepted()
+    {
+        var response = await RequestTokenAsync(Assertion(audiences: [Server.Issuer]));
+
+        Assert.Equal(200, response.Status);
+    }
+
+    [Fact]
     public async Task A_replayed_assertion_is_an_invalid_client()
     {
         var assertion = Assertion();
@@ -186,15 +203,16 @@ public abstract class PrivateKeyJwtTests(TesseraServer server) : ServerTest(serv
     /// <summary>RFC 7523 §3: iss = sub = client_id, aud = the authorization server, a near exp, and a jti.</summary>
     private string Assertion(
         string? audience = null, string issuer = KeyClient, DateTime? expires = null, DateTime? issuedAt = null,
-        string? jti = "", SecurityKey? signingKey = null)
+        string? jti = "", SecurityKey? signingKey = null, string[]? audiences = null)
     {
         var iat = issuedAt ?? DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = KeyClient };
         if (jti is not null) claims["jti"] = jti.Length == 0 ? Guid.NewGuid().ToString("n") : jti;
+        if (audiences is not null) claims["aud"] = audiences;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
-            Audience = audience ?? Server.Issuer,
+            Audience = audiences is null ? audience ?? Server.Issuer : null,
             Claims = claims,
             IssuedAt = iat,
             NotBefore = iat,

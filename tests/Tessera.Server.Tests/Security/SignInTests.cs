@@ -38,7 +38,7 @@ public abstract class SignInTests(TesseraServer server) : ServerTest(server)
         var forClient = await browser.GetAsync("/account/sign-in?returnUrl=" + Uri.EscapeDataString(registered));
         var forEvil = await browser.GetAsync("/account/sign-in?returnUrl=" + Uri.EscapeDataString(unregistered));
 
-        Assert.Contains("form-action 'self' http://localhost:4413;", forClient.Response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("form-action 'self' https://localhost:4413;", forClient.Response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Contains("form-action 'self';", forEvil.Response.Headers.GetValues("Content-Security-Policy").Single());
     }
 

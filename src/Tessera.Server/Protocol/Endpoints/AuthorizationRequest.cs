@@ -42,6 +42,12 @@ public static class AuthorizationRequestReader
         var state = Single(query, Parameters.State);
         AuthorizationRequestOutcome Fail(OAuthError error) => new(null, null, error, redirectUri, state);
 
+        // OIDC Core §6 / §3.1.2.6: ignoring a request object would act on the outer parameters the client did not sign.
+        if (Single(query, Parameters.Request) is not null)
+            return Fail(OAuthError.RequestNotSupported("the request parameter (a request object) is not supported"));
+        if (Single(query, Parameters.RequestUri) is not null)
+            return Fail(OAuthError.RequestUriNotSupported("the request_uri parameter is not supported"));
+
         var responseType = Single(query, Parameters.ResponseType);
         if (responseType is null) return Fail(OAuthError.InvalidRequest("response_type is required"));
         if (responseType != "code") return Fail(OAuthError.UnsupportedResponseType("only response_type=code is supported"));
@@ -92,7 +98,9 @@ public static class AuthorizationRequestReader
     /// <summary>The same request with some prompt values removed: where the sign-in or consent page returns to.</summary>
     public static string Without(string pathBase, IQueryCollection query, params string[] promptValues)
     {
-        var values = query.Where(p => p.Key != Parameters.MaxAge || !promptValues.Contains("login"))
+        // An interaction proof belongs to the request it came back with; a new round trip gets a new one.
+        var values = query.Where(p => p.Key != Pages.InteractionProofs.Parameter)
+            .Where(p => p.Key != Parameters.MaxAge || !promptValues.Contains("login"))
             .ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
         if (values.TryGetValue(Parameters.Prompt, out var prompt))
         {

@@ -2,10 +2,12 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Pages;
 using Tessera.Server.Pages.Account;
+using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 
@@ -19,8 +21,23 @@ internal static class AuthorizeEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext context, SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users,
-        ConsentStore consents, AuthorizationCodeStore codes, TimeProvider clock)
+        ConsentStore consents, AuthorizationCodeStore codes, TimeProvider clock, IOptions<TesseraOptions> options,
+        InteractionProofs interactions)
     {
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            // OIDC Core §3.1.2.1: the request may come as a form POST. A POST from the client's site arrives without
+            // the SameSite=Lax session cookie, so it would always look signed out; a 303 makes the browser repeat it as a
+            // top-level GET, which carries the cookie, and one reader (the query's) then applies every rule.
+            var form = await ProtocolForm.ReadAsync(context.Request, options.Value.Limits.MaxFormBytes);
+            if (form.Failed) return errors.Redirect(form.Error);
+            // RFC 6749 §3.1: ProtocolForm lets resource/audience repeat for the token endpoint; here nothing may.
+            if (form.Value.Sent.Any(p => p.Value.Count > 1))
+                return errors.Redirect(OAuthError.InvalidRequest("a parameter of the authorization request is repeated"));
+            context.Response.Headers.Location = QueryHelpers.AddQueryString(urls.PathBase + EndpointPaths.Authorize, form.Value.Sent);
+            return Results.StatusCode(StatusCodes.Status303SeeOther);
+        }
+
         var read = AuthorizationRequestReader.Read(context.Request.Query, snapshots.Current.Catalog);
         if (read.PageError is not null) return errors.Redirect(read.PageError);
         if (read.RedirectError is not null) return Results.Redirect(AuthorizationRequestReader.ResponseUrl(read.RedirectUri!, read.State, urls.Issuer,
@@ -43,6 +60,15 @@ internal static class AuthorizeEndpoint
             var signIn = new Dictionary<string, string?> { ["returnUrl"] = returnUrl };
             if (request.LoginHint is not null) signIn[Parameters.LoginHint] = request.LoginHint;
             return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.SignInPath, signIn));
+        }
+
+        // RFC 8252 §8.6: a native or PAT-seeking public client is answered only after the user approved this very request.
+        if (NativeClientInteraction.IsRequired(request) && !interactions.Verify(context.Request.Query, user!.Id))
+        {
+            if (request.Prompt.Contains("none"))
+                return Redirect(OAuthError.ConsentRequired("this public client's requests need the user's approval every time (RFC 8252 §8.6)"));
+            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "consent");
+            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.ConsentPath, "returnUrl", returnUrl));
         }
 
         if (request.Client.RequireConsent

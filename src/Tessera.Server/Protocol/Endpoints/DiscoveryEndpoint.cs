@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
@@ -9,11 +10,14 @@ namespace Tessera.Server.Protocol.Endpoints;
 
 /// <summary>
 /// Server metadata: RFC 8414 (<c>/.well-known/oauth-authorization-server</c>) and OpenID Connect Discovery 1.0
-/// (<c>/.well-known/openid-configuration</c>). The document is serialized once per configuration version.
+/// (<c>/.well-known/openid-configuration</c>). The document is serialized once per catalog, like the JWKS with its key ring.
 /// </summary>
 internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, SnapshotCache snapshots)
 {
-    private (long Version, byte[] Body) _document = (-1, []);
+    // Keyed by the catalog instance, so a document is never paired with another snapshot's version, and the table is
+    // safe for concurrent requests (a version/body pair in a plain field could be read half-written). A replaced catalog's
+    // entry goes with the catalog.
+    private readonly ConditionalWeakTable<ClientCatalog, byte[]> _documents = new();
 
     public IResult Handle(HttpContext context)
     {
@@ -21,15 +25,7 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
         return Results.Bytes(Document(), "application/json");
     }
 
-    private byte[] Document()
-    {
-        var snapshot = snapshots.Current;
-        var cached = _document;
-        if (cached.Version == snapshot.Catalog.Version) return cached.Body;
-        var body = Build(snapshot.Catalog);
-        _document = (snapshot.Catalog.Version, body);
-        return body;
-    }
+    private byte[] Document() => _documents.GetValue(snapshots.Current.Catalog, Build);
 
     private byte[] Build(ClientCatalog catalog)
     {
@@ -65,6 +61,10 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             // RFC 7009 §2.1: public clients revoke their own tokens with client_id alone.
             WriteArray(json, "revocation_endpoint_auth_methods_supported", [.. authMethods, "none"]);
             WriteArray(json, "subject_types_supported", ["public"]);
+            // OIDC Discovery §3: request_uri_parameter_supported defaults to true; neither request objects nor
+            // request_uri are implemented, and the authorization endpoint refuses both (OIDC Core §6).
+            json.WriteBoolean("request_parameter_supported", false);
+            json.WriteBoolean("request_uri_parameter_supported", false);
             json.WriteEndObject();
         }
         return buffer.ToArray();

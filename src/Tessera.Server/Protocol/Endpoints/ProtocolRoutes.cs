@@ -9,7 +9,8 @@ internal static class ProtocolRoutes
     {
         var urls = app.Services.GetRequiredService<IssuerUrls>();
         var group = app.MapGroup(urls.PathBase);
-        group.MapGet(EndpointPaths.Authorize, AuthorizeEndpoint.HandleAsync);
+        // OIDC Core §3.1.2.1: the authorization endpoint supports GET and POST.
+        group.MapMethods(EndpointPaths.Authorize, ["GET", "POST"], AuthorizeEndpoint.HandleAsync);
         group.MapPost(EndpointPaths.Token, TokenEndpoint.HandleAsync);
         group.MapMethods(EndpointPaths.UserInfo, ["GET", "POST"], UserInfoEndpoint.HandleAsync);
         group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync);

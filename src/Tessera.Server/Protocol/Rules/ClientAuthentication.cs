@@ -111,6 +111,10 @@ internal sealed class ClientAuthentication(
         if (!result.IsValid) return OAuthError.InvalidClient(Failed, usedBasic: false);
 
         var token = (JsonWebToken)result.SecurityToken;
+        // RFC 7523 §3 (and RFC 7521 §5.2's replay concern): ValidAudiences passes an array that merely contains this
+        // server, so an assertion meant for several servers at once is refused: exactly one audience, ours.
+        if (token.Audiences.Count() != 1)
+            return OAuthError.InvalidClient("the client assertion's aud must be a single value: the issuer or the token endpoint URL", usedBasic: false);
         if (token.Subject != client.ClientId) return OAuthError.InvalidClient(Failed, usedBasic: false);
         if (string.IsNullOrEmpty(token.Id)) return OAuthError.InvalidClient("the client assertion must carry a jti", usedBasic: false);
         if (token.ValidTo - clock.GetUtcNow().UtcDateTime > TimeSpan.FromMinutes(10))
