@@ -87,7 +87,7 @@ public abstract class ImportCredentialTests(DatabaseKind kind)
     }
 
     [Fact]
-    public async Task A_client_and_a_user_new_in_the_import_get_the_files_credentials()
+    public async Task A_client_new_in_the_import_gets_the_files_credentials()
     {
         await using var database = await TestDatabase.CreateAsync(kind);
         await using (await TesseraServer.StartAsync(database, StandardImport()))
