@@ -32,6 +32,8 @@ public static class TesseraApp
     /// <summary>Builds the server and prepares its database, keys and import; the returned app is ready to run.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // A bare flag: the command-line provider would take the argument after it as its value.
+        args = [.. args.Select(a => a == "--import-overwrite-credentials" ? "--Tessera:ImportOverwriteCredentials=true" : a)];
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         configure?.Invoke(builder);
@@ -149,8 +151,11 @@ public static class TesseraApp
             var problems = ImportValidator.Validate(document, options.Issuer);
             if (problems.Count > 0) throw new ImportException(problems);
             await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ImportApplier>().ApplyAsync(document, CancellationToken.None);
-            logger.LogInformation("Applied import file {Path}", options.Import);
+            var credentials = options.ImportOverwriteCredentials ? CredentialWrites.Overwrite : CredentialWrites.OnCreateOnly;
+            await scope.ServiceProvider.GetRequiredService<ImportApplier>().ApplyAsync(document, credentials, CancellationToken.None);
+            logger.LogInformation(options.ImportOverwriteCredentials
+                ? "Applied import file {Path}, overwriting stored credentials"
+                : "Applied import file {Path}; credentials of clients and users that existed already were kept", options.Import);
         }
 
         var cache = app.Services.GetRequiredService<SnapshotCache>();

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Configuration;
 using Tessera.Cli.Tests.Infrastructure;
 using Tessera.Testing;
 
@@ -69,6 +71,30 @@ public sealed class PersonalAccessTokenTests(SignedInFixture signedIn) : IClassF
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("error: The server refused: scope 'tessera:admin' cannot be granted to a personal access token.", result.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Pat_create_tells_the_user_to_sign_in_again_when_the_sign_in_is_older_than_the_servers_max_auth_age()
+    {
+        // The server's options object is the one the PAT API reads: a one-second limit makes the fixture's sign-in old.
+        var settings = signedIn.Server.GetService<IOptions<TesseraOptions>>().Value.PersonalAccessTokens;
+        var configured = settings.MaxAuthAge;
+        settings.MaxAuthAge = TimeSpan.FromSeconds(1);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            var result = await signedIn.Cli.RunAsync("pat", "create", "--name", "late", "--scope", "ledger");
+
+            Assert.Equal(3, result.ExitCode);
+            Assert.Equal("error: This needs a recent sign-in, and yours is too old: sign in again: tessera login", result.Stderr.Trim());
+            Assert.Equal("", result.Stdout);
+        }
+        finally
+        {
+            settings.MaxAuthAge = configured;
+        }
+        var listed = await signedIn.Cli.RunAsync("pat", "list", "--json");
+        Assert.DoesNotContain(JsonNode.Parse(listed.Stdout)!.AsArray(), t => (string?)t!["name"] == "late");
     }
 
     [Fact]

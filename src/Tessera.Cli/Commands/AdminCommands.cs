@@ -14,8 +14,8 @@ public static class AdminCommands
 {
     public static IEnumerable<Command> Create() =>
     [
-        Catalog("clients", "client", "/admin/clients", "clientId", ["clientId", "displayName", "grantTypes", "scopes", "public"]),
-        Catalog("apis", "API", "/admin/apis", "name", ["name", "audience", "scopes", "accessTokenFormat", "signingAlgorithm", "accessTokenLifetime"]),
+        Catalog("clients", "client", "/admin/clients", "clientId", ["clientId", "displayName", "grantTypes", "scopes", "introspects", "public"]),
+        Catalog("apis", "API", "/admin/apis", "name", ["name", "audience", "scopes", "accessTokenFormat", "signingAlgorithm", "accessTokenLifetime", "personalAccessTokens"]),
         UserCommands.Create(),
         Keys(),
     ];

@@ -73,6 +73,9 @@ public sealed class ServerClient : IDisposable
 
         var error = await ReadObjectAsync(response);
         var description = (string?)error["error_description"] ?? (string?)error["title"] ?? response.ReasonPhrase ?? "no reason given";
+        // RFC 9470 §3: the token is fine, but the sign-in behind it is too old for this request (creating a PAT).
+        if ((string?)error["error"] == "insufficient_user_authentication")
+            throw new CliException("This needs a recent sign-in, and yours is too old: sign in again: tessera login", ExitCodes.NotSignedIn);
         throw response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => new CliException($"The server did not accept the access token ({description}); sign in with 'tessera login' or set TESSERA_TOKEN.", ExitCodes.NotSignedIn),

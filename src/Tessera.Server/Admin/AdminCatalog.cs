@@ -47,6 +47,7 @@ internal static class AdminCatalog
         AccessTokenFormat = api.AccessTokenFormat,
         SigningAlgorithm = api.SigningAlgorithm,
         AccessTokenLifetime = TimeSpan.FromSeconds(api.AccessTokenLifetimeSeconds),
+        PersonalAccessTokens = api.PersonalAccessTokens,
     };
 
     /// <summary>A client as the admin API shows it: the import format, never with a secret.</summary>
@@ -61,6 +62,7 @@ internal static class AdminCatalog
         PostLogoutRedirectUris = SpaceDelimited.Split(client.PostLogoutRedirectUris).ToList(),
         Public = client.IsPublic,
         RequireConsent = client.RequireConsent,
+        Introspects = SpaceDelimited.Split(client.Introspects).ToList(),
     };
 
     /// <summary>Validates the whole document; null when it is valid, else the invalid_request to answer.</summary>

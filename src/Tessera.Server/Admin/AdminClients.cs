@@ -67,7 +67,7 @@ internal static class AdminClients
             : client;
         if (AdminCatalog.Problems(document, urls.Issuer) is { } problems) return problems;
 
-        await applier.ApplyAsync(new ImportDocument { Clients = [client] }, keepClientSecrets: true, cancellationToken);
+        await applier.ApplyAsync(new ImportDocument { Clients = [client] }, CredentialWrites.AdminReplace, cancellationToken);
         await snapshots.RefreshAsync(force: true, cancellationToken);
         return AdminCatalog.Ok(AdminCatalog.ToImported(await db.Clients.AsNoTracking().SingleAsync(c => c.ClientId == clientId, cancellationToken)));
     }

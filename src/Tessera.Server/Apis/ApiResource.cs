@@ -16,6 +16,12 @@ public sealed class ApiResource
     public required string SigningAlgorithm { get; set; }
     public int AccessTokenLifetimeSeconds { get; set; }
 
+    /// <summary>
+    /// Whether users may put this API's scopes on personal access tokens (off by default): a PAT is a long-lived user
+    /// credential outside any client's consent, so an API accepts one only when it says so.
+    /// </summary>
+    public bool PersonalAccessTokens { get; set; }
+
     /// <summary>For HS256/384/512 APIs only: the API's own shared secret, encrypted with Data Protection.</summary>
     public string? ProtectedSigningSecret { get; set; }
 }

@@ -15,4 +15,7 @@ public sealed record RegisteredApi(
 {
     /// <summary>True for HS256/384/512 APIs, whose tokens are signed with the API's own secret, not a published key.</summary>
     public bool UsesSharedSecret => SharedKey is not null;
+
+    /// <summary>The API opted in to personal access tokens: only then may a PAT carry its scopes.</summary>
+    public bool AcceptsPersonalAccessTokens { get; init; }
 }

@@ -25,4 +25,7 @@ public sealed record RegisteredClient(
 
     /// <summary>Unix seconds; a token issued before it was issued to a deleted client of the same id.</summary>
     public long RegisteredAt { get; init; }
+
+    /// <summary>Names of the APIs this client serves: RFC 7662 introspection answers it about tokens for them.</summary>
+    public FrozenSet<string> Introspects { get; init; } = FrozenSet<string>.Empty;
 }

@@ -88,7 +88,10 @@ internal sealed class SnapshotCache(
             shared = new SymmetricSecurityKey(apiSecrets.Unprotect(api.ProtectedSigningSecret)) { KeyId = ApiSecretProtector.KeyIdFor(api.Name) };
 
         return new RegisteredApi(api.Name, api.Audience, SpaceDelimited.ToSet(api.Scopes), api.AccessTokenFormat,
-            api.SigningAlgorithm, TimeSpan.FromSeconds(api.AccessTokenLifetimeSeconds), shared);
+            api.SigningAlgorithm, TimeSpan.FromSeconds(api.AccessTokenLifetimeSeconds), shared)
+        {
+            AcceptsPersonalAccessTokens = api.PersonalAccessTokens,
+        };
     }
 
     private static RegisteredClient ToRegistered(Client client)
@@ -105,6 +108,7 @@ internal sealed class SnapshotCache(
             IsPublic = client.IsPublic,
             RequireConsent = client.RequireConsent,
             RegisteredAt = client.RegisteredAt,
+            Introspects = SpaceDelimited.ToSet(client.Introspects),
         };
     }
 

@@ -36,4 +36,10 @@ public sealed class Client
     /// before it belong to a deleted client of the same id.
     /// </summary>
     public long RegisteredAt { get; set; }
+
+    /// <summary>
+    /// Space-delimited names of the APIs this client serves as a resource server: introspection (RFC 7662) tells it
+    /// about tokens for those APIs besides its own tokens.
+    /// </summary>
+    public string Introspects { get; set; } = "";
 }

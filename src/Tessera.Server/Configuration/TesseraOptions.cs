@@ -13,6 +13,12 @@ public sealed class TesseraOptions
     /// <summary>Path of a declarative import file applied at start (also <c>--import</c>).</summary>
     public string? Import { get; set; }
 
+    /// <summary>
+    /// <c>--import-overwrite-credentials</c>: the import file's client secrets, jwks and passwords replace stored ones.
+    /// Off, they are written only when the client or user is created, so admin changes survive a restart.
+    /// </summary>
+    public bool ImportOverwriteCredentials { get; set; }
+
     public DatabaseOptions Database { get; set; } = new();
     public KeyOptions Keys { get; set; } = new();
     public CacheOptions Cache { get; set; } = new();

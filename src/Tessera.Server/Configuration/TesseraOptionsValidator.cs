@@ -50,6 +50,10 @@ internal sealed class TesseraOptionsValidator(IHostEnvironment environment) : IV
             errors.Add("Tessera:PersonalAccessTokens:LastUsedResolution must be between 1 second and 1 day.");
         if (options.PersonalAccessTokens.MaxPerUser is < 1 or > 10_000)
             errors.Add("Tessera:PersonalAccessTokens:MaxPerUser must be between 1 and 10000.");
+        if (options.PersonalAccessTokens.MaxAuthAge < TimeSpan.FromSeconds(1) || options.PersonalAccessTokens.MaxAuthAge > TimeSpan.FromDays(30))
+            errors.Add("Tessera:PersonalAccessTokens:MaxAuthAge must be between 1 second and 30 days.");
+        if (options.PersonalAccessTokens.PageMaxAuthAge < TimeSpan.FromSeconds(1) || options.PersonalAccessTokens.PageMaxAuthAge > TimeSpan.FromDays(1))
+            errors.Add("Tessera:PersonalAccessTokens:PageMaxAuthAge must be between 1 second and 1 day.");
 
         KeyRingProtection.Validate(options.DataProtection, environment, errors);
         TransportSecurity.Validate(options.ForwardedHeaders, errors);

@@ -14,13 +14,13 @@ namespace Tessera.Server.Import;
 /// twice changes nothing the second time.
 /// </summary>
 internal sealed class ImportApplier(
-    TesseraDbContext db, UserManager<TesseraUser> users, ClientSecretHasher secrets, ApiSecretProtector apiSecrets, TimeProvider clock)
+    TesseraDbContext db, UserManager<TesseraUser> users, ClientSecretHasher secrets, ApiSecretProtector apiSecrets, TimeProvider clock,
+    ILogger<ImportApplier> logger)
 {
     public Task ApplyAsync(ImportDocument document, CancellationToken cancellationToken) =>
-        ApplyAsync(document, keepClientSecrets: false, cancellationToken);
+        ApplyAsync(document, CredentialWrites.OnCreateOnly, cancellationToken);
 
-    /// <summary>With <paramref name="keepClientSecrets"/>, a client given without clientSecret keeps the one it has (the admin API's update).</summary>
-    public async Task ApplyAsync(ImportDocument document, bool keepClientSecrets, CancellationToken cancellationToken)
+    public async Task ApplyAsync(ImportDocument document, CredentialWrites credentials, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Bumping first also locks: the change-stamp row (PostgreSQL) or the database (SQLite) stays locked until commit,
@@ -28,11 +28,11 @@ internal sealed class ImportApplier(
         // instead of both inserting them and one failing on a unique index.
         await ChangeStamps.BumpAsync(db, cancellationToken);
         foreach (var api in document.ApiResources ?? []) await UpsertApiAsync(api, cancellationToken);
-        foreach (var client in document.Clients ?? []) await UpsertClientAsync(client, keepClientSecrets, cancellationToken);
+        foreach (var client in document.Clients ?? []) await UpsertClientAsync(client, credentials, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
         var problems = new List<string>();
-        foreach (var user in document.Users ?? []) problems.AddRange(await UpsertUserAsync(user));
+        foreach (var user in document.Users ?? []) problems.AddRange(await UpsertUserAsync(user, credentials));
         if (problems.Count > 0) throw new ImportException(problems);
 
         await transaction.CommitAsync(cancellationToken);
@@ -57,29 +57,63 @@ internal sealed class ImportApplier(
         api.AccessTokenFormat = imported.AccessTokenFormat ?? AccessTokenFormats.Jwt;
         api.SigningAlgorithm = algorithm;
         api.AccessTokenLifetimeSeconds = (int)(imported.AccessTokenLifetime ?? ImportValidator.DefaultLifetime).TotalSeconds;
+        api.PersonalAccessTokens = imported.PersonalAccessTokens ?? false;
     }
 
-    private async Task UpsertClientAsync(ImportedClient imported, bool keepSecret, CancellationToken cancellationToken)
+    private async Task UpsertClientAsync(ImportedClient imported, CredentialWrites credentials, CancellationToken cancellationToken)
     {
         var client = await db.Clients.SingleOrDefaultAsync(c => c.ClientId == imported.ClientId, cancellationToken);
+        var created = client is null;
         if (client is null)
         {
             client = new Client { ClientId = imported.ClientId!, GrantTypes = "", Scopes = "", RegisteredAt = clock.GetUtcNow().ToUnixTimeSeconds() };
             db.Clients.Add(client);
         }
         client.DisplayName = imported.DisplayName;
-        if (imported.ClientSecret is not null) client.SecretHash = secrets.Hash(imported.ClientSecret);
-        else if (!keepSecret || imported.Public == true) client.SecretHash = null;
-        client.JsonWebKeySet = imported.Jwks?.GetRawText();
+        WriteClientCredentials(client, imported, created ? CredentialWrites.Overwrite : credentials, logWrites: !created && credentials == CredentialWrites.Overwrite);
         client.GrantTypes = SpaceDelimited.Join(imported.GrantTypes!);
         client.Scopes = SpaceDelimited.Join(imported.Scopes ?? []);
         client.RedirectUris = SpaceDelimited.Join(imported.RedirectUris ?? []);
         client.PostLogoutRedirectUris = SpaceDelimited.Join(imported.PostLogoutRedirectUris ?? []);
         client.IsPublic = imported.Public ?? false;
         client.RequireConsent = imported.RequireConsent ?? true;
+        client.Introspects = SpaceDelimited.Join(imported.Introspects ?? []);
     }
 
-    private async Task<IEnumerable<string>> UpsertUserAsync(ImportedUser imported)
+    private void WriteClientCredentials(Client client, ImportedClient imported, CredentialWrites credentials, bool logWrites)
+    {
+        // RFC 6749 §2.1: a public client has no credentials, whatever it had before.
+        if (imported.Public == true)
+        {
+            client.SecretHash = null;
+            client.JsonWebKeySet = null;
+            return;
+        }
+        // Issue 14: the file at start must not undo a secret an administrator rotated since.
+        if (credentials == CredentialWrites.OnCreateOnly) return;
+
+        if (imported.ClientSecret is not null)
+        {
+            var hash = secrets.Hash(imported.ClientSecret);
+            if (logWrites && !(client.SecretHash ?? []).AsSpan().SequenceEqual(hash))
+                logger.LogWarning("Import overwrote the client secret of client {ClientId} (--import-overwrite-credentials)", client.ClientId);
+            client.SecretHash = hash;
+        }
+        else if (credentials == CredentialWrites.Overwrite)
+        {
+            if (logWrites && client.SecretHash is not null)
+                logger.LogWarning("Import removed the client secret of client {ClientId} (--import-overwrite-credentials)", client.ClientId);
+            client.SecretHash = null;
+        }
+        // AdminReplace without clientSecret: the stored secret stays.
+
+        var jwks = imported.Jwks?.GetRawText();
+        if (logWrites && jwks != client.JsonWebKeySet)
+            logger.LogWarning("Import overwrote the jwks of client {ClientId} (--import-overwrite-credentials)", client.ClientId);
+        client.JsonWebKeySet = jwks;
+    }
+
+    private async Task<IEnumerable<string>> UpsertUserAsync(ImportedUser imported, CredentialWrites credentials)
     {
         var user = await users.FindByNameAsync(imported.Username!);
         IdentityResult result;
@@ -94,10 +128,12 @@ internal sealed class ImportApplier(
             user.EmailConfirmed = imported.EmailVerified ?? false;
             user.Name = imported.Name;
             result = await users.UpdateAsync(user);
-            if (result.Succeeded && !await users.CheckPasswordAsync(user, imported.Password!))
+            // Issue 14: a password reset since the last start stands, unless the operator asks for the file's.
+            if (result.Succeeded && credentials == CredentialWrites.Overwrite && !await users.CheckPasswordAsync(user, imported.Password!))
             {
                 result = await users.RemovePasswordAsync(user);
                 if (result.Succeeded) result = await users.AddPasswordAsync(user, imported.Password!);
+                if (result.Succeeded) logger.LogWarning("Import overwrote the password of user {Username} (--import-overwrite-credentials)", imported.Username);
             }
         }
         return result.Errors.Select(e => $"user '{imported.Username}': {e.Description}");

@@ -20,6 +20,9 @@ public sealed record ImportedApi
     public string? AccessTokenFormat { get; init; }
     public string? SigningAlgorithm { get; init; }
     public TimeSpan? AccessTokenLifetime { get; init; }
+
+    /// <summary>Whether users may put this API's scopes on personal access tokens (default false).</summary>
+    public bool? PersonalAccessTokens { get; init; }
 }
 
 public sealed record ImportedClient
@@ -44,6 +47,9 @@ public sealed record ImportedClient
 
     /// <summary>Whether the user is asked to approve the client's scopes (default true; false for first-party clients).</summary>
     public bool? RequireConsent { get; init; }
+
+    /// <summary>RFC 7662: names of the APIs this client serves; introspection answers it about their tokens, not only its own.</summary>
+    public List<string>? Introspects { get; init; }
 }
 
 public sealed record ImportedUser

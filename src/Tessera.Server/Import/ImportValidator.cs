@@ -20,6 +20,7 @@ public static class ImportValidator
         var problems = new List<string>();
         var apiScopes = ValidateApis(document.ApiResources ?? [], issuer, problems);
         ValidateClients(document.Clients ?? [], apiScopes, problems);
+        IntrospectsValidator.Validate(document, problems);
         ValidateUsers(document.Users ?? [], problems);
         return problems;
     }
@@ -99,7 +100,8 @@ public static class ImportValidator
         }
     }
 
-    private static readonly string[] UserGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.DeviceCode];
+    // Token exchange acts for the users whose tokens it is given: with tessera:admin it would hand out admin rights on their behalf.
+    private static readonly string[] UserGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.DeviceCode, GrantTypes.TokenExchange];
 
     // System.Text.Json fills a list with null for a JSON null whatever the nullable annotations say.
     private static string NullEntry(string at) => $"{at} must be an object, not null";

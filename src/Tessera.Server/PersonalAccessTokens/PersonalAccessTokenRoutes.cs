@@ -46,6 +46,12 @@ internal static class PersonalAccessTokenRoutes
         HttpContext context, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock)
     {
         var caller = PersonalAccessTokenApiAuthorization.Caller(context);
+        var settings = options.Value.PersonalAccessTokens;
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        // RFC 9470 §3: a token minted from an old sign-in (a refreshed session, a stolen token) cannot mint long-lived credentials.
+        if (!RecentSignIn.IsRecent(caller.AuthTime, settings.MaxAuthAge, now))
+            return ProtocolResults.Error(OAuthError.InsufficientUserAuthentication(
+                "creating a personal access token needs a recent sign-in; sign in again", (long)settings.MaxAuthAge.TotalSeconds));
         NewToken? body;
         try
         {
@@ -62,9 +68,7 @@ internal static class PersonalAccessTokenRoutes
         if (body.ExpiresAt is not null && body.ExpiresInDays is not null)
             return ProtocolResults.Error(OAuthError.InvalidRequest("give expires_at or expires_in_days, not both"));
 
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var expiresAt = body.ExpiresAt ?? (body.ExpiresInDays is { } days ? now + (long)days * 86_400 : null);
-        var settings = options.Value.PersonalAccessTokens;
         var request = PersonalAccessTokenRules.Check(body.Name, body.Scopes, expiresAt, snapshots.Current.Catalog, settings, now);
         if (request.Failed) return ProtocolResults.Error(request.Error);
         if (await store.CountAsync(caller.Subject, context.RequestAborted) >= settings.MaxPerUser)

@@ -9,7 +9,8 @@ internal sealed record PersonalAccessTokenRequest(string Name, string Scope, lon
 
 /// <summary>
 /// What a user may put on a personal access token, shared by the account page and the PAT API.
-/// Scopes: those of the configured APIs. Tessera's own scopes (<c>tessera:admin</c>, <c>tessera:pats</c>) never: the admin
+/// Scopes: those of the configured APIs that opted in (<c>"personalAccessTokens": true</c>): a PAT is a user credential
+/// outside any client's consent, and an API that did not say it accepts one must not receive one. Tessera's own scopes (<c>tessera:admin</c>, <c>tessera:pats</c>) never: the admin
 /// API belongs to administrative clients, not to users, and a token that mints tokens would outlive its own expiry.
 /// OpenID Connect scopes describe a sign-in, not API access, so they are not offered either.
 /// </summary>
@@ -19,7 +20,8 @@ internal static class PersonalAccessTokenRules
 
     /// <summary>Every scope a user may grant a PAT, in order.</summary>
     public static IReadOnlyList<string> GrantableScopes(ClientCatalog catalog) =>
-        catalog.ApisByScope.Where(p => p.Value.Name != BuiltInApi.Name).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        catalog.ApisByScope.Where(p => p.Value.Name != BuiltInApi.Name && p.Value.AcceptsPersonalAccessTokens)
+            .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
 
     public static Outcome<PersonalAccessTokenRequest> Check(
         string? name, IReadOnlyCollection<string>? scopes, long? expiresAt, ClientCatalog catalog, PersonalAccessTokenOptions options, long now)

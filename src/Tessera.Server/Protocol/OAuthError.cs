@@ -61,6 +61,11 @@ public sealed record OAuthError(
     public static OAuthError InvalidToken(string description) =>
         new("invalid_token", description, StatusCodes.Status401Unauthorized, $"Bearer error=\"invalid_token\", error_description=\"{description}\"");
 
+    /// <summary>RFC 9470 §3: the user's sign-in behind the token is too old for this request; max_age says how old it may be.</summary>
+    public static OAuthError InsufficientUserAuthentication(string description, long maxAgeSeconds) =>
+        new("insufficient_user_authentication", description, StatusCodes.Status401Unauthorized,
+            $"Bearer error=\"insufficient_user_authentication\", error_description=\"{description}\", max_age={maxAgeSeconds}");
+
     public static OAuthError InsufficientScope(string description, string scope) =>
         new("insufficient_scope", description, StatusCodes.Status403Forbidden, $"Bearer error=\"insufficient_scope\", scope=\"{scope}\"");
 }

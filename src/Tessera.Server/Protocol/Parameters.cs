@@ -111,6 +111,9 @@ public static class Claims
 
     /// <summary>RFC 8693 §4.1: the acting party, with earlier actors nested inside.</summary>
     public const string Actor = "act";
+
+    /// <summary>OIDC Core §2, RFC 9068 §2.2.1: when the user behind the token signed in.</summary>
+    public const string AuthTime = "auth_time";
 }
 
 /// <summary>Well-known paths, relative to the issuer.</summary>

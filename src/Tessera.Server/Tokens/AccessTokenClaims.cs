@@ -12,6 +12,9 @@ public sealed record AccessTokenClaims(string Subject, string ClientId, TokenTar
 
     /// <summary>RFC 8693 §4.1: the <c>act</c> claim as JSON, for tokens issued to one party acting for another.</summary>
     public string? ActorJson { get; init; }
+
+    /// <summary>RFC 9068 §2.2.1: the user's sign-in (Unix seconds) for tokens of a user's grant; null otherwise.</summary>
+    public long? AuthTime { get; init; }
 }
 
 /// <summary>An issued access token and what the token response says about it.</summary>

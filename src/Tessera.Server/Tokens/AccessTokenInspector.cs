@@ -48,7 +48,7 @@ internal sealed class AccessTokenInspector(
         var row = await store.FindAsync(hash, cancellationToken);
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !IssuedToARegisteredClient(row.ClientId, row.IssuedAt)) return null;
         return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
-            SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash);
+            SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash) { AuthTime = row.AuthTime };
     }
 
     private async Task<InspectedToken?> InspectPersonalAsync(string token, CancellationToken cancellationToken)
@@ -60,9 +60,10 @@ internal sealed class AccessTokenInspector(
         var row = await personalAccessTokens.FindAsync(hash, cancellationToken);
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now) return null;
 
-        // The audiences are the APIs its scopes belong to now; a scope whose API is gone grants nothing.
+        // The audiences are the APIs its scopes belong to now; a scope whose API is gone, or no longer accepts PATs, grants nothing.
         var catalog = snapshots.Current.Catalog;
-        var scopes = SpaceDelimited.Split(row.Scope).Where(catalog.ApisByScope.ContainsKey).ToList();
+        var scopes = SpaceDelimited.Split(row.Scope)
+            .Where(s => catalog.ApisByScope.TryGetValue(s, out var api) && api.AcceptsPersonalAccessTokens).ToList();
         if (scopes.Count == 0) return null;
         var audiences = scopes.Select(s => catalog.ApisByScope[s].Audience).Distinct(StringComparer.Ordinal).ToList();
         personalAccessTokenUsage.Record(row.Id);
@@ -94,12 +95,17 @@ internal sealed class AccessTokenInspector(
         var issuedAt = ToUnix(token.IssuedAt);
         if (!IssuedToARegisteredClient(clientId, issuedAt)) return null;
         token.TryGetPayloadValue<string>(Claims.Scope, out var scope);
+        long? authTime = token.TryGetPayloadValue<long>(Claims.AuthTime, out var signedInAt) ? signedInAt : null;
 
         await using var db = databases.Create();
         if (await db.RevokedJwts.AsNoTracking().AnyAsync(r => r.Jti == token.Id, cancellationToken)) return null;
 
         return new InspectedToken(AccessTokenFormats.Jwt, token.Id, token.Subject, clientId, audiences, scope ?? "",
-            issuedAt, ToUnix(token.ValidTo), OpaqueHash: null) { SignedWithSharedSecret = token.SigningKey is SymmetricSecurityKey };
+            issuedAt, ToUnix(token.ValidTo), OpaqueHash: null)
+        {
+            SignedWithSharedSecret = token.SigningKey is SymmetricSecurityKey,
+            AuthTime = authTime,
+        };
     }
 
     /// <summary>

@@ -57,6 +57,7 @@ internal sealed class AccessTokenIssuer(
             Scope = claims.Scope,
             IssuedAt = claims.IssuedAt,
             ExpiresAt = claims.ExpiresAt,
+            AuthTime = claims.AuthTime,
         }, cancellationToken);
         return handle;
     }

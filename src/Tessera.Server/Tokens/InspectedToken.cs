@@ -21,4 +21,7 @@ public sealed record InspectedToken(
     /// token itself, so only that API may rely on it — never Tessera's own decisions (exchange, UserInfo, its APIs).
     /// </summary>
     public bool SignedWithSharedSecret { get; init; }
+
+    /// <summary>OIDC Core §2 auth_time of the sign-in behind a user's access token; null when it has none (PATs, client credentials, exchange).</summary>
+    public long? AuthTime { get; init; }
 }

@@ -41,6 +41,7 @@ internal sealed class JwtAccessTokenWriter(JsonWebTokenHandler handler)
                 json.WriteEndArray();
             }
             json.WriteString(Claims.ClientId, claims.ClientId);
+            if (claims.AuthTime is { } authTime) json.WriteNumber(Claims.AuthTime, authTime);
             if (claims.ActorJson is not null)
             {
                 json.WritePropertyName(Claims.Actor);

@@ -17,4 +17,7 @@ public sealed class OpaqueToken : IHashedTokenRow
     public long IssuedAt { get; set; }
     public long ExpiresAt { get; set; }
     public long? RevokedAt { get; set; }
+
+    /// <summary>OIDC Core §2 auth_time of the user's sign-in behind the token; null for tokens without one (client credentials, exchange).</summary>
+    public long? AuthTime { get; set; }
 }

@@ -38,6 +38,7 @@ internal sealed class OpaqueTokenInsert
                 Add(command, index++, row.Scope);
                 Add(command, index++, row.IssuedAt);
                 Add(command, index++, row.ExpiresAt);
+                Add(command, index++, row.AuthTime is { } authTime ? authTime : DBNull.Value);
             }
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -79,7 +80,7 @@ internal sealed class OpaqueTokenInsert
         return (sql.DelimitIdentifier(table.Name, table.Schema), [
             Column(nameof(OpaqueToken.Hash)), Column(nameof(OpaqueToken.Jti)), Column(nameof(OpaqueToken.ClientId)),
             Column(nameof(OpaqueToken.Subject)), Column(nameof(OpaqueToken.Audiences)), Column(nameof(OpaqueToken.Scope)),
-            Column(nameof(OpaqueToken.IssuedAt)), Column(nameof(OpaqueToken.ExpiresAt)),
+            Column(nameof(OpaqueToken.IssuedAt)), Column(nameof(OpaqueToken.ExpiresAt)), Column(nameof(OpaqueToken.AuthTime)),
         ]);
     }
 }

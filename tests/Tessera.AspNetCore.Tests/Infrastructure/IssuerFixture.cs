@@ -35,6 +35,12 @@ public sealed class IssuerFixture : IAsyncLifetime
         ["scopes"] = new JsonArray(scopes.Select(s => (JsonNode)s).ToArray()),
     };
 
+    private static JsonObject Introspecting(JsonObject client, params string[] apis)
+    {
+        client["introspects"] = new JsonArray(apis.Select(a => (JsonNode)a).ToArray());
+        return client;
+    }
+
     public async Task InitializeAsync()
     {
         var opaque = Api("ledger", LedgerAudience, "opaque", "RS256", "00:15:00", "ledger");
@@ -47,7 +53,8 @@ public sealed class IssuerFixture : IAsyncLifetime
                 opaque),
             ["clients"] = new JsonArray(
                 Client(Service, ServiceSecret, "message", "message:write", "report", "ledger", "brief"),
-                Client(ApiClient, ApiSecret, "report"),
+                // The API's client introspects the APIs it serves (RFC 7662 §4): tokens issued to svc.
+                Introspecting(Client(ApiClient, ApiSecret, "report"), "messages", "reports", "brief", "ledger"),
                 Client(Admin, AdminSecret, "tessera:admin")),
         };
         _server = await TesseraServer.StartAsync(DatabaseKind.Sqlite, import);

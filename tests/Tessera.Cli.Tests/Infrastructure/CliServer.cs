@@ -20,8 +20,8 @@ public static class CliServer
     {
         ["apiResources"] = new JsonArray
         {
-            Api("messages", MessagesAudience, "message", "jwt", "RS256", "00:15:00"),
-            Api("ledger", LedgerAudience, "ledger", "opaque", null, "01:00:00"),
+            AcceptingPats(Api("messages", MessagesAudience, "message", "jwt", "RS256", "00:15:00")),
+            AcceptingPats(Api("ledger", LedgerAudience, "ledger", "opaque", null, "01:00:00")),
             Api("short", "https://api.example/short", "short", "jwt", "RS256", "00:00:01"),
             Api("reports", "https://api.example/reports", "reports", "jwt", "HS256", "00:15:00"),
         },
@@ -38,6 +38,8 @@ public static class CliServer
             {
                 ["clientId"] = ResourceServer, ["clientSecret"] = ResourceServerSecret,
                 ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray("message", "ledger", "short", "reports"),
+                // The APIs' resource server: introspection tells it about their tokens, whoever they were issued to.
+                ["introspects"] = new JsonArray("messages", "ledger", "short", "reports"),
             },
             new JsonObject
             {
@@ -53,6 +55,12 @@ public static class CliServer
 
     /// <summary>One-second device polling keeps the login test short.</summary>
     public static readonly Dictionary<string, string?> Settings = new() { ["Tessera:DeviceFlow:Interval"] = "00:00:01" };
+
+    private static JsonObject AcceptingPats(JsonObject api)
+    {
+        api["personalAccessTokens"] = true;
+        return api;
+    }
 
     private static JsonObject Api(string name, string audience, string scope, string format, string? algorithm, string lifetime)
     {

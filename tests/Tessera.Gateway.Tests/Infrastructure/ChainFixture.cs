@@ -51,7 +51,7 @@ public sealed class ChainFixture : IAsyncLifetime
         ["apiResources"] = new JsonArray(
             // 35 s: a session's access token is refreshed within its last 30 s, so the session test sees a refresh.
             new JsonObject { ["name"] = "messages", ["audience"] = MessagesAudience, ["scopes"] = Strings("message", "message:write"), ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "RS256", ["accessTokenLifetime"] = "00:00:35" },
-            new JsonObject { ["name"] = "ledger", ["audience"] = LedgerAudience, ["scopes"] = Strings("ledger"), ["accessTokenFormat"] = "opaque" },
+            new JsonObject { ["name"] = "ledger", ["audience"] = LedgerAudience, ["scopes"] = Strings("ledger"), ["accessTokenFormat"] = "opaque", ["personalAccessTokens"] = true },
             new JsonObject { ["name"] = "internal", ["audience"] = InternalAudience, ["scopes"] = Strings("internal"), ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "ES256", ["accessTokenLifetime"] = "00:05:00" }),
         ["clients"] = new JsonArray(
             new JsonObject { ["clientId"] = Service, ["clientSecret"] = ServiceSecret, ["grantTypes"] = Strings("client_credentials"), ["scopes"] = Strings("message", "message:write", "ledger") },
@@ -62,6 +62,8 @@ public sealed class ChainFixture : IAsyncLifetime
                 ["redirectUris"] = Strings(new Uri(gateway, "/signin-oidc").ToString()),
                 ["postLogoutRedirectUris"] = Strings(new Uri(gateway, "/signout-callback-oidc").ToString()),
                 ["scopes"] = Strings("openid", "profile", "offline_access", "internal", "message", "ledger"),
+                // The gateway checks the ledger API's opaque tokens (issued to svc) through introspection.
+                ["introspects"] = Strings("ledger"),
             }),
         ["users"] = new JsonArray(new JsonObject
         {

@@ -128,12 +128,13 @@ public abstract class Rfc8693TokenExchangeTests(TesseraServer server) : ServerTe
     {
         var token = (await Protocol.ClientCredentialsAsync(Service, ServiceSecret, "short")).AccessToken;
 
-        var exchanged = await ExchangeAsync(token, ("audience", InternalAudience));
+        // A relay registered for "short": an exchange passes on only scopes the exchanging client may hold.
+        var exchanged = await ExchangeAsAsync(RelayA, RelayASecret, token, ("audience", InternalAudience));
         Assert.Equal(200, exchanged.Status);
         Assert.InRange((long)exchanged.Json["expires_in"]!, 1, 2);
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        Assert.Equal("invalid_grant", (await ExchangeAsync(token, ("audience", InternalAudience))).Error);
+        Assert.Equal("invalid_grant", (await ExchangeAsAsync(RelayA, RelayASecret, token, ("audience", InternalAudience))).Error);
     }
 
     [Theory]

@@ -43,6 +43,10 @@ public static class PeopleImport
     public const string RelayB = "relay-b";
     public const string RelayBSecret = "relay-b-secret-0123456789-abcdefg";
 
+    /// <summary>A confidential client that serves no API: introspection tells it about its own tokens only.</summary>
+    public const string Outsider = "outsider";
+    public const string OutsiderSecret = "outsider-secret-0123456789-abcdef";
+
     public const string Alice = "alice";
     public const string AlicePassword = "Alice-test-pass-1";
     /// <summary>Users whose only purpose is to be locked out by the lockout tests (one per test).</summary>
@@ -63,12 +67,21 @@ public static class PeopleImport
             ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "ES256", ["accessTokenLifetime"] = "00:05:00",
         });
         var clients = import["clients"]!.AsArray();
+        // The tests' resource servers introspect the internal API's tokens too.
+        foreach (var resourceServer in clients.Where(c => (string?)c!["clientId"] is TestClients.Service or TestClients.Other))
+            resourceServer!["introspects"]!.AsArray().Add("internal");
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = Outsider, ["clientSecret"] = OutsiderSecret,
+            ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray("message"),
+        });
         clients.Add(new JsonObject
         {
             ["clientId"] = Gateway, ["clientSecret"] = GatewaySecret, ["displayName"] = "The Gateway",
             ["grantTypes"] = new JsonArray("authorization_code", "urn:ietf:params:oauth:grant-type:token-exchange"),
             ["redirectUris"] = new JsonArray(GatewayRedirect),
-            ["scopes"] = new JsonArray("openid", "profile", "internal", "ledger"),
+            // Registered for message and ledger, not message:write: an exchange passes on only what the gateway may hold.
+            ["scopes"] = new JsonArray("openid", "profile", "internal", "message", "ledger"),
         });
         clients.Add(new JsonObject
         {
@@ -83,7 +96,7 @@ public static class PeopleImport
             {
                 ["clientId"] = id, ["clientSecret"] = secret,
                 ["grantTypes"] = new JsonArray("client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"),
-                ["scopes"] = new JsonArray("internal", "short"),
+                ["scopes"] = new JsonArray("internal", "short", "message"),
             });
         }
         clients.Add(new JsonObject

@@ -33,8 +33,8 @@ public static class TestClients
     {
         ["apiResources"] = new JsonArray
         {
-            Api("messages", MessagesAudience, ["message", "message:write"], "jwt", "RS256", "00:15:00"),
-            Api("ledger", LedgerAudience, ["ledger"], "opaque", null, "01:00:00"),
+            WithPersonalAccessTokens(Api("messages", MessagesAudience, ["message", "message:write"], "jwt", "RS256", "00:15:00")),
+            WithPersonalAccessTokens(Api("ledger", LedgerAudience, ["ledger"], "opaque", null, "01:00:00")),
             Api("ec", EcAudience, ["ec"], "jwt", "ES256", "00:15:00"),
             Api("pss", PssAudience, ["pss"], "jwt", "PS256", "00:15:00"),
             Api("reports", ReportsAudience, ["reports"], "jwt", "HS256", "00:15:00"),
@@ -45,9 +45,9 @@ public static class TestClients
         },
         ["clients"] = new JsonArray
         {
-            Client(Service, ServiceSecret, ["client_credentials"],
-                ["message", "message:write", "ledger", "ec", "pss", "reports", "reports-too", "short", "short-opaque", "inventory"]),
-            Client(Other, OtherSecret, ["client_credentials"], ["message", "ledger"]),
+            Introspecting(Client(Service, ServiceSecret, ["client_credentials"],
+                ["message", "message:write", "ledger", "ec", "pss", "reports", "reports-too", "short", "short-opaque", "inventory"])),
+            Introspecting(Client(Other, OtherSecret, ["client_credentials"], ["message", "ledger"])),
             Client(Admin, AdminSecret, ["client_credentials"], ["tessera:admin", "tessera:pats"]),
             WithRedirectUri(Client(NoClientCredentials, NoClientCredentialsSecret, ["authorization_code"], ["message"]), "https://web.example/callback"),
             new JsonObject
@@ -84,6 +84,22 @@ public static class TestClients
             ["accessTokenFormat"] = format, ["accessTokenLifetime"] = lifetime,
         };
         if (alg is not null) api["signingAlgorithm"] = alg;
+        return api;
+    }
+
+    /// <summary>Every API of the standard import: svc and other are the resource servers the tests introspect with.</summary>
+    public static readonly string[] ApiNames = ["messages", "ledger", "ec", "pss", "reports", "reports-too", "short", "short-opaque", "inventory"];
+
+    private static JsonObject Introspecting(JsonObject client)
+    {
+        client["introspects"] = new JsonArray(ApiNames.Select(n => (JsonNode)n).ToArray());
+        return client;
+    }
+
+    /// <summary>The API opts in to personal access tokens.</summary>
+    private static JsonObject WithPersonalAccessTokens(JsonObject api)
+    {
+        api["personalAccessTokens"] = true;
         return api;
     }
 

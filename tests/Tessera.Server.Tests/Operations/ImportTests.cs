@@ -126,6 +126,7 @@ public abstract class ImportTests(DatabaseKind kind)
     [Theory]
     [InlineData("authorization_code")]
     [InlineData("urn:ietf:params:oauth:grant-type:device_code")]
+    [InlineData("urn:ietf:params:oauth:grant-type:token-exchange")]
     public async Task The_admin_scope_is_refused_on_a_client_that_acts_for_users(string grantType)
     {
         // Otherwise every user who consents to that client hands it an administrator's token.
@@ -177,7 +178,7 @@ public abstract class ImportTests(DatabaseKind kind)
     }
 
     [Fact]
-    public async Task A_changed_client_secret_in_the_next_import_replaces_the_old_one()
+    public async Task A_changed_client_secret_in_the_next_import_replaces_the_old_one_with_import_overwrite_credentials()
     {
         const string newSecret = "svc-new-secret-0123456789-abcdefg";
         await using var database = await TestDatabase.CreateAsync(kind);
@@ -187,7 +188,8 @@ public abstract class ImportTests(DatabaseKind kind)
         var changed = StandardImport();
         changed["clients"]![0]!["clientSecret"] = newSecret;
 
-        await using var server = await TesseraServer.StartAsync(database, changed);
+        await using var server = await TesseraServer.StartAsync(database, changed,
+            new Dictionary<string, string?> { ["Tessera:ImportOverwriteCredentials"] = "true" });
         var protocol = new ProtocolClient(server.CreateClient());
 
         var old = await protocol.ClientCredentialsAsync(Service, ServiceSecret, "message");

@@ -59,7 +59,7 @@ public abstract class KeyRotationTests(DatabaseKind kind)
         Assert.Contains(jwks.Keys, k => k.Kid == firstKid);
         var old = await Jwt.ValidateAsync(adminToken, http, server.Issuer, server.Issuer);
         Assert.True(old.IsValid, old.Exception?.Message);
-        Assert.True((await protocol.IntrospectAsync(Service, ServiceSecret, adminToken)).Active);
+        Assert.True((await protocol.IntrospectAsync(TestClients.Admin, TestClients.AdminSecret, adminToken)).Active);
         await RecordStatusesAsync(protocol, adminToken, statuses);
         Assert.Contains("retired", statuses[firstKid!]);
     }

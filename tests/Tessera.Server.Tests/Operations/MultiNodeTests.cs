@@ -108,7 +108,7 @@ public sealed class MultiNodeTests(TwoNodeFixture nodes) : IClassFixture<TwoNode
         var kidAtB = await PollAsync(async () => (string?)Jwt.Header(await TokenAsync(B, "message"))["kid"], kid => kid == newKid);
 
         Assert.Equal(newKid, kidAtB);
-        Assert.True((await B.IntrospectAsync(Other, OtherSecret, adminToken)).Active);
+        Assert.True((await B.IntrospectAsync(TestClients.Admin, TestClients.AdminSecret, adminToken)).Active);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public abstract class PersonalAccessTokenApiTests(TesseraServer server) : Server
         Assert.Equal(expiresAt, (long?)introspected.Json["exp"]);
         Assert.Equal(PeopleImport.Web, (string?)introspected.Json["client_id"]);
         Assert.Equal([LedgerAudience, MessagesAudience], introspected.Json["aud"]!.AsArray().Select(a => (string?)a).Order());
-        var aliceSub = (string?)(await Protocol.IntrospectAsync(Service, ServiceSecret, bearer)).Json["sub"];
+        var aliceSub = (string?)(await Protocol.IntrospectAsync(PeopleImport.Web, PeopleImport.WebSecret, bearer)).Json["sub"];
         Assert.Equal(aliceSub, (string?)introspected.Json["sub"]);
         Assert.Equal((string?)created.Json["id"], (string?)introspected.Json["jti"]);
     }

@@ -11,7 +11,8 @@ namespace Tessera.Server.Pages.Account;
 
 /// <summary>
 /// The signed-in user's personal access tokens: create one (the token is shown on this response only), list them with
-/// scopes, dates and last use, revoke one. Posts carry the anti-forgery token like every other form.
+/// scopes, dates and last use, revoke one. Posts carry the anti-forgery token like every other form. The page asks for
+/// the password again when the session is older than <c>Tessera:PersonalAccessTokens:PageMaxAuthAge</c> (10 minutes): a token outlives the session.
 /// </summary>
 internal sealed class TokensModel(
     UserManager<TesseraUser> users, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock)
@@ -30,6 +31,7 @@ internal sealed class TokensModel(
     public async Task<IActionResult> OnGetAsync()
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
+        if (!SignedInRecently()) return SignInAgain(user);
         await LoadAsync(user);
         return Page();
     }
@@ -37,6 +39,8 @@ internal sealed class TokensModel(
     public async Task<IActionResult> OnPostCreateAsync(string? name, string[]? scopes, int? days)
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
+        // A session cookie copied an hour ago must not mint a credential that lives a year.
+        if (!SignedInRecently()) return SignInAgain(user);
         var settings = options.Value.PersonalAccessTokens;
         var expiresAt = days is { } d and > 0 ? Now + (long)d * 86_400 : (long?)null;
         var request = PersonalAccessTokenRules.Check(name, scopes, expiresAt, snapshots.Current.Catalog, settings, Now);
@@ -65,6 +69,12 @@ internal sealed class TokensModel(
     public static string Date(long unix) => DateTimeOffset.FromUnixTimeSeconds(unix).ToString("yyyy-MM-dd HH:mm 'UTC'");
 
     private IActionResult SignIn() => RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/Tokens") });
+
+    private bool SignedInRecently() => RecentSignIn.IsRecent(SessionClaims.AuthTimeOf(User), options.Value.PersonalAccessTokens.PageMaxAuthAge, Now);
+
+    /// <summary>The sign-in page starts a new session with a fresh auth_time and comes back here.</summary>
+    private IActionResult SignInAgain(TesseraUser user) =>
+        RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/Tokens"), login_hint = user.UserName });
 
     private async Task LoadAsync(TesseraUser user)
     {

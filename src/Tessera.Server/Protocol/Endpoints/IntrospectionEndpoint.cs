@@ -6,7 +6,10 @@ using Tessera.Server.Tokens;
 
 namespace Tessera.Server.Protocol.Endpoints;
 
-/// <summary>RFC 7662: token introspection for authenticated clients (resource servers).</summary>
+/// <summary>
+/// RFC 7662: token introspection for authenticated clients — a token's own client, and resource servers registered
+/// with <c>introspects</c> for the token's API (<see cref="IntrospectionAudience"/>).
+/// </summary>
 internal static class IntrospectionEndpoint
 {
     public static async Task<IResult> HandleAsync(
@@ -21,8 +24,10 @@ internal static class IntrospectionEndpoint
 
         var inspected = await inspector.InspectAsync(request.Value.Token, context.RequestAborted);
 
-        // RFC 7662 §2.2: an inactive token gets only "active": false, whatever the reason.
-        if (inspected is null) return ProtocolResults.Json(json => json.WriteBoolean(Claims.Active, false));
+        // RFC 7662 §2.2: an inactive token gets only "active": false, whatever the reason. RFC 7662 §4: so does a caller
+        // that is neither the token's client nor a resource server of its audience — it learns nothing about it.
+        if (inspected is null || !IntrospectionAudience.MayIntrospect(request.Value.Client, inspected, snapshots.Current.Catalog))
+            return ProtocolResults.Json(json => json.WriteBoolean(Claims.Active, false));
         return ProtocolResults.Json(json =>
         {
             json.WriteBoolean(Claims.Active, true);
@@ -43,6 +48,8 @@ internal static class IntrospectionEndpoint
             json.WriteNumber(Claims.ExpiresAt, inspected.ExpiresAt);
             json.WriteNumber(Claims.IssuedAt, inspected.IssuedAt);
             json.WriteString(Claims.JwtId, inspected.Jti);
+            // RFC 7662 §2.2 allows further claims: the user's sign-in, for an API that wants a recent one.
+            if (inspected.AuthTime is { } authTime) json.WriteNumber(Claims.AuthTime, authTime);
             json.WriteString(Claims.TokenType, TokenTypes.Bearer);
         });
     }

@@ -29,7 +29,10 @@ internal sealed class UserTokens(
     {
         var target = TokenTargets.ForUser(grant.TokenScopes, catalog);
         if (target.Failed) return target.Error;
-        var access = await issuer.IssueAsync(grant.User.Id, grant.Client.ClientId, target.Value, cancellationToken);
+        // RFC 9068 §2.2.1: auth_time, so an API (Tessera's PAT API) can ask for a recent sign-in.
+        var access = await issuer.IssueAsync(
+            issuer.NewClaims(grant.User.Id, grant.Client.ClientId, target.Value) with { AuthTime = grant.AuthTime > 0 ? grant.AuthTime : null },
+            cancellationToken);
 
         string? refreshToken = null, familyId = null;
         // OIDC Core §11: offline_access asks for a refresh token; RFC 6749 §6: only a client allowed the refresh_token grant gets one.

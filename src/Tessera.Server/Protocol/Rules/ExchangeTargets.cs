@@ -26,22 +26,28 @@ public static class ExchangeTargets
 
         var requested = Scopes.Parse(form[Parameters.Scope]);
         if (requested.Failed) return requested.Error;
-        // An access token's scopes travel on (the chain of services sees the caller's rights). An ID token grants the
-        // target API's scopes the client is registered for, and with consent required only those the user approved.
+        // An access token's scopes travel on (the chain of services sees the caller's rights), but only those the
+        // exchanging client is registered for: a client never passes on a right it could not hold itself. An ID token
+        // grants the target API's scopes the client is registered for, and with consent required only those the user approved.
         var registered = api.Value.Scopes.Where(client.Scopes.Contains);
-        var allowed = !isSignIn ? subjectScopes!
+        IReadOnlyList<string> allowed = !isSignIn ? subjectScopes!.Where(client.Scopes.Contains).ToList()
             : (subjectScopes is null ? registered : registered.Where(subjectScopes.Contains)).Order(StringComparer.Ordinal).ToList();
         foreach (var scope in requested.Value)
         {
             // RFC 8693 §5: the new token may narrow the subject token's rights, never widen them.
-            if (!allowed.Contains(scope))
-                return OAuthError.InvalidScope(isSignIn
-                    ? $"the client may not request scope '{scope}' for '{api.Value.Audience}' for this user"
-                    : $"scope '{scope}' is not granted by the subject token");
+            if (isSignIn && !allowed.Contains(scope))
+                return OAuthError.InvalidScope($"the client may not request scope '{scope}' for '{api.Value.Audience}' for this user");
+            if (!isSignIn && !subjectScopes!.Contains(scope))
+                return OAuthError.InvalidScope($"scope '{scope}' is not granted by the subject token");
+            // RFC 8693 §2.2.2: invalid_scope for a scope the client is not allowed to obtain.
+            if (!isSignIn && !client.Scopes.Contains(scope))
+                return OAuthError.InvalidScope($"the client is not registered for scope '{scope}'");
         }
         var scopes = requested.Value.Length > 0 ? requested.Value : allowed;
         if (isSignIn && scopes.Count == 0)
             return OAuthError.InvalidScope($"the user has not granted this client any scope of '{api.Value.Audience}'");
+        if (scopes.Count == 0)
+            return OAuthError.InvalidScope("the subject token carries no scope the client is registered for");
         return new TokenTarget([api.Value], scopes);
     }
 

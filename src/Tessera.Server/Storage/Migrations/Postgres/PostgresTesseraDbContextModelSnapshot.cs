@@ -199,6 +199,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("PersonalAccessTokens")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ProtectedSigningSecret")
                         .HasColumnType("text");
 
@@ -240,6 +243,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.Property<string>("GrantTypes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Introspects")
                         .IsRequired()
                         .HasColumnType("text");
 
@@ -546,6 +553,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<string>("Audiences")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<long?>("AuthTime")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("ClientId")
                         .IsRequired()

@@ -186,6 +186,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("PersonalAccessTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProtectedSigningSecret")
                         .HasColumnType("TEXT");
 
@@ -225,6 +228,10 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("GrantTypes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Introspects")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -531,6 +538,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<string>("Audiences")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("AuthTime")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ClientId")
                         .IsRequired()
