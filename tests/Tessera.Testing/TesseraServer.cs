@@ -77,6 +77,12 @@ public sealed class TesseraServer : IAsyncDisposable
             ["Tessera:Database:Provider"] = database.Provider,
             ["Tessera:Database:ConnectionString"] = database.ConnectionString,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Every test connects from 127.0.0.1, standing for many clients at once: the per-IP limits are off unless a
+            // test sets them (Security/RateLimitTests does). Per-username and per-user guess limits keep their defaults.
+            ["Tessera:RateLimits:SignInFailuresPerIp:PermitLimit"] = "0",
+            ["Tessera:RateLimits:RegistrationsPerIp:PermitLimit"] = "0",
+            ["Tessera:RateLimits:DeviceAuthorizationsPerIp:PermitLimit"] = "0",
+            ["Tessera:RateLimits:DevicePageSubmissionsPerIp:PermitLimit"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
 

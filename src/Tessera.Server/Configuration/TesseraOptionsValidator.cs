@@ -51,6 +51,14 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         if (options.PersonalAccessTokens.MaxPerUser is < 1 or > 10_000)
             errors.Add("Tessera:PersonalAccessTokens:MaxPerUser must be between 1 and 10000.");
 
+        foreach (var (limitName, limit) in options.RateLimits.All())
+        {
+            if (limit.PermitLimit is < 0 or > 1_000_000)
+                errors.Add($"Tessera:RateLimits:{limitName}:PermitLimit must be between 0 (no limit) and 1000000.");
+            if (limit.IsOn && (limit.Window < TimeSpan.FromSeconds(1) || limit.Window > TimeSpan.FromDays(1)))
+                errors.Add($"Tessera:RateLimits:{limitName}:Window must be between 1 second and 1 day.");
+        }
+
         if (options.DataProtection.CertificatePath is { } certificate && !File.Exists(certificate))
             errors.Add($"Tessera:DataProtection:CertificatePath '{certificate}' does not exist.");
 
