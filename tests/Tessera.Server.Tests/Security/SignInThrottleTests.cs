@@ -1,4 +1,8 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Server.Housekeeping;
+using Tessera.Server.Storage;
 using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 
@@ -125,6 +129,33 @@ public abstract partial class SignInThrottleTests(DatabaseKind kind)
 
         Assert.Equal(3, answers.Count(a => a.Status == 400));
         Assert.Equal(17, answers.Count(a => a.Status == 429));
+    }
+
+    [Fact]
+    public async Task Guess_counters_hold_no_username_and_housekeeping_deletes_them_after_their_window()
+    {
+        await using var server = await StartAsync(perUsername: 3, window: "00:00:01");
+        using var browser = new Browser(server);
+        Assert.Equal(400, (await SignInTests.SignInAsync(browser, PeopleImport.Alice, "guess-0")).Status);
+        Assert.Equal(1, await CountersAsync(server));
+        Assert.Equal(0, await CountersAsync(server, key => key.Contains(PeopleImport.Alice, StringComparison.OrdinalIgnoreCase)));
+
+        // Bounded: the one-second window has ended within three.
+        var deleted = 0;
+        for (var i = 0; i < 15 && deleted == 0; i++)
+        {
+            await Task.Delay(200);
+            deleted = await server.GetService<HousekeepingService>().DeleteExpiredAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(0, await CountersAsync(server));
+    }
+
+    private static async Task<int> CountersAsync(TesseraServer server, Func<string, bool>? keyMatches = null)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var keys = await scope.ServiceProvider.GetRequiredService<TesseraDbContext>().GuessCounters.Select(c => c.Key).ToListAsync();
+        return keys.Count(keyMatches ?? (_ => true));
     }
 
     internal static int RetryAfter(Browser.Page page) =>
