@@ -19,6 +19,7 @@ using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Storage;
+using Tessera.Server.Throttling;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 
@@ -72,12 +73,14 @@ public static class TesseraApp
         services.AddIdentityCore<TesseraUser>(identity =>
             {
                 identity.User.RequireUniqueEmail = false;
-                identity.Lockout.MaxFailedAccessAttempts = 5;
+                // No automatic lockout (sign-in passes lockoutOnFailure: false): an attacker's wrong passwords must not
+                // lock the owner out. Failed sign-ins are throttled per username and IP instead (SignInThrottle).
             })
             .AddEntityFrameworkStores<TesseraDbContext>()
             .AddSignInManager();
         services.AddTesseraPages().AddExternalProviders(options);
         services.AddTransportSecurity(options);
+        services.AddTesseraRateLimits(options.RateLimits);
         services.AddExternalIdentities();
 
         services.AddSingleton(TimeProvider.System);
@@ -181,6 +184,8 @@ public static class TesseraApp
         app.UseRouting();
         app.UseAuthentication();
         app.UsePageSecurityHeaders();
+        // After routing: only endpoints that carry a policy are limited; the token path carries none by default.
+        app.UseRateLimiter();
         app.MapProtocolEndpoints();
         app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();

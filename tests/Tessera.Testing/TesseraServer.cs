@@ -79,6 +79,12 @@ public sealed class TesseraServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             // Test servers run as Production (the rules a deployment meets), with the key ring in the throw-away database.
             ["Tessera:DataProtection:AllowUnprotected"] = "true",
+            // Every test connects from 127.0.0.1, standing for many clients at once: the per-IP limits are off unless a
+            // test sets them (Security/RateLimitTests does). Per-username and per-user guess limits keep their defaults.
+            ["Tessera:RateLimits:SignInFailuresPerIp:PermitLimit"] = "0",
+            ["Tessera:RateLimits:RegistrationsPerIp:PermitLimit"] = "0",
+            ["Tessera:RateLimits:DeviceAuthorizationsPerIp:PermitLimit"] = "0",
+            ["Tessera:RateLimits:DevicePageSubmissionsPerIp:PermitLimit"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
 

@@ -24,6 +24,7 @@ public sealed class TesseraOptions
     public CacheOptions Cache { get; set; } = new();
     public HousekeepingOptions Housekeeping { get; set; } = new();
     public LimitOptions Limits { get; set; } = new();
+    public RateLimitOptions RateLimits { get; set; } = new();
     public DataProtectionOptions DataProtection { get; set; } = new();
     public RefreshTokenOptions RefreshTokens { get; set; } = new();
     public DeviceFlowOptions DeviceFlow { get; set; } = new();

@@ -55,6 +55,14 @@ internal sealed class TesseraOptionsValidator(IHostEnvironment environment) : IV
         if (options.PersonalAccessTokens.PageMaxAuthAge < TimeSpan.FromSeconds(1) || options.PersonalAccessTokens.PageMaxAuthAge > TimeSpan.FromDays(1))
             errors.Add("Tessera:PersonalAccessTokens:PageMaxAuthAge must be between 1 second and 1 day.");
 
+        foreach (var (limitName, limit) in options.RateLimits.All())
+        {
+            if (limit.PermitLimit is < 0 or > 1_000_000)
+                errors.Add($"Tessera:RateLimits:{limitName}:PermitLimit must be between 0 (no limit) and 1000000.");
+            if (limit.IsOn && (limit.Window < TimeSpan.FromSeconds(1) || limit.Window > TimeSpan.FromDays(1)))
+                errors.Add($"Tessera:RateLimits:{limitName}:Window must be between 1 second and 1 day.");
+        }
+
         KeyRingProtection.Validate(options.DataProtection, environment, errors);
         TransportSecurity.Validate(options.ForwardedHeaders, errors);
 

@@ -9,7 +9,7 @@ namespace Tessera.Server.Housekeeping;
 /// <summary>
 /// Deletes rows nobody needs any more — expired opaque tokens (revoked ones stay until they expire, so every node's
 /// revocation poll sees them), expired refresh tokens, device authorizations and personal access tokens, expired deny-list
-/// entries and used client assertions, authorization codes a day after they expired — in bounded batches along the
+/// entries, used client assertions and ended guess-counter windows, authorization codes a day after they expired — in bounded batches along the
 /// expiry indexes. Deletes are idempotent, so several nodes may run it at once.
 /// </summary>
 internal sealed class HousekeepingService(
@@ -55,6 +55,8 @@ internal sealed class HousekeepingService(
             .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.ClientAssertionUses.Where(u => u.ExpiresAt <= now)
             .OrderBy(u => u.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        total += await DeleteInBatchesAsync(() => db.GuessCounters.Where(g => g.ExpiresAt <= now)
+            .OrderBy(g => g.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         return total;
     }
 

@@ -14,8 +14,10 @@ namespace Tessera.Server.Pages;
 
 /// <summary>
 /// RFC 8628 §3.3: the verification page. The signed-in user enters the code their device shows, sees which
-/// application asks for what, and allows or denies it. Wrong codes are limited per user (<see cref="UserCodeAttempts"/>).
+/// application asks for what, and allows or denies it. Wrong codes are limited per user (<see cref="UserCodeAttempts"/>),
+/// posts per client IP (<see cref="Throttling.RequestRateLimits.DevicePage"/>).
 /// </summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Throttling.RequestRateLimits.DevicePage)]
 internal sealed class DeviceModel(
     DeviceAuthorizationStore devices, SnapshotCache snapshots, UserManager<TesseraUser> users, ConsentStore consents,
     UserCodeAttempts attempts, IssuerUrls urls) : PageModel
@@ -36,14 +38,19 @@ internal sealed class DeviceModel(
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return SignIn();
-        if (attempts.TryReserve(user.Id) is not { } guess) return Refuse(StatusCodes.Status429TooManyRequests, "Too many wrong codes. Wait a few minutes, then try again.");
+        var (guess, retryAfter) = await attempts.TryReserveAsync(user.Id, HttpContext.RequestAborted);
+        if (guess is null)
+        {
+            Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Refuse(StatusCodes.Status429TooManyRequests, "Too many wrong codes. Wait a few minutes, then try again.");
+        }
 
         var code = UserCodes.Normalize(UserCode);
         var device = code is null ? null : await devices.FindPendingAsync(code, HttpContext.RequestAborted);
         var client = device is null ? null : snapshots.Current.Catalog.FindClient(device.ClientId);
         // A wrong code keeps the guess it reserved; a right one gives it back.
         if (device is null || client is null) return Refuse(StatusCodes.Status400BadRequest, WrongCode);
-        guess.GiveBack();
+        await guess.GiveBackAsync();
 
         UserCode = UserCodes.Format(code!);
         ClientName = client.DisplayName ?? client.ClientId;

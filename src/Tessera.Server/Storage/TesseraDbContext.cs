@@ -5,6 +5,7 @@ using Tessera.Server.Apis;
 using Tessera.Server.Clients;
 using Tessera.Server.Keys;
 using Tessera.Server.PersonalAccessTokens;
+using Tessera.Server.Throttling;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 
@@ -29,6 +30,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<DeviceAuthorization> DeviceAuthorizations => Set<DeviceAuthorization>();
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+    public DbSet<GuessCounter> GuessCounters => Set<GuessCounter>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -145,6 +147,15 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             consent.HasKey(c => new { c.UserId, c.ClientId });
             consent.Property(c => c.UserId).HasMaxLength(450);
             consent.Property(c => c.ClientId).HasMaxLength(200);
+        });
+
+        builder.Entity<GuessCounter>(counter =>
+        {
+            // One row per partition: the reservation's ON CONFLICT needs this key.
+            counter.HasKey(c => new { c.Kind, c.Key });
+            counter.Property(c => c.Kind).HasMaxLength(32);
+            counter.Property(c => c.Key).HasMaxLength(64);
+            counter.HasIndex(c => c.ExpiresAt);
         });
 
         builder.Entity<ServerSecret>(secret =>

@@ -9,8 +9,10 @@ namespace Tessera.Server.Pages.Account;
 
 /// <summary>
 /// Self-registration, off unless <c>Tessera:Users:SelfRegistration</c> is true (then 404, as if the page did not exist).
-/// Passwords go through Identity's validators and hasher; the new user is signed in.
+/// Passwords go through Identity's validators and hasher; the new user is signed in. Posts are limited per client IP
+/// (<see cref="Throttling.RequestRateLimits.Registration"/>).
 /// </summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Throttling.RequestRateLimits.Registration)]
 internal sealed class RegisterModel(
     UserManager<TesseraUser> users, SignInManager<TesseraUser> signIn, IOptions<TesseraOptions> options, TimeProvider clock) : PageModel
 {

@@ -3,14 +3,19 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Throttling;
 using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;
 
-/// <summary>Username and password through ASP.NET Core Identity, with lockout; starts the session cookie.</summary>
+/// <summary>
+/// Username and password through ASP.NET Core Identity; starts the session cookie. Failures are throttled per username
+/// and IP (<see cref="SignInThrottle"/>) instead of locking the account, and every failure answers alike.
+/// </summary>
 internal sealed class SignInModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots,
-    Microsoft.Extensions.Options.IOptions<TesseraOptions> options, ExternalIdentities.ExternalProviderList providers) : PageModel
+    Microsoft.Extensions.Options.IOptions<TesseraOptions> options, ExternalIdentities.ExternalProviderList providers,
+    SignInThrottle throttle) : PageModel
 {
     private const string WrongCredentials = "The username or password is not correct.";
 
@@ -30,6 +35,10 @@ internal sealed class SignInModel(
 
     public async Task<IActionResult> OnPostAsync()
     {
+        // Decided before the username is looked up, so a throttled answer is the same for real and unknown usernames.
+        var attempt = await throttle.BeginAsync(Username, HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted);
+        if (attempt.Refused) return TooManyAttempts(attempt.RetryAfterSeconds);
+
         var user = string.IsNullOrEmpty(Username) ? null : await users.FindByNameAsync(Username);
         if (user is null)
         {
@@ -38,20 +47,30 @@ internal sealed class SignInModel(
             return Refuse(WrongCredentials);
         }
 
-        var result = await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true);
-        if (result.IsLockedOut) return Refuse("This account is locked after too many failed sign-ins. Try again later.");
+        // No lockout an attacker could trigger; a lockout set earlier (or by an administrator) answers like a wrong
+        // password, after the same hashing work, so it tells nothing either.
+        var result = await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: false);
+        if (result.IsLockedOut || result.IsNotAllowed) users.PasswordHasher.HashPassword(new TesseraUser(), Password);
         if (!result.Succeeded) return Refuse(WrongCredentials);
+        await throttle.SucceededAsync(attempt);
 
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));
         // Only a local URL: the sign-in page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
     }
 
-    private PageResult Refuse(string problem)
+    /// <summary>RFC 6585 §4: 429 with Retry-After; the same text whether or not the username exists.</summary>
+    private PageResult TooManyAttempts(int retryAfterSeconds)
+    {
+        TooManyRequests.SetRetryAfter(Response, retryAfterSeconds);
+        return Refuse("Too many failed sign-ins. Try again later.", StatusCodes.Status429TooManyRequests);
+    }
+
+    private PageResult Refuse(string problem, int status = StatusCodes.Status400BadRequest)
     {
         Problem = problem;
         Password = "";
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Response.StatusCode = status;
         AllowRedirectToClient();
         return Page();
     }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Throttling;
 
 namespace Tessera.Server.Protocol.Endpoints;
 
@@ -9,13 +11,16 @@ internal static class ProtocolRoutes
     {
         var urls = app.Services.GetRequiredService<IssuerUrls>();
         var group = app.MapGroup(urls.PathBase);
+        var options = app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value;
+        var clientLimits = app.Services.GetRequiredService<ClientRequestLimits>();
         // OIDC Core §3.1.2.1: the authorization endpoint supports GET and POST.
         group.MapMethods(EndpointPaths.Authorize, ["GET", "POST"], AuthorizeEndpoint.HandleAsync);
-        group.MapPost(EndpointPaths.Token, TokenEndpoint.HandleAsync);
+        group.MapPost(EndpointPaths.Token, TokenEndpoint.HandleAsync).LimitedPerClient(clientLimits.Token, options.Limits.MaxFormBytes);
         group.MapMethods(EndpointPaths.UserInfo, ["GET", "POST"], UserInfoEndpoint.HandleAsync);
-        group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync);
+        group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync).LimitedPerClient(clientLimits.Introspection, options.Limits.MaxFormBytes);
         group.MapPost(EndpointPaths.Revocation, RevocationEndpoint.HandleAsync);
-        group.MapPost(EndpointPaths.DeviceAuthorization, DeviceAuthorizationEndpoint.HandleAsync);
+        group.MapPost(EndpointPaths.DeviceAuthorization, DeviceAuthorizationEndpoint.HandleAsync)
+            .LimitedPerIp(RequestRateLimits.DeviceAuthorization, options.RateLimits.DeviceAuthorizationsPerIp);
         group.MapMethods(EndpointPaths.EndSession, ["GET", "POST"], EndSessionEndpoint.HandleAsync);
         group.MapGet(EndpointPaths.Jwks, JwksEndpoint.Handle);
 

@@ -422,6 +422,32 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("ServerSecrets");
                 });
 
+            modelBuilder.Entity("Tessera.Server.Throttling.GuessCounter", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Kind", "Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("GuessCounters");
+                });
+
             modelBuilder.Entity("Tessera.Server.Tokens.AuthorizationCode", b =>
                 {
                     b.Property<byte[]>("Hash")

@@ -407,6 +407,32 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("ServerSecrets");
                 });
 
+            modelBuilder.Entity("Tessera.Server.Throttling.GuessCounter", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Kind", "Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("GuessCounters");
+                });
+
             modelBuilder.Entity("Tessera.Server.Tokens.AuthorizationCode", b =>
                 {
                     b.Property<byte[]>("Hash")
