@@ -18,6 +18,7 @@ using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Throttling;
 using Tessera.Server.Tokens;
@@ -39,6 +40,9 @@ public static class TesseraApp
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         configure?.Invoke(builder);
         AddServices(builder);
+        // Every environment checks the container at start-up, not only Development: a singleton holding a scoped
+        // service must fail the first test, not a developer's first run.
+        builder.Host.UseDefaultServiceProvider(provider => { provider.ValidateScopes = true; provider.ValidateOnBuild = true; });
 
         var app = builder.Build();
         try
@@ -82,6 +86,7 @@ public static class TesseraApp
         services.AddTransportSecurity(options);
         services.AddTesseraRateLimits(options.RateLimits);
         services.AddExternalIdentities();
+        services.AddServerSideSessions();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IssuerUrls>();

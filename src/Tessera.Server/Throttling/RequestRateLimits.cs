@@ -20,7 +20,7 @@ internal static class RequestRateLimits
     public static IServiceCollection AddTesseraRateLimits(this IServiceCollection services, RateLimitOptions limits)
     {
         services.AddSingleton<GuessCounters>();
-        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<SignInThrottle>();   // scoped: Identity's ILookupNormalizer is scoped
         services.AddSingleton<ClientRequestLimits>();
         services.AddRateLimiter(rateLimiter =>
         {
