@@ -45,8 +45,13 @@ internal static class AdminRoutes
         users.MapGet("/", AdminUsers.ListAsync).WithSummary("Users by username, 1000 at a time (?skip=N).");
         users.MapPost("/", AdminUsers.CreateAsync).Accepts<AdminUsers.NewUser>("application/json").WithSummary("Creates a user.");
         users.MapPut("/{username}", AdminUsers.UpdateAsync).Accepts<AdminUsers.UserChange>("application/json")
-            .WithSummary("Changes the fields given: password, email, emailVerified, name.");
-        users.MapDelete("/{username}", AdminUsers.DeleteAsync).WithSummary("Deletes a user, revoking their personal access tokens and grants.");
+            .WithSummary("Changes the fields given: password, email, emailVerified, name. A new password ends every session and token of the user.");
+        users.MapDelete("/{username}", AdminUsers.DeleteAsync).WithSummary("Deletes a user, revoking their sessions, personal access tokens and grants.");
+        users.MapPost("/{username}/disable", AdminUsers.DisableAsync)
+            .WithSummary("Disables a user: no sign-in, refresh or token use; ends every session and revokes every token.");
+        users.MapPost("/{username}/enable", AdminUsers.EnableAsync).WithSummary("Enables a disabled user again; revoked tokens stay revoked.");
+        users.MapPost("/{username}/revoke", AdminUsers.RevokeAsync)
+            .WithSummary("Ends every session and revokes every refresh token and personal access token of a user, who stays enabled.");
     }
 
     private static IResult ListKeys(SnapshotCache snapshots, TimeProvider clock)

@@ -37,7 +37,7 @@ internal static class AdminUsers
         });
     }
 
-    public static async Task<IResult> UpdateAsync(string username, HttpRequest request, UserManager<TesseraUser> users)
+    public static async Task<IResult> UpdateAsync(string username, HttpRequest request, UserManager<TesseraUser> users, UserRevocation revocation)
     {
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
@@ -73,20 +73,60 @@ internal static class AdminUsers
             if (result.Succeeded) result = await users.AddPasswordAsync(user, change.Password);
         }
         if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+        // A new password is an intervention: whoever knew the old one loses every session and token it got them.
+        if (change.Password is not null) await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
         return ProtocolResults.Json(json => WriteUser(json, user));
     }
 
-    /// <summary>The user goes, and with them their personal access tokens and the grants they consented to.</summary>
-    public static async Task<IResult> DeleteAsync(
-        string username, UserManager<TesseraUser> users, PersonalAccessTokenStore personalAccessTokens, ConsentStore consents,
-        TokenRevoker revoker, CancellationToken cancellationToken)
+    /// <summary>POST /admin/users/{username}/disable: no sign-in of any kind, and everything the user holds is revoked.</summary>
+    public static async Task<IResult> DisableAsync(
+        string username, UserManager<TesseraUser> users, UserRevocation revocation, DisabledUsers disabled, TimeProvider clock)
     {
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
-        foreach (var token in await personalAccessTokens.ListAsync(user.Id, cancellationToken))
-            await personalAccessTokens.RevokeAsync(user.Id, token.Id, cancellationToken);
-        foreach (var consent in await consents.ListAsync(user.Id, cancellationToken))
-            await revoker.RevokeGrantAsync(user.Id, consent.ClientId, cancellationToken);
+        if (user.DisabledAt is null)
+        {
+            user.DisabledAt = clock.GetUtcNow().ToUnixTimeSeconds();
+            var result = await users.UpdateAsync(user);
+            if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+        }
+        // This node at once; the others at their next revocation poll.
+        disabled.Add(user.Id);
+        await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
+        return ProtocolResults.Json(json => WriteUser(json, user));
+    }
+
+    /// <summary>POST /admin/users/{username}/enable: the user may sign in again; nothing revoked comes back.</summary>
+    public static async Task<IResult> EnableAsync(string username, UserManager<TesseraUser> users, DisabledUsers disabled)
+    {
+        var user = await users.FindByNameAsync(username);
+        if (user is null) return NotFound();
+        if (user.DisabledAt is not null)
+        {
+            user.DisabledAt = null;
+            var result = await users.UpdateAsync(user);
+            if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+        }
+        disabled.Remove(user.Id);
+        return ProtocolResults.Json(json => WriteUser(json, user));
+    }
+
+    /// <summary>POST /admin/users/{username}/revoke: every session and token of the user ends; the user stays enabled.</summary>
+    public static async Task<IResult> RevokeAsync(string username, UserManager<TesseraUser> users, UserRevocation revocation)
+    {
+        var user = await users.FindByNameAsync(username);
+        if (user is null) return NotFound();
+        await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
+        return Results.NoContent();
+    }
+
+    /// <summary>The user goes, and with them their sessions, personal access tokens and refresh tokens at every client.</summary>
+    public static async Task<IResult> DeleteAsync(
+        string username, UserManager<TesseraUser> users, UserRevocation revocation, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByNameAsync(username);
+        if (user is null) return NotFound();
+        await revocation.RevokeEverythingAsync(users, user, cancellationToken);
         var result = await users.DeleteAsync(user);
         if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
         return Results.NoContent();
@@ -106,6 +146,7 @@ internal static class AdminUsers
         if (user.Email is null) json.WriteNull("email"); else json.WriteString("email", user.Email);
         json.WriteBoolean("emailVerified", user.EmailConfirmed);
         if (user.Name is null) json.WriteNull("name"); else json.WriteString("name", user.Name);
+        json.WriteBoolean("disabled", user.DisabledAt is not null);
     }
 
     /// <summary>POST /admin/users with a JSON body; Identity's password validators and hasher apply.</summary>

@@ -23,6 +23,9 @@ internal sealed record ExternalOutcome(TesseraUser? User, string? Problem, strin
 internal sealed class ExternalAccounts(
     UserManager<TesseraUser> users, TesseraDbContext db, ProviderTokens tokens, IOptions<TesseraOptions> options, ILogger<ExternalAccounts> logger)
 {
+    /// <summary>A disabled user signs in no way at all; the same words as any refused sign-in.</summary>
+    private static ExternalOutcome Disabled() => ExternalOutcome.Refused("access_denied", "The sign-in was refused.");
+
     public async Task<ExternalOutcome> SignInAsync(string provider, ClaimsPrincipal external, ProviderTokenSet? providerTokens)
     {
         var key = ExternalClaims.SubjectOf(external);
@@ -31,6 +34,7 @@ internal sealed class ExternalAccounts(
 
         if (await users.FindByLoginAsync(provider, key) is { } linked)
         {
+            if (linked.DisabledAt is not null) return Disabled();
             await InTransactionAsync(() => StoreTokensAsync(linked, provider, providerTokens));
             return new ExternalOutcome(linked, null);
         }
@@ -46,6 +50,7 @@ internal sealed class ExternalAccounts(
                 $"More than one account has this e-mail address. Sign in with your password first, then link {settings.DisplayName ?? provider} on your account page.");
         if (sameEmail is [var owner])
         {
+            if (owner.DisabledAt is not null) return Disabled();
             // Both sides must vouch for the address, or whoever holds one side's account takes over the other's.
             if (!(settings.LinkByVerifiedEmail && verified))
                 return ExternalOutcome.Refused("account_exists",

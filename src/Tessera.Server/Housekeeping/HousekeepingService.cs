@@ -9,7 +9,8 @@ namespace Tessera.Server.Housekeeping;
 /// <summary>
 /// Deletes rows nobody needs any more — expired opaque tokens (revoked ones stay until they expire, so every node's
 /// revocation poll sees them), expired refresh tokens, device authorizations and personal access tokens, expired deny-list
-/// entries, used client assertions and ended guess-counter windows, authorization codes a day after they expired — in bounded batches along the
+/// entries, used client assertions and ended guess-counter windows, expired sessions and sessions ended a day ago, authorization
+/// codes a day after they expired — in bounded batches along the
 /// expiry indexes. Deletes are idempotent, so several nodes may run it at once.
 /// </summary>
 internal sealed class HousekeepingService(
@@ -26,6 +27,9 @@ internal sealed class HousekeepingService(
     /// after a day every access token issued from it has expired (an API's lifetime is at most a day).
     /// </summary>
     public static readonly TimeSpan AuthorizationCodeRetention = TimeSpan.FromDays(1);
+
+    /// <summary>How long an ended session's row stays (the revocation poll must see it on every node first).</summary>
+    public static readonly TimeSpan EndedSessionRetention = TimeSpan.FromDays(1);
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -50,6 +54,10 @@ internal sealed class HousekeepingService(
             .OrderBy(d => d.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.PersonalAccessTokens.Where(t => t.ExpiresAt <= now)
             .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        // An ended session is kept a day, long enough for every node's poll to have seen it and for the user to see it ended.
+        var sessionsBefore = now - (long)EndedSessionRetention.TotalSeconds;
+        total += await DeleteInBatchesAsync(() => db.UserSessions.Where(s => s.ExpiresAt <= now || s.EndedAt <= sessionsBefore)
+            .OrderBy(s => s.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         var codesBefore = now - (long)AuthorizationCodeRetention.TotalSeconds;
         total += await DeleteInBatchesAsync(() => db.AuthorizationCodes.Where(c => c.ExpiresAt <= codesBefore)
             .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);

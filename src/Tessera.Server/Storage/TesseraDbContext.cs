@@ -5,6 +5,7 @@ using Tessera.Server.Apis;
 using Tessera.Server.Clients;
 using Tessera.Server.Keys;
 using Tessera.Server.PersonalAccessTokens;
+using Tessera.Server.Sessions;
 using Tessera.Server.Throttling;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
@@ -31,11 +32,27 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<DeviceAuthorization> DeviceAuthorizations => Set<DeviceAuthorization>();
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
     public DbSet<GuessCounter> GuessCounters => Set<GuessCounter>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.Entity<TesseraUser>().Property(u => u.Name).HasMaxLength(256);
+        // Every node reads the disabled users at each revocation poll; the enabled many stay out of this index.
+        builder.Entity<TesseraUser>().HasIndex(u => u.DisabledAt).HasFilter("\"DisabledAt\" IS NOT NULL");
+
+        builder.Entity<UserSession>(session =>
+        {
+            session.Property(s => s.Id).HasMaxLength(64);
+            session.Property(s => s.UserId).HasMaxLength(450);
+            session.Property(s => s.UserAgent).HasMaxLength(UserSession.MaxUserAgentLength);
+            session.Property(s => s.IpAddress).HasMaxLength(64);
+            // The account page lists a user's sessions; a credential change ends them all.
+            session.HasIndex(s => s.UserId);
+            session.HasIndex(s => s.ExpiresAt);
+            // The revocation poll reads recently ended sessions; live ones stay out of this index.
+            session.HasIndex(s => s.EndedAt).HasFilter("\"EndedAt\" IS NOT NULL");
+        });
 
         builder.Entity<ApiResource>(api =>
         {

@@ -26,11 +26,20 @@ internal sealed class AccessTokenInspector(
     PersonalAccessTokenUsage personalAccessTokenUsage,
     SnapshotCache snapshots,
     KeyRingReloader keyReloader,
+    Users.DisabledUsers disabledUsers,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
     ILogger<AccessTokenInspector> logger)
 {
     public async ValueTask<InspectedToken?> InspectAsync(string token, CancellationToken cancellationToken)
+    {
+        var inspected = await InspectTokenAsync(token, cancellationToken);
+        // A disabled user's tokens are inactive until they expire (enabling again does not bring back revoked ones).
+        // This node's in-memory set: no database read on this path.
+        return inspected is not null && disabledUsers.Contains(inspected.Subject) ? null : inspected;
+    }
+
+    private async ValueTask<InspectedToken?> InspectTokenAsync(string token, CancellationToken cancellationToken)
     {
         if (token.StartsWith(OpaqueHandles.AccessTokenPrefix, StringComparison.Ordinal))
             return await InspectOpaqueAsync(token, cancellationToken);

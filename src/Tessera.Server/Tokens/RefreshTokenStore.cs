@@ -62,4 +62,13 @@ internal sealed class RefreshTokenStore(ITesseraDbContextFactory databases)
             .Where(t => t.Subject == subject && t.ClientId == clientId && t.RevokedAt == null)
             .Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
     }
+
+    /// <summary>Every family of the user, at every client, that is not revoked yet.</summary>
+    public async Task<List<string>> FamiliesAsync(string subject, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        return await db.RefreshTokens.AsNoTracking()
+            .Where(t => t.Subject == subject && t.RevokedAt == null)
+            .Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
+    }
 }

@@ -3,15 +3,22 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Hosting;
 using Tessera.Server.PersonalAccessTokens;
+using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
+using Tessera.Server.Users;
 
 namespace Tessera.Server.Tokens;
 
-/// <summary>Reads the opaque tokens and personal access tokens other nodes revoked since the last poll and drops them from this node's cache.</summary>
+/// <summary>
+/// Reads the opaque tokens, personal access tokens and sessions other nodes revoked or ended since the last poll and
+/// drops them from this node's caches, and reloads the set of disabled users.
+/// </summary>
 internal sealed class RevocationPollService(
     ITesseraDbContextFactory databases,
     OpaqueTokenCache cache,
     PersonalAccessTokenCache personalAccessTokens,
+    SessionCache sessions,
+    DisabledUsers disabledUsers,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
     ILogger<RevocationPollService> logger) : PeriodicService(options.Value.Cache.RevocationPollInterval, logger)
@@ -34,6 +41,13 @@ internal sealed class RevocationPollService(
             .Select(t => t.Hash)
             .ToListAsync(cancellationToken);
         foreach (var hash in revokedPats) personalAccessTokens.Remove(hash);
+        var endedSessions = await db.UserSessions.AsNoTracking()
+            .Where(s => s.EndedAt >= _since)
+            .Select(s => s.Id)
+            .ToListAsync(cancellationToken);
+        foreach (var id in endedSessions) sessions.Remove(id);
+        // The whole set each time (few rows, a partial index): an enable is seen as surely as a disable.
+        disabledUsers.Replace(await db.Users.AsNoTracking().Where(u => u.DisabledAt != null).Select(u => u.Id).ToListAsync(cancellationToken));
         _since = now.Add(-Overlap).ToUnixTimeSeconds();
     }
 }

@@ -36,6 +36,13 @@ internal sealed class TokenRevoker(
             await RevokeRefreshFamilyAsync(family, cancellationToken);
     }
 
+    /// <summary>A credential change or an administrator's intervention: every family of the user at every client.</summary>
+    public async Task RevokeUserGrantsAsync(string subject, CancellationToken cancellationToken)
+    {
+        foreach (var family in await refreshTokens.FamiliesAsync(subject, cancellationToken))
+            await RevokeRefreshFamilyAsync(family, cancellationToken);
+    }
+
     private async Task RevokeAccessTokenAsync(string jti, byte[]? opaqueHash, long expiresAt, CancellationToken cancellationToken)
     {
         if (opaqueHash is not null)

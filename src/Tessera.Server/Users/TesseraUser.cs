@@ -7,4 +7,7 @@ public sealed class TesseraUser : IdentityUser
 {
     /// <summary>Full name, the OIDC <c>name</c> claim.</summary>
     public string? Name { get; set; }
+
+    /// <summary>When an administrator disabled the user (seconds since the epoch); null while the user may sign in.</summary>
+    public long? DisabledAt { get; set; }
 }

@@ -10,7 +10,17 @@ namespace Tessera.Server.Tests.Infrastructure;
 /// </summary>
 public sealed partial class Browser(TesseraServer server) : IDisposable
 {
-    private readonly HttpClient _http = new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+    private readonly CookieContainer _cookies = new();
+    private HttpClient? _client;
+
+    /// <summary>An attacker's browser holding a copy of <paramref name="victim"/>'s cookies, sent to <paramref name="server"/>.</summary>
+    public Browser(TesseraServer server, Browser victim) : this(server)
+    {
+        foreach (Cookie cookie in victim._cookies.GetAllCookies())
+            _cookies.Add(server.BaseAddress, new Cookie(cookie.Name, cookie.Value, cookie.Path));
+    }
+
+    private HttpClient _http => _client ??= new(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false })
     {
         BaseAddress = server.BaseAddress,
         Timeout = TimeSpan.FromSeconds(30),
@@ -41,7 +51,7 @@ public sealed partial class Browser(TesseraServer server) : IDisposable
         return page;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _client?.Dispose();
 
     public sealed partial record Page(HttpResponseMessage Response, string Html)
     {

@@ -30,13 +30,14 @@ public static class CodeFlow
         return QueryHelpers.AddQueryString("/connect/authorize", query);
     }
 
-    /// <summary>Runs the flow as alice, approving consent when asked; returns the final redirect to the client.</summary>
-    public static async Task<Browser.Page> SignInAndApproveAsync(Browser browser, string authorizeUrl, string decision = "allow")
+    /// <summary>Runs the flow as alice (or the user given), approving consent when asked; returns the final redirect to the client.</summary>
+    public static async Task<Browser.Page> SignInAndApproveAsync(
+        Browser browser, string authorizeUrl, string decision = "allow", string username = PeopleImport.Alice, string password = PeopleImport.AlicePassword)
     {
         var page = await browser.FollowAsync(await browser.GetAsync(authorizeUrl));
         if (page.RequestPath.StartsWith("/account/sign-in", StringComparison.Ordinal))
         {
-            page = await browser.SubmitAsync(page, page.RequestPath, [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", page.Field("returnUrl")!)]);
+            page = await browser.SubmitAsync(page, page.RequestPath, [("username", username), ("password", password), ("returnUrl", page.Field("returnUrl")!)]);
             page = await browser.FollowAsync(page);
         }
         if (page.RequestPath.StartsWith("/consent", StringComparison.Ordinal))

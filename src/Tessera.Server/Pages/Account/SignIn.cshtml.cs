@@ -52,6 +52,8 @@ internal sealed class SignInModel(
         var result = await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: false);
         if (result.IsLockedOut || result.IsNotAllowed) users.PasswordHasher.HashPassword(new TesseraUser(), Password);
         if (!result.Succeeded) return Refuse(WrongCredentials);
+        // A disabled user gets the words of a wrong password: the page does not tell who is disabled.
+        if (user.DisabledAt is not null) return Refuse(WrongCredentials);
         await throttle.SucceededAsync(attempt);
 
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));

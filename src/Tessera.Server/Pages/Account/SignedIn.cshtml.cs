@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tessera.Server.Catalog;
+using Tessera.Server.Sessions;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 
@@ -10,16 +11,23 @@ namespace Tessera.Server.Pages.Account;
 /// <summary>One application the user has granted, as the account page lists it.</summary>
 internal sealed record GrantedApplication(string ClientId, string Name, IReadOnlyList<string> Scopes, DateTimeOffset GrantedAt);
 
+/// <summary>One active session of the user, as the account page lists it.</summary>
+internal sealed record ListedSession(string Id, string Device, string? IpAddress, DateTimeOffset StartedAt, DateTimeOffset LastSeenAt, bool IsCurrent);
+
 /// <summary>
-/// Who is signed in, and the applications they have granted (from their consents). Withdrawing a grant (a POST with
-/// anti-forgery) forgets the consent and revokes the application's refresh tokens for this user, with their families.
+/// Who is signed in, the applications they have granted (from their consents) and their active sessions. Withdrawing
+/// a grant (a POST with anti-forgery) forgets the consent and revokes the application's refresh tokens for this user,
+/// with their families. Ending a session (one, or all) ends it on every node; a user can end only their own.
 /// </summary>
 internal sealed class SignedInModel(
-    UserManager<TesseraUser> users, ConsentStore consents, TokenRevoker revoker, SnapshotCache snapshots) : PageModel
+    UserManager<TesseraUser> users, SignInManager<TesseraUser> signIn, ConsentStore consents, TokenRevoker revoker,
+    SessionStore sessions, UserRevocation revocation, SnapshotCache snapshots, TimeProvider clock) : PageModel
 {
     public string? Username { get; private set; }
     public IReadOnlyList<GrantedApplication> Grants { get; private set; } = [];
+    public IReadOnlyList<ListedSession> Sessions { get; private set; } = [];
     public string? Notice { get; private set; }
+    public string? Problem { get; private set; }
 
     public async Task OnGetAsync()
     {
@@ -29,7 +37,7 @@ internal sealed class SignedInModel(
     public async Task<IActionResult> OnPostAsync([FromForm(Name = "client_id")] string? clientId)
     {
         var user = await users.GetUserAsync(User);
-        if (user is null) return RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/SignedIn") });
+        if (user is null) return SignInAgain();
         if (!string.IsNullOrEmpty(clientId))
         {
             await consents.WithdrawAsync(user.Id, clientId, HttpContext.RequestAborted);
@@ -41,11 +49,76 @@ internal sealed class SignedInModel(
         return Page();
     }
 
-    private async Task LoadAsync(TesseraUser user)
+    /// <summary>"Sign out this session": only a session of the signed-in user; any other id changes nothing.</summary>
+    public async Task<IActionResult> OnPostEndSessionAsync([FromForm(Name = "session")] string? sessionId)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return SignInAgain();
+        if (string.IsNullOrEmpty(sessionId)) return await ShowAsync(user, problem: "Choose a session to sign out.");
+        if (sessionId == CurrentSessionId) return await SignOutHereAsync();
+        var ended = await sessions.EndAsync(user.Id, sessionId, CancellationToken.None);
+        return await ShowAsync(user, ended ? "The session is signed out." : null, ended ? null : "That session is not one of your active sessions.");
+    }
+
+    /// <summary>"Sign out everywhere": every session of the user, this one included.</summary>
+    public async Task<IActionResult> OnPostEndAllSessionsAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return SignInAgain();
+        await sessions.EndAllAsync(user.Id, CancellationToken.None);
+        return await SignOutHereAsync();
+    }
+
+    /// <summary>
+    /// The user's own password change: the current password proves it is them; Identity's validators judge the new one.
+    /// Everything the old password got (sessions elsewhere, refresh tokens, personal access tokens) ends; this browser
+    /// continues in a new session.
+    /// </summary>
+    public async Task<IActionResult> OnPostChangePasswordAsync(
+        [FromForm(Name = "currentPassword")] string? currentPassword, [FromForm(Name = "newPassword")] string? newPassword)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return SignInAgain();
+        if (string.IsNullOrEmpty(currentPassword) || string.IsNullOrEmpty(newPassword))
+            return await ShowAsync(user, problem: "Enter your current password and a new password.");
+        var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!changed.Succeeded) return await ShowAsync(user, problem: string.Join(" ", changed.Errors.Select(e => e.Description)));
+        await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));
+        return await ShowAsync(user, "Your password is changed. Every other session and every token is signed out.", newestIsCurrent: true);
+    }
+
+    private string? CurrentSessionId => User.FindFirst(SessionClaims.SessionId)?.Value;
+
+    private async Task<IActionResult> SignOutHereAsync()
+    {
+        // The cookie's own session: the sign-out ends its row (ServerSideSessionEvents) and clears the cookie.
+        await signIn.SignOutAsync();
+        return RedirectToPage("/Account/SignOut");
+    }
+
+    private RedirectToPageResult SignInAgain() => RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/SignedIn") });
+
+    private async Task<IActionResult> ShowAsync(TesseraUser user, string? notice = null, string? problem = null, bool newestIsCurrent = false)
+    {
+        Notice = notice;
+        Problem = problem;
+        await LoadAsync(user, newestIsCurrent);
+        return Page();
+    }
+
+    private async Task LoadAsync(TesseraUser user, bool newestIsCurrent = false)
     {
         Username = user.UserName;
         Grants = (await consents.ListAsync(user.Id, HttpContext.RequestAborted))
             .Select(c => new GrantedApplication(c.ClientId, Name(c.ClientId), SpaceDelimited.Split(c.Scopes), DateTimeOffset.FromUnixTimeSeconds(c.GrantedAt)))
+            .ToList();
+        var active = await sessions.ListActiveAsync(user.Id, HttpContext.RequestAborted);
+        // After a password change the new session's id is in the response cookie, not yet in User: it is the newest.
+        var current = newestIsCurrent ? active.FirstOrDefault()?.Id : CurrentSessionId;
+        Sessions = active
+            .Select(s => new ListedSession(s.Id, UserAgentDescription.Describe(s.UserAgent), s.IpAddress,
+                DateTimeOffset.FromUnixTimeSeconds(s.CreatedAt), DateTimeOffset.FromUnixTimeSeconds(s.LastSeenAt), s.Id == current))
             .ToList();
     }
 

@@ -43,6 +43,8 @@ internal sealed class AuthorizationCodeGrant(
         await using var db = databases.Create();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == code.Subject, cancellationToken);
         if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
+        // RFC 6749 §5.2: a grant of a disabled user is no longer valid.
+        if (user.DisabledAt is not null) return OAuthError.InvalidGrant("the user is disabled");
 
         var scopes = SpaceDelimited.Split(code.Scope);
         var issued = await userTokens.IssueAsync(

@@ -60,6 +60,8 @@ internal sealed class RefreshTokenGrant(
         await using var db = databases.Create();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == row.Subject, cancellationToken);
         if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
+        // RFC 6749 §5.2: a grant of a disabled user is no longer valid.
+        if (user.DisabledAt is not null) return OAuthError.InvalidGrant("the user is disabled");
 
         var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, granted, scopes, row.AuthTime, row.SessionId,
             FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt), request.Catalog, cancellationToken);
