@@ -48,5 +48,6 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0})); skipped=$((skipped + ${n:-0}))
 done
 if [[ $status != 0 && $failed == 0 ]]; then failed=1; fi   # the build or the runner itself failed
-echo "$passed passed, $failed failed, $skipped skipped"
+if (( skipped > 0 )); then echo "$skipped skipped"; fi
+echo "$passed passed, $failed failed"
 exit $status
