@@ -95,6 +95,49 @@ public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_user_disabled_by_the_cli_cannot_sign_in_until_enabled_again()
+    {
+        var passwordFile = Path.Combine(_cli.ConfigDirectory, "carol-password");
+        const string Password = "Carol-cli-pass-1";
+        await File.WriteAllTextAsync(passwordFile, Password + "\n");
+        var username = "carol-" + Guid.NewGuid().ToString("n")[..6];
+        Assert.Equal(0, (await _cli.RunAsync("users", "create", username, "--password-file", passwordFile)).ExitCode);
+        Assert.True(await SignsInAsync(username, Password));
+
+        var disabled = await _cli.RunAsync("users", "disable", username, "--json");
+
+        Assert.True(disabled.ExitCode == 0, disabled.ToString());
+        Assert.True((bool)JsonNode.Parse(disabled.Stdout)!["disabled"]!);
+        Assert.False(await SignsInAsync(username, Password));
+        var listed = JsonNode.Parse((await _cli.RunAsync("users", "list", "--json")).Stdout)!.AsArray();
+        Assert.Contains(listed, u => (string?)u!["username"] == username && (bool)u["disabled"]!);
+
+        var enabled = await _cli.RunAsync("users", "enable", username);
+        Assert.True(enabled.ExitCode == 0, enabled.ToString());
+        Assert.Equal($"Enabled user {username}.", enabled.Stderr.Trim());
+        Assert.True(await SignsInAsync(username, Password));
+
+        var revoked = await _cli.RunAsync("users", "revoke", username);
+        Assert.True(revoked.ExitCode == 0, revoked.ToString());
+        Assert.Equal($"Ended every session and token of {username}.", revoked.Stderr.Trim());
+        var unknown = await _cli.RunAsync("users", "disable", "nobody-" + Guid.NewGuid().ToString("n")[..6]);
+        Assert.Equal(1, unknown.ExitCode);
+    }
+
+    /// <summary>The sign-in form as a browser submits it; a right password redirects to the return URL.</summary>
+    private async Task<bool> SignsInAsync(string username, string password)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Server.BaseAddress };
+        var form = await http.GetStringAsync("/account/sign-in?returnUrl=%2Faccount");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]*)\"").Groups[1].Value;
+        using var response = await http.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = username, ["password"] = password, ["returnUrl"] = "/account", ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token),
+        }));
+        return response.StatusCode == System.Net.HttpStatusCode.Redirect && response.Headers.Location?.OriginalString == "/account";
+    }
+
+    [Fact]
     public async Task A_client_token_with_a_wrong_secret_is_refused_in_one_sentence()
     {
         var secretFile = Path.Combine(_cli.ConfigDirectory, "wrong-secret");

@@ -5,7 +5,7 @@ using Tessera.Cli.Infrastructure;
 
 namespace Tessera.Cli.Commands;
 
-/// <summary><c>tessera users list|create|update|delete</c> (needs tessera:admin). Passwords are read from a file or standard input, never from the command line.</summary>
+/// <summary><c>tessera users list|create|update|delete|disable|enable|revoke</c> (needs tessera:admin). Passwords are read from a file or standard input, never from the command line.</summary>
 public static class UserCommands
 {
     public static Command Create()
@@ -17,7 +17,7 @@ public static class UserCommands
         {
             var users = (await server.ApiAsync(HttpMethod.Get, "/admin/users", bearer))!["users"]!.AsArray();
             if (json) Output.Json(users.DeepClone());
-            else AdminCommands.PrintTable(users, ["username", "name", "email", "emailVerified", "id"]);
+            else AdminCommands.PrintTable(users, ["username", "name", "email", "emailVerified", "disabled", "id"]);
         }));
 
         var username = new Argument<string>("username") { Description = "The user's username." };
@@ -60,8 +60,28 @@ public static class UserCommands
             else Output.Note($"Deleted user [bold]{Markup.Escape(parse.GetValue(username)!)}[/].");
         }));
 
-        foreach (var sub in new[] { list, create, update, delete }) command.Subcommands.Add(sub);
+        var disable = new Command("disable", "Disable a user: no sign-in, refresh or token use; every session and token of the user ends.") { username };
+        disable.SetAction(parse => AdminCommands.RunAsync(parse, (server, bearer, json) =>
+            PostAsync(server, bearer, json, parse.GetValue(username)!, "disable", "Disabled user [bold]{0}[/]; their sessions and tokens have ended.")));
+
+        var enable = new Command("enable", "Enable a disabled user again (tokens revoked by the disable stay revoked).") { username };
+        enable.SetAction(parse => AdminCommands.RunAsync(parse, (server, bearer, json) =>
+            PostAsync(server, bearer, json, parse.GetValue(username)!, "enable", "Enabled user [bold]{0}[/].")));
+
+        var revoke = new Command("revoke", "End every session and revoke every token of a user, who stays enabled.") { username };
+        revoke.SetAction(parse => AdminCommands.RunAsync(parse, (server, bearer, json) =>
+            PostAsync(server, bearer, json, parse.GetValue(username)!, "revoke", "Ended every session and token of [bold]{0}[/].")));
+
+        foreach (var sub in new[] { list, create, update, delete, disable, enable, revoke }) command.Subcommands.Add(sub);
         return command;
+    }
+
+    /// <summary>POST /admin/users/{username}/{action}; prints the user as the server returns it (or the name, for revoke's empty answer).</summary>
+    private static async Task PostAsync(ServerClient server, string bearer, bool json, string username, string action, string note)
+    {
+        var answer = await server.ApiAsync(HttpMethod.Post, $"/admin/users/{Uri.EscapeDataString(username)}/{action}", bearer);
+        if (json) Output.Json(answer ?? new JsonObject { ["username"] = username, [action + "d"] = true });
+        else Output.Note(string.Format(note, Markup.Escape(username)));
     }
 
     private static string? ReadPassword(FileInfo? file)
