@@ -88,6 +88,43 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
     }
 
     [Fact]
+    public async Task A_disabled_user_cannot_sign_in_through_their_linked_provider()
+    {
+        await using (var chromium = await Chromium.LaunchAsync())
+        {
+            await chromium.RunAsync(async page =>
+            {
+                await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in");
+                await page.ClickAsync("#external-upstream");
+                await SignInUpstreamAsync(page, "dina");
+                await page.ClickAsync("button[name=decision][value=allow]");
+                await page.WaitForURLAsync(fixture.Downstream.BaseAddress + "account");
+            });
+        }
+        var dina = (await fixture.LinkedUserAsync("upstream", await fixture.UpstreamSubjectAsync("dina")))!;
+        using var http = fixture.Downstream.CreateClient();
+        var admin = await new ProtocolClient(http).ClientCredentialsAsync(AdminOnlyClientId, AppSecret, "tessera:admin");
+        using var disable = new HttpRequestMessage(HttpMethod.Post, $"admin/users/{Uri.EscapeDataString(dina.UserName!)}/disable");
+        disable.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(disable)).StatusCode);
+
+        // The upstream still vouches for her, but the local account is disabled: no session, the error page instead.
+        await using (var chromium = await Chromium.LaunchAsync())
+        {
+            await chromium.RunAsync(async page =>
+            {
+                await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in");
+                await page.ClickAsync("#external-upstream");
+                await SignInUpstreamAsync(page, "dina");
+                await page.WaitForURLAsync(url => url.StartsWith(fixture.Downstream.BaseAddress + "error?", StringComparison.Ordinal));
+                await Assertions.Expect(page.Locator("main")).ToContainTextAsync("access_denied");
+                await page.GotoAsync(fixture.Downstream.BaseAddress + "account");
+                await Assertions.Expect(page.Locator("main")).ToContainTextAsync("You are not signed in.");
+            });
+        }
+    }
+
+    [Fact]
     public async Task Denying_consent_at_the_upstream_ends_on_the_error_page_and_creates_nobody()
     {
         var usersBefore = await fixture.DownstreamUserCountAsync();

@@ -25,7 +25,7 @@ public sealed class UpstreamFixture : IAsyncLifetime
     public const string WebClientId = "web-app";
 
     /// <summary>Upstream users; "verona" has an unverified e-mail that a downstream local user also has.</summary>
-    public static readonly string[] UpstreamUsers = ["ursula", "uma", "ulrich", "lars", "dora", "verona", "denis", "rita", "sandra", "sam"];
+    public static readonly string[] UpstreamUsers = ["ursula", "uma", "ulrich", "lars", "dora", "verona", "denis", "rita", "sandra", "sam", "dina"];
 
     private Infrastructure.CallbackListener? _callback;
     public Infrastructure.CallbackListener Callback => _callback ?? throw new InvalidOperationException("not started");
