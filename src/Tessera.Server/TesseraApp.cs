@@ -151,6 +151,8 @@ public static class TesseraApp
             await SchemaMigration.MigrateAsync(db, CancellationToken.None);
             await app.Services.GetRequiredService<ClientSecretHasher>()
                 .LoadAsync(db, app.Services.GetRequiredService<IDataProtectionProvider>(), CancellationToken.None);
+            // Before the first request, not at the first revocation poll: a restart must not forget who is disabled.
+            await app.Services.GetRequiredService<DisabledUsers>().LoadAsync(db, CancellationToken.None);
         }
 
         if (!string.IsNullOrEmpty(options.Import))

@@ -46,8 +46,7 @@ internal sealed class RevocationPollService(
             .Select(s => s.Id)
             .ToListAsync(cancellationToken);
         foreach (var id in endedSessions) sessions.Remove(id);
-        // The whole set each time (few rows, a partial index): an enable is seen as surely as a disable.
-        disabledUsers.Replace(await db.Users.AsNoTracking().Where(u => u.DisabledAt != null).Select(u => u.Id).ToListAsync(cancellationToken));
+        await disabledUsers.LoadAsync(db, cancellationToken);
         _since = now.Add(-Overlap).ToUnixTimeSeconds();
     }
 }
