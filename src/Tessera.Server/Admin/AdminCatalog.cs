@@ -63,6 +63,8 @@ internal static class AdminCatalog
         Public = client.IsPublic,
         RequireConsent = client.RequireConsent,
         Introspects = SpaceDelimited.Split(client.Introspects).ToList(),
+        RequirePkce = client.RequirePkce,
+        MultiAudienceTokens = client.MultiAudienceTokens,
     };
 
     /// <summary>Validates the whole document; null when it is valid, else the invalid_request to answer.</summary>

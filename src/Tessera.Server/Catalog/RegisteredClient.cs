@@ -28,4 +28,10 @@ public sealed record RegisteredClient(
 
     /// <summary>Names of the APIs this client serves: RFC 7662 introspection answers it about tokens for them.</summary>
     public FrozenSet<string> Introspects { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>The authorization request must carry a PKCE challenge: every public client, and confidential ones unless opted out.</summary>
+    public bool RequirePkce { get; init; } = true;
+
+    /// <summary>Whether one access token may be for several APIs (an <c>aud</c> array); off unless the operator allows it.</summary>
+    public bool MultiAudienceTokens { get; init; }
 }

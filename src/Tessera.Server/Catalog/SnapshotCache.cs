@@ -109,6 +109,9 @@ internal sealed class SnapshotCache(
             RequireConsent = client.RequireConsent,
             RegisteredAt = client.RegisteredAt,
             Introspects = SpaceDelimited.ToSet(client.Introspects),
+            // A public client always proves possession with PKCE (RFC 9700 §2.1.1), whatever the row says.
+            RequirePkce = client.RequirePkce || client.IsPublic,
+            MultiAudienceTokens = client.MultiAudienceTokens,
         };
     }
 

@@ -42,4 +42,10 @@ public sealed class Client
     /// about tokens for those APIs besides its own tokens.
     /// </summary>
     public string Introspects { get; set; } = "";
+
+    /// <summary>OAuth 2.1 (RFC 9700 §2.1.1): every authorization request carries a PKCE challenge unless an operator opts a confidential client out.</summary>
+    public bool RequirePkce { get; set; } = true;
+
+    /// <summary>RFC 9700 §2.3: one access token is for one API unless the operator allows this client tokens for several.</summary>
+    public bool MultiAudienceTokens { get; set; }
 }

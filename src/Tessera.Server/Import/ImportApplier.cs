@@ -78,6 +78,8 @@ internal sealed class ImportApplier(
         client.IsPublic = imported.Public ?? false;
         client.RequireConsent = imported.RequireConsent ?? true;
         client.Introspects = SpaceDelimited.Join(imported.Introspects ?? []);
+        client.RequirePkce = imported.RequirePkce ?? true;
+        client.MultiAudienceTokens = imported.MultiAudienceTokens ?? false;
     }
 
     private void WriteClientCredentials(Client client, ImportedClient imported, CredentialWrites credentials, bool logWrites)

@@ -50,6 +50,12 @@ public sealed record ImportedClient
 
     /// <summary>RFC 7662: names of the APIs this client serves; introspection answers it about their tokens, not only its own.</summary>
     public List<string>? Introspects { get; init; }
+
+    /// <summary>RFC 9700 §2.1.1: PKCE on every authorization request (default true); false only for a confidential client that cannot send it.</summary>
+    public bool? RequirePkce { get; init; }
+
+    /// <summary>RFC 9700 §2.3: whether one access token may name several APIs (default false: one API per token).</summary>
+    public bool? MultiAudienceTokens { get; init; }
 }
 
 public sealed record ImportedUser

@@ -96,6 +96,9 @@ public static class ImportValidator
             // would hand that client an administrator's token.
             if (client.Scopes?.Contains(BuiltInApi.AdminScope) == true && client.GrantTypes?.Any(UserGrantTypes.Contains) == true)
                 problems.Add($"{at}.scopes 'tessera:admin' is for administrative clients (client_credentials), not for a client that acts for users ({string.Join(", ", client.GrantTypes.Where(UserGrantTypes.Contains))})");
+            // RFC 9700 §2.1.1: PKCE is what stands in for a public client's missing secret at the token endpoint.
+            if (client.RequirePkce == false && client.Public == true)
+                problems.Add($"{at}.requirePkce cannot be false for a public client (RFC 9700 §2.1.1)");
             InteractiveClientValidator.Validate(client, at, problems);
         }
     }

@@ -347,17 +347,19 @@ public abstract class Rfc8693TokenExchangeTests(TesseraServer server) : ServerTe
 
     private async Task<string> SecondGatewayIdTokenAsync(Browser browser, string scope)
     {
-        var callback = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser, CodeFlow.AuthorizeUrl(SecondGateway, SecondGatewayRedirect, scope, null)));
+        var (verifier, challenge) = CodeFlow.NewPkce();
+        var callback = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser, CodeFlow.AuthorizeUrl(SecondGateway, SecondGatewayRedirect, scope, challenge)));
         var token = await Protocol.TokenAsync(SecondGateway, SecondGatewaySecret,
-            ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", SecondGatewayRedirect));
+            ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", SecondGatewayRedirect), ("code_verifier", verifier));
         return (string?)token.Json["id_token"] ?? throw new InvalidOperationException($"no id_token in {token.Json.ToJsonString()}");
     }
 
     private async Task<string> GatewayIdTokenAsync(Browser browser)
     {
-        var callback = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser, CodeFlow.AuthorizeUrl(Gateway, GatewayRedirect, "openid internal", null)));
+        var (verifier, challenge) = CodeFlow.NewPkce();
+        var callback = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser, CodeFlow.AuthorizeUrl(Gateway, GatewayRedirect, "openid internal", challenge)));
         var token = await Protocol.TokenAsync(Gateway, GatewaySecret,
-            ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", GatewayRedirect));
+            ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", GatewayRedirect), ("code_verifier", verifier));
         return (string?)token.Json["id_token"] ?? throw new InvalidOperationException($"no id_token in {token.Json.ToJsonString()}");
     }
 }

@@ -26,18 +26,26 @@ public abstract class ScopeAndResourceTests(TesseraServer server) : ServerTest(s
     }
 
     [Fact]
-    public async Task Scopes_of_two_apis_with_different_formats_are_refused()
+    public async Task Scopes_of_two_apis_with_different_formats_are_refused_even_to_a_multi_audience_client()
     {
-        var response = await Protocol.ClientCredentialsAsync(Service, ServiceSecret, "message ledger");
+        var response = await Protocol.ClientCredentialsAsync(MultiAudience, MultiAudienceSecret, "message ledger");
         Assert.Equal(400, response.Status);
         Assert.Equal("invalid_target", response.Error);
         Assert.Contains("different access-token formats", response.ErrorDescription);
     }
 
     [Fact]
-    public async Task Scopes_of_two_compatible_apis_give_one_token_with_both_audiences()
+    public async Task Tesseras_own_scopes_never_share_a_token_with_another_api_even_for_a_multi_audience_client()
     {
-        var response = await Protocol.ClientCredentialsAsync(Service, ServiceSecret, "message inventory");
+        var response = await Protocol.ClientCredentialsAsync(MultiAudience, MultiAudienceSecret, "message tessera:admin");
+        Assert.Equal(400, response.Status);
+        Assert.Equal("invalid_target", response.Error);
+    }
+
+    [Fact]
+    public async Task Scopes_of_two_compatible_apis_give_one_token_with_both_audiences_only_to_a_multi_audience_client()
+    {
+        var response = await Protocol.ClientCredentialsAsync(MultiAudience, MultiAudienceSecret, "message inventory");
 
         Assert.Equal(200, response.Status);
         var aud = Jwt.Payload(response.AccessToken)["aud"]!.AsArray().Select(a => (string)a!).ToArray();

@@ -102,10 +102,13 @@ public static class PeopleImport
         clients.Add(new JsonObject
         {
             ["clientId"] = Web, ["clientSecret"] = WebSecret, ["displayName"] = "The Web App",
+            // A server-side app that predates PKCE: the per-client opt-out (PkceRequiredTests covers the default).
+            ["requirePkce"] = false,
             ["grantTypes"] = new JsonArray("authorization_code", "refresh_token"),
             ["redirectUris"] = new JsonArray(WebRedirect),
             ["postLogoutRedirectUris"] = new JsonArray(WebPostLogoutRedirect),
-            ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access", "message", "ledger", "tessera:pats"),
+            // messages and inventory are both RS256 JWT APIs: a grant for both still gives one token per API.
+            ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access", "message", "ledger", "inventory", "tessera:pats"),
         });
         clients.Add(new JsonObject
         {

@@ -16,6 +16,9 @@ public static class TestClients
     public const string NoClientCredentials = "web-only";
     public const string NoClientCredentialsSecret = "web-only-secret-0123456789-abcdef";
     public const string KeyClient = "key-client";
+    /// <summary>The one client an operator allowed tokens for several APIs (multiAudienceTokens).</summary>
+    public const string MultiAudience = "multi";
+    public const string MultiAudienceSecret = "multi-secret-0123456789-abcdefgh";
 
     public const string MessagesAudience = "https://api.example/messages";
     public const string LedgerAudience = "https://api.example/ledger";
@@ -24,6 +27,7 @@ public static class TestClients
     public const string ReportsAudience = "https://api.example/reports";
     public const string ShortAudience = "https://api.example/short";
     public const string ShortOpaqueAudience = "https://api.example/short-opaque";
+    public const string InventoryAudience = "https://api.example/inventory";
 
     /// <summary>The private half of <see cref="KeyClient"/>'s key; the import carries only the public JWK.</summary>
     public static readonly ECDsa KeyClientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -41,7 +45,7 @@ public static class TestClients
             Api("reports-too", "https://api.example/reports-too", ["reports-too"], "jwt", "HS256", "00:15:00"),
             Api("short", ShortAudience, ["short"], "jwt", "RS256", "00:00:02"),
             Api("short-opaque", ShortOpaqueAudience, ["short-opaque"], "opaque", null, "00:00:02"),
-            Api("inventory", "https://api.example/inventory", ["inventory"], "jwt", "RS256", "00:30:00"),
+            Api("inventory", InventoryAudience, ["inventory"], "jwt", "RS256", "00:30:00"),
         },
         ["clients"] = new JsonArray
         {
@@ -49,6 +53,7 @@ public static class TestClients
                 ["message", "message:write", "ledger", "ec", "pss", "reports", "reports-too", "short", "short-opaque", "inventory"])),
             Introspecting(Client(Other, OtherSecret, ["client_credentials"], ["message", "ledger"])),
             Client(Admin, AdminSecret, ["client_credentials"], ["tessera:admin", "tessera:pats"]),
+            MultiAudienceTokens(Client(MultiAudience, MultiAudienceSecret, ["client_credentials"], ["message", "ledger", "inventory", "tessera:admin"])),
             WithRedirectUri(Client(NoClientCredentials, NoClientCredentialsSecret, ["authorization_code"], ["message"]), "https://web.example/callback"),
             new JsonObject
             {
@@ -101,6 +106,12 @@ public static class TestClients
     {
         api["personalAccessTokens"] = true;
         return api;
+    }
+
+    private static JsonObject MultiAudienceTokens(JsonObject client)
+    {
+        client["multiAudienceTokens"] = true;
+        return client;
     }
 
     private static JsonObject WithRedirectUri(JsonObject client, string redirectUri)

@@ -164,7 +164,7 @@ public abstract class ImportTests(DatabaseKind kind)
         {
             var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
             Assert.Equal(9, await db.ApiResources.CountAsync());
-            Assert.Equal(5, await db.Clients.CountAsync());
+            Assert.Equal(6, await db.Clients.CountAsync());
             Assert.Equal(1, await db.Users.CountAsync());
             Assert.Equal(1, await db.Clients.CountAsync(c => c.ClientId == Service));
         }

@@ -28,8 +28,9 @@ public abstract class ClientChangeTests(TesseraServer server) : ServerTest(serve
     private async Task<ProtocolResponse> SignInAsync(string id, string secret, string scope)
     {
         using var browser = new Browser(Server);
-        var code = Callback(await SignInAndApproveAsync(browser, AuthorizeUrl(id, Redirect, scope, null)))["code"];
-        var tokens = await Protocol.TokenAsync(id, secret, ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Redirect));
+        var (verifier, challenge) = NewPkce();
+        var code = Callback(await SignInAndApproveAsync(browser, AuthorizeUrl(id, Redirect, scope, challenge)))["code"];
+        var tokens = await Protocol.TokenAsync(id, secret, ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Redirect), ("code_verifier", verifier));
         Assert.Equal(200, tokens.Status);
         return tokens;
     }

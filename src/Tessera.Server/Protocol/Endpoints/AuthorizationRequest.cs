@@ -64,7 +64,7 @@ public static class AuthorizationRequestReader
         if (scopes.Value.FirstOrDefault(s => !client.Scopes.Contains(s)) is { } notAllowed)
             return Fail(OAuthError.InvalidScope($"the client may not request scope '{notAllowed}'"));
 
-        var pkce = Pkce.CheckChallenge(Single(query, Parameters.CodeChallenge), Single(query, Parameters.CodeChallengeMethod), client.IsPublic);
+        var pkce = Pkce.CheckChallenge(Single(query, Parameters.CodeChallenge), Single(query, Parameters.CodeChallengeMethod), client.RequirePkce);
         if (pkce is not null) return Fail(pkce);
 
         var prompt = SpaceDelimited.ToSet(Single(query, Parameters.Prompt));

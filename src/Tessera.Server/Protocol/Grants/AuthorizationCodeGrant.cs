@@ -37,7 +37,7 @@ internal sealed class AuthorizationCodeGrant(
         // RFC 6749 §4.1.3: redirect_uri must be identical to the one of the authorization request.
         if (code.RedirectUri != redirectUri) return OAuthError.InvalidGrant("redirect_uri does not match the authorization request");
 
-        var pkce = CheckVerifier(request.Form[Parameters.CodeVerifier], code.CodeChallenge);
+        var pkce = Pkce.CheckVerifier(request.Form[Parameters.CodeVerifier], code.CodeChallenge, request.Client.RequirePkce);
         if (pkce is not null) return pkce;
 
         await using var db = databases.Create();
@@ -47,26 +47,19 @@ internal sealed class AuthorizationCodeGrant(
         if (user.DisabledAt is not null) return OAuthError.InvalidGrant("the user is disabled");
 
         var scopes = SpaceDelimited.Split(code.Scope);
+        // RFC 8707 §2.2: the token request's resource picks the API; the code is used up either way, like any code.
+        var target = TokenTargets.ForUser(scopes, request.Form.All(Parameters.Resource), request.Client, request.Catalog);
+        if (target.Failed) return target.Error;
         var issued = await userTokens.IssueAsync(
-            new UserGrant(user, request.Client, scopes, scopes, code.AuthTime, code.SessionId, code.Nonce), request.Catalog, cancellationToken);
-        if (issued.Failed) return issued.Error;
-        var token = issued.Value.AccessToken;
-        if (await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.Value.FamilyId))
+            new UserGrant(user, request.Client, scopes, scopes, target.Value, code.AuthTime, code.SessionId, code.Nonce), cancellationToken);
+        var token = issued.AccessToken;
+        if (await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.FamilyId))
         {
             // RFC 6749 §4.1.2: the code was replayed while these tokens were being issued; they are revoked, not handed out.
             await RevokeIssuedAsync(await codes.FindAsync(code.Hash), CancellationToken.None);
             return OAuthError.InvalidGrant("the authorization code was used twice; the tokens issued for it are revoked");
         }
-        return issued.Value.Response;
-    }
-
-    private static OAuthError? CheckVerifier(string? verifier, string? challenge)
-    {
-        // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade attempt.
-        if (challenge is null) return verifier is null ? null : OAuthError.InvalidGrant("code_verifier sent, but the authorization request had no code_challenge");
-        if (verifier is null) return OAuthError.InvalidGrant("code_verifier is required");
-        if (!Pkce.IsWellFormedVerifier(verifier)) return OAuthError.InvalidGrant("code_verifier is malformed (RFC 7636 §4.1)");
-        return Pkce.VerifierMatchesChallenge(verifier, challenge) ? null : OAuthError.InvalidGrant("code_verifier does not match the code_challenge");
+        return issued.Response;
     }
 
     private async Task RevokeIssuedAsync(AuthorizationCode? code, CancellationToken cancellationToken)

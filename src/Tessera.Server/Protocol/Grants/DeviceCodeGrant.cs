@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Catalog;
+using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
 
@@ -41,6 +42,11 @@ internal sealed class DeviceCodeGrant(
                 return OAuthError.AuthorizationPending("the user has not yet approved the request");
         }
 
+        // Before the code is used up: a wrong resource must leave the client able to ask again.
+        var scopes = SpaceDelimited.Split(device.Scope);
+        var target = TokenTargets.ForUser(scopes, request.Form.All(Parameters.Resource), request.Client, request.Catalog);
+        if (target.Failed) return target.Error;
+
         if (!await devices.RedeemAsync(device.DeviceCodeHash, cancellationToken)) return OAuthError.InvalidGrant("the device code was already used");
 
         await using var db = databases.Create();
@@ -49,9 +55,8 @@ internal sealed class DeviceCodeGrant(
         // RFC 6749 §5.2: a grant of a disabled user is no longer valid.
         if (user.DisabledAt is not null) return OAuthError.InvalidGrant("the user is disabled");
 
-        var scopes = SpaceDelimited.Split(device.Scope);
-        var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, scopes, scopes, device.AuthTime, device.SessionId),
-            request.Catalog, cancellationToken);
-        return issued.Failed ? issued.Error : issued.Value.Response;
+        var issued = await userTokens.IssueAsync(
+            new UserGrant(user, request.Client, scopes, scopes, target.Value, device.AuthTime, device.SessionId), cancellationToken);
+        return issued.Response;
     }
 }

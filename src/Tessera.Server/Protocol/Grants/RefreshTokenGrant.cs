@@ -48,6 +48,9 @@ internal sealed class RefreshTokenGrant(
         if (requested.Value.FirstOrDefault(s => !granted.Contains(s)) is { } wider)
             return OAuthError.InvalidScope($"scope '{wider}' was not granted to the refresh token");
         IReadOnlyList<string> scopes = requested.Value.Length > 0 ? requested.Value : granted;
+        // RFC 8707 §2.2: a refresh may ask for a token for another API of the grant; decided before the token rotates.
+        var target = TokenTargets.ForUser(scopes, request.Form.All(Parameters.Resource), request.Client, request.Catalog);
+        if (target.Failed) return target.Error;
 
         // The rotation itself: one conditional UPDATE; losing it means another request rotated the token first.
         if (row.ConsumedAt is null && !await refreshTokens.ConsumeAsync(row.Hash, now, cancellationToken))
@@ -63,9 +66,8 @@ internal sealed class RefreshTokenGrant(
         // RFC 6749 §5.2: a grant of a disabled user is no longer valid.
         if (user.DisabledAt is not null) return OAuthError.InvalidGrant("the user is disabled");
 
-        var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, granted, scopes, row.AuthTime, row.SessionId,
-            FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt), request.Catalog, cancellationToken);
-        if (issued.Failed) return issued.Error;
+        var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, granted, scopes, target.Value, row.AuthTime, row.SessionId,
+            FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt), cancellationToken);
 
         // A reuse elsewhere may have revoked the family while this rotation was under way: the new tokens go with it.
         if (await refreshTokens.IsFamilyRevokedAsync(row.FamilyId, cancellationToken))
@@ -73,7 +75,7 @@ internal sealed class RefreshTokenGrant(
             await revoker.RevokeRefreshFamilyAsync(row.FamilyId, cancellationToken);
             return OAuthError.InvalidGrant(Inactive);
         }
-        return issued.Value.Response;
+        return issued.Response;
     }
 
     /// <summary>Tessera:RefreshTokens:ReuseGraceSeconds (0 by default): a rotated token still works this long.</summary>

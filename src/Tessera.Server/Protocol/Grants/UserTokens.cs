@@ -9,11 +9,12 @@ namespace Tessera.Server.Protocol.Grants;
 
 /// <summary>
 /// What a user's grant (a code, a device code, a refresh) gives the client: the user granted
-/// <paramref name="GrantedScopes"/>, this token carries <paramref name="TokenScopes"/>. A refresh continues
+/// <paramref name="GrantedScopes"/>, this response is for <paramref name="TokenScopes"/> (the ID token's claims), and its
+/// access token for <paramref name="Target"/> (chosen by the grant before it consumes anything). A refresh continues
 /// <paramref name="FamilyId"/> with its expiry; a new grant starts a family.
 /// </summary>
 public sealed record UserGrant(
-    TesseraUser User, RegisteredClient Client, IReadOnlyList<string> GrantedScopes, IReadOnlyList<string> TokenScopes,
+    TesseraUser User, RegisteredClient Client, IReadOnlyList<string> GrantedScopes, IReadOnlyList<string> TokenScopes, TokenTarget Target,
     long AuthTime, string? SessionId, string? Nonce = null, string? FamilyId = null, long? RefreshExpiresAt = null);
 
 /// <summary>The response, the access token in it (to be revoked with its grant) and the refresh-token family, if any.</summary>
@@ -25,13 +26,11 @@ internal sealed class UserTokens(
 {
     public const string OfflineAccess = "offline_access";
 
-    public async Task<Outcome<IssuedUserTokens>> IssueAsync(UserGrant grant, ClientCatalog catalog, CancellationToken cancellationToken)
+    public async Task<IssuedUserTokens> IssueAsync(UserGrant grant, CancellationToken cancellationToken)
     {
-        var target = TokenTargets.ForUser(grant.TokenScopes, catalog);
-        if (target.Failed) return target.Error;
         // RFC 9068 §2.2.1: auth_time, so an API (Tessera's PAT API) can ask for a recent sign-in.
         var access = await issuer.IssueAsync(
-            issuer.NewClaims(grant.User.Id, grant.Client.ClientId, target.Value) with { AuthTime = grant.AuthTime > 0 ? grant.AuthTime : null },
+            issuer.NewClaims(grant.User.Id, grant.Client.ClientId, grant.Target) with { AuthTime = grant.AuthTime > 0 ? grant.AuthTime : null },
             cancellationToken);
 
         string? refreshToken = null, familyId = null;

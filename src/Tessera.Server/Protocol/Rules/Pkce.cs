@@ -10,16 +10,28 @@ public static class Pkce
     public const string S256 = "S256";
 
     /// <summary>The checks at the authorization endpoint; returns the error to send back, or null.</summary>
-    public static OAuthError? CheckChallenge(string? challenge, string? method, bool isPublicClient)
+    public static OAuthError? CheckChallenge(string? challenge, string? method, bool required)
     {
-        // RFC 9700 §2.1.1 / RFC 7636 §4.4.1: a public client must use PKCE.
-        if (challenge is null && isPublicClient) return OAuthError.InvalidRequest("code_challenge is required for public clients (RFC 7636)");
+        // RFC 9700 §2.1.1 (OAuth 2.1 §4.1.1): every client uses PKCE unless an operator opted a confidential client out.
+        if (challenge is null && required) return OAuthError.InvalidRequest("code_challenge is required: this client must use PKCE (RFC 9700 §2.1.1)");
         if (challenge is null) return method is null ? null : OAuthError.InvalidRequest("code_challenge_method without code_challenge");
         var rejected = RejectPlainMethod(method);
         if (rejected is not null) return rejected;
         // RFC 7636 §4.2: BASE64URL(SHA-256(verifier)) is 43 characters.
         if (challenge.Length != 43 || !challenge.All(IsBase64UrlChar)) return OAuthError.InvalidRequest("code_challenge must be a base64url SHA-256 (43 characters)");
         return null;
+    }
+
+    /// <summary>The checks at the token endpoint, against the challenge the code was issued with (RFC 7636 §4.5, §4.6).</summary>
+    public static OAuthError? CheckVerifier(string? verifier, string? challenge, bool required)
+    {
+        // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade attempt.
+        if (challenge is null && verifier is not null) return OAuthError.InvalidGrant("code_verifier sent, but the authorization request had no code_challenge");
+        // The client was required to use PKCE after this code was issued without it: the code is not redeemed.
+        if (challenge is null) return required ? OAuthError.InvalidGrant("the authorization request had no code_challenge, which this client requires") : null;
+        if (verifier is null) return OAuthError.InvalidGrant("code_verifier is required");
+        if (!IsWellFormedVerifier(verifier)) return OAuthError.InvalidGrant("code_verifier is malformed (RFC 7636 §4.1)");
+        return VerifierMatchesChallenge(verifier, challenge) ? null : OAuthError.InvalidGrant("code_verifier does not match the code_challenge");
     }
 
     /// <summary>RFC 7636 §4.3 defaults a missing method to plain; RFC 9700 §2.1.1: plain is not accepted here.</summary>

@@ -22,34 +22,40 @@ public static class TokenTargets
         var requested = Scopes.Parse(scopeParameter);
         if (requested.Failed) return requested.Error;
 
-        var named = new List<RegisteredApi>();
-        foreach (var resource in resources)
+        var named = NamedApis(resources, catalog);
+        if (named.Failed) return named.Error;
+        foreach (var api in named.Value)
         {
-            if (!IsResourceIndicator(resource))
-                return OAuthError.InvalidTarget("resource must be an absolute URI without a fragment");
-            if (!catalog.ApisByAudience.TryGetValue(resource, out var api))
-                return OAuthError.InvalidTarget($"unknown resource '{resource}'");
             if (!api.Scopes.Any(client.Scopes.Contains))
-                return OAuthError.InvalidTarget($"the client may not request tokens for '{resource}'");
-            if (!named.Contains(api)) named.Add(api);
+                return OAuthError.InvalidTarget($"the client may not request tokens for '{api.Audience}'");
         }
 
-        var scopes = requested.Value.Length > 0 ? CheckRequested(requested.Value, named, client, catalog) : DefaultScopes(named, client, catalog);
+        var scopes = requested.Value.Length > 0 ? CheckRequested(requested.Value, named.Value, client, catalog) : DefaultScopes(named.Value, client, catalog);
         if (scopes.Failed) return scopes.Error;
 
-        var apis = named.Count > 0 ? named : scopes.Value.Select(s => catalog.ApisByScope[s]).Distinct().ToList();
-        return Combine(apis, scopes.Value);
+        var apis = named.Value.Count > 0 ? named.Value : scopes.Value.Select(s => catalog.ApisByScope[s]).Distinct().ToList();
+        return Combine(apis, scopes.Value, client);
     }
 
     /// <summary>
-    /// The access token of a user's sign-in: the APIs of the granted API scopes, or Tessera itself (for UserInfo) when
-    /// only OpenID Connect scopes were granted. The token carries every granted scope, openid included.
+    /// The access token of a user's grant: the APIs of the granted API scopes — narrowed to the <c>resource</c>s of the
+    /// token request (RFC 8707 §2.2), which must be among them — or Tessera itself (for UserInfo) when only OpenID
+    /// Connect scopes were granted. The token carries its APIs' granted scopes and every granted non-API scope (openid…).
     /// </summary>
-    public static Outcome<TokenTarget> ForUser(IReadOnlyList<string> granted, ClientCatalog catalog)
+    public static Outcome<TokenTarget> ForUser(IReadOnlyList<string> granted, IReadOnlyList<string?> resources, RegisteredClient client, ClientCatalog catalog)
     {
-        var apis = granted.Where(catalog.ApisByScope.ContainsKey).Select(s => catalog.ApisByScope[s]).Distinct().ToList();
-        if (apis.Count == 0) apis.Add(catalog.ApisByName[BuiltInApi.Name]);
-        return Combine(apis, granted);
+        var grantedApis = granted.Where(catalog.ApisByScope.ContainsKey).Select(s => catalog.ApisByScope[s]).Distinct().ToList();
+        var named = NamedApis(resources, catalog);
+        if (named.Failed) return named.Error;
+        // RFC 8707 §2.2: a token request names a resource the grant covers; it narrows, never widens.
+        if (named.Value.FirstOrDefault(api => !grantedApis.Contains(api)) is { } outside)
+            return OAuthError.InvalidTarget($"the grant does not cover resource '{outside.Audience}'");
+
+        var apis = named.Value.Count > 0 ? named.Value : grantedApis;
+        IReadOnlyList<string> scopes = named.Value.Count == 0 ? granted
+            : granted.Where(s => !catalog.ApisByScope.TryGetValue(s, out var api) || apis.Contains(api)).ToList();
+        if (apis.Count == 0) apis = [catalog.ApisByName[BuiltInApi.Name]];
+        return Combine(apis, scopes, client);
     }
 
     /// <summary>
@@ -59,6 +65,21 @@ public static class TokenTargets
     public static bool IsResourceIndicator(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Fragment)
         && value!.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>RFC 8707 §2: each <c>resource</c> is an absolute URI naming a registered API (invalid_target otherwise).</summary>
+    private static Outcome<List<RegisteredApi>> NamedApis(IReadOnlyList<string?> resources, ClientCatalog catalog)
+    {
+        var named = new List<RegisteredApi>();
+        foreach (var resource in resources)
+        {
+            if (!IsResourceIndicator(resource))
+                return OAuthError.InvalidTarget("resource must be an absolute URI without a fragment");
+            if (!catalog.ApisByAudience.TryGetValue(resource!, out var api))
+                return OAuthError.InvalidTarget($"unknown resource '{resource}'");
+            if (!named.Contains(api)) named.Add(api);
+        }
+        return named;
+    }
 
     private static Outcome<IReadOnlyList<string>> CheckRequested(string[] requested, List<RegisteredApi> named, RegisteredClient client, ClientCatalog catalog)
     {
@@ -89,10 +110,14 @@ public static class TokenTargets
         return allowed;
     }
 
-    private static Outcome<TokenTarget> Combine(List<RegisteredApi> apis, IReadOnlyList<string> scopes)
+    private static Outcome<TokenTarget> Combine(List<RegisteredApi> apis, IReadOnlyList<string> scopes, RegisteredClient client)
     {
         if (apis.Count > 1)
         {
+            // RFC 9700 §2.3 (audience-restricted tokens): a token for two APIs lets either replay it at the other, so
+            // each token names one API unless the operator allowed this client more (multiAudienceTokens).
+            if (!client.MultiAudienceTokens)
+                return OAuthError.InvalidTarget($"one access token is for one API, and this covers {string.Join(", ", apis.Select(a => a.Name))}: request one token per API with the resource parameter (RFC 8707)");
             // One token, one format and one signature: APIs that disagree on either need separate requests.
             if (apis.Any(a => a.AccessTokenFormat != apis[0].AccessTokenFormat))
                 return OAuthError.InvalidTarget($"the requested APIs ({string.Join(", ", apis.Select(a => a.Name))}) use different access-token formats; request one token per API with the resource parameter");

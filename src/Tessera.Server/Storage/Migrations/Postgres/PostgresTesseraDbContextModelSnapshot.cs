@@ -256,6 +256,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<string>("JsonWebKeySet")
                         .HasColumnType("text");
 
+                    b.Property<bool>("MultiAudienceTokens")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("PostLogoutRedirectUris")
                         .IsRequired()
                         .HasColumnType("text");
@@ -268,6 +271,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<bool>("RequireConsent")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("RequirePkce")
                         .HasColumnType("boolean");
 
                     b.Property<string>("Scopes")

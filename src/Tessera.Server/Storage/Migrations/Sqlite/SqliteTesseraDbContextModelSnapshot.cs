@@ -241,6 +241,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<string>("JsonWebKeySet")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("MultiAudienceTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PostLogoutRedirectUris")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -253,6 +256,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequireConsent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequirePkce")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Scopes")

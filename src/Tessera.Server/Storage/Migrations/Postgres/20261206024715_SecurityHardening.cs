@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Tessera.Server.Storage.Migrations.Sqlite
+namespace Tessera.Server.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class SecurityHardening : Migration
@@ -13,26 +13,40 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<long>(
                 name: "AuthTime",
                 table: "OpaqueTokens",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Introspects",
                 table: "Clients",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "MultiAudienceTokens",
+                table: "Clients",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RequirePkce",
+                table: "Clients",
+                type: "boolean",
+                nullable: false,
+                defaultValue: true);   // existing clients are required to use PKCE too (issue 14 item 12); an operator opts out per client
 
             migrationBuilder.AddColumn<long>(
                 name: "DisabledAt",
                 table: "AspNetUsers",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "PersonalAccessTokens",
                 table: "ApiResources",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
@@ -40,11 +54,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                 name: "GuessCounters",
                 columns: table => new
                 {
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    WindowStart = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    WindowStart = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -55,14 +69,14 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                 name: "UserSessions",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    UserAgent = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    IpAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false),
+                    EndedAt = table.Column<long>(type: "bigint", nullable: true),
+                    UserAgent = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    IpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -116,6 +130,14 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "Introspects",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "MultiAudienceTokens",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "RequirePkce",
                 table: "Clients");
 
             migrationBuilder.DropColumn(
