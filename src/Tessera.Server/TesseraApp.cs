@@ -40,9 +40,6 @@ public static class TesseraApp
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         configure?.Invoke(builder);
         AddServices(builder);
-        // Every environment checks the container at start-up, not only Development: a singleton holding a scoped
-        // service must fail the first test, not a developer's first run.
-        builder.Host.UseDefaultServiceProvider(provider => { provider.ValidateScopes = true; provider.ValidateOnBuild = true; });
 
         var app = builder.Build();
         try

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tessera.Server;
 
@@ -96,6 +97,9 @@ public sealed class TesseraServer : IAsyncDisposable
             {
                 builder.Configuration.AddInMemoryCollection(config);
                 builder.Logging.ClearProviders();
+                // Every test server checks service lifetimes as Development does (a singleton holding a scoped service
+                // fails the first test); production hosts skip it, since scope validation costs on every resolution.
+                builder.Host.UseDefaultServiceProvider(provider => { provider.ValidateScopes = true; provider.ValidateOnBuild = true; });
             });
             await app.StartAsync();
             return new TesseraServer(app, database, ownsDatabase, importPath, baseAddress, config["Tessera:Issuer"]!);
