@@ -77,6 +77,23 @@ public abstract class SingleAudienceTokenTests(TesseraServer server) : ServerTes
     }
 
     [Fact]
+    public async Task A_device_grant_for_two_apis_is_redeemed_with_a_resource_and_a_refusal_does_not_use_up_the_device_code()
+    {
+        var device = await DeviceFlow.AuthorizeAsync(Protocol, "openid message tessera:pats");
+        await DeviceFlow.UserDecidesAsync(Server, DeviceFlow.UserCode(device), "allow");
+        (string, string) Poll = ("grant_type", DeviceFlow.GrantType);
+
+        var withoutResource = await Protocol.PostAsync("/connect/token", null, Poll, ("client_id", PeopleImport.Cli), ("device_code", DeviceFlow.DeviceCode(device)));
+        var forMessages = await Protocol.PostAsync("/connect/token", null, Poll, ("client_id", PeopleImport.Cli),
+            ("device_code", DeviceFlow.DeviceCode(device)), ("resource", MessagesAudience));
+
+        Assert.Equal("invalid_target", withoutResource.Error);
+        Assert.Equal(200, forMessages.Status);
+        Assert.Equal(MessagesAudience, (string)Audience(forMessages)!);
+        Assert.Equal("openid message", (string?)forMessages.Json["scope"]);
+    }
+
+    [Fact]
     public async Task A_grant_for_one_api_needs_no_resource()
     {
         var tokens = await RedeemAsync("openid offline_access message");
