@@ -40,7 +40,9 @@ public sealed partial class BrowserLoginTests(CliServerFixture fixture) : IClass
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/consent");
             await page.ClickAsync("button[name=decision][value=allow]");
-            await page.WaitForURLAsync(u => new Uri(u).Host == "127.0.0.1" && new Uri(u).AbsolutePath == "/callback");
+            // Committed is enough: the CLI answers once and stops listening, so the page's load event is not what counts.
+            await page.WaitForURLAsync(u => new Uri(u).Host == "127.0.0.1" && new Uri(u).AbsolutePath == "/callback",
+                new() { WaitUntil = WaitUntilState.Commit });
             await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Signed in.");
         });
 

@@ -72,6 +72,9 @@ public static class BrowserLogin
                 var stream = connection.GetStream();
                 using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
                 var requestLine = await reader.ReadLineAsync(deadline.Token) ?? "";
+                // The whole request head is read before answering: closing a socket with unread bytes sends a reset,
+                // which can cost the browser the page it was just sent.
+                for (var header = 0; header < 100 && !string.IsNullOrEmpty(await reader.ReadLineAsync(deadline.Token)); header++) { }
                 var parts = requestLine.Split(' ');
                 var isCallback = parts.Length == 3 && parts[0] == "GET" && parts[1].StartsWith("/callback?", StringComparison.Ordinal);
                 var page = isCallback ? "Signed in. You can close this window and return to the terminal." : "Not found.";
@@ -79,6 +82,7 @@ public static class BrowserLogin
                 var head = $"HTTP/1.1 {(isCallback ? "200 OK" : "404 Not Found")}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head), deadline.Token);
                 await stream.WriteAsync(bytes, deadline.Token);
+                connection.Client.Shutdown(SocketShutdown.Send);   // Connection: close, ended with FIN, not RST
                 if (isCallback) return ParseQuery(parts[1][(parts[1].IndexOf('?') + 1)..]);
             }
         }
