@@ -40,11 +40,9 @@ internal sealed class AuthorizationCodeGrant(
         var pkce = Pkce.CheckVerifier(request.Form[Parameters.CodeVerifier], code.CodeChallenge, request.Client.RequirePkce);
         if (pkce is not null) return pkce;
 
-        await using var db = databases.Create();
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == code.Subject, cancellationToken);
-        if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
-        // RFC 6749 §5.2: a grant of a disabled user is no longer valid.
-        if (user.DisabledAt is not null) return OAuthError.InvalidGrant("the user is disabled");
+        var active = await ActiveUser.FindAsync(databases, code.Subject, cancellationToken);
+        if (active.Failed) return active.Error;
+        var user = active.Value;
 
         var scopes = SpaceDelimited.Split(code.Scope);
         // RFC 8707 §2.2: the token request's resource picks the API; the code is used up either way, like any code.

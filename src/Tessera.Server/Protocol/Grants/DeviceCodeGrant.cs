@@ -49,11 +49,9 @@ internal sealed class DeviceCodeGrant(
 
         if (!await devices.RedeemAsync(device.DeviceCodeHash, cancellationToken)) return OAuthError.InvalidGrant("the device code was already used");
 
-        await using var db = databases.Create();
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == device.Subject, cancellationToken);
-        if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
-        // RFC 6749 §5.2: a grant of a disabled user is no longer valid.
-        if (user.DisabledAt is not null) return OAuthError.InvalidGrant("the user is disabled");
+        var active = await ActiveUser.FindAsync(databases, device.Subject!, cancellationToken);   // approved: the user is set
+        if (active.Failed) return active.Error;
+        var user = active.Value;
 
         var issued = await userTokens.IssueAsync(
             new UserGrant(user, request.Client, scopes, scopes, target.Value, device.AuthTime, device.SessionId), cancellationToken);

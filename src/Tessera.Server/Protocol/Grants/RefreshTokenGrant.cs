@@ -60,11 +60,9 @@ internal sealed class RefreshTokenGrant(
                 return await RefuseReuseAsync(current ?? row, cancellationToken);
         }
 
-        await using var db = databases.Create();
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == row.Subject, cancellationToken);
-        if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
-        // RFC 6749 §5.2: a grant of a disabled user is no longer valid.
-        if (user.DisabledAt is not null) return OAuthError.InvalidGrant("the user is disabled");
+        var active = await ActiveUser.FindAsync(databases, row.Subject, cancellationToken);
+        if (active.Failed) return active.Error;
+        var user = active.Value;
 
         var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, granted, scopes, target.Value, row.AuthTime, row.SessionId,
             FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt), cancellationToken);
