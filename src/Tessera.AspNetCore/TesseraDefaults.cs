@@ -9,7 +9,7 @@ public static class TesseraDefaults
     public const string IdentityHeader = "Tessera-Identity";
 
     /// <summary>RFC 9068 §2.1: the JOSE header "typ" of a JWT access token.</summary>
-    public const string AccessTokenType = "at+jwt";
+    public const string AccessTokenType = Tessera.Protocol.JwtTypes.AccessToken;
 
     /// <summary>The claim that carries the space-separated scopes (RFC 9068 §2.2.3, RFC 7662 §2.2).</summary>
     public const string ScopeClaim = "scope";

@@ -2,13 +2,12 @@ using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Tessera.Tokens;
+namespace Tessera.Protocol;
 
 /// <summary>
 /// The text of a personal access token, made for secret scanning: <c>tsr_pat_</c>, 32 random base62 characters, then
 /// the CRC32 of those 32 characters in 6 base62 characters. A scanner matches
 /// <c>\btsr_pat_[0-9A-Za-z]{38}\b</c> and checks the checksum offline, so a typo or a made-up string is not reported.
-/// This file is compiled into the server and the CLI (no shared assembly for one small class).
 /// </summary>
 public static class PersonalAccessTokenFormat
 {

@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tessera.Cli.Tests.Infrastructure;
 using Tessera.Testing;
-using Tessera.Tokens;
+using Tessera.Protocol;
 
 namespace Tessera.Cli.Tests;
 

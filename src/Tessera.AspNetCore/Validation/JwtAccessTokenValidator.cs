@@ -81,7 +81,7 @@ internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvid
         SecurityTokenNotYetValidException => "the token is not valid yet",
         SecurityTokenInvalidAudienceException => "the token is not meant for this audience",
         SecurityTokenInvalidIssuerException => "the token has another issuer",
-        SecurityTokenInvalidTypeException => "the token is not an access token (typ must be at+jwt)",
+        SecurityTokenInvalidTypeException => $"the token is not an access token (typ must be {Tessera.Protocol.JwtTypes.AccessToken})",
         SecurityTokenInvalidAlgorithmException => "the token's signing algorithm is not accepted",
         SecurityTokenSignatureKeyNotFoundException => "the token's signing key is unknown",
         SecurityTokenInvalidSignatureException => "the token's signature is invalid",

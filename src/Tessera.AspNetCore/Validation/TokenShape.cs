@@ -1,3 +1,5 @@
+using Tessera.Protocol;
+
 namespace Tessera.AspNetCore.Validation;
 
 /// <summary>
@@ -8,12 +10,12 @@ namespace Tessera.AspNetCore.Validation;
 internal static class TokenShape
 {
     /// <summary>An opaque access token: <c>tsr_at_</c> and the base64url text of 32 random bytes (43 characters).</summary>
-    private const string OpaqueAccessTokenPrefix = "tsr_at_";
-    private const int OpaqueAccessTokenRandomLength = 43;
+    private const string OpaqueAccessTokenPrefix = OpaqueTokenFormat.AccessTokenPrefix;
+    private const int OpaqueAccessTokenRandomLength = OpaqueTokenFormat.RandomLength;
 
     /// <summary>A personal access token: <c>tsr_pat_</c>, 32 random and 6 checksum base62 characters (the server checks the CRC32).</summary>
-    private const string PersonalAccessTokenPrefix = "tsr_pat_";
-    private const int PersonalAccessTokenBodyLength = 38;
+    private const string PersonalAccessTokenPrefix = PersonalAccessTokenFormat.Prefix;
+    private const int PersonalAccessTokenBodyLength = PersonalAccessTokenFormat.RandomLength + PersonalAccessTokenFormat.ChecksumLength;
 
     /// <summary>JWT or not: a JWS compact serialization has exactly three dot-separated parts.</summary>
     public static bool IsJwt(string token)

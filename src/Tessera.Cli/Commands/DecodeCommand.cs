@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 using Spectre.Console;
 using Tessera.Cli.Decoding;
 using Tessera.Cli.Infrastructure;
-using Tessera.Tokens;
+using Tessera.Protocol;
 
 namespace Tessera.Cli.Commands;
 
@@ -23,7 +23,7 @@ public static class DecodeCommand
     private static readonly Option<string?> Secret = new("--secret") { Description = "Verify an HS256/384/512 token with this secret (base64url as Tessera prints it; prefix 'utf8:' for plain text)." };
     private static readonly Option<FileInfo?> SecretFile = new("--secret-file") { Description = "Like --secret, read from a file (keeps the secret out of the shell history)." };
     private static readonly Option<string?> Audience = new("--audience") { Description = "The audience the token must name." };
-    private static readonly Option<string> Type = new("--typ") { Description = "The typ header the token must have (JWT for ID tokens).", DefaultValueFactory = _ => "at+jwt" };
+    private static readonly Option<string> Type = new("--typ") { Description = "The typ header the token must have (JWT for ID tokens).", DefaultValueFactory = _ => JwtTypes.AccessToken };
     private static readonly Option<bool> Introspect = new("--introspect") { Description = "Ask the server whether the token is active (needs a confidential client: --client-id and --client-secret, or TESSERA_CLIENT_ID and TESSERA_CLIENT_SECRET)." };
     private static readonly Option<string?> ClientId = new("--client-id") { Description = "The client that introspects (a resource server)." };
     private static readonly Option<string?> ClientSecret = new("--client-secret") { Description = "Its secret (or TESSERA_CLIENT_SECRET)." };

@@ -1,4 +1,4 @@
-using Tessera.Tokens;
+using Tessera.Protocol;
 
 namespace Tessera.Cli.Decoding;
 
@@ -9,8 +9,8 @@ public static class TokenKinds
 {
     public static TokenKind Of(string token) =>
         PersonalAccessTokenFormat.HasPrefix(token) ? TokenKind.PersonalAccessToken
-        : token.StartsWith("tsr_at_", StringComparison.Ordinal) ? TokenKind.OpaqueAccessToken
-        : token.StartsWith("tsr_rt_", StringComparison.Ordinal) ? TokenKind.RefreshToken
+        : token.StartsWith(OpaqueTokenFormat.AccessTokenPrefix, StringComparison.Ordinal) ? TokenKind.OpaqueAccessToken
+        : token.StartsWith(OpaqueTokenFormat.RefreshTokenPrefix, StringComparison.Ordinal) ? TokenKind.RefreshToken
         : token.Count(c => c == '.') == 2 ? TokenKind.Jwt
         : TokenKind.Unknown;
 

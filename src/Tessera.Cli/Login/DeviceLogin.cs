@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Tessera.Cli.Infrastructure;
+using Tessera.Protocol;
 
 namespace Tessera.Cli.Login;
 
@@ -34,7 +35,7 @@ public static class DeviceLogin
             {
                 await Task.Delay(interval);
                 var (pollStatus, body) = await server.PostFormAsync(tokenEndpoint,
-                    [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", deviceCode), ("client_id", clientId)]);
+                    [("grant_type", GrantTypeUris.DeviceCode), ("device_code", deviceCode), ("client_id", clientId)]);
                 if (pollStatus == HttpStatusCode.OK) return body;
                 switch ((string?)body["error"])
                 {

@@ -20,8 +20,8 @@ internal sealed record ExchangeResult(string? IdentityToken, string? Error)
 /// </summary>
 internal sealed class IdentityTokenExchanger(IOptions<GatewayOptions> gateway, IOptionsMonitor<TesseraOptions> tessera, TimeProvider clock)
 {
-    public const string GrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
-    public const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
+    public const string GrantType = Tessera.Protocol.GrantTypeUris.TokenExchange;
+    public const string AccessTokenType = Tessera.Protocol.TokenTypeUris.AccessToken;
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Clients;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
-using Tessera.Tokens;
+using Tessera.Protocol;
 
 namespace Tessera.Server.PersonalAccessTokens;
 

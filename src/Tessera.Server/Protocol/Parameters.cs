@@ -1,3 +1,5 @@
+using Tessera.Protocol;
+
 namespace Tessera.Server.Protocol;
 
 /// <summary>Request and response parameter names, as the RFCs spell them.</summary>
@@ -58,8 +60,8 @@ public static class GrantTypes
     public const string ClientCredentials = "client_credentials";
     public const string AuthorizationCode = "authorization_code";
     public const string RefreshToken = "refresh_token";
-    public const string DeviceCode = "urn:ietf:params:oauth:grant-type:device_code";
-    public const string TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange";
+    public const string DeviceCode = GrantTypeUris.DeviceCode;
+    public const string TokenExchange = GrantTypeUris.TokenExchange;
 
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -86,12 +88,12 @@ public static class TokenTypes
     public const string Bearer = "Bearer";
 
     /// <summary>RFC 8693 §3: token type identifiers.</summary>
-    public const string AccessTokenUri = "urn:ietf:params:oauth:token-type:access_token";
-    public const string IdTokenUri = "urn:ietf:params:oauth:token-type:id_token";
-    public const string JwtUri = "urn:ietf:params:oauth:token-type:jwt";
+    public const string AccessTokenUri = TokenTypeUris.AccessToken;
+    public const string IdTokenUri = TokenTypeUris.IdToken;
+    public const string JwtUri = TokenTypeUris.Jwt;
 
     /// <summary>RFC 9068 §2.1: the <c>typ</c> header of a JWT access token.</summary>
-    public const string AccessTokenJwtType = "at+jwt";
+    public const string AccessTokenJwtType = JwtTypes.AccessToken;
 }
 
 /// <summary>Claim names used in tokens and introspection responses.</summary>

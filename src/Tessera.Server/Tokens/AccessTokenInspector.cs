@@ -9,7 +9,7 @@ using Tessera.Server.Keys;
 using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
-using Tessera.Tokens;
+using Tessera.Protocol;
 
 namespace Tessera.Server.Tokens;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Tessera.Protocol;
 using Tessera.Server.Clients;
 
 namespace Tessera.Server.Tokens;
@@ -8,9 +9,9 @@ namespace Tessera.Server.Tokens;
 public static class OpaqueHandles
 {
     /// <summary>The prefix lets secret scanners, logs and the introspection endpoint tell a Tessera handle at a glance.</summary>
-    public const string AccessTokenPrefix = "tsr_at_";
+    public const string AccessTokenPrefix = OpaqueTokenFormat.AccessTokenPrefix;
 
-    public const string RefreshTokenPrefix = "tsr_rt_";
+    public const string RefreshTokenPrefix = OpaqueTokenFormat.RefreshTokenPrefix;
 
     public static string NewAccessToken() => AccessTokenPrefix + SecretGenerator.NewSecret();
 
