@@ -7,6 +7,7 @@ using Tessera.Server.Clients;
 using Tessera.Server.Import;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Admin;
 

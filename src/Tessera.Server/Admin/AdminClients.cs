@@ -4,6 +4,7 @@ using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.Import;
 using Tessera.Server.Storage;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Admin;
 

@@ -1,6 +1,7 @@
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol;
 using Tessera.Server.Tokens;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Catalog;
 

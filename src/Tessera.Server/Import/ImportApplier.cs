@@ -6,6 +6,7 @@ using Tessera.Server.Clients;
 using Tessera.Server.Keys;
 using Tessera.Server.Storage;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Import;
 

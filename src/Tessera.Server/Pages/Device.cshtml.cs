@@ -9,6 +9,7 @@ using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages;
 

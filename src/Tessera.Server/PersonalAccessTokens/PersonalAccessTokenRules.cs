@@ -1,6 +1,7 @@
 using Tessera.Server.Catalog;
 using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.PersonalAccessTokens;
 

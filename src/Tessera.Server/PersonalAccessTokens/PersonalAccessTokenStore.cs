@@ -3,6 +3,7 @@ using Tessera.Server.Clients;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
 using Tessera.Protocol;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.PersonalAccessTokens;
 

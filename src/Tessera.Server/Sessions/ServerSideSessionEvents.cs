@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Pages.Account;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Sessions;
 
@@ -30,7 +31,7 @@ internal sealed class ServerSideSessionEvents(
         if (sessionId is null)
         {
             // Every cookie names a session; a sign-in path that did not pick a sid gets one here.
-            sessionId = Clients.SecretGenerator.NewSecret(16);
+            sessionId = SecretGenerator.NewSecret(16);
             claims.AddClaim(new Claim(SessionClaims.SessionId, sessionId));
         }
         var now = clock.GetUtcNow().ToUnixTimeSeconds();

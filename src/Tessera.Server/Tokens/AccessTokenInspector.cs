@@ -10,6 +10,7 @@ using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
 using Tessera.Protocol;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Clients;
 using Tessera.Server.Storage;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Clients;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Storage;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;
 

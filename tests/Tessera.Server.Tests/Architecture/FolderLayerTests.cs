@@ -7,7 +7,8 @@ namespace Tessera.Server.Tests.Architecture;
 /// The arrows between the top-level folders (namespaces) of Tessera.Server, read from the compiled assembly. Issue 15
 /// removes the cycles step by step; until then this is a ratchet: <see cref="Arrows"/> is the set that exists today,
 /// an arrow that is not in it fails, and an arrow that went away must be taken out of it (so the set only shrinks).
-/// Measured 2026-12-06: 110 arrows; 14 of the 18 folders form one cycle (Apis, Catalog, Clients, Configuration,
+/// Measured 2026-12-06: 110 arrows, 103 once SpaceDelimited and SecretGenerator moved to Vocabulary (the bottom layer,
+/// whose incoming arrows are not listed); 14 of the other 18 folders still form one cycle (Apis, Catalog, Clients, Configuration,
 /// ExternalIdentities, Keys, Pages, PersonalAccessTokens, Protocol, Sessions, Storage, Throttling, Tokens, Users);
 /// Admin, Import, Housekeeping and Hosting are outside it. Razor views compile to another namespace and are not counted.
 /// </summary>
@@ -23,34 +24,43 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
         "Catalog → Apis", "Catalog → Clients", "Catalog → Configuration", "Catalog → Hosting", "Catalog → Keys",
         "Catalog → Protocol", "Catalog → Storage", "Catalog → Tokens", "Clients → Storage",
         "Configuration → ExternalIdentities", "Configuration → PersonalAccessTokens", "Configuration → Storage",
-        "ExternalIdentities → Catalog", "ExternalIdentities → Clients", "ExternalIdentities → Configuration",
-        "ExternalIdentities → Pages", "ExternalIdentities → Protocol", "ExternalIdentities → Storage",
-        "ExternalIdentities → Tokens", "ExternalIdentities → Users", "Housekeeping → Clients",
-        "Housekeeping → Configuration", "Housekeeping → Hosting", "Housekeeping → PersonalAccessTokens",
-        "Housekeeping → Sessions", "Housekeeping → Storage", "Housekeeping → Throttling", "Housekeeping → Tokens",
-        "Import → Apis", "Import → Catalog", "Import → Clients", "Import → Keys", "Import → Protocol",
-        "Import → Storage", "Import → Users", "Keys → Catalog", "Keys → Configuration", "Keys → Hosting",
-        "Keys → Storage", "Pages → Catalog", "Pages → Clients", "Pages → Configuration", "Pages → ExternalIdentities",
-        "Pages → PersonalAccessTokens", "Pages → Protocol", "Pages → Sessions", "Pages → Storage",
-        "Pages → Throttling", "Pages → Tokens", "Pages → Users", "PersonalAccessTokens → Catalog",
-        "PersonalAccessTokens → Clients", "PersonalAccessTokens → Configuration", "PersonalAccessTokens → Hosting",
+        "ExternalIdentities → Catalog", "ExternalIdentities → Configuration", "ExternalIdentities → Pages",
+        "ExternalIdentities → Protocol", "ExternalIdentities → Storage", "ExternalIdentities → Tokens",
+        "ExternalIdentities → Users", "Housekeeping → Clients", "Housekeeping → Configuration",
+        "Housekeeping → Hosting", "Housekeeping → PersonalAccessTokens", "Housekeeping → Sessions",
+        "Housekeeping → Storage", "Housekeeping → Throttling", "Housekeeping → Tokens", "Import → Apis",
+        "Import → Clients", "Import → Keys", "Import → Protocol", "Import → Storage", "Import → Users",
+        "Keys → Catalog", "Keys → Configuration", "Keys → Hosting", "Keys → Storage", "Pages → Catalog",
+        "Pages → Configuration", "Pages → ExternalIdentities", "Pages → PersonalAccessTokens", "Pages → Protocol",
+        "Pages → Sessions", "Pages → Storage", "Pages → Throttling", "Pages → Tokens", "Pages → Users",
+        "PersonalAccessTokens → Catalog", "PersonalAccessTokens → Configuration", "PersonalAccessTokens → Hosting",
         "PersonalAccessTokens → Protocol", "PersonalAccessTokens → Storage", "PersonalAccessTokens → Tokens",
         "PersonalAccessTokens → Users", "Protocol → Catalog", "Protocol → Clients", "Protocol → Configuration",
         "Protocol → Keys", "Protocol → Pages", "Protocol → Storage", "Protocol → Throttling", "Protocol → Tokens",
-        "Protocol → Users", "Sessions → Clients", "Sessions → Hosting", "Sessions → Storage", "Sessions → Users",
-        "Storage → Apis", "Storage → Clients", "Storage → Configuration", "Storage → Keys",
-        "Storage → PersonalAccessTokens", "Storage → Sessions", "Storage → Throttling", "Storage → Tokens",
-        "Storage → Users", "Throttling → Configuration", "Throttling → Pages", "Throttling → Protocol",
-        "Throttling → Storage", "Tokens → Catalog", "Tokens → Clients", "Tokens → Configuration", "Tokens → Hosting",
-        "Tokens → Keys", "Tokens → PersonalAccessTokens", "Tokens → Protocol", "Tokens → Sessions", "Tokens → Storage",
-        "Tokens → Users", "Users → Catalog", "Users → PersonalAccessTokens", "Users → Sessions", "Users → Storage",
-        "Users → Tokens",
+        "Protocol → Users", "Sessions → Hosting", "Sessions → Storage", "Sessions → Users", "Storage → Apis",
+        "Storage → Clients", "Storage → Configuration", "Storage → Keys", "Storage → PersonalAccessTokens",
+        "Storage → Sessions", "Storage → Throttling", "Storage → Tokens", "Storage → Users",
+        "Throttling → Configuration", "Throttling → Pages", "Throttling → Protocol", "Throttling → Storage",
+        "Tokens → Catalog", "Tokens → Configuration", "Tokens → Hosting", "Tokens → Keys",
+        "Tokens → PersonalAccessTokens", "Tokens → Protocol", "Tokens → Sessions", "Tokens → Storage",
+        "Tokens → Users", "Users → PersonalAccessTokens", "Users → Sessions", "Users → Storage", "Users → Tokens",
     };
+
+    /// <summary>The bottom layer: every folder may use it, it uses no other folder.</summary>
+    private static readonly string[] Bottom = ["Vocabulary"];
+
+    [Fact]
+    public void The_bottom_layer_depends_on_no_other_folder()
+    {
+        var upward = Measure().Where(a => Bottom.Contains(a.Split(" → ")[0])).ToList();
+
+        Assert.True(upward.Count == 0, $"the bottom layer depends on: {string.Join(", ", upward)}");
+    }
 
     [Fact]
     public void No_folder_of_the_server_depends_on_a_folder_it_did_not_depend_on_before()
     {
-        var actual = Measure();
+        var actual = Measure().Where(a => !Bottom.Contains(a.Split(" → ")[1])).ToHashSet(StringComparer.Ordinal);
         output.WriteLine(string.Join(Environment.NewLine, actual.Order(StringComparer.Ordinal).Select(a => $"\"{a}\",")));
 
         var added = actual.Except(Arrows).Order(StringComparer.Ordinal).ToList();

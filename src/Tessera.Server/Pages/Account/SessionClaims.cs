@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages.Account;
 
@@ -16,7 +17,7 @@ public static class SessionClaims
     public static Claim[] ForPasswordSignIn(TimeProvider clock) =>
     [
         new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-        new(SessionId, Clients.SecretGenerator.NewSecret(16)),
+        new(SessionId, SecretGenerator.NewSecret(16)),
         new("amr", "pwd"),
     ];
 
@@ -27,7 +28,7 @@ public static class SessionClaims
     public static Claim[] ForExternalSignIn(TimeProvider clock, string provider) =>
     [
         new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-        new(SessionId, Clients.SecretGenerator.NewSecret(16)),
+        new(SessionId, SecretGenerator.NewSecret(16)),
         new("amr", "external"),
         new(IdentityProvider, provider),
     ];

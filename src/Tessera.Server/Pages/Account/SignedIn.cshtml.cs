@@ -5,6 +5,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Sessions;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages.Account;
 

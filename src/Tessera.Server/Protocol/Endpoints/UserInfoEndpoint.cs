@@ -3,6 +3,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;
 

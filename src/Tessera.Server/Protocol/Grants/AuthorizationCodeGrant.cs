@@ -4,6 +4,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;
 

@@ -8,6 +8,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;
 

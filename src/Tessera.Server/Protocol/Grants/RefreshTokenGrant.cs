@@ -5,6 +5,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;
 

@@ -4,6 +4,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;
 
@@ -38,7 +39,7 @@ internal sealed class UserTokens(
         if (grant.GrantedScopes.Contains(OfflineAccess) && grant.Client.GrantTypes.Contains(GrantTypes.RefreshToken))
         {
             var now = clock.GetUtcNow().ToUnixTimeSeconds();
-            familyId = grant.FamilyId ?? Clients.SecretGenerator.NewSecret(16);
+            familyId = grant.FamilyId ?? SecretGenerator.NewSecret(16);
             refreshToken = await refreshTokens.CreateAsync(new RefreshToken
             {
                 Hash = [],

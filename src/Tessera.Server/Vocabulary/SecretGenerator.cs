@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Tessera.Server.Clients;
+namespace Tessera.Server.Vocabulary;
 
 /// <summary>Random values from the platform CSPRNG, base64url-encoded.</summary>
 public static class SecretGenerator

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Tessera.Server.Catalog;
+namespace Tessera.Server.Vocabulary;
 
 /// <summary>Space-delimited lists, the way OAuth writes scopes (RFC 6749 §3.3).</summary>
 public static class SpaceDelimited
