@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Distributed;
@@ -6,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Tessera.AspNetCore.Events;
 using Tessera.AspNetCore.Validation;
-using System.Security.Claims;
 
 namespace Tessera.AspNetCore;
 

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tessera.Cli.Tests.Infrastructure;
-using Tessera.Testing;
 using Tessera.Protocol;
+using Tessera.Testing;
 
 namespace Tessera.Cli.Tests;
 

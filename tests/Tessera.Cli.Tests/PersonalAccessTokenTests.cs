@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Tessera.Server.Configuration;
 using Tessera.Cli.Tests.Infrastructure;
+using Tessera.Server.Configuration;
 using Tessera.Testing;
 
 namespace Tessera.Cli.Tests;

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
-using Tessera.Server.Keys;
 using Tessera.Server.Apis;
+using Tessera.Server.Keys;
 
 namespace Tessera.Server.Catalog;
 

@@ -23,26 +23,26 @@ internal sealed class ProviderTokenRefresher(
         switch (configured.Type)
         {
             case ExternalProviderTypes.WeChat:
-            {
-                var o = wechat.Get(provider);
-                var url = QueryHelpers.AddQueryString(o.RefreshEndpoint, new Dictionary<string, string?>
                 {
-                    ["appid"] = o.ClientId, ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.RefreshToken,
-                });
-                var (document, _) = await WeChatHandler.GetJsonAsync(o.Backchannel, url, cancellationToken);
-                using (document) return document is null ? null : Read(document.RootElement, tokens);
-            }
+                    var o = wechat.Get(provider);
+                    var url = QueryHelpers.AddQueryString(o.RefreshEndpoint, new Dictionary<string, string?>
+                    {
+                        ["appid"] = o.ClientId, ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.RefreshToken,
+                    });
+                    var (document, _) = await WeChatHandler.GetJsonAsync(o.Backchannel, url, cancellationToken);
+                    using (document) return document is null ? null : Read(document.RootElement, tokens);
+                }
             case ExternalProviderTypes.GitHub:
-            {
-                var o = oauth.Get(provider);
-                return await PostRefreshAsync(o.Backchannel, o.TokenEndpoint, o.ClientId, o.ClientSecret!, tokens, cancellationToken);
-            }
+                {
+                    var o = oauth.Get(provider);
+                    return await PostRefreshAsync(o.Backchannel, o.TokenEndpoint, o.ClientId, o.ClientSecret!, tokens, cancellationToken);
+                }
             default:
-            {
-                var o = oidc.Get(provider);
-                var configuration = o.Configuration ?? await o.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
-                return await PostRefreshAsync(o.Backchannel, configuration.TokenEndpoint, o.ClientId!, o.ClientSecret!, tokens, cancellationToken);
-            }
+                {
+                    var o = oidc.Get(provider);
+                    var configuration = o.Configuration ?? await o.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
+                    return await PostRefreshAsync(o.Backchannel, configuration.TokenEndpoint, o.ClientId!, o.ClientSecret!, tokens, cancellationToken);
+                }
         }
     }
 

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Tessera.Protocol;
 using Tessera.Server.Clients;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
-using Tessera.Protocol;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.PersonalAccessTokens;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Tessera.Protocol;
 using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
@@ -9,7 +10,6 @@ using Tessera.Server.Keys;
 using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
-using Tessera.Protocol;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;
@@ -58,7 +58,8 @@ internal sealed class AccessTokenInspector(
         var row = await store.FindAsync(hash, cancellationToken);
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !IssuedToARegisteredClient(row.ClientId, row.IssuedAt)) return null;
         return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
-            SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash) { AuthTime = row.AuthTime };
+            SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash)
+        { AuthTime = row.AuthTime };
     }
 
     private async Task<InspectedToken?> InspectPersonalAsync(string token, CancellationToken cancellationToken)

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Tessera.Testing;
-using static Tessera.Browser.Tests.ExternalIdentities.UpstreamFixture;
 using static Tessera.Browser.Tests.ExternalIdentities.ExternalPages;
+using static Tessera.Browser.Tests.ExternalIdentities.UpstreamFixture;
 
 namespace Tessera.Browser.Tests.ExternalIdentities;
 

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tessera.AspNetCore;
-using Tessera.Gateway.Authentication;
 using Tessera.AspNetCore.Tests.Infrastructure;
+using Tessera.Gateway.Authentication;
 using Tessera.Testing;
 
 namespace Tessera.Gateway.Tests.Infrastructure;

@@ -78,12 +78,12 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
             .Select(n => n[Root.Length..].Split('.')[0]).Distinct().ToList();
         var arrows = new HashSet<string>(StringComparer.Ordinal);
         foreach (var from in folders)
-        foreach (var to in folders.Where(f => f != from))
-        {
-            var result = Types.InAssembly(assembly).That().ResideInNamespace(Root + from)
-                .ShouldNot().HaveDependencyOn(Root + to).GetResult();
-            if (!result.IsSuccessful) arrows.Add($"{from} → {to}");
-        }
+            foreach (var to in folders.Where(f => f != from))
+            {
+                var result = Types.InAssembly(assembly).That().ResideInNamespace(Root + from)
+                    .ShouldNot().HaveDependencyOn(Root + to).GetResult();
+                if (!result.IsSuccessful) arrows.Add($"{from} → {to}");
+            }
         return arrows;
     }
 }

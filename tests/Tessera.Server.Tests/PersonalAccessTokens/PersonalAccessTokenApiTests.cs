@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Tessera.Server.PersonalAccessTokens;
 using Tessera.Protocol;
+using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 using static Tessera.Server.Tests.Infrastructure.TestClients;
