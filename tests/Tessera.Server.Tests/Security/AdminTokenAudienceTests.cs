@@ -98,3 +98,5 @@ public abstract class AdminTokenAudienceTests(DatabaseKind kind)
 }
 
 public sealed class AdminTokenAudienceTests_Sqlite() : AdminTokenAudienceTests(DatabaseKind.Sqlite);
+
+public sealed class AdminTokenAudienceTests_Postgres() : AdminTokenAudienceTests(DatabaseKind.Postgres);

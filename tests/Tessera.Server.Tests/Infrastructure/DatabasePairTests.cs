@@ -1,0 +1,20 @@
+namespace Tessera.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Every suite that runs on one database runs on the other too: a class X_Sqlite has its X_Postgres, and the reverse
+/// (storage rules are attacked on both, docs/security.md).
+/// </summary>
+public sealed class DatabasePairTests
+{
+    [Fact]
+    public void Every_sqlite_suite_has_its_postgresql_twin_and_the_reverse()
+    {
+        var names = typeof(DatabasePairTests).Assembly.GetTypes().Where(t => !t.IsAbstract).Select(t => t.FullName!).ToHashSet(StringComparer.Ordinal);
+
+        var lonely = names.Where(n => n.EndsWith("_Sqlite", StringComparison.Ordinal) && !names.Contains(n[..^"_Sqlite".Length] + "_Postgres"))
+            .Concat(names.Where(n => n.EndsWith("_Postgres", StringComparison.Ordinal) && !names.Contains(n[..^"_Postgres".Length] + "_Sqlite")))
+            .Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(lonely.Count == 0, $"suites on one database only: {string.Join(", ", lonely)}");
+    }
+}
