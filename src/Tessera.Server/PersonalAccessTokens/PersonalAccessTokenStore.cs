@@ -76,6 +76,18 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
         await RevokeAsync(db, hash, cancellationToken);
     }
 
+    /// <summary>Every token of the user that is still active, in one UPDATE (a credential change, a disable, a delete).</summary>
+    public async Task RevokeAllAsync(string userId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        await using var db = databases.Create();
+        var hashes = await db.PersonalAccessTokens.Where(t => t.UserId == userId && t.RevokedAt == null).Select(t => t.Hash).ToListAsync(cancellationToken);
+        if (hashes.Count == 0) return;
+        await db.PersonalAccessTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        foreach (var hash in hashes) cache.Remove(hash);
+    }
+
     private async Task RevokeAsync(TesseraDbContext db, byte[] hash, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();

@@ -17,8 +17,7 @@ internal sealed class UserRevocation(TokenRevoker revoker, PersonalAccessTokenSt
         // Sessions first: a stolen cookie is the fastest way back in while the rest is being revoked.
         await sessions.EndAllAsync(user.Id, cancellationToken);
         await revoker.RevokeUserGrantsAsync(user.Id, cancellationToken);
-        foreach (var token in await personalAccessTokens.ListAsync(user.Id, cancellationToken))
-            if (token.RevokedAt is null) await personalAccessTokens.RevokeAsync(user.Id, token.Id, cancellationToken);
+        await personalAccessTokens.RevokeAllAsync(user.Id, cancellationToken);
         await users.UpdateSecurityStampAsync(user);
     }
 }
