@@ -72,7 +72,7 @@ internal static class AdminUsers
             if (result.Succeeded) result = await users.RemovePasswordAsync(user);
             if (result.Succeeded) result = await users.AddPasswordAsync(user, change.Password);
         }
-        if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+        if (!result.Succeeded) return Refused(result);
         // A new password is an intervention: whoever knew the old one loses every session and token it got them.
         if (change.Password is not null) await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
         return ProtocolResults.Json(json => WriteUser(json, user));
@@ -88,7 +88,7 @@ internal static class AdminUsers
         {
             user.DisabledAt = clock.GetUtcNow().ToUnixTimeSeconds();
             var result = await users.UpdateAsync(user);
-            if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+            if (!result.Succeeded) return Refused(result);
         }
         // This node at once; the others at their next revocation poll.
         disabled.Add(user.Id);
@@ -105,7 +105,7 @@ internal static class AdminUsers
         {
             user.DisabledAt = null;
             var result = await users.UpdateAsync(user);
-            if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+            if (!result.Succeeded) return Refused(result);
         }
         disabled.Remove(user.Id);
         return ProtocolResults.Json(json => WriteUser(json, user));
@@ -128,7 +128,7 @@ internal static class AdminUsers
         if (user is null) return NotFound();
         await revocation.RevokeEverythingAsync(users, user, cancellationToken);
         var result = await users.DeleteAsync(user);
-        if (!result.Succeeded) return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+        if (!result.Succeeded) return Refused(result);
         return Results.NoContent();
     }
 
@@ -138,6 +138,10 @@ internal static class AdminUsers
     };
 
     private static IResult NotFound() => ProtocolResults.Error(OAuthError.NotFound("no user of that name"));
+
+    /// <summary>Identity refused the change (a password rule, a concurrency stamp): its reasons, as invalid_request.</summary>
+    private static IResult Refused(IdentityResult result) =>
+        ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
 
     private static void WriteUser(Utf8JsonWriter json, TesseraUser user)
     {

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Protocol.Rules;

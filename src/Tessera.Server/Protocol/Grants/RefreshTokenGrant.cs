@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
