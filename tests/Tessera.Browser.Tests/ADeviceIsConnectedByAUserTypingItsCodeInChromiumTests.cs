@@ -38,11 +38,11 @@ public sealed class ADeviceIsConnectedByAUserTypingItsCodeInChromiumTests(Journe
         {
             // The verification URI asks a signed-out browser to sign in first, then comes back to the code form.
             await page.GotoAsync(verificationUri);
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in", Chromium.Committed);
             await page.FillAsync("input[autocomplete=username]", DeviceUser);
             await page.FillAsync("input[autocomplete=current-password]", SignInFixture.Password);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/device");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/device", Chromium.Committed);
 
             await page.FillAsync("input[name=user_code]", userCode);
             await page.ClickAsync("button[type=submit]");

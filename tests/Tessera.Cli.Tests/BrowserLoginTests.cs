@@ -34,11 +34,11 @@ public sealed partial class BrowserLoginTests(CliServerFixture fixture) : IClass
         await chromium.RunAsync(async page =>
         {
             await page.GotoAsync(url);
-            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/account/sign-in");
+            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/account/sign-in", Chromium.Committed);
             await page.FillAsync("input[autocomplete=username]", CliServer.Alice);
             await page.FillAsync("input[autocomplete=current-password]", CliServer.AlicePassword);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/consent");
+            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/consent", Chromium.Committed);
             await page.ClickAsync("button[name=decision][value=allow]");
             // Committed is enough: the CLI answers once and stops listening, so the page's load event is not what counts.
             await page.WaitForURLAsync(u => new Uri(u).Host == "127.0.0.1" && new Uri(u).AbsolutePath == "/callback",

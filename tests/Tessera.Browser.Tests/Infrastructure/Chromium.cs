@@ -14,6 +14,12 @@ public sealed class Chromium : IAsyncDisposable
     /// <summary>Overrides <see cref="DefaultPath"/> (another Chromium build, same flags).</summary>
     public const string PathVariable = "TESSERA_CHROMIUM";
 
+    /// <summary>
+    /// Wait only until the navigation commits. Waiting for the load event after a POST-redirect-GET has timed out in CI
+    /// with the page already on the expected address; the next step is a locator action, which waits for its element.
+    /// </summary>
+    public static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
     private static readonly string[] Flags =
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

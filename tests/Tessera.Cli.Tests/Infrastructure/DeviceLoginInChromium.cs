@@ -38,11 +38,11 @@ public static partial class DeviceLoginInChromium
         await chromium.RunAsync(async page =>
         {
             await page.GotoAsync(instruction.Groups["uri"].Value);
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in", Chromium.Committed);
             await page.FillAsync("input[autocomplete=username]", CliServer.Alice);
             await page.FillAsync("input[autocomplete=current-password]", CliServer.AlicePassword);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/device");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/device", Chromium.Committed);
             await page.FillAsync("input[name=user_code]", instruction.Groups["code"].Value);
             await page.ClickAsync("button[type=submit]");
             await page.ClickAsync($"button[name=decision][value={decision}]");
