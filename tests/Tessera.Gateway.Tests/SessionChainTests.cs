@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.Playwright;
 using Tessera.Browser.Tests.Infrastructure;
 using Tessera.Gateway.Authentication;
 using Tessera.Gateway.Tests.Infrastructure;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Catalog;
-using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.Import;
 using Tessera.Server.Storage;

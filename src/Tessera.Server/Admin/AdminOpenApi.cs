@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Tessera.Server.Configuration;
-using Tessera.Server.Protocol;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Admin;
 

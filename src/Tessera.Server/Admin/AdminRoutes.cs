@@ -6,6 +6,7 @@ using Tessera.Server.Import;
 using Tessera.Server.Keys;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Admin;
 

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
-using Tessera.Server.Tokens;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Admin;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Tessera.Server.Protocol;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Configuration;
 
@@ -23,5 +23,5 @@ public sealed class IssuerUrls(IOptions<TesseraOptions> options)
     public string EndSession => Url(EndpointPaths.EndSession);
 
     /// <summary>RFC 8628 §3.2: the verification URI, the page where the user enters the code.</summary>
-    public string Device => Url(Pages.PageRegistration.DevicePath);
+    public string Device => Url(PagePaths.Device);
 }

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.Storage;
 using Tessera.Server.Users;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Tessera.Server.Pages;
-using Tessera.Server.Protocol;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.ExternalIdentities;
 

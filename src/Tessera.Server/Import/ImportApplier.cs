@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Apis;
-using Tessera.Server.Catalog;
 using Tessera.Server.Clients;
 using Tessera.Server.Keys;
 using Tessera.Server.Storage;

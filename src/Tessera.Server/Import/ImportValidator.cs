@@ -2,8 +2,8 @@ using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Keys;
-using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Import;
 

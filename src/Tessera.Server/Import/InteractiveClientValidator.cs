@@ -1,5 +1,5 @@
-using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Import;
 

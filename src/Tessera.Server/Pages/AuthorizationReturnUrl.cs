@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
-using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Endpoints;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages;
 

@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
-using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages;
 
@@ -55,5 +55,5 @@ internal sealed class ConsentModel(
     private Task<AuthorizationRequest?> ReadAsync() => Task.FromResult(AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots));
 
     private RedirectResult SignIn() =>
-        Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.SignInPath, "returnUrl", ReturnUrl ?? ""));
+        Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.SignIn, "returnUrl", ReturnUrl ?? ""));
 }

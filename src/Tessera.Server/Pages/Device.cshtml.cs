@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Pages.Account;
-using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
@@ -82,8 +81,8 @@ internal sealed class DeviceModel(
 
     private RedirectResult SignIn()
     {
-        var returnUrl = urls.PathBase + PageRegistration.DevicePath;
+        var returnUrl = urls.PathBase + PagePaths.Device;
         if (UserCode is not null) returnUrl = QueryHelpers.AddQueryString(returnUrl, Parameters.UserCode, UserCode);
-        return Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.SignInPath, "returnUrl", returnUrl));
+        return Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.SignIn, "returnUrl", returnUrl));
     }
 }

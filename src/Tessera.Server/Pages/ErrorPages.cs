@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Tessera.Server.Configuration;
-using Tessera.Server.Protocol;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages;
 
@@ -11,14 +11,13 @@ namespace Tessera.Server.Pages;
 /// </summary>
 public sealed class ErrorPages(IDataProtectionProvider dataProtection, IssuerUrls urls, TimeProvider clock)
 {
-    public const string Path = "/error";
     private readonly ITimeLimitedDataProtector _protector =
         dataProtection.CreateProtector("Tessera.Pages.Error.v1").ToTimeLimitedDataProtector();
 
     internal string Link(OAuthError error)
     {
         var payload = JsonSerializer.Serialize(new[] { error.Error, error.Description });
-        return urls.PathBase + Path + "?id=" + Uri.EscapeDataString(_protector.Protect(payload, clock.GetUtcNow().AddMinutes(10)));
+        return urls.PathBase + PagePaths.Error + "?id=" + Uri.EscapeDataString(_protector.Protect(payload, clock.GetUtcNow().AddMinutes(10)));
     }
 
     internal IResult Redirect(OAuthError error) => Results.Redirect(Link(error));

@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.Tokens;
-using Tessera.Server.Protocol;
 
 namespace Tessera.Server.Pages;
 

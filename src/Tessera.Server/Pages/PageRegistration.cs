@@ -1,17 +1,13 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Tessera.Server.Configuration;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages;
 
 /// <summary>The server-rendered pages: session cookie, anti-forgery, Razor Pages under the issuer's path.</summary>
 internal static class PageRegistration
 {
-    public const string SignInPath = "/account/sign-in";
-    public const string SignOutPath = "/account/sign-out";
-    public const string ConsentPath = "/consent";
-    public const string DevicePath = "/device";
-
     public static Microsoft.AspNetCore.Authentication.AuthenticationBuilder AddTesseraPages(this IServiceCollection services)
     {
         var authentication = services.AddAuthentication(IdentityConstants.ApplicationScheme);
@@ -24,7 +20,7 @@ internal static class PageRegistration
             // Lax: the session must come along when a client's site sends the user to the authorization endpoint.
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.Cookie.Path = urls.PathBase.Length == 0 ? "/" : urls.PathBase;
-            cookie.LoginPath = urls.PathBase + SignInPath;
+            cookie.LoginPath = urls.PathBase + PagePaths.SignIn;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = false;
         });

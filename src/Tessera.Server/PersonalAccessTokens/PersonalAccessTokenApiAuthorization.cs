@@ -3,6 +3,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.PersonalAccessTokens;
 

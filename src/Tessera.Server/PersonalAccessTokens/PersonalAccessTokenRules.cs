@@ -1,5 +1,4 @@
 using Tessera.Server.Catalog;
-using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Vocabulary;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Protocol;
-using Tessera.Server.Clients;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tessera.Server.Protocol.Grants;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol;
 

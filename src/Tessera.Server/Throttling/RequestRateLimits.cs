@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 using Tessera.Server.Configuration;
 
 namespace Tessera.Server.Throttling;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Tessera.Server.Pages;
 using Tessera.Server.Protocol;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Throttling;
 

@@ -8,7 +8,6 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 using Tessera.Server.PersonalAccessTokens;
-using Tessera.Server.Protocol;
 using Tessera.Server.Storage;
 using Tessera.Server.Vocabulary;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
-using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Vocabulary;

@@ -5,8 +5,8 @@ using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
-using Tessera.Server.Protocol;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Tessera.Server.Protocol;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;
 

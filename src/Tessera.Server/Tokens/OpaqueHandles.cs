@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Tessera.Protocol;
-using Tessera.Server.Clients;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;

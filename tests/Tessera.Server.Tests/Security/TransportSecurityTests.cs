@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 using static Tessera.Server.Tests.Infrastructure.TestClients;
 

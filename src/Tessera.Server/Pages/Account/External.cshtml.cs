@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
-using Tessera.Server.ExternalIdentities;
 using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.ExternalIdentities;
-using Tessera.Server.Protocol;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages.Account;
 

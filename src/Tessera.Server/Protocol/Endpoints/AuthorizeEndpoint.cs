@@ -60,7 +60,7 @@ internal static class AuthorizeEndpoint
             var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "login");
             var signIn = new Dictionary<string, string?> { ["returnUrl"] = returnUrl };
             if (request.LoginHint is not null) signIn[Parameters.LoginHint] = request.LoginHint;
-            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.SignInPath, signIn));
+            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.SignIn, signIn));
         }
 
         // RFC 8252 §8.6: a native or PAT-seeking public client is answered only after the user approved this very request.
@@ -69,7 +69,7 @@ internal static class AuthorizeEndpoint
             if (request.Prompt.Contains("none"))
                 return Redirect(OAuthError.ConsentRequired("this public client's requests need the user's approval every time (RFC 8252 §8.6)"));
             var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "consent");
-            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.ConsentPath, "returnUrl", returnUrl));
+            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.Consent, "returnUrl", returnUrl));
         }
 
         if (request.Client.RequireConsent
@@ -77,7 +77,7 @@ internal static class AuthorizeEndpoint
         {
             if (request.Prompt.Contains("none")) return Redirect(OAuthError.ConsentRequired("the user has not approved this client's scopes"));
             var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "consent");
-            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PageRegistration.ConsentPath, "returnUrl", returnUrl));
+            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.Consent, "returnUrl", returnUrl));
         }
 
         var code = await codes.CreateAsync(new AuthorizationCode

@@ -5,6 +5,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;
 

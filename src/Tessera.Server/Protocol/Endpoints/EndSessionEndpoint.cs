@@ -8,6 +8,7 @@ using Tessera.Server.Pages;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;
 
@@ -57,14 +58,14 @@ internal static class EndSessionEndpoint
         {
             // §2: the OP should ask the user; it does unless the hint names the signed-in user (a forged logout link cannot).
             if (subject is null || users.GetUserId(session.Principal) != subject)
-                return Results.Redirect(urls.PathBase + PageRegistration.SignOutPath);
+                return Results.Redirect(urls.PathBase + PagePaths.SignOut);
             await context.SignOutAsync(IdentityConstants.ApplicationScheme);
         }
 
         // §3: only a URI registered for the hinted client, compared exactly, so this endpoint is no open redirector.
         if (request.Value.PostLogoutRedirectUri is { } target && client is not null && RedirectUris.IsRegistered(target, client.PostLogoutRedirectUris))
             return Results.Redirect(request.Value.State is { } state ? QueryHelpers.AddQueryString(target, Parameters.State, state) : target);
-        return Results.Redirect(urls.PathBase + PageRegistration.SignOutPath);
+        return Results.Redirect(urls.PathBase + PagePaths.SignOut);
     }
 
     private static Outcome<LogoutRequest> Read(IQueryCollection query)

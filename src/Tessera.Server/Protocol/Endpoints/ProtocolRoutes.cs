@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Throttling;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;
 

@@ -3,6 +3,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;
 

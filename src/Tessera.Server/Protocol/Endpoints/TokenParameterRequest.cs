@@ -1,5 +1,6 @@
 using Tessera.Server.Catalog;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Tessera.Server.Catalog;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;

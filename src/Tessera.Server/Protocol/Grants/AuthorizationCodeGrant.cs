@@ -1,5 +1,4 @@
 using Tessera.Server.Apis;
-using Tessera.Server.Catalog;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;

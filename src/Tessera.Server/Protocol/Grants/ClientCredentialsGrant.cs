@@ -1,5 +1,6 @@
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;
 

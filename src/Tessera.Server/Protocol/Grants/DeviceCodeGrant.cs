@@ -1,4 +1,3 @@
-using Tessera.Server.Catalog;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;

@@ -5,7 +5,6 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
-using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;

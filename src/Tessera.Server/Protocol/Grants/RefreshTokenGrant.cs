@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Storage;

@@ -1,6 +1,7 @@
 using Tessera.Server.Apis;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Tokens;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Rules;
 

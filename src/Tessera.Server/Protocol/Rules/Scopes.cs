@@ -1,4 +1,3 @@
-using Tessera.Server.Catalog;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Rules;

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Tessera.Server.Protocol;
+namespace Tessera.Server.Vocabulary;
 
 /// <summary>Either a value or the <see cref="OAuthError"/> that ends the request: steps return it instead of throwing.</summary>
 public readonly struct Outcome<T>

@@ -1,4 +1,4 @@
-namespace Tessera.Server.Protocol;
+namespace Tessera.Server.Vocabulary;
 
 /// <summary>
 /// An error response (RFC 6749 §5.2). Factories are named after the error codes; the description is a literal at the

@@ -1,6 +1,6 @@
 using Tessera.Protocol;
 
-namespace Tessera.Server.Protocol;
+namespace Tessera.Server.Vocabulary;
 
 /// <summary>Request and response parameter names, as the RFCs spell them.</summary>
 public static class Parameters
@@ -116,22 +116,4 @@ public static class Claims
 
     /// <summary>OIDC Core §2, RFC 9068 §2.2.1: when the user behind the token signed in.</summary>
     public const string AuthTime = "auth_time";
-}
-
-/// <summary>Well-known paths, relative to the issuer.</summary>
-public static class EndpointPaths
-{
-    public const string Token = "/connect/token";
-    public const string Authorize = "/connect/authorize";
-    public const string UserInfo = "/connect/userinfo";
-    public const string Introspection = "/connect/introspect";
-    public const string Revocation = "/connect/revoke";
-    public const string DeviceAuthorization = "/connect/device";
-    public const string EndSession = "/connect/endsession";
-    public const string Jwks = "/.well-known/jwks";
-    public const string OpenIdConfiguration = "/.well-known/openid-configuration";
-    public const string OAuthAuthorizationServer = "/.well-known/oauth-authorization-server";
-    public const string Admin = "/admin";
-    public const string PersonalAccessTokens = "/api/pats";
-    public const string OpenApi = "/openapi/v1.json";
 }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
-namespace Tessera.Server.Protocol;
+namespace Tessera.Server.Vocabulary;
 
 /// <summary>A protocol request's form body, read once, size-limited, with repeated parameters refused.</summary>
 public sealed class ProtocolForm

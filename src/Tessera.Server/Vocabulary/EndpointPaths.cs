@@ -1,0 +1,19 @@
+namespace Tessera.Server.Vocabulary;
+
+/// <summary>Well-known paths, relative to the issuer.</summary>
+public static class EndpointPaths
+{
+    public const string Token = "/connect/token";
+    public const string Authorize = "/connect/authorize";
+    public const string UserInfo = "/connect/userinfo";
+    public const string Introspection = "/connect/introspect";
+    public const string Revocation = "/connect/revoke";
+    public const string DeviceAuthorization = "/connect/device";
+    public const string EndSession = "/connect/endsession";
+    public const string Jwks = "/.well-known/jwks";
+    public const string OpenIdConfiguration = "/.well-known/openid-configuration";
+    public const string OAuthAuthorizationServer = "/.well-known/oauth-authorization-server";
+    public const string Admin = "/admin";
+    public const string PersonalAccessTokens = "/api/pats";
+    public const string OpenApi = "/openapi/v1.json";
+}

@@ -1,0 +1,17 @@
+namespace Tessera.Server.Vocabulary;
+
+/// <summary>
+/// Paths of the server-rendered pages, relative to the issuer. Here rather than with the pages because the protocol
+/// endpoints send the browser to them (sign-in, consent, sign-out, error) and must not depend on the pages.
+/// </summary>
+public static class PagePaths
+{
+    public const string SignIn = "/account/sign-in";
+    public const string SignOut = "/account/sign-out";
+    public const string Consent = "/consent";
+
+    /// <summary>RFC 8628 §3.2: the verification URI, where the user types the code a device shows.</summary>
+    public const string Device = "/device";
+
+    public const string Error = "/error";
+}
