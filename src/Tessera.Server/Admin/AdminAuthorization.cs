@@ -1,5 +1,6 @@
 using Tessera.Server.Catalog;
 using Tessera.Server.Protocol;
+using Tessera.Server.Responses;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Admin;

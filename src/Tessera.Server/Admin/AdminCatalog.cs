@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
-using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
-using Tessera.Server.Clients;
 using Tessera.Server.Import;
-using Tessera.Server.Protocol;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Apis;
+using Tessera.Server.Storage.Clients;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Admin;

@@ -4,7 +4,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Import;
 using Tessera.Server.Keys;
-using Tessera.Server.Protocol;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Vocabulary;
 

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Tessera.Server.Protocol;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Users;
+using Tessera.Server.Tokens;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

@@ -3,10 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Apis;
-using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Apis;
+using Tessera.Server.Storage.Clients;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Catalog;

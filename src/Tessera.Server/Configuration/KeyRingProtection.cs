@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.DataProtection;
-using Tessera.Server.Storage;
 
 namespace Tessera.Server.Configuration;
 
@@ -13,16 +11,6 @@ namespace Tessera.Server.Configuration;
 /// </summary>
 internal static class KeyRingProtection
 {
-    public static void AddTesseraDataProtection(this IServiceCollection services, DataProtectionOptions options)
-    {
-        var dataProtection = services.AddDataProtection().SetApplicationName("Tessera");
-        // In the database by default, so every node can decrypt what another node encrypted; or in the operator's directory.
-        if (options.KeyRingPath is { Length: > 0 } directory) dataProtection.PersistKeysToFileSystem(new DirectoryInfo(directory));
-        else dataProtection.PersistKeysToDbContext<TesseraDbContext>();
-        // An unreadable certificate is not used here: the options validator stops the start with the reason.
-        if (TryLoadCertificate(options, out var certificate, out _)) dataProtection.ProtectKeysWithCertificate(certificate!);
-    }
-
     public static void Validate(DataProtectionOptions options, IHostEnvironment environment, List<string> errors)
     {
         if (options.CertificatePath is { Length: > 0 } && !TryLoadCertificate(options, out _, out var problem))
@@ -47,7 +35,8 @@ internal static class KeyRingProtection
     private static bool IsProtected(DataProtectionOptions options) =>
         options.CertificatePath is { Length: > 0 } || options.KeyRingPath is { Length: > 0 };
 
-    private static bool TryLoadCertificate(DataProtectionOptions options, out X509Certificate2? certificate, out string? problem)
+    /// <summary>The certificate that encrypts the key ring, or the reason it cannot be used.</summary>
+    public static bool TryLoadCertificate(DataProtectionOptions options, out X509Certificate2? certificate, out string? problem)
     {
         certificate = null;
         problem = null;

@@ -1,5 +1,3 @@
-using Tessera.Server.PersonalAccessTokens;
-
 namespace Tessera.Server.Configuration;
 
 /// <summary>Everything an operator sets under the <c>Tessera</c> configuration section.</summary>
@@ -33,7 +31,7 @@ public sealed class TesseraOptions
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     /// <summary>External identity providers by name (the name appears in the callback path and the token API).</summary>
-    public Dictionary<string, ExternalIdentities.ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class UserOptions

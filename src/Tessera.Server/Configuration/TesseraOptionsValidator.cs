@@ -66,7 +66,7 @@ internal sealed class TesseraOptionsValidator(IHostEnvironment environment) : IV
         KeyRingProtection.Validate(options.DataProtection, environment, errors);
         TransportSecurity.Validate(options.ForwardedHeaders, errors);
 
-        ExternalIdentities.ExternalProvidersValidator.Validate(options.ExternalProviders, errors);
+        ExternalProvidersValidator.Validate(options.ExternalProviders, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Storage;
-using Tessera.Server.Users;
+using Tessera.Server.Storage.Users;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.ExternalIdentities;

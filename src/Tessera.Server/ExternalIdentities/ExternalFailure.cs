@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
-using Tessera.Server.Pages;
+using Tessera.Server.Responses;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.ExternalIdentities;

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Identity;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol;
-using Tessera.Server.Users;
+using Tessera.Server.Responses;
+using Tessera.Server.Storage.Users;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.ExternalIdentities;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Tessera.Server.ExternalIdentities.WeChat;
-using Tessera.Server.Users;
+using Tessera.Server.Storage.Users;
 
 namespace Tessera.Server.ExternalIdentities;
 

@@ -4,7 +4,9 @@ using Tessera.Server.Apis;
 using Tessera.Server.Clients;
 using Tessera.Server.Keys;
 using Tessera.Server.Storage;
-using Tessera.Server.Users;
+using Tessera.Server.Storage.Apis;
+using Tessera.Server.Storage.Clients;
+using Tessera.Server.Storage.Users;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Import;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Storage.Keys;
 
 namespace Tessera.Server.Keys;
 

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Storage.Keys;
 
 namespace Tessera.Server.Keys;
 
 /// <summary>One published key, loaded and ready.</summary>
-public sealed record PublishedKey(string KeyId, string Algorithm, long ActivatesAt, long? UnpublishAt, AsymmetricSecurityKey Key, SigningCredentials Credentials);
+public sealed record PublishedKey(string KeyId, string Algorithm, long ActivatesAt, long? UnpublishAt, AsymmetricSecurityKey Key, SigningCredentials Credentials)
+    : IScheduledKey;
 
 /// <summary>
 /// An immutable snapshot of the published keys and the JWKS built from them. The signing key for an algorithm is
@@ -28,22 +30,8 @@ public sealed class KeyRing
 
     public PublishedKey? Find(string? keyId) => keyId is null ? null : _byId.GetValueOrDefault(keyId);
 
-    /// <summary>
-    /// The key that signs now: the newest one already active and not retired (ties broken by kid, so every node agrees).
-    /// A retired key never signs again, even when it activated in the same second as its successor (a rotate-now).
-    /// </summary>
-    public PublishedKey? SigningKey(string algorithm, long now)
-    {
-        PublishedKey? best = null;
-        foreach (var key in Keys)
-        {
-            if (key.Algorithm != algorithm || key.ActivatesAt > now || key.UnpublishAt is not null) continue;
-            if (best is null || key.ActivatesAt > best.ActivatesAt ||
-                (key.ActivatesAt == best.ActivatesAt && string.CompareOrdinal(key.KeyId, best.KeyId) > 0))
-                best = key;
-        }
-        return best;
-    }
+    /// <summary>The key that signs now (<see cref="CurrentSigningKey"/>).</summary>
+    public PublishedKey? SigningKey(string algorithm, long now) => CurrentSigningKey.Among(Keys, algorithm, now);
 
     private static byte[] BuildJwks(IReadOnlyList<PublishedKey> keys)
     {

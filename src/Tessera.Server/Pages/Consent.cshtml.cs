@@ -6,6 +6,8 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Responses;
+using Tessera.Server.Storage.Users;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Tessera.Server.Responses;
 
 namespace Tessera.Server.Pages;
 

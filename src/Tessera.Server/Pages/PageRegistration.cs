@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Tessera.Server.Configuration;
+using Tessera.Server.Responses;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages;

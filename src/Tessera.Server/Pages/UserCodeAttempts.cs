@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Storage.Throttling;
 using Tessera.Server.Throttling;
 
 namespace Tessera.Server.Pages;

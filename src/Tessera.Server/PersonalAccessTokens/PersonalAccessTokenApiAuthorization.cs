@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Catalog;
 using Tessera.Server.Protocol;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;

@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
-using Tessera.Server.Protocol;
+using Tessera.Server.Responses;
+using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.PersonalAccessTokens;

@@ -1,4 +1,5 @@
 using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Vocabulary;
 

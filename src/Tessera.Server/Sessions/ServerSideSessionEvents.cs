@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Tessera.Server.Pages.Account;
+using Tessera.Server.Storage.Sessions;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
+using Tessera.Server.Storage.Sessions;
 
 namespace Tessera.Server.Sessions;
 

@@ -14,7 +14,6 @@ internal static class SessionRegistration
         services.AddSingleton<SessionActivity>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionActivity>());
         services.AddSingleton<DisabledUsers>();
-        services.AddSingleton<UserRevocation>();
         services.AddSingleton<ServerSideSessionEvents>();
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme,
             cookie => cookie.EventsType = typeof(ServerSideSessionEvents));

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Sessions;
 
 namespace Tessera.Server.Sessions;
 

@@ -1,14 +1,13 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Tessera.Server.Apis;
-using Tessera.Server.Clients;
-using Tessera.Server.Keys;
-using Tessera.Server.PersonalAccessTokens;
-using Tessera.Server.Sessions;
-using Tessera.Server.Throttling;
-using Tessera.Server.Tokens;
-using Tessera.Server.Users;
+using Tessera.Server.Storage.Apis;
+using Tessera.Server.Storage.Clients;
+using Tessera.Server.Storage.Keys;
+using Tessera.Server.Storage.Sessions;
+using Tessera.Server.Storage.Throttling;
+using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Storage.Users;
 
 namespace Tessera.Server.Storage;
 

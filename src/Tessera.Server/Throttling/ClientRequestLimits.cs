@@ -2,7 +2,7 @@ using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
-using Tessera.Server.Protocol;
+using Tessera.Server.Responses;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Throttling;

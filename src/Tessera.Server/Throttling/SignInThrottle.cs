@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Storage.Throttling;
 
 namespace Tessera.Server.Throttling;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Tessera.Server.Pages;
-using Tessera.Server.Protocol;
+using Tessera.Server.Responses;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Throttling;

@@ -1,5 +1,3 @@
-using Tessera.Server.Protocol.Rules;
-
 namespace Tessera.Server.Tokens;
 
 /// <summary>What an access token says, before it is written as a JWT or stored behind an opaque handle.</summary>

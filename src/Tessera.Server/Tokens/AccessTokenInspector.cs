@@ -7,7 +7,6 @@ using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
-using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Storage;
 using Tessera.Server.Vocabulary;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
-using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;

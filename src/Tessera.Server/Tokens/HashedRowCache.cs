@@ -1,15 +1,8 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Caching.Memory;
+using Tessera.Server.Storage.Tokens;
 
 namespace Tessera.Server.Tokens;
-
-/// <summary>A stored token row found by the SHA-256 of its value: an opaque access token or a personal access token.</summary>
-public interface IHashedTokenRow
-{
-    byte[] Hash { get; }
-    long ExpiresAt { get; }
-    long? RevokedAt { get; }
-}
 
 /// <summary>
 /// Token rows this node has looked up, so an API introspecting the same token on every request costs no database read.

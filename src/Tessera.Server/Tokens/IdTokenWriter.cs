@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
+using Tessera.Server.Storage.Users;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

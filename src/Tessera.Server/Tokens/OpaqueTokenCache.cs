@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Storage.Tokens;
 
 namespace Tessera.Server.Tokens;
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
 
 namespace Tessera.Server.Tokens;
 

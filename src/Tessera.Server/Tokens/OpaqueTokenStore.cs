@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
 
 namespace Tessera.Server.Tokens;
 

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Hosting;
-using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Users;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Apis;
-using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
 
 namespace Tessera.Server.Tokens;
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Users;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Users;

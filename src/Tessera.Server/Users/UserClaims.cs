@@ -1,3 +1,4 @@
+using Tessera.Server.Storage.Users;
 namespace Tessera.Server.Users;
 
 /// <summary>OIDC Core §5.4: the user's claims each scope releases, for the ID token and UserInfo.</summary>

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using Tessera.Server.Users;
+using Tessera.Server.Storage.Users;
 using Tessera.Testing;
 
 namespace Tessera.Browser.Tests.ExternalIdentities;

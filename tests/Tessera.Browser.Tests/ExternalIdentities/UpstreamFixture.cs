@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Server.Storage;
-using Tessera.Server.Users;
+using Tessera.Server.Storage.Users;
 using Tessera.Testing;
 
 namespace Tessera.Browser.Tests.ExternalIdentities;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Server.Housekeeping;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tests.Infrastructure;
 using Tessera.Server.Tokens;
 using Tessera.Testing;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Configuration;
 using Tessera.Server.ExternalIdentities;
 using Tessera.Testing;
 using static Tessera.Server.Tests.Infrastructure.TestClients;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.AspNetCore.Identity;
+using Tessera.Server.Configuration;
 
 namespace Tessera.Server.ExternalIdentities.WeChat;
 

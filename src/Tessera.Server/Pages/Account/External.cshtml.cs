@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
-using Tessera.Server.Users;
+using Tessera.Server.Storage.Users;
 
 namespace Tessera.Server.Pages.Account;
 

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.ExternalIdentities;
-using Tessera.Server.Users;
+using Tessera.Server.Responses;
+using Tessera.Server.Sessions;
+using Tessera.Server.Storage.Users;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages.Account;

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tessera.Server.ExternalIdentities;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
-using Tessera.Server.Users;
+using Tessera.Server.Storage.Users;
 
 namespace Tessera.Server.Pages.Account;
 

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
-using Tessera.Server.Users;
+using Tessera.Server.Sessions;
+using Tessera.Server.Storage.Users;
 
 namespace Tessera.Server.Pages.Account;
 

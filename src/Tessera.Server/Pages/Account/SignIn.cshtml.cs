@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Responses;
+using Tessera.Server.Sessions;
+using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
-using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;
 

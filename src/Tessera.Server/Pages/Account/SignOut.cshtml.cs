@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Tessera.Server.Users;
+using Tessera.Server.Storage.Users;
 
 namespace Tessera.Server.Pages.Account;
 

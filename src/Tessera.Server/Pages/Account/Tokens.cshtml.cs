@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.PersonalAccessTokens;
-using Tessera.Server.Users;
+using Tessera.Server.Sessions;
+using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Storage.Users;
+using Tessera.Server.Tokens;
 
 namespace Tessera.Server.Pages.Account;
 

@@ -100,7 +100,7 @@ public static class AuthorizationRequestReader
     public static string Without(string pathBase, IQueryCollection query, params string[] promptValues)
     {
         // An interaction proof belongs to the request it came back with; a new round trip gets a new one.
-        var values = query.Where(p => p.Key != Pages.InteractionProofs.Parameter)
+        var values = query.Where(p => p.Key != InteractionProofs.Parameter)
             .Where(p => p.Key != Parameters.MaxAge || !promptValues.Contains("login"))
             .ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
         if (values.TryGetValue(Parameters.Prompt, out var prompt))

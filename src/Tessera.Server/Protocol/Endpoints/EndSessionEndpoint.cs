@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
-using Tessera.Server.Pages;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Responses;
+using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens;
-using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;

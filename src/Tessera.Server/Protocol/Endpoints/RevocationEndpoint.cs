@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Responses;
 using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;
 

@@ -3,6 +3,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Responses;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens;
 using Tessera.Server.Users;

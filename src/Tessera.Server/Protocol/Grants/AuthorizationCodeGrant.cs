@@ -1,6 +1,8 @@
 using Tessera.Server.Apis;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;
 

@@ -1,4 +1,5 @@
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Responses;
 using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;
 

@@ -1,5 +1,7 @@
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;
 

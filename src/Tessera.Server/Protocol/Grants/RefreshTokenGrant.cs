@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;
 

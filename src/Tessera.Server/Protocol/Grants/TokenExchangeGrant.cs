@@ -1,5 +1,6 @@
 using Tessera.Server.Apis;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Responses;
 using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;
 

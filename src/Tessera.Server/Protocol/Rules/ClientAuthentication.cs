@@ -9,6 +9,7 @@ using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Clients;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Rules;

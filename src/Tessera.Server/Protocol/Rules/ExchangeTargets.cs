@@ -1,4 +1,5 @@
 using Tessera.Server.Catalog;
+using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Rules;

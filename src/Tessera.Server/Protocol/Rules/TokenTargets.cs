@@ -1,16 +1,8 @@
 using Tessera.Server.Catalog;
+using Tessera.Server.Tokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Rules;
-
-/// <summary>The APIs one access token is for, and the scopes it carries.</summary>
-public sealed record TokenTarget(IReadOnlyList<RegisteredApi> Apis, IReadOnlyList<string> Scopes)
-{
-    public RegisteredApi Primary => Apis[0];
-    public string Format => Primary.AccessTokenFormat;
-    public string Algorithm => Primary.SigningAlgorithm;
-    public TimeSpan Lifetime => Apis.Min(a => a.AccessTokenLifetime);
-}
 
 /// <summary>
 /// Chooses the API(s) of an access token from <c>resource</c> (RFC 8707) and <c>scope</c> (RFC 6749 §3.3),

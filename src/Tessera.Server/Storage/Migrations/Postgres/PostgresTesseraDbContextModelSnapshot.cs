@@ -173,7 +173,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Tessera.Server.Apis.ApiResource", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Apis.ApiResource", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -225,7 +225,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("ApiResources");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Clients.Client", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Clients.Client", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -291,7 +291,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("Clients");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Clients.ClientAssertionUse", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Clients.ClientAssertionUse", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(512)
@@ -307,7 +307,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("ClientAssertionUses");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Keys.SigningKey", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Keys.SigningKey", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -338,7 +338,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("SigningKeys");
                 });
 
-            modelBuilder.Entity("Tessera.Server.PersonalAccessTokens.PersonalAccessToken", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.PersonalAccessToken", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(32)
@@ -393,7 +393,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("PersonalAccessTokens");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Sessions.UserSession", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Sessions.UserSession", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -471,7 +471,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("ServerSecrets");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Throttling.GuessCounter", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Throttling.GuessCounter", b =>
                 {
                     b.Property<string>("Kind")
                         .HasMaxLength(32)
@@ -497,7 +497,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("GuessCounters");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.AuthorizationCode", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.AuthorizationCode", b =>
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("bytea");
@@ -566,7 +566,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("AuthorizationCodes");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.DeviceAuthorization", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.DeviceAuthorization", b =>
                 {
                     b.Property<byte[]>("DeviceCodeHash")
                         .HasColumnType("bytea");
@@ -620,7 +620,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("DeviceAuthorizations");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.OpaqueToken", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("bytea");
@@ -670,7 +670,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("OpaqueTokens");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.RefreshToken", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.RefreshToken", b =>
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("bytea");
@@ -734,7 +734,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("RefreshTokens");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.RevokedJwt", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.RevokedJwt", b =>
                 {
                     b.Property<string>("Jti")
                         .HasMaxLength(64)
@@ -750,7 +750,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("RevokedJwts");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Users.Consent", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Users.Consent", b =>
                 {
                     b.Property<string>("UserId")
                         .HasMaxLength(450)
@@ -772,7 +772,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("Consents");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Users.TesseraUser", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Users.TesseraUser", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -857,7 +857,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("Tessera.Server.Users.TesseraUser", null)
+                    b.HasOne("Tessera.Server.Storage.Users.TesseraUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -866,7 +866,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("Tessera.Server.Users.TesseraUser", null)
+                    b.HasOne("Tessera.Server.Storage.Users.TesseraUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -881,7 +881,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Tessera.Server.Users.TesseraUser", null)
+                    b.HasOne("Tessera.Server.Storage.Users.TesseraUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -890,7 +890,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("Tessera.Server.Users.TesseraUser", null)
+                    b.HasOne("Tessera.Server.Storage.Users.TesseraUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

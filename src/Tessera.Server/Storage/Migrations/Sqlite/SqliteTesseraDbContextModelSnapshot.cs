@@ -162,7 +162,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Tessera.Server.Apis.ApiResource", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Apis.ApiResource", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -212,7 +212,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("ApiResources");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Clients.Client", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Clients.Client", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -276,7 +276,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("Clients");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Clients.ClientAssertionUse", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Clients.ClientAssertionUse", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(512)
@@ -292,7 +292,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("ClientAssertionUses");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Keys.SigningKey", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Keys.SigningKey", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -323,7 +323,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("SigningKeys");
                 });
 
-            modelBuilder.Entity("Tessera.Server.PersonalAccessTokens.PersonalAccessToken", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.PersonalAccessToken", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(32)
@@ -378,7 +378,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("PersonalAccessTokens");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Sessions.UserSession", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Sessions.UserSession", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -456,7 +456,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("ServerSecrets");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Throttling.GuessCounter", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Throttling.GuessCounter", b =>
                 {
                     b.Property<string>("Kind")
                         .HasMaxLength(32)
@@ -482,7 +482,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("GuessCounters");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.AuthorizationCode", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.AuthorizationCode", b =>
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("BLOB");
@@ -551,7 +551,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("AuthorizationCodes");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.DeviceAuthorization", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.DeviceAuthorization", b =>
                 {
                     b.Property<byte[]>("DeviceCodeHash")
                         .HasColumnType("BLOB");
@@ -605,7 +605,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("DeviceAuthorizations");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.OpaqueToken", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("BLOB");
@@ -655,7 +655,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("OpaqueTokens");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.RefreshToken", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.RefreshToken", b =>
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("BLOB");
@@ -719,7 +719,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("RefreshTokens");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Tokens.RevokedJwt", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.RevokedJwt", b =>
                 {
                     b.Property<string>("Jti")
                         .HasMaxLength(64)
@@ -735,7 +735,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("RevokedJwts");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Users.Consent", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Users.Consent", b =>
                 {
                     b.Property<string>("UserId")
                         .HasMaxLength(450)
@@ -757,7 +757,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("Consents");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Users.TesseraUser", b =>
+            modelBuilder.Entity("Tessera.Server.Storage.Users.TesseraUser", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -842,7 +842,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("Tessera.Server.Users.TesseraUser", null)
+                    b.HasOne("Tessera.Server.Storage.Users.TesseraUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -851,7 +851,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("Tessera.Server.Users.TesseraUser", null)
+                    b.HasOne("Tessera.Server.Storage.Users.TesseraUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -866,7 +866,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Tessera.Server.Users.TesseraUser", null)
+                    b.HasOne("Tessera.Server.Storage.Users.TesseraUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -875,7 +875,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("Tessera.Server.Users.TesseraUser", null)
+                    b.HasOne("Tessera.Server.Storage.Users.TesseraUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

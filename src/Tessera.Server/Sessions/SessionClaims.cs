@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Security.Claims;
+using Tessera.Server.Vocabulary;
+
+namespace Tessera.Server.Sessions;
+
+/// <summary>Claims the session cookie carries besides the user's identity.</summary>
+public static class SessionClaims
+{
+    /// <summary>OIDC Core §2: when the user authenticated (seconds since the epoch), for auth_time and max_age.</summary>
+    public const string AuthTime = "auth_time";
+
+    /// <summary>OIDC Front-Channel Logout §3: the session identifier, for the ID token's sid.</summary>
+    public const string SessionId = "sid";
+
+    /// <summary>The claims a password sign-in starts a session with: now as auth_time, a fresh sid, amr pwd.</summary>
+    public static Claim[] ForPasswordSignIn(TimeProvider clock) =>
+    [
+        new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        new(SessionId, SecretGenerator.NewSecret(16)),
+        new("amr", "pwd"),
+    ];
+
+    /// <summary>The identity provider a session came through (absent for a local sign-in).</summary>
+    public const string IdentityProvider = "idp";
+
+    /// <summary>An external sign-in: amr <c>external</c> (the provider authenticated the user), and which provider.</summary>
+    public static Claim[] ForExternalSignIn(TimeProvider clock, string provider) =>
+    [
+        new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        new(SessionId, SecretGenerator.NewSecret(16)),
+        new("amr", "external"),
+        new(IdentityProvider, provider),
+    ];
+
+    /// <summary>The session's auth_time, or 0 when the cookie has none.</summary>
+    public static long AuthTimeOf(ClaimsPrincipal? principal) =>
+        long.TryParse(principal?.FindFirstValue(AuthTime), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+}

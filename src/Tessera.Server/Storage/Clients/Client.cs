@@ -1,0 +1,51 @@
+namespace Tessera.Server.Storage.Clients;
+
+/// <summary>A registered OAuth client (RFC 6749 §2).</summary>
+public sealed class Client
+{
+    public int Id { get; set; }
+    public required string ClientId { get; set; }
+    public string? DisplayName { get; set; }
+
+    /// <summary>HMAC-SHA-256 of the secret under the server's client-secret key; null for clients without a secret.</summary>
+    public byte[]? SecretHash { get; set; }
+
+    /// <summary>The client's public keys for <c>private_key_jwt</c> (RFC 7523), as a JWK Set document.</summary>
+    public string? JsonWebKeySet { get; set; }
+
+    /// <summary>Space-delimited grant types the client may use.</summary>
+    public required string GrantTypes { get; set; }
+
+    /// <summary>Space-delimited scopes the client may request.</summary>
+    public required string Scopes { get; set; }
+
+    /// <summary>Space-delimited redirect URIs (RFC 6749 §3.1.2); the import refuses URIs with spaces.</summary>
+    public string RedirectUris { get; set; } = "";
+
+    /// <summary>Space-delimited post-logout redirect URIs (OIDC RP-Initiated Logout §3).</summary>
+    public string PostLogoutRedirectUris { get; set; } = "";
+
+    /// <summary>RFC 6749 §2.1: a public client cannot keep a secret; it authenticates with client_id alone, PKCE required.</summary>
+    public bool IsPublic { get; set; }
+
+    /// <summary>Whether users are asked to consent before the client gets tokens.</summary>
+    public bool RequireConsent { get; set; } = true;
+
+    /// <summary>
+    /// When this client id was registered (Unix seconds; 0 for clients older than the column). Access tokens issued
+    /// before it belong to a deleted client of the same id.
+    /// </summary>
+    public long RegisteredAt { get; set; }
+
+    /// <summary>
+    /// Space-delimited names of the APIs this client serves as a resource server: introspection (RFC 7662) tells it
+    /// about tokens for those APIs besides its own tokens.
+    /// </summary>
+    public string Introspects { get; set; } = "";
+
+    /// <summary>OAuth 2.1 (RFC 9700 §2.1.1): every authorization request carries a PKCE challenge unless an operator opts a confidential client out.</summary>
+    public bool RequirePkce { get; set; } = true;
+
+    /// <summary>RFC 9700 §2.3: one access token is for one API unless the operator allows this client tokens for several.</summary>
+    public bool MultiAudienceTokens { get; set; }
+}

@@ -1,0 +1,23 @@
+namespace Tessera.Server.Storage.Tokens;
+
+/// <summary>
+/// An issued opaque access token. Only the SHA-256 of the handle is stored, so a database leak yields no usable token.
+/// </summary>
+public sealed class OpaqueToken : IHashedTokenRow
+{
+    /// <summary>SHA-256 of the handle (the primary key: lookups are one index seek).</summary>
+    public required byte[] Hash { get; set; }
+    public required string Jti { get; set; }
+    public required string ClientId { get; set; }
+    public required string Subject { get; set; }
+
+    /// <summary>Space-delimited audiences.</summary>
+    public required string Audiences { get; set; }
+    public required string Scope { get; set; }
+    public long IssuedAt { get; set; }
+    public long ExpiresAt { get; set; }
+    public long? RevokedAt { get; set; }
+
+    /// <summary>OIDC Core §2 auth_time of the user's sign-in behind the token; null for tokens without one (client credentials, exchange).</summary>
+    public long? AuthTime { get; set; }
+}

@@ -1,0 +1,36 @@
+namespace Tessera.Server.Storage.Tokens;
+
+/// <summary>
+/// A refresh token (RFC 6749 §1.5, §6): only its SHA-256 is stored; it is bound to the client, the user, the granted
+/// scopes and the sign-in it came from. Every use rotates it (RFC 9700 §4.14.2): the row is consumed and a child with
+/// the same <see cref="FamilyId"/> takes its place, so a reused token can revoke the whole family.
+/// </summary>
+public sealed class RefreshToken
+{
+    public required byte[] Hash { get; set; }
+
+    /// <summary>Shared by every token rotated from the same grant (one code or device redemption).</summary>
+    public required string FamilyId { get; set; }
+    public required string ClientId { get; set; }
+    public required string Subject { get; set; }
+
+    /// <summary>The scopes the user granted: a refresh may ask for these or fewer (RFC 6749 §6).</summary>
+    public required string Scope { get; set; }
+    public long AuthTime { get; set; }
+    public string? SessionId { get; set; }
+    public long IssuedAt { get; set; }
+
+    /// <summary>Counted from the grant: rotation hands the same expiry to the child.</summary>
+    public long ExpiresAt { get; set; }
+
+    /// <summary>Set by the one conditional UPDATE that rotates the token.</summary>
+    public long? ConsumedAt { get; set; }
+
+    /// <summary>Set on every row of the family when the family is revoked.</summary>
+    public long? RevokedAt { get; set; }
+
+    /// <summary>The access token issued with this refresh token, so revoking the family revokes it too.</summary>
+    public string? AccessTokenJti { get; set; }
+    public byte[]? AccessTokenHash { get; set; }
+    public long? AccessTokenExpiresAt { get; set; }
+}

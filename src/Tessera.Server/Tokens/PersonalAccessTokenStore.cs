@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using Tessera.Protocol;
+using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Vocabulary;
+
+namespace Tessera.Server.Tokens;
+
+/// <summary>Creates, lists, finds and revokes personal access tokens. Only the SHA-256 of a token is stored.</summary>
+internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory databases, PersonalAccessTokenCache cache, TimeProvider clock)
+{
+    /// <summary>The new row and the token, which exists nowhere else and is shown to the user once.</summary>
+    public async Task<(PersonalAccessToken Row, string Token)> CreateAsync(
+        string userId, string name, string scope, long expiresAt, string? clientId, CancellationToken cancellationToken)
+    {
+        var token = PersonalAccessTokenFormat.New();
+        var row = new PersonalAccessToken
+        {
+            Id = SecretGenerator.NewSecret(12),
+            Hash = OpaqueHandles.Hash(token),
+            UserId = userId,
+            Name = name,
+            Scope = scope,
+            ClientId = clientId,
+            CreatedAt = clock.GetUtcNow().ToUnixTimeSeconds(),
+            ExpiresAt = expiresAt,
+        };
+        await using var db = databases.Create();
+        db.PersonalAccessTokens.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+        return (row, token);
+    }
+
+    /// <summary>The user's tokens that are not revoked (expired ones too, until housekeeping deletes them), newest first.</summary>
+    public async Task<List<PersonalAccessToken>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        var rows = await db.PersonalAccessTokens.AsNoTracking()
+            .Where(t => t.UserId == userId && t.RevokedAt == null)
+            .ToListAsync(cancellationToken);
+        return rows.OrderByDescending(t => t.CreatedAt).ThenBy(t => t.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<int> CountAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        return await db.PersonalAccessTokens.CountAsync(t => t.UserId == userId && t.RevokedAt == null, cancellationToken);
+    }
+
+    /// <summary>The row for a token's hash: from this node's cache, else from the database (and then cached).</summary>
+    public async ValueTask<PersonalAccessToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        if (cache.Find(hash) is { } cached) return cached;
+        await using var db = databases.Create();
+        var row = await db.PersonalAccessTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken);
+        if (row is not null) cache.Add(row);
+        return row;
+    }
+
+    /// <summary>Revokes one of the user's tokens; false when the user has no such active token.</summary>
+    public async Task<bool> RevokeAsync(string userId, string id, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        var hash = await db.PersonalAccessTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAt == null)
+            .Select(t => t.Hash).FirstOrDefaultAsync(cancellationToken);
+        if (hash is null) return false;
+        await RevokeAsync(db, hash, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Revokes by hash (the revocation endpoint); other nodes forget it at their next revocation poll.</summary>
+    public async Task RevokeAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        await RevokeAsync(db, hash, cancellationToken);
+    }
+
+    /// <summary>Every token of the user that is still active, in one UPDATE (a credential change, a disable, a delete).</summary>
+    public async Task RevokeAllAsync(string userId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        await using var db = databases.Create();
+        var hashes = await db.PersonalAccessTokens.Where(t => t.UserId == userId && t.RevokedAt == null).Select(t => t.Hash).ToListAsync(cancellationToken);
+        if (hashes.Count == 0) return;
+        await db.PersonalAccessTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        foreach (var hash in hashes) cache.Remove(hash);
+    }
+
+    private async Task RevokeAsync(TesseraDbContext db, byte[] hash, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        await db.PersonalAccessTokens.Where(t => t.Hash == hash && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        cache.Remove(hash);
+    }
+}
