@@ -46,8 +46,8 @@ public static class ImportValidator
             for (var j = 0; j < (api.Scopes?.Count ?? 0); j++)
             {
                 var scope = api.Scopes![j];
-                if (scope is null || !Scopes.IsValidName(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is not a valid scope name (RFC 6749 §3.3)");
-                else if (Scopes.Identity.Contains(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is an OpenID Connect scope, not an API scope");
+                if (scope is null || !ScopePolicy.IsValidName(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is not a valid scope name (RFC 6749 §3.3)");
+                else if (ScopePolicy.Identity.Contains(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is an OpenID Connect scope, not an API scope");
                 else if (!scopes.Add(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' already belongs to another API: a scope names exactly one API");
             }
 
@@ -89,7 +89,7 @@ public static class ImportValidator
             for (var j = 0; j < (client.Scopes?.Count ?? 0); j++)
             {
                 var scope = client.Scopes![j];
-                if (!apiScopes.Contains(scope) && !Scopes.Identity.Contains(scope))
+                if (!apiScopes.Contains(scope) && !ScopePolicy.Identity.Contains(scope))
                     problems.Add($"{at}.scopes[{j}] '{scope}' is not a scope of any API resource");
             }
             // The admin API is for administrative clients: on a client that acts for users, every user who consents

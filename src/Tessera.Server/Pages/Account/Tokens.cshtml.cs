@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.PersonalAccessTokens;
+using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Storage.Users;
@@ -82,6 +83,6 @@ internal sealed class TokensModel(
     private async Task LoadAsync(TesseraUser user)
     {
         Tokens = await store.ListAsync(user.Id, HttpContext.RequestAborted);
-        GrantableScopes = PersonalAccessTokenRules.GrantableScopes(snapshots.Current.Catalog);
+        GrantableScopes = ScopePolicy.GrantableToPersonalAccessTokens(snapshots.Current.Catalog);
     }
 }

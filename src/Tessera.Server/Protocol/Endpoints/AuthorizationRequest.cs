@@ -58,12 +58,8 @@ public static class AuthorizationRequestReader
         if (!client.GrantTypes.Contains(GrantTypes.AuthorizationCode))
             return Fail(OAuthError.UnauthorizedClient("the client may not use the authorization code grant"));
 
-        var scopes = Scopes.Parse(Single(query, Parameters.Scope));
+        var scopes = ScopePolicy.RequestedByClient(Single(query, Parameters.Scope), client);
         if (scopes.Failed) return Fail(scopes.Error);
-        if (scopes.Value.Length == 0) return Fail(OAuthError.InvalidScope("scope is required"));
-        // RFC 6749 §3.3: only scopes the client is registered for.
-        if (scopes.Value.FirstOrDefault(s => !client.Scopes.Contains(s)) is { } notAllowed)
-            return Fail(OAuthError.InvalidScope($"the client may not request scope '{notAllowed}'"));
 
         var pkce = Pkce.CheckChallenge(Single(query, Parameters.CodeChallenge), Single(query, Parameters.CodeChallengeMethod), client.RequirePkce);
         if (pkce is not null) return Fail(pkce);

@@ -28,12 +28,8 @@ internal static class DeviceAuthorizationEndpoint
         if (!client.Value.GrantTypes.Contains(GrantTypes.DeviceCode))
             return ProtocolResults.Error(OAuthError.UnauthorizedClient("the client may not use the device authorization grant"));
 
-        var scopes = Scopes.Parse(form.Value[Parameters.Scope]);
+        var scopes = ScopePolicy.RequestedByClient(form.Value[Parameters.Scope], client.Value);
         if (scopes.Failed) return ProtocolResults.Error(scopes.Error);
-        if (scopes.Value.Length == 0) return ProtocolResults.Error(OAuthError.InvalidScope("scope is required"));
-        // RFC 6749 §3.3: only scopes the client is registered for.
-        if (scopes.Value.FirstOrDefault(s => !client.Value.Scopes.Contains(s)) is { } notAllowed)
-            return ProtocolResults.Error(OAuthError.InvalidScope($"the client may not request scope '{notAllowed}'"));
 
         var flow = options.Value.DeviceFlow;
         var interval = (int)flow.Interval.TotalSeconds;

@@ -40,15 +40,9 @@ internal sealed class RefreshTokenGrant(
         if (row.RevokedAt is not null || row.ExpiresAt <= now) return OAuthError.InvalidGrant(Inactive);
         if (row.ConsumedAt is { } consumedAt && !WithinGrace(consumedAt, now)) return await RefuseReuseAsync(row, cancellationToken);
 
-        // RFC 6749 §6: the scope may be narrowed, never widened beyond what the user granted — nor beyond what the client
-        // may still request: a scope taken from the client since is gone from its refresh tokens too.
-        var granted = SpaceDelimited.Split(row.Scope).Where(request.Client.Scopes.Contains).ToList();
-        if (granted.Count == 0) return OAuthError.InvalidScope("none of the refresh token's scopes is still allowed for this client");
-        var requested = Scopes.Parse(request.Form[Parameters.Scope]);
-        if (requested.Failed) return requested.Error;
-        if (requested.Value.FirstOrDefault(s => !granted.Contains(s)) is { } wider)
-            return OAuthError.InvalidScope($"scope '{wider}' was not granted to the refresh token");
-        IReadOnlyList<string> scopes = requested.Value.Length > 0 ? requested.Value : granted;
+        var refreshed = ScopePolicy.Refreshed(row.Scope, request.Form[Parameters.Scope], request.Client);
+        if (refreshed.Failed) return refreshed.Error;
+        var (granted, scopes) = refreshed.Value;
         // RFC 8707 §2.2: a refresh may ask for a token for another API of the grant; decided before the token rotates.
         var target = TokenTargets.ForUser(scopes, request.Form.All(Parameters.Resource), request.Client, request.Catalog);
         if (target.Failed) return target.Error;

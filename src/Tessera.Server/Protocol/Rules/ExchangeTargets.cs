@@ -26,7 +26,7 @@ public static class ExchangeTargets
         if (!api.Value.Scopes.Any(client.Scopes.Contains))
             return OAuthError.InvalidTarget($"the client may not request tokens for '{api.Value.Audience}'");
 
-        var requested = Scopes.Parse(form[Parameters.Scope]);
+        var requested = ScopePolicy.Parse(form[Parameters.Scope]);
         if (requested.Failed) return requested.Error;
         // An access token's scopes travel on (the chain of services sees the caller's rights), but only those the
         // exchanging client is registered for: a client never passes on a right it could not hold itself. An ID token

@@ -12,7 +12,7 @@ public static class TokenTargets
 {
     public static Outcome<TokenTarget> Select(string? scopeParameter, IReadOnlyList<string> resources, RegisteredClient client, ClientCatalog catalog)
     {
-        var requested = Scopes.Parse(scopeParameter);
+        var requested = ScopePolicy.Parse(scopeParameter);
         if (requested.Failed) return requested.Error;
 
         var named = NamedApis(resources, catalog);
@@ -78,7 +78,7 @@ public static class TokenTargets
     {
         foreach (var scope in requested)
         {
-            if (Scopes.Identity.Contains(scope))
+            if (ScopePolicy.Identity.Contains(scope))
                 return OAuthError.InvalidScope($"'{scope}' describes a user and cannot be granted without one");
             if (!catalog.ApisByScope.TryGetValue(scope, out var api))
                 return OAuthError.InvalidScope($"unknown scope '{scope}'");
