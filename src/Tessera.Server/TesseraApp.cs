@@ -22,6 +22,7 @@ using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Throttling;
 using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Users;
 
 namespace Tessera.Server;
@@ -117,13 +118,11 @@ public static class TesseraApp
         services.AddSingleton<IdTokenWriter>();
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();
-        services.AddSingleton<BuiltInApiBearer>();
-        services.AddSingleton<AdminAuthorization>();
         services.AddSingleton<PersonalAccessTokenCache>();
         services.AddSingleton<PersonalAccessTokenStore>();
         services.AddSingleton<PersonalAccessTokenUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<PersonalAccessTokenUsage>());
-        services.AddSingleton<PersonalAccessTokenApiAuthorization>();
+        services.AddBuiltInApiAuthorization();
         services.AddTesseraOpenApi();
         services.AddScoped<ImportApplier>();
 
@@ -190,6 +189,8 @@ public static class TesseraApp
         app.UsePageSecurityHeaders();
         // After routing: only endpoints that carry a policy are limited; the token path carries none by default.
         app.UseRateLimiter();
+        // Only the built-in APIs carry policies (on the local bearer scheme); the pages and protocol endpoints carry none.
+        app.UseAuthorization();
         app.MapProtocolEndpoints();
         app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();

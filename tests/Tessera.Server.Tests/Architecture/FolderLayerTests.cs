@@ -8,7 +8,8 @@ namespace Tessera.Server.Tests.Architecture;
 /// removes the cycles step by step; until then this is a ratchet: <see cref="Arrows"/> is the set that exists today,
 /// an arrow that is not in it fails, and an arrow that went away must be taken out of it (so the set only shrinks).
 /// Measured 2026-12-06: 110 arrows, 103 once SpaceDelimited and SecretGenerator moved to Vocabulary (the bottom layer,
-/// whose incoming arrows are not listed); 14 of the other 18 folders still form one cycle (Apis, Catalog, Clients, Configuration,
+/// whose incoming arrows are not listed), 99 once the built-in APIs' bearer check became the local scheme in Tokens;
+/// 14 of the other 18 folders still form one cycle (Apis, Catalog, Clients, Configuration,
 /// ExternalIdentities, Keys, Pages, PersonalAccessTokens, Protocol, Sessions, Storage, Throttling, Tokens, Users);
 /// Admin, Import, Housekeeping and Hosting are outside it. Razor views compile to another namespace and are not counted.
 /// </summary>
@@ -22,9 +23,9 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
         "Admin → Apis", "Admin → Catalog", "Admin → Clients", "Admin → Configuration", "Admin → Import",
         "Admin → Keys", "Admin → Protocol", "Admin → Storage", "Admin → Tokens", "Admin → Users", "Apis → Keys",
         "Catalog → Apis", "Catalog → Clients", "Catalog → Configuration", "Catalog → Hosting", "Catalog → Keys",
-        "Catalog → Protocol", "Catalog → Storage", "Catalog → Tokens", "Clients → Storage",
+        "Catalog → Storage", "Clients → Storage",
         "Configuration → ExternalIdentities", "Configuration → PersonalAccessTokens", "Configuration → Storage",
-        "ExternalIdentities → Catalog", "ExternalIdentities → Configuration", "ExternalIdentities → Pages",
+        "ExternalIdentities → Configuration", "ExternalIdentities → Pages",
         "ExternalIdentities → Protocol", "ExternalIdentities → Storage", "ExternalIdentities → Tokens",
         "ExternalIdentities → Users", "Housekeeping → Clients", "Housekeeping → Configuration",
         "Housekeeping → Hosting", "Housekeeping → PersonalAccessTokens", "Housekeeping → Sessions",
@@ -35,7 +36,7 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
         "Pages → Sessions", "Pages → Storage", "Pages → Throttling", "Pages → Tokens", "Pages → Users",
         "PersonalAccessTokens → Catalog", "PersonalAccessTokens → Configuration", "PersonalAccessTokens → Hosting",
         "PersonalAccessTokens → Protocol", "PersonalAccessTokens → Storage", "PersonalAccessTokens → Tokens",
-        "PersonalAccessTokens → Users", "Protocol → Catalog", "Protocol → Clients", "Protocol → Configuration",
+        "Protocol → Catalog", "Protocol → Clients", "Protocol → Configuration",
         "Protocol → Keys", "Protocol → Pages", "Protocol → Storage", "Protocol → Throttling", "Protocol → Tokens",
         "Protocol → Users", "Sessions → Hosting", "Sessions → Storage", "Sessions → Users", "Storage → Apis",
         "Storage → Clients", "Storage → Configuration", "Storage → Keys", "Storage → PersonalAccessTokens",
