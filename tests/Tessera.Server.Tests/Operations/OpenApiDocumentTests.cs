@@ -54,7 +54,7 @@ public abstract class OpenApiDocumentTests(TesseraServer server) : ServerTest(se
         Assert.True(described is not null, $"{operation} is not in /openapi/v1.json");
         var expected = $"{statuses} {Refusals}".Split(' ').Distinct().Order(StringComparer.Ordinal);
         Assert.Equal(expected, described.Select(r => r.Key).Order(StringComparer.Ordinal));
-        foreach (var (status, response) in described.Where(r => r.Key is not ("204" or "401" or "403") && r.Key[0] is '2'))
+        foreach (var (status, response) in described.Where(r => r.Key[0] is '2' && r.Key != "204"))
             Assert.True(response!["content"]?["application/json"]?["schema"] is not null, $"{operation} {status} has no JSON body described");
         foreach (var (status, response) in described.Where(r => r.Key[0] is '4'))
         {
