@@ -39,7 +39,7 @@ internal static class BuiltInApiPolicies
             authorization.AddPolicy(Admin, Policy(new ScopeRequirement(BuiltInApi.AdminScope), new ClientOwnTokenRequirement()));
             authorization.AddPolicy(PersonalAccessTokens, Policy(new ScopeRequirement(BuiltInApi.PatsScope), new UserTokenRequirement()));
             authorization.AddPolicy(PersonalAccessTokenCreation, Policy(new ScopeRequirement(BuiltInApi.PatsScope), new UserTokenRequirement(),
-                new RecentSignInRequirement(tessera.Value.PersonalAccessTokens.MaxAuthAge)));
+                new RecentSignInRequirement(tessera.Value.PersonalAccessTokens)));
             authorization.AddPolicy(ProviderTokens, Policy(new ScopeRequirement(BuiltInApi.ProviderTokensScope)));
         });
         services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();

@@ -9,9 +9,10 @@ namespace Tessera.Server.Tokens.LocalBearer;
 /// Tessera:PersonalAccessTokens:MaxAuthAge): a token minted from an old sign-in (a refreshed session, a stolen token)
 /// cannot mint long-lived credentials.
 /// </summary>
-internal sealed class RecentSignInRequirement(TimeSpan maxAuthAge) : RefusingRequirement
+internal sealed class RecentSignInRequirement(PersonalAccessTokenOptions settings) : RefusingRequirement
 {
-    public TimeSpan MaxAuthAge { get; } = maxAuthAge;
+    /// <summary>Read at each request from the options object itself, as the endpoint read it before there were policies.</summary>
+    public TimeSpan MaxAuthAge => settings.MaxAuthAge;
 
     // RFC 9470 §3: insufficient_user_authentication, 401, with the max_age the client should ask the user to sign in within.
     public override OAuthError Refusal => OAuthError.InsufficientUserAuthentication(
