@@ -14,7 +14,6 @@ using Tessera.Server.Import;
 using Tessera.Server.Keys;
 using Tessera.Server.Pages;
 using Tessera.Server.PersonalAccessTokens;
-using Tessera.Server.Protocol;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
@@ -24,6 +23,7 @@ using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
 using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Users;
 
 namespace Tessera.Server;
@@ -120,13 +120,11 @@ public static class TesseraApp
         services.AddSingleton<IdTokenWriter>();
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();
-        services.AddSingleton<BuiltInApiBearer>();
-        services.AddSingleton<AdminAuthorization>();
         services.AddSingleton<PersonalAccessTokenCache>();
         services.AddSingleton<PersonalAccessTokenStore>();
         services.AddSingleton<PersonalAccessTokenUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<PersonalAccessTokenUsage>());
-        services.AddSingleton<PersonalAccessTokenApiAuthorization>();
+        services.AddBuiltInApiAuthorization();
         services.AddTesseraOpenApi();
         services.AddScoped<ImportApplier>();
 
@@ -193,6 +191,8 @@ public static class TesseraApp
         app.UsePageSecurityHeaders();
         // After routing: only endpoints that carry a policy are limited; the token path carries none by default.
         app.UseRateLimiter();
+        // Only the built-in APIs carry policies (on the local bearer scheme); the pages and protocol endpoints carry none.
+        app.UseAuthorization();
         app.MapProtocolEndpoints();
         app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Import;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 
 namespace Tessera.Server.Admin;
@@ -12,18 +14,20 @@ namespace Tessera.Server.Admin;
 /// </summary>
 internal static class AdminApis
 {
-    public static async Task<IResult> ListAsync(TesseraDbContext db, CancellationToken cancellationToken)
+    public sealed record ApiList(IReadOnlyList<ImportedApi> Apis);
+
+    public static async Task<JsonOk<ApiList>> ListAsync(TesseraDbContext db, CancellationToken cancellationToken)
     {
         var apis = await db.ApiResources.AsNoTracking().OrderBy(a => a.Name).ToListAsync(cancellationToken);
-        return AdminCatalog.Ok(new { apis = apis.Select(AdminCatalog.ToImported) });
+        return AdminCatalog.Ok(new ApiList([.. apis.Select(AdminCatalog.ToImported)]));
     }
 
-    public static async Task<IResult> GetAsync(string name, TesseraDbContext db, CancellationToken cancellationToken) =>
+    public static async Task<Results<JsonOk<ImportedApi>, NotFoundError>> GetAsync(string name, TesseraDbContext db, CancellationToken cancellationToken) =>
         await db.ApiResources.AsNoTracking().SingleOrDefaultAsync(a => a.Name == name, cancellationToken) is { } api
             ? AdminCatalog.Ok(AdminCatalog.ToImported(api))
             : AdminCatalog.NotFound("API");
 
-    public static async Task<IResult> CreateAsync(HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
+    public static async Task<Results<JsonCreated<ImportedApi>, BadRequestError>> CreateAsync(HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
     {
         var cancellationToken = context.RequestAborted;
         var (api, error) = await AdminCatalog.ReadAsync<ImportedApi>(context.Request);
@@ -37,10 +41,10 @@ internal static class AdminApis
 
         await applier.ApplyAsync(new ImportDocument { ApiResources = [api] }, cancellationToken);
         await snapshots.RefreshAsync(force: true, cancellationToken);
-        return AdminCatalog.Ok(await ShowAsync(db, api.Name!, cancellationToken), StatusCodes.Status201Created);
+        return AdminCatalog.Created(await ShowAsync(db, api.Name!, cancellationToken));
     }
 
-    public static async Task<IResult> ReplaceAsync(string name, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
+    public static async Task<Results<JsonOk<ImportedApi>, BadRequestError, NotFoundError>> ReplaceAsync(string name, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
     {
         var cancellationToken = context.RequestAborted;
         var (body, error) = await AdminCatalog.ReadAsync<ImportedApi>(context.Request);
@@ -59,7 +63,7 @@ internal static class AdminApis
         return AdminCatalog.Ok(await ShowAsync(db, name, cancellationToken));
     }
 
-    public static async Task<IResult> DeleteAsync(string name, HttpContext context, TesseraDbContext db, SnapshotCache snapshots, IssuerUrls urls)
+    public static async Task<Results<NoContent, BadRequestError, NotFoundError>> DeleteAsync(string name, HttpContext context, TesseraDbContext db, SnapshotCache snapshots, IssuerUrls urls)
     {
         var cancellationToken = context.RequestAborted;
         var document = await AdminCatalog.CurrentAsync(db, cancellationToken);
@@ -69,7 +73,7 @@ internal static class AdminApis
 
         await AdminCatalog.DeleteAsync(db, snapshots,
             () => db.ApiResources.Where(a => a.Name == name).ExecuteDeleteAsync(cancellationToken), cancellationToken);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     private static async Task<ImportedApi> ShowAsync(TesseraDbContext db, string name, CancellationToken cancellationToken) =>

@@ -69,24 +69,17 @@ internal static class AdminCatalog
     };
 
     /// <summary>Validates the whole document; null when it is valid, else the invalid_request to answer.</summary>
-    public static IResult? Problems(ImportDocument document, string issuer)
+    public static BadRequestError? Problems(ImportDocument document, string issuer)
     {
         var problems = ImportValidator.Validate(document, issuer);
         return problems.Count == 0 ? null : Invalid(problems);
     }
 
     /// <summary>400 invalid_request with every problem, like an import that fails.</summary>
-    public static IResult Invalid(IReadOnlyList<string> problems) => ProtocolResults.Json(json =>
-    {
-        json.WriteString("error", "invalid_request");
-        json.WriteString("error_description", problems[0]);
-        json.WriteStartArray("problems");
-        foreach (var problem in problems) json.WriteStringValue(problem);
-        json.WriteEndArray();
-    }, StatusCodes.Status400BadRequest);
+    public static BadRequestError Invalid(IReadOnlyList<string> problems) => new(OAuthError.InvalidRequest(problems[0]), problems);
 
     /// <summary>Reads a JSON body of the import format; null and an error result when it is not one.</summary>
-    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request) where T : class
+    public static async Task<(T? Value, BadRequestError? Error)> ReadAsync<T>(HttpRequest request) where T : class
     {
         try
         {
@@ -96,7 +89,7 @@ internal static class AdminCatalog
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             var unknown = e.Message.Contains("could not be mapped", StringComparison.Ordinal);
-            return (null, ProtocolResults.Error(OAuthError.InvalidRequest(unknown
+            return (null, new BadRequestError(OAuthError.InvalidRequest(unknown
                 ? $"unknown field at {(e as JsonException)?.Path ?? "$"}"
                 : "the body must be a JSON object in the import file's format")));
         }
@@ -112,9 +105,11 @@ internal static class AdminCatalog
         await snapshots.RefreshAsync(force: true, cancellationToken);
     }
 
-    public static IResult NotFound(string what) => ProtocolResults.Error(OAuthError.NotFound($"no {what} of that name"));
+    public static NotFoundError NotFound(string what) => new(OAuthError.NotFound($"no {what} of that name"));
 
-    public static IResult Ok<T>(T value, int status = StatusCodes.Status200OK) => Results.Json(value, Json, statusCode: status);
+    public static JsonOk<T> Ok<T>(T value) => new(value, Json);
 
-    private static IResult NotAnObject() => ProtocolResults.Error(OAuthError.InvalidRequest("the body must be a JSON object in the import file's format"));
+    public static JsonCreated<T> Created<T>(T value) => new(value, Json);
+
+    private static BadRequestError NotAnObject() => new(OAuthError.InvalidRequest("the body must be a JSON object in the import file's format"));
 }

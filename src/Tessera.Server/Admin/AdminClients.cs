@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Import;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Vocabulary;
 
@@ -13,18 +15,23 @@ namespace Tessera.Server.Admin;
 /// </summary>
 internal static class AdminClients
 {
-    public static async Task<IResult> ListAsync(TesseraDbContext db, CancellationToken cancellationToken)
+    public sealed record ClientList(IReadOnlyList<ImportedClient> Clients);
+
+    /// <summary>A created client, and the secret generated for it (null when it brought its own credential or is public).</summary>
+    public sealed record CreatedClient(ImportedClient Client, string? ClientSecret);
+
+    public static async Task<JsonOk<ClientList>> ListAsync(TesseraDbContext db, CancellationToken cancellationToken)
     {
         var clients = await db.Clients.AsNoTracking().OrderBy(c => c.ClientId).ToListAsync(cancellationToken);
-        return AdminCatalog.Ok(new { clients = clients.Select(AdminCatalog.ToImported) });
+        return AdminCatalog.Ok(new ClientList([.. clients.Select(AdminCatalog.ToImported)]));
     }
 
-    public static async Task<IResult> GetAsync(string clientId, TesseraDbContext db, CancellationToken cancellationToken) =>
+    public static async Task<Results<JsonOk<ImportedClient>, NotFoundError>> GetAsync(string clientId, TesseraDbContext db, CancellationToken cancellationToken) =>
         await db.Clients.AsNoTracking().SingleOrDefaultAsync(c => c.ClientId == clientId, cancellationToken) is { } client
             ? AdminCatalog.Ok(AdminCatalog.ToImported(client))
             : AdminCatalog.NotFound("client");
 
-    public static async Task<IResult> CreateAsync(
+    public static async Task<Results<JsonCreated<CreatedClient>, BadRequestError>> CreateAsync(
         HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
     {
         var cancellationToken = context.RequestAborted;
@@ -44,12 +51,12 @@ internal static class AdminClients
         await applier.ApplyAsync(new ImportDocument { Clients = [client] }, cancellationToken);
         await snapshots.RefreshAsync(force: true, cancellationToken);
         var created = await db.Clients.AsNoTracking().SingleAsync(c => c.ClientId == client.ClientId, cancellationToken);
-        context.Response.Headers.CacheControl = "no-store";
-        return AdminCatalog.Ok(new { client = AdminCatalog.ToImported(created), clientSecret = generated }, StatusCodes.Status201Created);
+        // Never cached (the generated secret): every admin answer is sent with Cache-Control: no-store.
+        return AdminCatalog.Created(new CreatedClient(AdminCatalog.ToImported(created), generated));
     }
 
     /// <summary>PUT: the body replaces the client; without clientSecret a confidential client keeps the secret it has.</summary>
-    public static async Task<IResult> ReplaceAsync(
+    public static async Task<Results<JsonOk<ImportedClient>, BadRequestError, NotFoundError>> ReplaceAsync(
         string clientId, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
     {
         var cancellationToken = context.RequestAborted;
@@ -73,7 +80,7 @@ internal static class AdminClients
     }
 
     /// <summary>The client and the consents given to it go; its refresh tokens die with it (the client can no longer authenticate).</summary>
-    public static async Task<IResult> DeleteAsync(string clientId, HttpContext context, TesseraDbContext db, SnapshotCache snapshots)
+    public static async Task<Results<NoContent, NotFoundError>> DeleteAsync(string clientId, HttpContext context, TesseraDbContext db, SnapshotCache snapshots)
     {
         var cancellationToken = context.RequestAborted;
         if (!await db.Clients.AnyAsync(c => c.ClientId == clientId, cancellationToken)) return AdminCatalog.NotFound("client");
@@ -82,6 +89,6 @@ internal static class AdminClients
             await db.Consents.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
             await db.Clients.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
         }, cancellationToken);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
@@ -6,20 +8,36 @@ using Tessera.Server.Import;
 using Tessera.Server.Keys;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
+using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Admin;
 
 /// <summary>
-/// The admin HTTP API (tessera:admin bearer token): clients, APIs and users (the import file's format, the same
-/// validation), signing keys and shared API secrets. Described at /openapi/v1.json.
+/// The admin HTTP API (policy <see cref="BuiltInApiPolicies.Admin"/>: an administrative client's tessera:admin bearer
+/// token): clients, APIs and users (the import file's format, the same validation), signing keys and shared API
+/// secrets. Described at /openapi/v1.json.
 /// </summary>
 internal static class AdminRoutes
 {
+    public sealed record SigningKeyView(
+        string Kid,
+        string Alg,
+        string Status,
+        [property: JsonPropertyName("activates_at")] long ActivatesAt,
+        [property: JsonPropertyName("unpublish_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? UnpublishAt);
+
+    public sealed record SigningKeyList(IReadOnlyList<SigningKeyView> Keys);
+
+    public sealed record RotatedKey(string Kid, string Alg);
+
+    /// <summary>A new shared secret of an HS256/384/512 API (base64url), shown this once.</summary>
+    public sealed record ApiSecret(string Api, string Alg, string Secret);
+
     public static void MapAdminEndpoints(this WebApplication app)
     {
         var urls = app.Services.GetRequiredService<IssuerUrls>();
-        var admin = app.MapGroup(urls.PathBase + EndpointPaths.Admin).AddEndpointFilter<AdminAuthorization>();
+        var admin = app.MapGroup(urls.PathBase + EndpointPaths.Admin).RequireAuthorization(BuiltInApiPolicies.Admin);
 
         var keys = admin.MapGroup("/keys").WithTags("Keys");
         keys.MapGet("/", ListKeys).WithSummary("The signing keys: current, next and retired.");
@@ -55,47 +73,33 @@ internal static class AdminRoutes
             .WithSummary("Ends every session and revokes every refresh token and personal access token of a user, who stays enabled.");
     }
 
-    private static IResult ListKeys(SnapshotCache snapshots, TimeProvider clock)
+    private static JsonOk<SigningKeyList> ListKeys(SnapshotCache snapshots, TimeProvider clock)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var ring = snapshots.Current.Keys;
-        return ProtocolResults.Json(json =>
-        {
-            json.WriteStartArray("keys");
-            foreach (var key in ring.Keys)
-            {
-                json.WriteStartObject();
-                json.WriteString("kid", key.KeyId);
-                json.WriteString("alg", key.Algorithm);
-                json.WriteString("status", ring.SigningKey(key.Algorithm, now) == key ? "current" : key.ActivatesAt > now ? "next" : "retired");
-                json.WriteNumber("activates_at", key.ActivatesAt);
-                if (key.UnpublishAt is { } unpublish) json.WriteNumber("unpublish_at", unpublish);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        });
+        return new JsonOk<SigningKeyList>(new SigningKeyList([.. ring.Keys.Select(key => new SigningKeyView(
+            key.KeyId, key.Algorithm,
+            ring.SigningKey(key.Algorithm, now) == key ? "current" : key.ActivatesAt > now ? "next" : "retired",
+            key.ActivatesAt, key.UnpublishAt))]));
     }
 
-    private static async Task<IResult> RotateKeyAsync(HttpContext context, KeyManager keys, SnapshotCache snapshots)
+    private static async Task<Results<JsonOk<RotatedKey>, BadRequestError>> RotateKeyAsync(HttpContext context, KeyManager keys, SnapshotCache snapshots)
     {
         var algorithm = context.Request.Query["algorithm"].FirstOrDefault() ?? SigningAlgorithms.RS256;
         if (!KeyManager.AlgorithmsInUse(snapshots.Current.Catalog).Contains(algorithm))
-            return ProtocolResults.Error(OAuthError.InvalidRequest($"no key of algorithm '{algorithm}' is in use"));
+            return new BadRequestError(OAuthError.InvalidRequest($"no key of algorithm '{algorithm}' is in use"));
         var key = await keys.RotateNowAsync(algorithm, context.RequestAborted);
-        return ProtocolResults.Json(json =>
-        {
-            json.WriteString("kid", key.Id);
-            json.WriteString("alg", key.Algorithm);
-        });
+        return new JsonOk<RotatedKey>(new RotatedKey(key.Id, key.Algorithm));
     }
 
     /// <summary>Generates a new shared secret for an HS256/384/512 API and shows it this once.</summary>
-    private static async Task<IResult> ResetApiSecretAsync(string name, TesseraDbContext db, ApiSecretProtector secrets, SnapshotCache snapshots, CancellationToken cancellationToken)
+    private static async Task<Results<JsonOk<ApiSecret>, BadRequestError, NotFoundError>> ResetApiSecretAsync(string name, TesseraDbContext db, ApiSecretProtector secrets, SnapshotCache snapshots, CancellationToken cancellationToken)
     {
         var api = await db.ApiResources.SingleOrDefaultAsync(a => a.Name == name, cancellationToken);
-        if (api is null) return Results.NotFound();
+        // not_found with its description, like every other admin route (a bare 404 until the routes had typed results).
+        if (api is null) return AdminCatalog.NotFound("API");
         if (!SigningAlgorithms.IsSymmetric(api.SigningAlgorithm))
-            return ProtocolResults.Error(OAuthError.InvalidRequest($"API '{name}' signs with {api.SigningAlgorithm}: its keys are in the JWKS, it has no shared secret"));
+            return new BadRequestError(OAuthError.InvalidRequest($"API '{name}' signs with {api.SigningAlgorithm}: its keys are in the JWKS, it has no shared secret"));
 
         var (secret, protectedSecret) = secrets.Generate(api.SigningAlgorithm);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -105,11 +109,6 @@ internal static class AdminRoutes
         await transaction.CommitAsync(cancellationToken);
         await snapshots.RefreshAsync(force: true, cancellationToken);
 
-        return ProtocolResults.Json(json =>
-        {
-            json.WriteString("api", api.Name);
-            json.WriteString("alg", api.SigningAlgorithm);
-            json.WriteString("secret", ApiSecretProtector.Encode(secret));
-        });
+        return new JsonOk<ApiSecret>(new ApiSecret(api.Name, api.SigningAlgorithm, ApiSecretProtector.Encode(secret)));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Responses;
@@ -18,27 +19,28 @@ internal static class AdminUsers
     /// <summary>PATCH-like: only the fields given change.</summary>
     public sealed record UserChange(string? Password, string? Email, bool? EmailVerified, string? Name);
 
+    /// <summary>A user as the admin API shows it: never a password hash.</summary>
+    public sealed record UserView(string Id, string? Username, string? Email, bool EmailVerified, string? Name, bool Disabled)
+    {
+        public static UserView Of(TesseraUser user) =>
+            new(user.Id, user.UserName, user.Email, user.EmailConfirmed, user.Name, user.DisabledAt is not null);
+    }
+
+    public sealed record UserList(IReadOnlyList<UserView> Users);
+
+    public sealed record CreatedUser(string Id, string? Username);
+
     private const int MaxListed = 1000;
 
     /// <summary>GET /admin/users?skip=N: up to 1000 users by username, never password hashes.</summary>
-    public static async Task<IResult> ListAsync(TesseraDbContext db, int? skip, CancellationToken cancellationToken)
+    public static async Task<JsonOk<UserList>> ListAsync(TesseraDbContext db, int? skip, CancellationToken cancellationToken)
     {
         var users = await db.Users.AsNoTracking().OrderBy(u => u.NormalizedUserName)
             .Skip(Math.Max(skip ?? 0, 0)).Take(MaxListed).ToListAsync(cancellationToken);
-        return ProtocolResults.Json(json =>
-        {
-            json.WriteStartArray("users");
-            foreach (var user in users)
-            {
-                json.WriteStartObject();
-                WriteUser(json, user);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        });
+        return new JsonOk<UserList>(new UserList([.. users.Select(UserView.Of)]));
     }
 
-    public static async Task<IResult> UpdateAsync(string username, HttpRequest request, UserManager<TesseraUser> users, UserRevocation revocation)
+    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError>> UpdateAsync(string username, HttpRequest request, UserManager<TesseraUser> users, UserRevocation revocation)
     {
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
@@ -49,11 +51,11 @@ internal static class AdminUsers
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return ProtocolResults.Error(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name"));
+            return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name"));
         }
-        if (change is null) return ProtocolResults.Error(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name"));
+        if (change is null) return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name"));
         if (change.Email is not null && !System.Net.Mail.MailAddress.TryCreate(change.Email, out _))
-            return ProtocolResults.Error(OAuthError.InvalidRequest("email is not an e-mail address"));
+            return new BadRequestError(OAuthError.InvalidRequest("email is not an e-mail address"));
 
         // A new address is unchecked until someone says otherwise: keeping "verified" would vouch for it in ID tokens
         // (email_verified) and let external sign-in link by it.
@@ -76,11 +78,11 @@ internal static class AdminUsers
         if (!result.Succeeded) return Refused(result);
         // A new password is an intervention: whoever knew the old one loses every session and token it got them.
         if (change.Password is not null) await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
-        return ProtocolResults.Json(json => WriteUser(json, user));
+        return new JsonOk<UserView>(UserView.Of(user));
     }
 
     /// <summary>POST /admin/users/{username}/disable: no sign-in of any kind, and everything the user holds is revoked.</summary>
-    public static async Task<IResult> DisableAsync(
+    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError>> DisableAsync(
         string username, UserManager<TesseraUser> users, UserRevocation revocation, DisabledUsers disabled, TimeProvider clock)
     {
         var user = await users.FindByNameAsync(username);
@@ -94,11 +96,11 @@ internal static class AdminUsers
         // This node at once; the others at their next revocation poll.
         disabled.Add(user.Id);
         await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
-        return ProtocolResults.Json(json => WriteUser(json, user));
+        return new JsonOk<UserView>(UserView.Of(user));
     }
 
     /// <summary>POST /admin/users/{username}/enable: the user may sign in again; nothing revoked comes back.</summary>
-    public static async Task<IResult> EnableAsync(string username, UserManager<TesseraUser> users, DisabledUsers disabled)
+    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError>> EnableAsync(string username, UserManager<TesseraUser> users, DisabledUsers disabled)
     {
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
@@ -109,20 +111,20 @@ internal static class AdminUsers
             if (!result.Succeeded) return Refused(result);
         }
         disabled.Remove(user.Id);
-        return ProtocolResults.Json(json => WriteUser(json, user));
+        return new JsonOk<UserView>(UserView.Of(user));
     }
 
     /// <summary>POST /admin/users/{username}/revoke: every session and token of the user ends; the user stays enabled.</summary>
-    public static async Task<IResult> RevokeAsync(string username, UserManager<TesseraUser> users, UserRevocation revocation)
+    public static async Task<Results<NoContent, NotFoundError>> RevokeAsync(string username, UserManager<TesseraUser> users, UserRevocation revocation)
     {
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
         await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     /// <summary>The user goes, and with them their sessions, personal access tokens and refresh tokens at every client.</summary>
-    public static async Task<IResult> DeleteAsync(
+    public static async Task<Results<NoContent, BadRequestError, NotFoundError>> DeleteAsync(
         string username, UserManager<TesseraUser> users, UserRevocation revocation, CancellationToken cancellationToken)
     {
         var user = await users.FindByNameAsync(username);
@@ -130,7 +132,7 @@ internal static class AdminUsers
         await revocation.RevokeEverythingAsync(users, user, cancellationToken);
         var result = await users.DeleteAsync(user);
         if (!result.Succeeded) return Refused(result);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
@@ -138,24 +140,14 @@ internal static class AdminUsers
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    private static IResult NotFound() => ProtocolResults.Error(OAuthError.NotFound("no user of that name"));
+    private static NotFoundError NotFound() => new(OAuthError.NotFound("no user of that name"));
 
     /// <summary>Identity refused the change (a password rule, a concurrency stamp): its reasons, as invalid_request.</summary>
-    private static IResult Refused(IdentityResult result) =>
-        ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
-
-    private static void WriteUser(Utf8JsonWriter json, TesseraUser user)
-    {
-        json.WriteString("id", user.Id);
-        json.WriteString("username", user.UserName);
-        if (user.Email is null) json.WriteNull("email"); else json.WriteString("email", user.Email);
-        json.WriteBoolean("emailVerified", user.EmailConfirmed);
-        if (user.Name is null) json.WriteNull("name"); else json.WriteString("name", user.Name);
-        json.WriteBoolean("disabled", user.DisabledAt is not null);
-    }
+    private static BadRequestError Refused(IdentityResult result) =>
+        new(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
 
     /// <summary>POST /admin/users with a JSON body; Identity's password validators and hasher apply.</summary>
-    public static async Task<IResult> CreateAsync(HttpRequest request, UserManager<TesseraUser> users)
+    public static async Task<Results<JsonCreated<CreatedUser>, BadRequestError>> CreateAsync(HttpRequest request, UserManager<TesseraUser> users)
     {
         NewUser? body;
         try
@@ -167,22 +159,17 @@ internal static class AdminUsers
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return ProtocolResults.Error(OAuthError.InvalidRequest("the body must be a JSON object with username, password, email, emailVerified, name"));
+            return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with username, password, email, emailVerified, name"));
         }
         if (string.IsNullOrWhiteSpace(body?.Username) || string.IsNullOrEmpty(body.Password))
-            return ProtocolResults.Error(OAuthError.InvalidRequest("username and password are required"));
+            return new BadRequestError(OAuthError.InvalidRequest("username and password are required"));
         if (body.Email is not null && !System.Net.Mail.MailAddress.TryCreate(body.Email, out _))
-            return ProtocolResults.Error(OAuthError.InvalidRequest("email is not an e-mail address"));
+            return new BadRequestError(OAuthError.InvalidRequest("email is not an e-mail address"));
 
         var user = new TesseraUser { UserName = body.Username.Trim(), Email = body.Email, EmailConfirmed = body.EmailVerified ?? false, Name = body.Name };
         var created = await users.CreateAsync(user, body.Password);
-        if (!created.Succeeded)
-            return ProtocolResults.Error(OAuthError.InvalidRequest(string.Join(" ", created.Errors.Select(e => e.Description))));
+        if (!created.Succeeded) return Refused(created);
 
-        return ProtocolResults.Json(json =>
-        {
-            json.WriteString("id", user.Id);
-            json.WriteString("username", user.UserName);
-        }, StatusCodes.Status201Created);
+        return new JsonCreated<CreatedUser>(new CreatedUser(user.Id, user.UserName));
     }
 }

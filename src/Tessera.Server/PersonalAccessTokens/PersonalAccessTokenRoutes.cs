@@ -1,11 +1,14 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.PersonalAccessTokens;
@@ -22,39 +25,59 @@ internal static class PersonalAccessTokenRoutes
         [property: JsonPropertyName("expires_at")] long? ExpiresAt,
         [property: JsonPropertyName("expires_in_days")] int? ExpiresInDays);
 
+    /// <summary>A token as the list shows it: never the token itself.</summary>
+    public sealed record TokenView(
+        string Id,
+        string Name,
+        IReadOnlyList<string> Scopes,
+        [property: JsonPropertyName("created_at")] long CreatedAt,
+        [property: JsonPropertyName("expires_at")] long ExpiresAt,
+        [property: JsonPropertyName("last_used_at")] long? LastUsedAt)
+    {
+        public static TokenView Of(PersonalAccessToken row) =>
+            new(row.Id, row.Name, SpaceDelimited.Split(row.Scope), row.CreatedAt, row.ExpiresAt, row.LastUsedAt);
+    }
+
+    public sealed record TokenList(IReadOnlyList<TokenView> Tokens);
+
+    /// <summary>A created token: what the list shows, and the token, in this response only.</summary>
+    public sealed record CreatedToken(
+        string Id,
+        string Name,
+        IReadOnlyList<string> Scopes,
+        [property: JsonPropertyName("created_at")] long CreatedAt,
+        [property: JsonPropertyName("expires_at")] long ExpiresAt,
+        [property: JsonPropertyName("last_used_at")] long? LastUsedAt,
+        string Token)
+    {
+        public static CreatedToken Of(PersonalAccessToken row, string token) =>
+            new(row.Id, row.Name, SpaceDelimited.Split(row.Scope), row.CreatedAt, row.ExpiresAt, row.LastUsedAt, token);
+    }
+
     public static void MapPersonalAccessTokenEndpoints(this WebApplication app)
     {
         var urls = app.Services.GetRequiredService<IssuerUrls>();
-        var group = app.MapGroup(urls.PathBase + EndpointPaths.PersonalAccessTokens)
-            .AddEndpointFilter<PersonalAccessTokenApiAuthorization>()
-            .WithTags("Personal access tokens");
-        group.MapGet("/", ListAsync).WithSummary("The caller's personal access tokens (never the tokens themselves).");
-        group.MapPost("/", CreateAsync).Accepts<NewToken>("application/json").WithSummary("Creates a personal access token; the response is the only place the token appears.");
-        group.MapDelete("/{id}", RevokeAsync).WithSummary("Revokes one of the caller's personal access tokens.");
+        var group = app.MapGroup(urls.PathBase + EndpointPaths.PersonalAccessTokens).WithTags("Personal access tokens");
+        group.MapGet("/", ListAsync).RequireAuthorization(BuiltInApiPolicies.PersonalAccessTokens)
+            .WithSummary("The caller's personal access tokens (never the tokens themselves).");
+        // Minting a long-lived credential needs a recent sign-in too (RecentSignInRequirement).
+        group.MapPost("/", CreateAsync).RequireAuthorization(BuiltInApiPolicies.PersonalAccessTokenCreation).Accepts<NewToken>("application/json")
+            .WithSummary("Creates a personal access token; the response is the only place the token appears.");
+        group.MapDelete("/{id}", RevokeAsync).RequireAuthorization(BuiltInApiPolicies.PersonalAccessTokens)
+            .WithSummary("Revokes one of the caller's personal access tokens.");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, PersonalAccessTokenStore store)
+    private static async Task<JsonOk<TokenList>> ListAsync(ClaimsPrincipal caller, PersonalAccessTokenStore store, CancellationToken cancellationToken)
     {
-        var caller = PersonalAccessTokenApiAuthorization.Caller(context);
-        var rows = await store.ListAsync(caller.Subject, context.RequestAborted);
-        return ProtocolResults.Json(json =>
-        {
-            json.WriteStartArray("tokens");
-            foreach (var row in rows) WriteToken(json, row);
-            json.WriteEndArray();
-        });
+        var rows = await store.ListAsync(caller.Subject(), cancellationToken);
+        return new JsonOk<TokenList>(new TokenList([.. rows.Select(TokenView.Of)]));
     }
 
-    private static async Task<IResult> CreateAsync(
-        HttpContext context, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock)
+    private static async Task<Results<JsonCreated<CreatedToken>, BadRequestError>> CreateAsync(
+        HttpContext context, ClaimsPrincipal caller, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock)
     {
-        var caller = PersonalAccessTokenApiAuthorization.Caller(context);
         var settings = options.Value.PersonalAccessTokens;
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        // RFC 9470 §3: a token minted from an old sign-in (a refreshed session, a stolen token) cannot mint long-lived credentials.
-        if (!RecentSignIn.IsRecent(caller.AuthTime, settings.MaxAuthAge, now))
-            return ProtocolResults.Error(OAuthError.InsufficientUserAuthentication(
-                "creating a personal access token needs a recent sign-in; sign in again", (long)settings.MaxAuthAge.TotalSeconds));
         NewToken? body;
         try
         {
@@ -65,53 +88,27 @@ internal static class PersonalAccessTokenRoutes
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return ProtocolResults.Error(OAuthError.InvalidRequest("the body must be a JSON object with name, scopes, and expires_at or expires_in_days"));
+            return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with name, scopes, and expires_at or expires_in_days"));
         }
-        if (body is null) return ProtocolResults.Error(OAuthError.InvalidRequest("the body must be a JSON object with name, scopes, and expires_at or expires_in_days"));
+        if (body is null) return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with name, scopes, and expires_at or expires_in_days"));
         if (body.ExpiresAt is not null && body.ExpiresInDays is not null)
-            return ProtocolResults.Error(OAuthError.InvalidRequest("give expires_at or expires_in_days, not both"));
+            return new BadRequestError(OAuthError.InvalidRequest("give expires_at or expires_in_days, not both"));
 
         var expiresAt = body.ExpiresAt ?? (body.ExpiresInDays is { } days ? now + (long)days * 86_400 : null);
         var request = PersonalAccessTokenRules.Check(body.Name, body.Scopes, expiresAt, snapshots.Current.Catalog, settings, now);
-        if (request.Failed) return ProtocolResults.Error(request.Error);
-        if (await store.CountAsync(caller.Subject, context.RequestAborted) >= settings.MaxPerUser)
-            return ProtocolResults.Error(OAuthError.InvalidRequest($"a user may hold at most {settings.MaxPerUser} personal access tokens; revoke one first"));
+        if (request.Failed) return new BadRequestError(request.Error);
+        var subject = caller.Subject();
+        if (await store.CountAsync(subject, context.RequestAborted) >= settings.MaxPerUser)
+            return new BadRequestError(OAuthError.InvalidRequest($"a user may hold at most {settings.MaxPerUser} personal access tokens; revoke one first"));
 
-        var (row, token) = await store.CreateAsync(caller.Subject, request.Value.Name, request.Value.Scope, request.Value.ExpiresAt,
-            caller.ClientId, context.RequestAborted);
-        return ProtocolResults.Json(json =>
-        {
-            WriteMembers(json, row);
-            json.WriteString("token", token);
-        }, StatusCodes.Status201Created);
+        var (row, token) = await store.CreateAsync(subject, request.Value.Name, request.Value.Scope, request.Value.ExpiresAt,
+            caller.ClientId(), context.RequestAborted);
+        return new JsonCreated<CreatedToken>(CreatedToken.Of(row, token));
     }
 
-    private static async Task<IResult> RevokeAsync(string id, HttpContext context, PersonalAccessTokenStore store)
-    {
-        var caller = PersonalAccessTokenApiAuthorization.Caller(context);
+    private static async Task<Results<NoContent, NotFoundError>> RevokeAsync(string id, ClaimsPrincipal caller, PersonalAccessTokenStore store, CancellationToken cancellationToken) =>
         // Another user's token is "not found" too: its id tells nobody anything.
-        return await store.RevokeAsync(caller.Subject, id, context.RequestAborted)
-            ? Results.NoContent()
-            : ProtocolResults.Error(OAuthError.NotFound("no such personal access token"));
-    }
-
-    private static void WriteToken(Utf8JsonWriter json, PersonalAccessToken row)
-    {
-        json.WriteStartObject();
-        WriteMembers(json, row);
-        json.WriteEndObject();
-    }
-
-    private static void WriteMembers(Utf8JsonWriter json, PersonalAccessToken row)
-    {
-        json.WriteString("id", row.Id);
-        json.WriteString("name", row.Name);
-        json.WriteStartArray("scopes");
-        foreach (var scope in SpaceDelimited.Split(row.Scope)) json.WriteStringValue(scope);
-        json.WriteEndArray();
-        json.WriteNumber("created_at", row.CreatedAt);
-        json.WriteNumber("expires_at", row.ExpiresAt);
-        if (row.LastUsedAt is { } lastUsed) json.WriteNumber("last_used_at", lastUsed);
-        else json.WriteNull("last_used_at");
-    }
+        await store.RevokeAsync(caller.Subject(), id, cancellationToken)
+            ? TypedResults.NoContent()
+            : new NotFoundError(OAuthError.NotFound("no such personal access token"));
 }

@@ -23,6 +23,19 @@ public static class ProtocolResults
     public static IResult Json(Action<Utf8JsonWriter> writeMembers, int statusCode = StatusCodes.Status200OK) =>
         new JsonBodyResult(writeMembers, statusCode);
 
+    /// <summary>Names from [JsonPropertyName] or camelCase, nulls written: the built-in APIs' bodies (the admin catalog has its own).</summary>
+    public static readonly JsonSerializerOptions ApiJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A typed body (<see cref="JsonOk{T}"/>, <see cref="JsonCreated{T}"/>), never cached like every other answer here.</summary>
+    public static async Task WriteJsonAsync<T>(HttpContext httpContext, T value, JsonSerializerOptions options, int statusCode)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = statusCode;
+        NoStore(response);
+        response.ContentType = "application/json; charset=utf-8";
+        await JsonSerializer.SerializeAsync(response.Body, value, options, httpContext.RequestAborted);
+    }
+
     /// <summary>RFC 6749 §5.1/§5.2: responses with tokens or errors carry Cache-Control: no-store.</summary>
     private static void NoStore(HttpResponse response)
     {

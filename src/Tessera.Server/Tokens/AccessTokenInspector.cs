@@ -13,7 +13,8 @@ using Tessera.Server.Vocabulary;
 namespace Tessera.Server.Tokens;
 
 /// <summary>
-/// Decides whether an access token Tessera issued is active: used by introspection, revocation and the admin API.
+/// Decides whether an access token Tessera issued is active: used by introspection, revocation, UserInfo, token exchange
+/// and the built-in APIs' scheme (LocalBearer/LocalBearerHandler).
 /// A personal access token counts as an access token here, so everything built on this accepts PATs too.
 /// Anything unknown, malformed, expired, revoked or badly signed is simply not active.
 /// </summary>

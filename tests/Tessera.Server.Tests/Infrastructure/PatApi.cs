@@ -12,7 +12,11 @@ public static class PatApi
         (await CodeFlow.WebTokensAsync(server, protocol, "tessera:pats")).AccessToken;
 
     /// <summary>A new user (made through the admin API) signs in on the device page for the cli client: their PAT-API token.</summary>
-    public static async Task<string> NewUserTokenAsync(TesseraServer server, ProtocolClient protocol)
+    public static async Task<string> NewUserTokenAsync(TesseraServer server, ProtocolClient protocol) =>
+        (await NewUserAsync(server, protocol)).Token;
+
+    /// <summary>As <see cref="NewUserTokenAsync"/>, with the new user's username.</summary>
+    public static async Task<(string Username, string Token)> NewUserAsync(TesseraServer server, ProtocolClient protocol)
     {
         var username = "pat-user-" + Guid.NewGuid().ToString("n")[..8];
         const string password = "Pat-user-pass-1";
@@ -24,7 +28,7 @@ public static class PatApi
         using var browser = new Browser(server);
         var confirmation = await DeviceFlow.EnterAsync(browser, await DeviceFlow.OpenAsync(browser, username: username, password: password), DeviceFlow.UserCode(device));
         await DeviceFlow.DecideAsync(browser, confirmation, "allow");
-        return (await DeviceFlow.PollAsync(protocol, DeviceFlow.DeviceCode(device))).AccessToken;
+        return (username, (await DeviceFlow.PollAsync(protocol, DeviceFlow.DeviceCode(device))).AccessToken);
     }
 
     public static Task<ProtocolResponse> CreateAsync(ProtocolClient protocol, string? bearer, object body) =>

@@ -130,7 +130,9 @@ public abstract class SharedSecretApiTests(TesseraServer server) : ServerTest(se
 
         Assert.Equal(400, response.Status);
         Assert.Equal("invalid_request", response.Error);
-        Assert.Equal(404, (await ResetAsync("no-such-api")).Status);
+        var unknown = await ResetAsync("no-such-api");
+        Assert.Equal(404, unknown.Status);
+        Assert.Equal("no API of that name", unknown.ErrorDescription);
     }
 
     [Fact]

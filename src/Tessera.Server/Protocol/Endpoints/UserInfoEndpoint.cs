@@ -12,16 +12,18 @@ internal static class UserInfoEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext context, AccessTokenInspector inspector, ITesseraDbContextFactory databases)
     {
-        // RFC 6750 §2.1: the access token comes in the Authorization header.
-        var header = context.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        // RFC 6750 §2.1: the access token comes in the Authorization header. Not the local API scheme: UserInfo takes a
+        // token for any API (the openid scope is what counts) and answers with texts of its own.
+        var credential = BearerCredential.Read(context.Request.Headers.Authorization);
+        if (credential.IsMalformed) return ProtocolResults.Error(OAuthError.InvalidToken("the Authorization header is not one Bearer token"));
+        if (credential.Token is not { } presented)
         {
             // RFC 6750 §3.1: no credentials, a bare challenge.
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"tessera\"";
             return Results.Unauthorized();
         }
 
-        var token = await inspector.InspectAsync(header["Bearer ".Length..].Trim(), context.RequestAborted);
+        var token = await inspector.InspectAsync(presented, context.RequestAborted);
         if (token is null) return ProtocolResults.Error(OAuthError.InvalidToken("the access token is not active"));
         // A token signed with an API's shared secret could have been written by that API, for any user: not proof of a sign-in.
         if (token.SignedWithSharedSecret) return ProtocolResults.Error(OAuthError.InvalidToken("a token signed with an API's shared secret is for that API only"));

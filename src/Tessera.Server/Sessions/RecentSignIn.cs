@@ -1,4 +1,4 @@
-namespace Tessera.Server.PersonalAccessTokens;
+namespace Tessera.Server.Sessions;
 
 /// <summary>
 /// Creating a personal access token needs a recent sign-in: the token outlives the session, so whoever holds a stolen

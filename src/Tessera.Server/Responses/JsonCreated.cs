@@ -1,0 +1,19 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Tessera.Server.Responses;
+
+/// <summary>201 with a JSON body of <typeparamref name="T"/> (what was created); the status and the type are in the OpenAPI description.</summary>
+public sealed class JsonCreated<T>(T value, JsonSerializerOptions? options = null) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+{
+    public T Value { get; } = value;
+
+    public int? StatusCode => StatusCodes.Status201Created;
+
+    public Task ExecuteAsync(HttpContext httpContext) =>
+        ProtocolResults.WriteJsonAsync(httpContext, Value, options ?? ProtocolResults.ApiJson, StatusCodes.Status201Created);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(T), ["application/json"]));
+}
