@@ -62,7 +62,9 @@ public static class TesseraApp
     {
         var services = builder.Services;
         services.AddOptions<TesseraOptions>().Bind(builder.Configuration.GetSection(TesseraOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>();
+        // Both run at start and their failures are reported together: the attributes' bounds, then the rules in code.
+        services.AddSingleton<IValidateOptions<TesseraOptions>, TesseraOptionsAttributeValidator>();
+        services.AddSingleton<IValidateOptions<TesseraOptions>, TesseraOptionsRuleValidator>();
         var options = builder.Configuration.GetSection(TesseraOptions.Section).Get<TesseraOptions>() ?? new TesseraOptions();
 
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -1,6 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace Tessera.Server.Configuration;
 
-/// <summary>Everything an operator sets under the <c>Tessera</c> configuration section.</summary>
+/// <summary>
+/// Everything an operator sets under the <c>Tessera</c> configuration section. The bounds of single settings are the
+/// attributes here, checked by <see cref="TesseraOptionsAttributeValidator"/>; rules that join settings or read more than
+/// a bound are in <see cref="TesseraOptionsRuleValidator"/>. Every message names the setting by the key an operator writes.
+/// </summary>
 public sealed class TesseraOptions
 {
     public const string Section = "Tessera";
@@ -17,16 +24,24 @@ public sealed class TesseraOptions
     /// </summary>
     public bool ImportOverwriteCredentials { get; set; }
 
+    [ValidateObjectMembers]
     public DatabaseOptions Database { get; set; } = new();
+    [ValidateObjectMembers]
     public KeyOptions Keys { get; set; } = new();
+    [ValidateObjectMembers]
     public CacheOptions Cache { get; set; } = new();
+    [ValidateObjectMembers]
     public HousekeepingOptions Housekeeping { get; set; } = new();
+    [ValidateObjectMembers]
     public LimitOptions Limits { get; set; } = new();
     public RateLimitOptions RateLimits { get; set; } = new();
     public DataProtectionOptions DataProtection { get; set; } = new();
+    [ValidateObjectMembers]
     public RefreshTokenOptions RefreshTokens { get; set; } = new();
+    [ValidateObjectMembers]
     public DeviceFlowOptions DeviceFlow { get; set; } = new();
     public UserOptions Users { get; set; } = new();
+    [ValidateObjectMembers]
     public PersonalAccessTokenOptions PersonalAccessTokens { get; set; } = new();
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
@@ -43,15 +58,19 @@ public sealed class UserOptions
 public sealed class DeviceFlowOptions
 {
     /// <summary>RFC 8628 §3.2 expires_in: how long the user has to enter the code.</summary>
+    [SettingRange(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Tessera:DeviceFlow:CodeLifetime must be between 1 second and 1 hour.")]
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>RFC 8628 §3.2 interval: the least time between two polls; 5 seconds is the RFC's default.</summary>
+    [SettingRange(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "Tessera:DeviceFlow:Interval must be between 1 second and 1 minute.")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class RefreshTokenOptions
 {
     /// <summary>How long the refresh tokens of one grant live, counted from the grant; rotation does not extend it.</summary>
+    [SettingRange(typeof(TimeSpan), TimeSpanBounds.Zero, "366.00:00:00", MinimumIsExclusive = true,
+        ErrorMessage = "Tessera:RefreshTokens:Lifetime must be positive and at most 366 days.")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
@@ -59,6 +78,7 @@ public sealed class RefreshTokenOptions
     /// once). 0, the default, follows RFC 9700 §4.14.2 strictly: any reuse revokes the family. A larger value also
     /// lets a thief who copied the token use it within the window without revoking anything.
     /// </summary>
+    [SettingRange(0, 300, ErrorMessage = "Tessera:RefreshTokens:ReuseGraceSeconds must be between 0 (no grace, the default) and 300.")]
     public int ReuseGraceSeconds { get; set; }
 }
 
@@ -98,6 +118,9 @@ public sealed class DatabaseOptions
 {
     /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
     public string Provider { get; set; } = DatabaseProviders.Sqlite;
+
+    // Required also refuses an empty or all-blank string.
+    [Required(ErrorMessage = "Tessera:Database:ConnectionString is required.")]
     public string ConnectionString { get; set; } = "Data Source=./data/tessera.db";
 }
 
@@ -110,42 +133,57 @@ public static class DatabaseProviders
 public sealed class KeyOptions
 {
     /// <summary>How long one signing key signs before the next one takes over.</summary>
+    [SettingRange(typeof(TimeSpan), TimeSpanBounds.Zero, TimeSpanBounds.Max, MinimumIsExclusive = true,
+        ErrorMessage = "Tessera:Keys:RotationPeriod must be positive.")]
     public TimeSpan RotationPeriod { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>How long the next key sits in the JWKS before it signs, so JWKS caches learn it first.</summary>
     public TimeSpan PrepublishPeriod { get; set; } = TimeSpan.FromDays(2);
 
     /// <summary>How often a node checks whether a key is due.</summary>
+    [SettingRange(typeof(TimeSpan), TimeSpanBounds.Zero, TimeSpanBounds.Max, MinimumIsExclusive = true,
+        ErrorMessage = "Tessera:Keys:CheckInterval must be positive.")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>RSA modulus size for RS256/PS256 keys.</summary>
+    [SettingRange(2048, 8192, ErrorMessage = "Tessera:Keys:RsaKeySize must be between 2048 and 8192.")]
     public int RsaKeySize { get; set; } = 2048;
 }
 
 public sealed class CacheOptions
 {
     /// <summary>How often a node polls the database for changes other nodes made to clients, APIs and keys.</summary>
+    [SettingRange(typeof(TimeSpan), TimeSpanBounds.Zero, TimeSpanBounds.Max, MinimumIsExclusive = true,
+        ErrorMessage = "Tessera:Cache:RefreshInterval must be positive.")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How often a node reads revocations made by other nodes and drops those tokens from its opaque-token cache.
     /// This bounds how long another node may still call a revoked opaque token active; the revoking node knows at once.
     /// </summary>
+    [SettingRange(typeof(TimeSpan), TimeSpanBounds.Zero, TimeSpanBounds.Max, MinimumIsExclusive = true,
+        ErrorMessage = "Tessera:Cache:RevocationPollInterval must be positive.")]
     public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How many opaque-token rows a node keeps in memory for introspection (those introspected lately).</summary>
+    [SettingRange(0, int.MaxValue, ErrorMessage = "Tessera:Cache:OpaqueTokenCacheSize must be zero (no cache) or more.")]
     public int OpaqueTokenCacheSize { get; set; } = 50_000;
 }
 
 public sealed class HousekeepingOptions
 {
+    [SettingRange(typeof(TimeSpan), TimeSpanBounds.Zero, TimeSpanBounds.Max, MinimumIsExclusive = true,
+        ErrorMessage = "Tessera:Housekeeping:Interval must be positive.")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+
+    [SettingRange(1, 100_000, ErrorMessage = "Tessera:Housekeeping:BatchSize must be between 1 and 100000.")]
     public int BatchSize { get; set; } = 1000;
 }
 
 public sealed class LimitOptions
 {
     /// <summary>Largest form body the protocol endpoints read (a client assertion fits easily).</summary>
+    [SettingRange(1024, 1024 * 1024, ErrorMessage = "Tessera:Limits:MaxFormBytes must be between 1024 and 1048576.")]
     public int MaxFormBytes { get; set; } = 64 * 1024;
 
     /// <summary>Allowed clock skew when checking client assertions.</summary>

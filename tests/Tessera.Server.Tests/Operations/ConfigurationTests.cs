@@ -31,16 +31,26 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Every_configuration_problem_is_reported_at_once()
     {
+        // Bounds (attributes, the generated validator) and rules (code) fail together, in one start failure.
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
             TesseraServer.StartAsync(DatabaseKind.Sqlite, MinimalImport(), new Dictionary<string, string?>
             {
                 ["Tessera:Keys:RotationPeriod"] = "00:00:00",
                 ["Tessera:Housekeeping:BatchSize"] = "0",
                 ["Tessera:PersonalAccessTokens:MaxLifetime"] = "00:10:00",
+                ["Tessera:Issuer"] = "http://id.example.com",
+                ["Tessera:RateLimits:TokenRequestsPerClient:PermitLimit"] = "5",
+                ["Tessera:RateLimits:TokenRequestsPerClient:Window"] = "2.00:00:00",
+                ["Tessera:ForwardedHeaders:KnownProxies:0"] = "proxy.example.com",
             }));
-        Assert.Contains("RotationPeriod", error.Message);
-        Assert.Contains("BatchSize", error.Message);
+        Assert.Contains("Tessera:Keys:RotationPeriod must be positive.", error.Message);
+        Assert.Contains("Tessera:Keys:PrepublishPeriod must be at least zero and shorter than RotationPeriod.", error.Message);
+        Assert.Contains("Tessera:Housekeeping:BatchSize must be between 1 and 100000.", error.Message);
         Assert.Contains("Tessera:PersonalAccessTokens:MaxLifetime must be between 1 day and 3660 days.", error.Message);
+        Assert.Contains("Tessera:Issuer 'http://id.example.com' uses plain HTTP on a non-loopback host", error.Message);
+        Assert.Contains("Tessera:RateLimits:TokenRequestsPerClient:Window must be between 1 second and 1 day.", error.Message);
+        Assert.Contains("Tessera:ForwardedHeaders:KnownProxies 'proxy.example.com' is not an IP address.", error.Message);
+        Assert.Equal(7, error.Failures.Count());
     }
 
     [Fact]

@@ -1,0 +1,14 @@
+namespace Tessera.Server.Configuration;
+
+/// <summary>
+/// <c>Tessera:Database:Provider</c> names a provider the server ships. Code, not an attribute: the message repeats the
+/// value it refuses, so a wrong case or a stray space shows.
+/// </summary>
+internal static class DatabaseProviderRule
+{
+    public static void Validate(DatabaseOptions database, List<string> errors)
+    {
+        if (database.Provider is not (DatabaseProviders.Sqlite or DatabaseProviders.Postgres))
+            errors.Add($"Tessera:Database:Provider must be '{DatabaseProviders.Sqlite}' or '{DatabaseProviders.Postgres}', not '{database.Provider}'.");
+    }
+}
