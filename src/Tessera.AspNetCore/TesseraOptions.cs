@@ -56,7 +56,7 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
 
     /// <summary>
     /// Most tokens (introspection answers and validated JWTs) kept in memory; beyond it new ones are not cached. The memory
-    /// cache counts bytes (4 KiB a token, more than a token's entry takes), so at least this many tokens fit.
+    /// cache counts bytes (1 KiB a token, about twice what a token's entry takes), so at least this many tokens fit.
     /// </summary>
     public int TokenCacheSize { get; set; } = 10_000;
 

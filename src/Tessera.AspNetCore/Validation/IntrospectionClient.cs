@@ -20,7 +20,14 @@ namespace Tessera.AspNetCore.Validation;
 internal sealed class IntrospectionClient(TesseraOptions options, TimeProvider clock)
 {
     // v3: HybridCache's own entry format around the issuer's bytes; entries of the earlier formats are never read.
-    private const string KeyPrefix = "tessera:introspection:v3:";
+    private const string DistributedKeyPrefix = "tessera:introspection:v3:";
+
+    /// <summary>
+    /// The prefix names the entries in a store shared with other applications. In this scheme's own memory the hash
+    /// alone is the key (a token is a JWT or opaque, never both): the hit path then builds no string, which measured
+    /// about 7 % of an opaque token's cache-hit authentication (bench/Tessera.Benchmarks/HitPathAB.cs).
+    /// </summary>
+    private readonly string? _keyPrefix = options.UseDistributedCache ? DistributedKeyPrefix : null;
 
     /// <summary>Inactive answers are kept as long as active ones: an unknown handle sent again is not asked about again.</summary>
     private readonly HybridCacheEntryOptions _entry = TokenCaches.For(options.IntrospectionCacheWindow, options.UseDistributedCache);
@@ -34,7 +41,7 @@ internal sealed class IntrospectionClient(TesseraOptions options, TimeProvider c
         try
         {
             // Concurrent first requests with one token share one introspection (HybridCache's stampede protection).
-            answer = await options.TokenCache.GetOrCreateAsync(KeyPrefix + hash, (Client: this, Token: token),
+            answer = await options.TokenCache.GetOrCreateAsync(_keyPrefix is null ? hash : _keyPrefix + hash, (Client: this, Token: token),
                 static (state, shared) => state.Client.IntrospectAsync(state.Token, shared), _entry, cancellationToken: cancellationToken);
         }
         catch (NoAnswerException)
