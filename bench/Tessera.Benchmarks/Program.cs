@@ -1,3 +1,8 @@
 using BenchmarkDotNet.Running;
+using Tessera.Benchmarks;
+
+// hit-path-ab OTHER_DLL [ROUNDS]: this build's cache-hit path against another build's, interleaved (HitPathAB.cs).
+if (args is ["hit-path-ab", var other, ..]) return await HitPathAB.RunAsync(other, args.Length > 2 ? int.Parse(args[2]) : 40);
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

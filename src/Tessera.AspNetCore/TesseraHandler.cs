@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.AspNetCore.Events;
@@ -13,7 +12,7 @@ namespace Tessera.AspNetCore;
 /// Authenticates a request by its access token: a JWT is validated locally against the issuer's JWKS, anything else
 /// (opaque <c>tsr_at_</c> handles, <c>tsr_pat_</c> personal access tokens) by introspection. Challenges follow RFC 6750 §3.
 /// </summary>
-public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDistributedCache? distributedCache = null)
+public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<TesseraOptions>(options, logger, encoder)
 {
     /// <summary>The AuthenticationProperties item a scope policy fills with the scopes a refused request needed.</summary>
@@ -39,7 +38,7 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
             if (TokenShape.IsJwt(token))
                 check = await Options.JwtValidator.ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted);
             else if (TokenShape.CanBeTesseraOpaqueToken(token))
-                check = await new IntrospectionClient(Options, distributedCache, TimeProvider).ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted);
+                check = await Options.Introspection.ValidateAsync(token, hash, Scheme.Name, Context.RequestAborted);
             else
                 // RFC 6750 §3.1 invalid_token, decided here: the issuer is not asked about a string it cannot have issued.
                 check = TokenCheck.Invalid("the token is not a Tessera access token");

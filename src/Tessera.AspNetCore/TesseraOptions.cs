@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Tessera.AspNetCore.Events;
@@ -54,10 +54,17 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
     /// </summary>
     public TimeSpan JwtCacheWindow { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Most tokens (introspection answers and validated JWTs) kept in memory; beyond it new ones are not cached.</summary>
+    /// <summary>
+    /// Most tokens (introspection answers and validated JWTs) kept in memory; beyond it new ones are not cached. The memory
+    /// cache counts bytes (1 KiB a token, about twice what a token's entry takes), so at least this many tokens fit.
+    /// </summary>
     public int TokenCacheSize { get; set; } = 10_000;
 
-    /// <summary>Also keep introspection answers in the registered <c>IDistributedCache</c>, shared by the API's nodes.</summary>
+    /// <summary>
+    /// Also keep introspection answers in the registered <c>IDistributedCache</c>, shared by the API's nodes. A node that
+    /// reads an entry there keeps it in memory for the rest of that entry's life and never writes it back, so a shared
+    /// answer ends when its window ends. (HybridCache ignores an in-process <c>MemoryDistributedCache</c>: it is no L2.)
+    /// </summary>
     public bool UseDistributedCache { get; set; }
 
     /// <summary>Least time between two JWKS refreshes triggered by an unknown "kid" (a flood of bogus kids costs one fetch per interval).</summary>
@@ -76,8 +83,11 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
     /// <summary>Set by post-configuration from <see cref="MetadataAddress"/> unless given.</summary>
     public IConfigurationManager<OpenIdConnectConfiguration> ConfigurationManager { get; set; } = null!;
 
-    /// <summary>Set by post-configuration: this scheme's introspection answers and validated JWTs, by the token's SHA-256.</summary>
-    public IMemoryCache TokenCache { get; set; } = null!;
+    /// <summary>
+    /// Set by post-configuration: this scheme's introspection answers and validated JWTs, by the token's SHA-256, in a
+    /// HybridCache of its own (memory bounded by <see cref="TokenCacheSize"/>; L2 only with <see cref="UseDistributedCache"/>).
+    /// </summary>
+    public HybridCache TokenCache { get; set; } = null!;
 
     public new TesseraEvents Events
     {
@@ -91,8 +101,11 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
     internal Validation.JwtAccessTokenValidator JwtValidator =>
         LazyInitializer.EnsureInitialized(ref _jwtValidator, () => new Validation.JwtAccessTokenValidator(this, TimeProvider ?? TimeProvider.System));
 
-    /// <summary>Introspections under way, by the token's SHA-256: concurrent first requests with one token share one.</summary>
-    internal Validation.InFlightCalls<Validation.IntrospectionAnswer?> Introspections { get; } = new();
+    private Validation.IntrospectionClient? _introspection;
+
+    /// <summary>One per scheme: it holds the cache-entry options of introspection answers.</summary>
+    internal Validation.IntrospectionClient Introspection =>
+        LazyInitializer.EnsureInitialized(ref _introspection, () => new Validation.IntrospectionClient(this, TimeProvider ?? TimeProvider.System));
 
     internal IEnumerable<string> AllAudiences => Audience is null ? ValidAudiences : ValidAudiences.Append(Audience);
 

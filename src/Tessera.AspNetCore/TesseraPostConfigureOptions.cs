@@ -1,12 +1,14 @@
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Tessera.AspNetCore.Caching;
 
 namespace Tessera.AspNetCore;
 
 /// <summary>Fills in what follows from the other options: the backchannel, the configuration manager, the cache.</summary>
-internal sealed class TesseraPostConfigureOptions : IPostConfigureOptions<TesseraOptions>
+internal sealed class TesseraPostConfigureOptions(IServiceProvider services) : IPostConfigureOptions<TesseraOptions>
 {
     public void PostConfigure(string? name, TesseraOptions options)
     {
@@ -34,6 +36,7 @@ internal sealed class TesseraPostConfigureOptions : IPostConfigureOptions<Tesser
             }
         }
 
-        options.TokenCache ??= new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.TokenCacheSize) });
+        options.TokenCache ??= TokenCaches.Create(options.TokenCacheSize,
+            options.UseDistributedCache ? services.GetService<IDistributedCache>() : null, options.TimeProvider);
     }
 }

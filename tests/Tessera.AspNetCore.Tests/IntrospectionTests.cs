@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 using Tessera.AspNetCore.Tests.Infrastructure;
 
 namespace Tessera.AspNetCore.Tests;
@@ -10,12 +7,13 @@ namespace Tessera.AspNetCore.Tests;
 /// <summary>Opaque tokens by RFC 7662 introspection, cached by the token's hash within the window and the token's exp.</summary>
 public sealed class IntrospectionTests(IssuerFixture issuer) : IClassFixture<IssuerFixture>
 {
-    private Task<ResourceApi> StartLedgerAsync(TimeSpan window) =>
+    private Task<ResourceApi> StartLedgerAsync(TimeSpan window, bool issuerDownOnce = false) =>
         ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.LedgerAudience, o =>
         {
             o.ClientId = IssuerFixture.ApiClient;
             o.ClientSecret = IssuerFixture.ApiSecret;
             o.IntrospectionCacheWindow = window;
+            if (issuerDownOnce) o.BackchannelHttpHandler = new IssuerDownOnce(o.BackchannelHttpHandler!);
         });
 
     [Fact]
@@ -71,7 +69,7 @@ public sealed class IntrospectionTests(IssuerFixture issuer) : IClassFixture<Iss
     {
         // The attack: requests with a revoked token alternate between two nodes of one API, each finding the other's
         // cached answer; written back, that answer would start a new window every time and never end.
-        var shared = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+        var shared = new SharedDistributedCache();
         var window = TimeSpan.FromSeconds(2);
         void Configure(TesseraOptions o)
         {
@@ -98,6 +96,68 @@ public sealed class IntrospectionTests(IssuerFixture issuer) : IClassFixture<Iss
         Assert.Equal(HttpStatusCode.OK, statuses[0]);
         Assert.Contains(HttpStatusCode.Unauthorized, statuses);
         Assert.True(statuses.Count <= 2 * window.TotalSeconds + 2, $"refused only after {statuses.Count} calls of 0.5 s");
+    }
+
+    [Fact]
+    public async Task A_node_serves_a_token_another_node_introspected_from_the_shared_cache_without_writing_it_back()
+    {
+        var shared = new SharedDistributedCache();
+        void Configure(TesseraOptions o)
+        {
+            o.ClientId = IssuerFixture.ApiClient;
+            o.ClientSecret = IssuerFixture.ApiSecret;
+            o.IntrospectionCacheWindow = TimeSpan.FromMinutes(5);
+            o.UseDistributedCache = true;
+        }
+        await using var a = await ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.LedgerAudience, Configure, shared);
+        await using var b = await ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.LedgerAudience, Configure, shared);
+        var token = await issuer.TokenAsync("ledger");
+
+        Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/ledger", token)).StatusCode);
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await b.GetAsync("/ledger", token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("svc", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["sub"]);
+        }
+
+        Assert.Equal(1, a.IssuerRequests["/connect/introspect"]);
+        Assert.Equal(0, b.IssuerRequests["/connect/introspect"]);
+        // Only a's answer was written; b keeps what it read in memory and never writes it back (its window would restart).
+        Assert.Equal(1, shared.Writes);
+    }
+
+    [Fact]
+    public async Task A_cached_answer_is_not_used_past_the_tokens_exp_even_inside_the_window()
+    {
+        await using var api = await ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.FlashAudience, o =>
+        {
+            o.ClientId = IssuerFixture.ApiClient;
+            o.ClientSecret = IssuerFixture.ApiSecret;
+            o.IntrospectionCacheWindow = TimeSpan.FromMinutes(5);
+        });
+        var token = await issuer.TokenAsync("flash");   // the flash API's opaque tokens live two seconds
+        // Active (403: the route wants the message scope), so its answer is cached for a window of five minutes ...
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/messages", token)).StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        // ... but once the token's exp has passed, the answer no longer lets it in.
+        var after = await api.GetAsync("/messages", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the token is not active\"", after.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task An_introspection_that_gets_no_answer_is_not_cached_and_the_next_request_asks_again()
+    {
+        await using var api = await StartLedgerAsync(TimeSpan.FromMinutes(5), issuerDownOnce: true);
+        var token = await issuer.TokenAsync("ledger");
+
+        var first = await api.GetAsync("/ledger", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the token could not be checked\"", first.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/ledger", token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/ledger", token)).StatusCode);
+        Assert.Equal(1, api.IssuerRequests["/connect/introspect"]);   // the 503 never reached the issuer; then one answer, cached
     }
 
     [Fact]

@@ -1,5 +1,4 @@
-using System.Security.Claims;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -10,18 +9,26 @@ namespace Tessera.AspNetCore.Validation;
 /// RFC 9068 access tokens validated locally against the issuer's JWKS (found through discovery). An unknown "kid"
 /// asks for a fresh JWKS at most once per <see cref="TesseraOptions.RefreshInterval"/>.
 /// </summary>
-internal sealed record ValidatedJwt(Claim[] Claims);
-
 internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvider clock)
 {
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
     private long _lastForcedRefresh = long.MinValue;
 
+    /// <summary>
+    /// A look-up only: a token is validated outside the cache and only a valid one is written, with its own lifetime.
+    /// Validated JWTs stay on this node (the check is local CPU work; the distributed cache is for introspection).
+    /// </summary>
+    private static readonly HybridCacheEntryOptions LookUp = new()
+    {
+        Flags = HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableDistributedCache,
+    };
+
     public async Task<TokenCheck> ValidateAsync(string token, string hash, string authenticationType, CancellationToken cancellationToken)
     {
         var key = options.JwtCacheWindow > TimeSpan.Zero ? hash : null;
-        if (key is not null && options.TokenCache.TryGetValue(key, out ValidatedJwt? seen) && seen is not null)
-            return TokenCheck.Valid(new ClaimsIdentity(seen.Claims, authenticationType, TesseraDefaults.SubjectClaim, "role"));
+        // No cancellation token: the look-up does no I/O, and with one HybridCache would move a miss to the thread pool.
+        if (key is not null && await options.TokenCache.GetOrCreateAsync(key, 0, static (_, _) => ValueTask.FromResult<ValidatedJwt?>(null), LookUp) is { } seen)
+            return TokenCheck.Valid(seen.ToIdentity(authenticationType));
 
         var configuration = await options.ConfigurationManager.GetConfigurationAsync(cancellationToken);
         var result = await Handler.ValidateTokenAsync(token, Parameters(configuration, authenticationType));
@@ -33,19 +40,20 @@ internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvid
             result = await Handler.ValidateTokenAsync(token, Parameters(configuration, authenticationType));
         }
         if (!result.IsValid) return TokenCheck.Invalid(Describe(result.Exception));
-        if (key is not null) Remember(key, result);
+        if (key is not null) await RememberAsync(key, result, cancellationToken);
         return TokenCheck.Valid(result.ClaimsIdentity);
     }
 
-    /// <summary>Only a token that passed every check is kept, until its exp at the latest.</summary>
-    private void Remember(string key, TokenValidationResult result)
+    /// <summary>Only a token that passed every check is kept, for the window but never past its exp.</summary>
+    private async Task RememberAsync(string key, TokenValidationResult result, CancellationToken cancellationToken)
     {
-        var until = clock.GetUtcNow() + options.JwtCacheWindow;
-        var expires = new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero);
-        if (expires < until) until = expires;
-        if (until <= clock.GetUtcNow()) return;
-        options.TokenCache.Set(key, new ValidatedJwt([.. result.ClaimsIdentity.Claims.Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer))]),
-            new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
+        var lifetime = options.JwtCacheWindow;
+        var untilExpiry = new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) - clock.GetUtcNow();
+        if (untilExpiry < lifetime) lifetime = untilExpiry;
+        if (lifetime <= TimeSpan.Zero) return;
+        await options.TokenCache.SetAsync(key, ValidatedJwt.Of(result.ClaimsIdentity),
+            new HybridCacheEntryOptions { Expiration = lifetime, LocalCacheExpiration = lifetime, Flags = HybridCacheEntryFlags.DisableDistributedCache },
+            cancellationToken: cancellationToken);
     }
 
     /// <summary>Rate limit on forced refreshes, so bogus kids cannot make this API hammer the issuer.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json.Nodes;
+using Duende.IdentityModel.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Spectre.Console;
@@ -155,7 +156,13 @@ public static class DecodeCommand
             throw new CliException("Introspection needs a confidential client: pass --client-id and --client-secret (or set TESSERA_CLIENT_ID and TESSERA_CLIENT_SECRET).", ExitCodes.Usage);
 
         using var server = new ServerClient(Session.Issuer(parse.GetValue(CommonOptions.Issuer)));
-        var (status, body) = await server.PostFormAsync(await server.EndpointAsync("introspection_endpoint"), [("token", token)], (clientId, secret));
+        // RFC 7662 §2.1 with client_secret_basic (RFC 6749 §2.3.1).
+        var introspectionEndpoint = await server.EndpointAsync("introspection_endpoint");
+        var (status, body) = await server.RequestAsync(http => http.IntrospectTokenAsync(new TokenIntrospectionRequest
+        {
+            Address = introspectionEndpoint, ClientId = clientId, ClientSecret = secret, ClientCredentialStyle = ClientCredentialStyle.AuthorizationHeader,
+            Token = token,
+        }));
         if (status != HttpStatusCode.OK)
             throw new CliException($"Introspection failed: {(string?)body["error_description"] ?? (string?)body["error"]}.", status == HttpStatusCode.Unauthorized ? ExitCodes.Failed : ExitCodes.Unreachable);
         result["introspection"] = body;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Duende.IdentityModel.Client;
 using Spectre.Console;
 using Tessera.Cli.Infrastructure;
 using Tessera.Cli.Login;
@@ -64,8 +65,12 @@ public static partial class LoginCommands
         try
         {
             using var server = new ServerClient(credentials.Issuer);
-            var (status, _) = await server.PostFormAsync(await server.EndpointAsync("revocation_endpoint"),
-                [("client_id", credentials.ClientId), ("token", credentials.RefreshToken!), ("token_type_hint", "refresh_token")]);
+            var revocationEndpoint = await server.EndpointAsync("revocation_endpoint");
+            var (status, _) = await server.RequestAsync(http => http.RevokeTokenAsync(new TokenRevocationRequest
+            {
+                Address = revocationEndpoint, ClientId = credentials.ClientId, ClientCredentialStyle = ClientCredentialStyle.PostBody,
+                Token = credentials.RefreshToken!, TokenTypeHint = "refresh_token",
+            }));
             return status == System.Net.HttpStatusCode.OK;
         }
         catch (CliException)
@@ -120,9 +125,13 @@ public static partial class LoginCommands
             ? (secretFile.Exists ? File.ReadAllText(secretFile.FullName).Trim() : throw new CliException($"{secretFile.FullName} does not exist.", ExitCodes.Usage))
             : Environment.GetEnvironmentVariable("TESSERA_CLIENT_SECRET")
               ?? throw new CliException("--client-id needs the client's secret: --client-secret-file FILE or TESSERA_CLIENT_SECRET.", ExitCodes.Usage);
-        var fields = new List<(string, string)> { ("grant_type", "client_credentials") };
-        if (!string.IsNullOrEmpty(scope)) fields.Add(("scope", scope));
-        var (status, body) = await server.PostFormAsync(await server.EndpointAsync("token_endpoint"), fields, (clientId, secret));
+        // client_secret_basic (RFC 6749 §2.3.1); no scope asks for the client's default.
+        var tokenEndpoint = await server.EndpointAsync("token_endpoint");
+        var (status, body) = await server.RequestAsync(http => http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = tokenEndpoint, ClientId = clientId, ClientSecret = secret, ClientCredentialStyle = ClientCredentialStyle.AuthorizationHeader,
+            Scope = string.IsNullOrEmpty(scope) ? null : scope,
+        }));
         if (status != System.Net.HttpStatusCode.OK)
             throw new CliException($"The server refused the client's token request: {(string?)body["error_description"] ?? (string?)body["error"]}.", ExitCodes.NotSignedIn);
         var credentials = Session.FromTokenResponse(server.Issuer, clientId, body);

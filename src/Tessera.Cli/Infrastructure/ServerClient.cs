@@ -1,13 +1,15 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Duende.IdentityModel.Client;
 
 namespace Tessera.Cli.Infrastructure;
 
-/// <summary>HTTP to one Tessera server: discovery, form posts to protocol endpoints, JSON calls to its APIs.</summary>
+/// <summary>HTTP to one Tessera server: discovery, protocol requests (made by Duende.IdentityModel), JSON calls to its APIs.</summary>
 public sealed class ServerClient : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -41,21 +43,35 @@ public sealed class ServerClient : IDisposable
     public async Task<string> EndpointAsync(string name) =>
         (string?)(await DiscoveryAsync())[name] ?? throw new CliException($"The server does not offer {name}.", ExitCodes.Failed);
 
-    /// <summary>A form POST to a protocol endpoint; the status and JSON body, whatever the status.</summary>
-    public async Task<(HttpStatusCode Status, JsonObject Body)> PostFormAsync(string url, IEnumerable<(string, string)> fields, (string Id, string Secret)? basic = null)
+    /// <summary>
+    /// A protocol request that Duende.IdentityModel builds and sends (the form, the client authentication): the status
+    /// and the JSON body whatever the status, for the caller to decide on both. An unreachable server and an answer that
+    /// is not JSON end the command here, with the same sentences as every other request of the CLI.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, JsonObject Body)> RequestAsync<T>(Func<HttpClient, Task<T>> send) where T : ProtocolResponse
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        T response;
+        try
         {
-            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))),
-        };
-        if (basic is { } credentials)
-        {
-            // RFC 6749 §2.3.1: each part form-encoded before base64.
-            var pair = $"{Uri.EscapeDataString(credentials.Id)}:{Uri.EscapeDataString(credentials.Secret)}";
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+            response = await send(_http);
         }
-        using var response = await SendAsync(request);
-        return (response.StatusCode, await ReadObjectAsync(response));
+        catch (TaskCanceledException e)
+        {
+            throw Unreachable(e);   // the 30-second timeout: Duende.IdentityModel lets cancellations through
+        }
+        catch (InvalidOperationException)
+        {
+            // Duende.IdentityModel refuses an introspection answer without a JSON body.
+            throw new CliException("The server answered with something that is not JSON.", ExitCodes.Unreachable);
+        }
+        // Duende.IdentityModel turns a failed send into a response without an HTTP response.
+        if (response.HttpResponse is not { } http)
+        {
+            if (response.Exception is HttpRequestException e) throw Unreachable(e);
+            ExceptionDispatchInfo.Throw(response.Exception!);
+            throw new InvalidOperationException("unreachable");
+        }
+        using (http) return (http.StatusCode, ParseObject(response.Raw ?? "", http.StatusCode));
     }
 
     /// <summary>A JSON API call with a bearer token; a refusal becomes one sentence and the matching exit code.</summary>
@@ -101,20 +117,24 @@ public sealed class ServerClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            throw new CliException($"Could not reach {Issuer}: {e.Message.TrimEnd('.')}.", ExitCodes.Unreachable);
+            throw Unreachable(e);
         }
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response)
+    private CliException Unreachable(Exception e) => new($"Could not reach {Issuer}: {e.Message.TrimEnd('.')}.", ExitCodes.Unreachable);
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response) =>
+        ParseObject(await response.Content.ReadAsStringAsync(), response.StatusCode);
+
+    private static JsonObject ParseObject(string text, HttpStatusCode status)
     {
-        var text = await response.Content.ReadAsStringAsync();
         try
         {
             return text.Length > 0 && JsonNode.Parse(text) is JsonObject json ? json : new JsonObject();
         }
         catch (JsonException)
         {
-            throw new CliException($"The server answered {(int)response.StatusCode} with something that is not JSON.", ExitCodes.Unreachable);
+            throw new CliException($"The server answered {(int)status} with something that is not JSON.", ExitCodes.Unreachable);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Duende.IdentityModel.Client;
 
 namespace Tessera.Cli.Infrastructure;
 
@@ -43,9 +44,14 @@ public static class Session
         if (credentials.RefreshToken is null)
             throw new CliException("The session's access token has expired and there is no refresh token: run 'tessera login' again.", ExitCodes.NotSignedIn);
 
-        // RFC 6749 §6; the server rotates the refresh token, so the new one must be stored before anything else.
-        var (status, body) = await server.PostFormAsync(await server.EndpointAsync("token_endpoint"),
-            [("grant_type", "refresh_token"), ("client_id", credentials.ClientId), ("refresh_token", credentials.RefreshToken)]);
+        // RFC 6749 §6, as a public client (client_id in the body); the server rotates the refresh token, so the new one
+        // must be stored before anything else.
+        var tokenEndpoint = await server.EndpointAsync("token_endpoint");
+        var (status, body) = await server.RequestAsync(http => http.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = tokenEndpoint, ClientId = credentials.ClientId, ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            RefreshToken = credentials.RefreshToken,
+        }));
         if (status != HttpStatusCode.OK)
             throw new CliException($"The session has ended ({(string?)body["error_description"] ?? (string?)body["error"]}): run 'tessera login' again.", ExitCodes.NotSignedIn);
         var renewed = FromTokenResponse(server.Issuer, credentials.ClientId, body, credentials.RefreshToken);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Duende.IdentityModel.Client;
 using Microsoft.IdentityModel.Tokens;
 using Spectre.Console;
 using Tessera.Cli.Infrastructure;
@@ -45,8 +46,13 @@ public static class BrowserLogin
         if (!query.TryGetValue("code", out var code))
             throw new CliException("The browser came back without an authorization code.", ExitCodes.NotSignedIn);
 
-        var (status, body) = await server.PostFormAsync(await server.EndpointAsync("token_endpoint"),
-            [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri), ("client_id", clientId), ("code_verifier", verifier)]);
+        // RFC 6749 §4.1.3 with the PKCE verifier (RFC 7636 §4.5), as a public client (client_id in the body).
+        var tokenEndpoint = await server.EndpointAsync("token_endpoint");
+        var (status, body) = await server.RequestAsync(http => http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        {
+            Address = tokenEndpoint, ClientId = clientId, ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            Code = code, RedirectUri = redirectUri, CodeVerifier = verifier,
+        }));
         if (status != HttpStatusCode.OK)
             throw new CliException($"The code could not be redeemed: {(string?)body["error_description"] ?? (string?)body["error"]}.", ExitCodes.NotSignedIn);
         return body;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Duende.IdentityModel.Client;
 using Spectre.Console;
 using Tessera.Cli.Infrastructure;
-using Tessera.Protocol;
 
 namespace Tessera.Cli.Login;
 
@@ -11,8 +11,12 @@ public static class DeviceLogin
 {
     public static async Task<JsonObject> RunAsync(ServerClient server, string clientId, string scope)
     {
-        var (status, device) = await server.PostFormAsync(await server.EndpointAsync("device_authorization_endpoint"),
-            [("client_id", clientId), ("scope", scope)]);
+        // RFC 8628 §3.1, as a public client (client_id in the body).
+        var deviceEndpoint = await server.EndpointAsync("device_authorization_endpoint");
+        var (status, device) = await server.RequestAsync(http => http.RequestDeviceAuthorizationAsync(new DeviceAuthorizationRequest
+        {
+            Address = deviceEndpoint, ClientId = clientId, ClientCredentialStyle = ClientCredentialStyle.PostBody, Scope = scope,
+        }));
         if (status != HttpStatusCode.OK)
             throw new CliException($"The server refused the sign-in request: {(string?)device["error_description"] ?? (string?)device["error"]}.", ExitCodes.Failed);
 
@@ -34,8 +38,11 @@ public static class DeviceLogin
             for (var polls = 0; polls < 10_000 && DateTimeOffset.UtcNow < deadline; polls++)
             {
                 await Task.Delay(interval);
-                var (pollStatus, body) = await server.PostFormAsync(tokenEndpoint,
-                    [("grant_type", GrantTypeUris.DeviceCode), ("device_code", deviceCode), ("client_id", clientId)]);
+                // RFC 8628 §3.4: the device_code grant.
+                var (pollStatus, body) = await server.RequestAsync(http => http.RequestDeviceTokenAsync(new DeviceTokenRequest
+                {
+                    Address = tokenEndpoint, ClientId = clientId, ClientCredentialStyle = ClientCredentialStyle.PostBody, DeviceCode = deviceCode,
+                }));
                 if (pollStatus == HttpStatusCode.OK) return body;
                 switch ((string?)body["error"])
                 {

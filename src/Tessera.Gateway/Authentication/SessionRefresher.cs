@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
+using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using Tessera.AspNetCore;
+using Tessera.AspNetCore.Caching;
 using Tessera.AspNetCore.Validation;
 using Tessera.Gateway.Configuration;
 
@@ -18,19 +17,22 @@ namespace Tessera.Gateway.Authentication;
 /// Tessera (RFC 6749 §6) and the new tokens replace the old in the server-side ticket. A refused refresh ends the session.
 /// </summary>
 /// <remarks>
-/// A page fires several requests at once, each with the same ticket: they share one redemption, and requests still
-/// holding the old ticket shortly after get its result. Redeeming one rotating refresh token twice would be a replay
-/// (RFC 9700 §4.14.2), which revokes the whole grant and would sign the user out.
+/// A page fires several requests at once, each with the same ticket: they share one redemption (HybridCache's stampede
+/// protection), and requests still holding the old ticket shortly after get its result. Redeeming one rotating refresh
+/// token twice would be a replay (RFC 9700 §4.14.2), which revokes the whole grant and would sign the user out.
 /// </remarks>
 internal sealed class SessionRefresher(IOptions<GatewayOptions> gateway, IOptionsMonitor<TesseraOptions> tessera, TimeProvider clock)
 {
     private static readonly TimeSpan Early = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RecentlyRefreshed = TimeSpan.FromMinutes(1);
 
-    private readonly InFlightCalls<RefreshOutcome> _refreshes = new();
-    private readonly MemoryCache _recent = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    /// <summary>Memory only: these are a user's tokens, and a shared store would be one more place holding them.</summary>
+    private static readonly HybridCacheEntryOptions RecentlyRefreshed = new()
+    {
+        Expiration = TimeSpan.FromMinutes(1), LocalCacheExpiration = TimeSpan.FromMinutes(1), Flags = HybridCacheEntryFlags.DisableDistributedCache,
+    };
 
-    private sealed record RefreshOutcome((string AccessToken, string? RefreshToken, int ExpiresIn)? Tokens, bool Refused);
+    private readonly HybridCache _recent = TokenCaches.Create(100_000, distributedCache: null, clock,
+        cache => cache.AddSerializer(new JsonCacheSerializer<RefreshedTokens>(GatewayCacheJsonContext.Default.RefreshedTokens)));
 
     public async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
@@ -39,12 +41,16 @@ internal sealed class SessionRefresher(IOptions<GatewayOptions> gateway, IOption
         if (expiry - Early > clock.GetUtcNow()) return;
 
         var refreshToken = context.Properties.GetTokenValue("refresh_token");
-        var outcome = refreshToken is null ? new RefreshOutcome(null, Refused: true) : await RefreshOnceAsync(refreshToken, context.HttpContext.RequestAborted);
-        if (outcome.Tokens is not { } refreshed)
+        RefreshedTokens refreshed;
+        try
+        {
+            refreshed = refreshToken is null ? throw new RefreshFailedException(refused: true) : await RefreshOnceAsync(refreshToken, context.HttpContext.RequestAborted);
+        }
+        catch (RefreshFailedException failed)
         {
             context.RejectPrincipal();
             // Only Tessera saying no ends the session; an unreachable Tessera leaves it for the next request to retry.
-            if (outcome.Refused) await context.HttpContext.SignOutAsync(GatewaySchemes.Cookie);
+            if (failed.Refused) await context.HttpContext.SignOutAsync(GatewaySchemes.Cookie);
             return;
         }
         context.Properties.UpdateTokenValue("access_token", refreshed.AccessToken);
@@ -53,51 +59,48 @@ internal sealed class SessionRefresher(IOptions<GatewayOptions> gateway, IOption
         context.ShouldRenew = true;
     }
 
-    private async Task<RefreshOutcome> RefreshOnceAsync(string refreshToken, CancellationToken cancellationToken)
-    {
-        var key = TokenHash.Of(refreshToken);
-        if (_recent.TryGetValue(key, out RefreshOutcome? recent) && recent is not null) return recent;
-        return await _refreshes.RunAsync(key, async shared =>
-        {
-            var outcome = await RefreshAsync(refreshToken, shared);
-            if (outcome.Tokens is not null)
-                _recent.Set(key, outcome, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RecentlyRefreshed, Size = 1 });
-            return outcome;
-        }, cancellationToken);
-    }
+    /// <summary>
+    /// A failed redemption throws, so that it is not kept: the next request tries again. The redemption runs to its end
+    /// even when every request waiting for it gives up: cut off after Tessera rotated the refresh token, the session
+    /// would keep the old one, and redeeming that would be the replay. The backchannel's timeout bounds it.
+    /// </summary>
+    private Task<RefreshedTokens> RefreshOnceAsync(string refreshToken, CancellationToken cancellationToken) =>
+        _recent.GetOrCreateAsync(TokenHash.Of(refreshToken), (Refresher: this, RefreshToken: refreshToken),
+            static (state, _) => state.Refresher.RefreshAsync(state.RefreshToken, CancellationToken.None), RecentlyRefreshed,
+            cancellationToken: cancellationToken).AsTask();
 
-    private async Task<RefreshOutcome> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    private async ValueTask<RefreshedTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var bearer = tessera.Get(GatewaySchemes.Bearer);
         var configuration = await bearer.ConfigurationManager.GetConfigurationAsync(cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, configuration.TokenEndpoint)
-        {
-            Content = new FormUrlEncodedContent([new("grant_type", "refresh_token"), new("refresh_token", refreshToken)]),
-        };
-        request.Headers.Authorization = ClientBasic(gateway.Value);
-        HttpResponseMessage response;
+        TokenResponse response;
         try
         {
-            response = await bearer.Backchannel.SendAsync(request, cancellationToken);
+            // RFC 6749 §6, the gateway authenticating with client_secret_basic (RFC 6749 §2.3.1).
+            response = await bearer.Backchannel.RequestRefreshTokenAsync(new RefreshTokenRequest
+            {
+                Address = configuration.TokenEndpoint,
+                ClientId = gateway.Value.ClientId,
+                ClientSecret = gateway.Value.ClientSecret,
+                ClientCredentialStyle = ClientCredentialStyle.AuthorizationHeader,
+                AuthorizationHeaderStyle = BasicAuthenticationHeaderStyle.Rfc6749,
+                RefreshToken = refreshToken,
+            }, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (TaskCanceledException)
         {
-            return new RefreshOutcome(null, Refused: false);
+            throw new RefreshFailedException(refused: false);
         }
-        using (response)
-        {
-            // RFC 6749 §5.2: 400 (invalid_grant and the like) or 401 (the gateway's own credentials) is a refusal.
-            if (!response.IsSuccessStatusCode)
-                return new RefreshOutcome(null, Refused: response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized);
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
-            var root = json.RootElement;
-            return new RefreshOutcome((root.GetProperty("access_token").GetString()!,
-                root.TryGetProperty("refresh_token", out var rt) ? rt.GetString() : null,
-                root.TryGetProperty("expires_in", out var e) ? e.GetInt32() : 300), Refused: false);
-        }
+        // RFC 6749 §5.2: 400 (invalid_grant and the like) or 401 (the gateway's own credentials) is a refusal; no answer
+        // (Tessera unreachable) or another status is not.
+        if (response.IsError || response.AccessToken is null)
+            throw new RefreshFailedException(refused: response.HttpStatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized);
+        return new RefreshedTokens(response.AccessToken, response.RefreshToken, response.TryGet("expires_in") is null ? 300 : response.ExpiresIn);
     }
 
-    /// <summary>RFC 6749 §2.3.1: client_secret_basic, id and secret form-urlencoded before base64.</summary>
-    public static AuthenticationHeaderValue ClientBasic(GatewayOptions options) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(options.ClientId)}:{Uri.EscapeDataString(options.ClientSecret)}")));
+    /// <summary>The redemption gave no tokens; <see cref="Refused"/> when Tessera said no (the session ends).</summary>
+    private sealed class RefreshFailedException(bool refused) : Exception
+    {
+        public bool Refused { get; } = refused;
+    }
 }

@@ -1,10 +1,13 @@
-using System.Text.Json;
-using Microsoft.Extensions.Caching.Memory;
+using System.Runtime.ExceptionServices;
+using Duende.IdentityModel.Client;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using Tessera.AspNetCore;
+using Tessera.AspNetCore.Caching;
 using Tessera.AspNetCore.Validation;
 using Tessera.Gateway.Authentication;
 using Tessera.Gateway.Configuration;
+using Tessera.Protocol;
 
 namespace Tessera.Gateway.Identity;
 
@@ -20,64 +23,72 @@ internal sealed record ExchangeResult(string? IdentityToken, string? Error)
 /// </summary>
 internal sealed class IdentityTokenExchanger(IOptions<GatewayOptions> gateway, IOptionsMonitor<TesseraOptions> tessera, TimeProvider clock)
 {
-    public const string GrantType = Tessera.Protocol.GrantTypeUris.TokenExchange;
-    public const string AccessTokenType = Tessera.Protocol.TokenTypeUris.AccessToken;
+    /// <summary>
+    /// A caller's parallel first requests share one exchange (HybridCache's stampede protection). The exchange writes
+    /// the entry itself, once it knows the identity token's lifetime; a failed one is not kept.
+    /// </summary>
+    private static readonly HybridCacheEntryOptions SharedExchange = new()
+    {
+        Flags = HybridCacheEntryFlags.DisableDistributedCache | HybridCacheEntryFlags.DisableLocalCacheWrite,
+    };
 
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
-
-    /// <summary>A caller's parallel first requests share one exchange.</summary>
-    private readonly InFlightCalls<ExchangeResult> _exchanges = new();
+    private readonly HybridCache _cache = TokenCaches.Create(100_000, distributedCache: null, clock);
 
     /// <param name="subjectHash">The token's SHA-256 if the bearer handler computed it already.</param>
     public async Task<ExchangeResult> ExchangeAsync(string subjectToken, string? subjectHash, CancellationToken cancellationToken)
     {
         var key = subjectHash ?? TokenHash.Of(subjectToken);
-        if (_cache.TryGetValue(key, out string? cached) && cached is not null) return new ExchangeResult(cached, null);
-        return await _exchanges.RunAsync(key, shared => ExchangeNowAsync(subjectToken, key, shared), cancellationToken);
+        try
+        {
+            var identityToken = await _cache.GetOrCreateAsync(key, (Exchanger: this, SubjectToken: subjectToken, Key: key),
+                static (state, shared) => state.Exchanger.ExchangeNowAsync(state.SubjectToken, state.Key, shared), SharedExchange,
+                cancellationToken: cancellationToken);
+            return new ExchangeResult(identityToken, null);
+        }
+        catch (ExchangeRefusedException refused)
+        {
+            return ExchangeResult.Failed(refused.Error);
+        }
     }
 
-    private async Task<ExchangeResult> ExchangeNowAsync(string subjectToken, string key, CancellationToken cancellationToken)
+    private async ValueTask<string> ExchangeNowAsync(string subjectToken, string key, CancellationToken cancellationToken)
     {
         var bearer = tessera.Get(GatewaySchemes.Bearer);
         var configuration = await bearer.ConfigurationManager.GetConfigurationAsync(cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, configuration.TokenEndpoint)
+        // RFC 8693 §2.1: the subject token and the audience we want a token for; client_secret_basic (RFC 6749 §2.3.1).
+        var response = await bearer.Backchannel.RequestTokenExchangeTokenAsync(new TokenExchangeTokenRequest
         {
-            // RFC 8693 §2.1: the subject token and the audience we want a token for.
-            Content = new FormUrlEncodedContent([
-                new("grant_type", GrantType),
-                new("subject_token", subjectToken),
-                new("subject_token_type", AccessTokenType),
-                new("audience", gateway.Value.InternalAudience),
-            ]),
-        };
-        request.Headers.Authorization = SessionRefresher.ClientBasic(gateway.Value);
-        using var response = await bearer.Backchannel.SendAsync(request, cancellationToken);
-        using var json = await ReadJsonAsync(response, cancellationToken);
-        if (json is null) return ExchangeResult.Failed("server_error");
-        var root = json.RootElement;
-        if (!response.IsSuccessStatusCode || !root.TryGetProperty("access_token", out var token) || token.GetString() is not { } identityToken)
-            return ExchangeResult.Failed(root.TryGetProperty("error", out var error) ? error.GetString() ?? "server_error" : "server_error");
+            Address = configuration.TokenEndpoint,
+            ClientId = gateway.Value.ClientId,
+            ClientSecret = gateway.Value.ClientSecret,
+            ClientCredentialStyle = ClientCredentialStyle.AuthorizationHeader,
+            AuthorizationHeaderStyle = BasicAuthenticationHeaderStyle.Rfc6749,
+            SubjectToken = subjectToken,
+            SubjectTokenType = TokenTypeUris.AccessToken,
+            Audience = gateway.Value.InternalAudience,
+        }, cancellationToken);
+        // Tessera unreachable: the request fails as it did before the exchange went through this library.
+        if (response.ErrorType == ResponseErrorType.Exception && response.Exception is HttpRequestException)
+            ExceptionDispatchInfo.Throw(response.Exception);
+        // RFC 8693 §2.2.2: the error code of the token endpoint's JSON; anything else (no JSON, no token) is server_error.
+        if (response.Json is not { ValueKind: System.Text.Json.JsonValueKind.Object } json) throw new ExchangeRefusedException("server_error");
+        if (response.IsError || response.AccessToken is not { } identityToken)
+            throw new ExchangeRefusedException(json.TryGetString("error") ?? "server_error");
 
-        var lifetime = TimeSpan.FromSeconds(root.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var seconds) ? seconds : 0);
+        var lifetime = TimeSpan.FromSeconds(response.TryGet("expires_in") is null ? 0 : response.ExpiresIn);
         // Reuse it for its lifetime less a margin (at most half of it), so a service never receives one about to expire.
         var margin = lifetime / 2 < gateway.Value.ExchangeMargin ? lifetime / 2 : gateway.Value.ExchangeMargin;
         if (lifetime - margin > TimeSpan.Zero)
-            _cache.Set(key, identityToken, new MemoryCacheEntryOptions { AbsoluteExpiration = clock.GetUtcNow() + lifetime - margin, Size = 1 });
-        return new ExchangeResult(identityToken, null);
+            await _cache.SetAsync(key, identityToken, new HybridCacheEntryOptions
+            {
+                Expiration = lifetime - margin, LocalCacheExpiration = lifetime - margin, Flags = HybridCacheEntryFlags.DisableDistributedCache,
+            }, cancellationToken: CancellationToken.None);
+        return identityToken;
     }
 
-    private static async Task<JsonDocument?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The token endpoint gave no identity token; <see cref="Error"/> is its error code.</summary>
+    private sealed class ExchangeRefusedException(string error) : Exception
     {
-        try
-        {
-            var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
-            document.Dispose();
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        public string Error { get; } = error;
     }
 }

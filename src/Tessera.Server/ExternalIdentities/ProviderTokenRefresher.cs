@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
+using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.WebUtilities;
@@ -50,19 +52,17 @@ internal sealed class ProviderTokenRefresher(
         ProviderTokenSet tokens, CancellationToken cancellationToken)
     {
         // RFC 6749 §6: grant_type=refresh_token; the client authenticates as at the code exchange (client_secret_post).
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        var response = await backchannel.RequestRefreshTokenAsync(new RefreshTokenRequest
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.RefreshToken!,
-                ["client_id"] = clientId, ["client_secret"] = clientSecret,
-            }),
-        };
-        request.Headers.Accept.ParseAdd("application/json");
-        using var response = await backchannel.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode) return null;
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        return document.RootElement.TryGetProperty("error", out _) ? null : Read(document.RootElement, tokens);
+            Address = endpoint, ClientId = clientId, ClientSecret = clientSecret, ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            RefreshToken = tokens.RefreshToken!,
+        }, cancellationToken);
+        // An unreachable provider or a body that is not JSON fails the call, as an error of the provider's doing.
+        if (response.ErrorType == ResponseErrorType.Exception) ExceptionDispatchInfo.Throw(response.Exception!);
+        using var http = response.HttpResponse;
+        if (response.HttpResponse?.IsSuccessStatusCode != true || response.Json is not { ValueKind: JsonValueKind.Object } answer) return null;
+        // GitHub answers a refused refresh with 200 and an "error" member.
+        return answer.TryGetProperty("error", out _) ? null : Read(answer, tokens);
     }
 
     /// <summary>RFC 6749 §6: a new refresh token replaces the old one only when the answer has one; scope likewise.</summary>

@@ -10,6 +10,8 @@ public sealed class IssuerFixture : IAsyncLifetime
     public const string ReportsAudience = "https://api.example/reports";
     public const string LedgerAudience = "https://api.example/ledger";
     public const string BriefAudience = "https://api.example/brief";
+    /// <summary>Opaque tokens that live two seconds: shorter than any introspection window.</summary>
+    public const string FlashAudience = "https://api.example/flash";
     public const string Service = "svc";
     public const string ServiceSecret = "svc-secret-0123456789-abcdefghij";
     /// <summary>The API's own client at Tessera, for introspection.</summary>
@@ -50,11 +52,12 @@ public sealed class IssuerFixture : IAsyncLifetime
                 Api("messages", MessagesAudience, "jwt", "RS256", "00:15:00", "message", "message:write"),
                 Api("reports", ReportsAudience, "jwt", "ES256", "00:15:00", "report"),
                 Api("brief", BriefAudience, "jwt", "RS256", "00:00:01", "brief"),
-                opaque),
+                opaque,
+                Api("flash", FlashAudience, "opaque", "RS256", "00:00:02", "flash")),
             ["clients"] = new JsonArray(
-                Client(Service, ServiceSecret, "message", "message:write", "report", "ledger", "brief"),
+                Client(Service, ServiceSecret, "message", "message:write", "report", "ledger", "brief", "flash"),
                 // The API's client introspects the APIs it serves (RFC 7662 §4): tokens issued to svc.
-                Introspecting(Client(ApiClient, ApiSecret, "report"), "messages", "reports", "brief", "ledger"),
+                Introspecting(Client(ApiClient, ApiSecret, "report"), "messages", "reports", "brief", "ledger", "flash"),
                 Client(Admin, AdminSecret, "tessera:admin")),
         };
         _server = await TesseraServer.StartAsync(DatabaseKind.Sqlite, import);
