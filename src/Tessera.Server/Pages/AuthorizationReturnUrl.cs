@@ -16,6 +16,6 @@ internal static class AuthorizationReturnUrl
         var prefix = urls.PathBase + EndpointPaths.Authorize + "?";
         if (returnUrl is null || !url.IsLocalUrl(returnUrl) || !returnUrl.StartsWith(prefix, StringComparison.Ordinal)) return null;
         var query = new QueryCollection(QueryHelpers.ParseQuery(returnUrl[(prefix.Length - 1)..]));
-        return AuthorizationRequestReader.Read(query, snapshots.Current.Catalog).Request;
+        return AuthorizationRequestReader.Read(query, snapshots.Current.Catalog) is { Failed: false } read ? read.Value : null;
     }
 }

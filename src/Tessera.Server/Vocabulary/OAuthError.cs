@@ -19,6 +19,12 @@ public sealed record OAuthError(
     /// </summary>
     public string Description { get; } = Capped(Description);
 
+    /// <summary>
+    /// RFC 6749 §4.1.2.1: set when the client and its redirect URI were verified, so the error goes back to the client
+    /// there (with the request's state); null means the user is told on the error page and never redirected.
+    /// </summary>
+    public ErrorRedirect? Redirect { get; init; }
+
     private static string Capped(string description) =>
         description.Length <= MaxDescriptionLength ? description : string.Concat(description.AsSpan(0, MaxDescriptionLength - 1), "…");
 
@@ -69,3 +75,6 @@ public sealed record OAuthError(
     public static OAuthError InsufficientScope(string description, string scope) =>
         new("insufficient_scope", description, StatusCodes.Status403Forbidden, $"Bearer error=\"insufficient_scope\", scope=\"{scope}\"");
 }
+
+/// <summary>Where an authorization error is sent back: the verified redirect URI and the request's state.</summary>
+public sealed record ErrorRedirect(string RedirectUri, string? State);

@@ -13,18 +13,16 @@ public sealed record AuthorizationRequest(
     public bool IsOpenId => Scopes.Contains("openid");
 }
 
-/// <summary>
-/// The outcome of reading an authorization request: the request, or an error for the error page (the client or
-/// redirect URI cannot be trusted), or an error to send to the verified redirect URI.
-/// </summary>
-public sealed record AuthorizationRequestOutcome(AuthorizationRequest? Request, OAuthError? PageError, OAuthError? RedirectError, string? RedirectUri, string? State);
-
 /// <summary>Reads the authorization request; shared by the authorize endpoint and the consent page, so both apply the same rules.</summary>
 public static class AuthorizationRequestReader
 {
     private static readonly HashSet<string> PromptValues = new(StringComparer.Ordinal) { "none", "login", "consent", "select_account" };
 
-    public static AuthorizationRequestOutcome Read(IQueryCollection query, ClientCatalog catalog)
+    /// <summary>
+    /// The request, or the error that ends it: for the error page when the client or redirect URI cannot be trusted,
+    /// with <see cref="OAuthError.Redirect"/> set when it may go to the verified redirect URI.
+    /// </summary>
+    public static Outcome<AuthorizationRequest> Read(IQueryCollection query, ClientCatalog catalog)
     {
         // RFC 6749 §3.1: parameters must not be repeated.
         if (query.Any(p => p.Value.Count > 1)) return Page(OAuthError.InvalidRequest("a parameter of the authorization request is repeated"));
@@ -41,7 +39,7 @@ public static class AuthorizationRequestReader
             return Page(OAuthError.InvalidRequest("redirect_uri is not registered for this client"));
 
         var state = Single(query, Parameters.State);
-        AuthorizationRequestOutcome Fail(OAuthError error) => new(null, null, error, redirectUri, state);
+        OAuthError Fail(OAuthError error) => error with { Redirect = new ErrorRedirect(redirectUri, state) };
 
         // OIDC Core §6 / §3.1.2.6: ignoring a request object would act on the outer parameters the client did not sign.
         if (Single(query, Parameters.Request) is not null)
@@ -79,8 +77,8 @@ public static class AuthorizationRequestReader
         var nonce = Single(query, Parameters.Nonce);
         if (nonce is { Length: > 512 }) return Fail(OAuthError.InvalidRequest("nonce is too long"));
 
-        return new(new AuthorizationRequest(client, redirectUri, state, scopes.Value, nonce, prompt, maxAge,
-            Single(query, Parameters.LoginHint), Single(query, Parameters.CodeChallenge)), null, null, redirectUri, state);
+        return new AuthorizationRequest(client, redirectUri, state, scopes.Value, nonce, prompt, maxAge,
+            Single(query, Parameters.LoginHint), Single(query, Parameters.CodeChallenge));
     }
 
     /// <summary>RFC 6749 §4.1.2 and RFC 9207 §2: the response goes to the redirect URI's query, with state and iss.</summary>
@@ -108,7 +106,7 @@ public static class AuthorizationRequestReader
         return QueryHelpers.AddQueryString(pathBase + EndpointPaths.Authorize, values);
     }
 
-    private static AuthorizationRequestOutcome Page(OAuthError error) => new(null, error, null, null, null);
+    private static OAuthError Page(OAuthError error) => error;
 
     private static string? Single(IQueryCollection query, string name) => query[name] is { Count: 1 } v && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
 }

@@ -42,10 +42,14 @@ internal static class AuthorizeEndpoint
         }
 
         var read = AuthorizationRequestReader.Read(context.Request.Query, snapshots.Current.Catalog);
-        if (read.PageError is not null) return errors.Redirect(read.PageError);
-        if (read.RedirectError is not null) return Results.Redirect(AuthorizationRequestReader.ResponseUrl(read.RedirectUri!, read.State, urls.Issuer,
-            (Parameters.Error, read.RedirectError.Error), (Parameters.ErrorDescription, read.RedirectError.Description)));
-        var request = read.Request!;
+        if (read.Failed)
+        {
+            // RFC 6749 §4.1.2.1: to the client only once its redirect URI is verified; otherwise the user is told.
+            if (read.Error.Redirect is not { } back) return errors.Redirect(read.Error);
+            return Results.Redirect(AuthorizationRequestReader.ResponseUrl(back.RedirectUri, back.State, urls.Issuer,
+                (Parameters.Error, read.Error.Error), (Parameters.ErrorDescription, read.Error.Description)));
+        }
+        var request = read.Value;
         IResult Redirect(OAuthError error) => Results.Redirect(AuthorizationRequestReader.ResponseUrl(request.RedirectUri, request.State, urls.Issuer,
             (Parameters.Error, error.Error), (Parameters.ErrorDescription, error.Description)));
 

@@ -31,7 +31,7 @@ internal static class TokenEndpoint
         if (!client.Value.GrantTypes.Contains(grantType))
             return ProtocolResults.Error(OAuthError.UnauthorizedClient($"the client is not allowed to use grant_type '{grantType}'"));
 
-        var response = await grant.HandleAsync(new TokenRequest(form.Value, client.Value, catalog, context));
+        var response = await grant.HandleAsync(new TokenRequest(form.Value, client.Value, catalog, context.RequestAborted));
         return response.Failed ? ProtocolResults.Error(response.Error) : ProtocolResults.Token(response.Value);
     }
 }

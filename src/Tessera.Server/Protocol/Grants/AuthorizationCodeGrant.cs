@@ -20,7 +20,7 @@ internal sealed class AuthorizationCodeGrant(
 
     public async ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request)
     {
-        var cancellationToken = request.HttpContext.RequestAborted;
+        var cancellationToken = request.CancellationToken;
         var value = request.Form[Parameters.Code];
         if (value is null) return OAuthError.InvalidRequest("code is required");
         var redirectUri = request.Form[Parameters.RedirectUri];

@@ -17,7 +17,7 @@ internal sealed class ClientCredentialsGrant(AccessTokenIssuer issuer) : IGrantH
         if (target.Failed) return target.Error;
 
         // RFC 9068 §2.2: with no resource owner, sub is the client's own identifier.
-        var token = await issuer.IssueAsync(request.Client.ClientId, request.Client.ClientId, target.Value, request.HttpContext.RequestAborted);
+        var token = await issuer.IssueAsync(request.Client.ClientId, request.Client.ClientId, target.Value, request.CancellationToken);
         // RFC 6749 §4.4.3: no refresh token for client credentials.
         return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope);
     }

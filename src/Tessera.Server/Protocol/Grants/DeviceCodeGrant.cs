@@ -21,7 +21,7 @@ internal sealed class DeviceCodeGrant(
 
     public async ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request)
     {
-        var cancellationToken = request.HttpContext.RequestAborted;
+        var cancellationToken = request.CancellationToken;
         var value = request.Form[Parameters.DeviceCode];
         if (value is null) return OAuthError.InvalidRequest("device_code is required");
 

@@ -5,7 +5,7 @@ using Tessera.Server.Vocabulary;
 namespace Tessera.Server.Protocol.Grants;
 
 /// <summary>A request at the token endpoint after the client has been authenticated.</summary>
-public sealed record TokenRequest(ProtocolForm Form, RegisteredClient Client, ClientCatalog Catalog, HttpContext HttpContext);
+public sealed record TokenRequest(ProtocolForm Form, RegisteredClient Client, ClientCatalog Catalog, CancellationToken CancellationToken);
 
 /// <summary>One grant type: the token endpoint dispatches to it through the grant table.</summary>
 public interface IGrantHandler

@@ -26,7 +26,7 @@ internal sealed class RefreshTokenGrant(
 
     public async ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request)
     {
-        var cancellationToken = request.HttpContext.RequestAborted;
+        var cancellationToken = request.CancellationToken;
         var value = request.Form[Parameters.RefreshToken];
         if (value is null) return OAuthError.InvalidRequest("refresh_token is required");
 

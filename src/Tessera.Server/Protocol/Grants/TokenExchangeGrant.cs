@@ -17,7 +17,7 @@ internal sealed class TokenExchangeGrant(ExchangeParties parties, AccessTokenIss
     public async ValueTask<Outcome<TokenResponse>> HandleAsync(TokenRequest request)
     {
         var form = request.Form;
-        var cancellationToken = request.HttpContext.RequestAborted;
+        var cancellationToken = request.CancellationToken;
         // RFC 8693 §2.1: what the client wants back; we issue access tokens, which are JWTs for JWT APIs.
         var requestedType = form[Parameters.RequestedTokenType] ?? TokenTypes.AccessTokenUri;
         if (requestedType is not (TokenTypes.AccessTokenUri or TokenTypes.JwtUri))
