@@ -9,12 +9,6 @@ using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.ExternalIdentities;
 
-/// <summary>What an external sign-in came to: a local user to sign in, or a reason to stop.</summary>
-internal sealed record ExternalOutcome(TesseraUser? User, string? Problem, string? ProblemCode = null)
-{
-    public static ExternalOutcome Refused(string code, string problem) => new(null, problem, code);
-}
-
 /// <summary>
 /// Maps an external identity to a local user: an existing link; else a link by e-mail when the provider vouches for the
 /// address and the operator allowed it; else a new user (just-in-time). Each path writes the user, the link
@@ -24,19 +18,20 @@ internal sealed class ExternalAccounts(
     UserManager<TesseraUser> users, TesseraDbContext db, ProviderTokens tokens, IOptions<TesseraOptions> options, ILogger<ExternalAccounts> logger)
 {
     /// <summary>A disabled user signs in no way at all; the same words as any refused sign-in.</summary>
-    private static ExternalOutcome Disabled() => ExternalOutcome.Refused("access_denied", "The sign-in was refused.");
+    private static OAuthError Disabled() => OAuthError.AccessDenied("The sign-in was refused.");
 
-    public async Task<ExternalOutcome> SignInAsync(string provider, ClaimsPrincipal external, ProviderTokenSet? providerTokens)
+    /// <summary>What an external sign-in came to: the local user to sign in, or the reason to stop.</summary>
+    public async Task<Outcome<TesseraUser>> SignInAsync(string provider, ClaimsPrincipal external, ProviderTokenSet? providerTokens)
     {
         var key = ExternalClaims.SubjectOf(external);
         if (string.IsNullOrEmpty(key) || !options.Value.ExternalProviders.TryGetValue(provider, out var settings))
-            return ExternalOutcome.Refused("invalid_request", "The provider did not say who you are.");
+            return OAuthError.InvalidRequest("The provider did not say who you are.");
 
         if (await users.FindByLoginAsync(provider, key) is { } linked)
         {
             if (linked.DisabledAt is not null) return Disabled();
             await InTransactionAsync(() => StoreTokensAsync(linked, provider, providerTokens));
-            return new ExternalOutcome(linked, null);
+            return linked;
         }
 
         var email = external.FindFirstValue(ExternalClaims.Email);
@@ -46,14 +41,14 @@ internal sealed class ExternalAccounts(
         // must not block, or capture, the sign-in of the address's real owner. Two confirmed accounts: no guessing.
         List<TesseraUser> sameEmail = string.IsNullOrEmpty(email) ? [] : await ConfirmedUsersWithEmailAsync(email);
         if (sameEmail.Count > 1)
-            return ExternalOutcome.Refused("account_exists",
+            return new OAuthError("account_exists",
                 $"More than one account has this e-mail address. Sign in with your password first, then link {settings.DisplayName ?? provider} on your account page.");
         if (sameEmail is [var owner])
         {
             if (owner.DisabledAt is not null) return Disabled();
             // Both sides must vouch for the address, or whoever holds one side's account takes over the other's.
             if (!(settings.LinkByVerifiedEmail && verified))
-                return ExternalOutcome.Refused("account_exists",
+                return new OAuthError("account_exists",
                     $"An account with this e-mail address already exists. Sign in with your password first, then link {settings.DisplayName ?? provider} on your account page.");
             await InTransactionAsync(async () =>
             {
@@ -61,11 +56,11 @@ internal sealed class ExternalAccounts(
                 await StoreTokensAsync(owner, provider, providerTokens);
             });
             logger.LogInformation("Linked {Provider} identity to user {UserId} by verified e-mail", provider, owner.Id);
-            return new ExternalOutcome(owner, null);
+            return owner;
         }
 
         if (!settings.CreateUsers)
-            return ExternalOutcome.Refused("access_denied", $"No account is linked to this {settings.DisplayName ?? provider} identity.");
+            return OAuthError.AccessDenied($"No account is linked to this {settings.DisplayName ?? provider} identity.");
         var user = new TesseraUser
         {
             UserName = provider + "-" + SecretGenerator.NewSecret(6).ToLowerInvariant().Replace('_', '-'),
@@ -80,23 +75,23 @@ internal sealed class ExternalAccounts(
             await StoreTokensAsync(user, provider, providerTokens);
         });
         logger.LogInformation("Created user {UserId} on first sign-in through {Provider}", user.Id, provider);
-        return new ExternalOutcome(user, null);
+        return user;
     }
 
     /// <summary>Links the identity to the signed-in user (the account page's "Link" button).</summary>
-    public async Task<string?> LinkAsync(TesseraUser user, string provider, ClaimsPrincipal external, ProviderTokenSet? providerTokens)
+    public async Task<Outcome<Checked>> LinkAsync(TesseraUser user, string provider, ClaimsPrincipal external, ProviderTokenSet? providerTokens)
     {
         var key = ExternalClaims.SubjectOf(external);
-        if (string.IsNullOrEmpty(key) || !options.Value.ExternalProviders.TryGetValue(provider, out var settings)) return "The provider did not say who you are.";
+        if (string.IsNullOrEmpty(key) || !options.Value.ExternalProviders.TryGetValue(provider, out var settings)) return OAuthError.AccessDenied("The provider did not say who you are.");
         var owner = await users.FindByLoginAsync(provider, key);
-        if (owner is not null && owner.Id != user.Id) return "This identity is already linked to another account.";
+        if (owner is not null && owner.Id != user.Id) return OAuthError.AccessDenied("This identity is already linked to another account.");
         await InTransactionAsync(async () =>
         {
             if (owner is null) Check(await users.AddLoginAsync(user, new UserLoginInfo(provider, key, settings.DisplayName ?? provider)));
             await StoreTokensAsync(user, provider, providerTokens);
         });
         logger.LogInformation("Linked {Provider} identity to user {UserId}", provider, user.Id);
-        return null;
+        return Checked.Passed;
     }
 
     /// <summary>At most two: one is an owner, two are too many to choose from.</summary>

@@ -5,9 +5,6 @@ using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens;
 
-/// <summary>What redeeming a code found: the code, or that it was already used (a replay), or nothing.</summary>
-public sealed record CodeRedemption(AuthorizationCode? Code, bool Replayed);
-
 /// <summary>Authorization codes: 256 random bits, stored as SHA-256, 60 seconds, consumed by one conditional UPDATE.</summary>
 internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases, TimeProvider clock)
 {
@@ -27,9 +24,10 @@ internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases,
 
     /// <summary>
     /// RFC 6749 §4.1.2: a code is used once. The UPDATE's row count is the answer, so two redemptions racing on any
-    /// number of nodes cannot both succeed.
+    /// number of nodes cannot both succeed. Null when the code cannot be redeemed (unknown, expired, another client's,
+    /// or used: <see cref="MarkReplayedAsync"/> tells the last apart).
     /// </summary>
-    public async Task<CodeRedemption> RedeemAsync(string value, string clientId, CancellationToken cancellationToken)
+    public async Task<AuthorizationCode?> RedeemAsync(string value, string clientId, CancellationToken cancellationToken)
     {
         var hash = OpaqueHandles.Hash(value);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -37,10 +35,8 @@ internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases,
         var consumed = await db.AuthorizationCodes
             .Where(c => c.Hash == hash && c.ClientId == clientId && c.ConsumedAt == null && c.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), cancellationToken);
-        var row = await db.AuthorizationCodes.AsNoTracking().SingleOrDefaultAsync(c => c.Hash == hash, cancellationToken);
-        if (consumed == 1) return new CodeRedemption(row, Replayed: false);
-        // A code already redeemed by its own client is a replay; anything else is simply not a valid code.
-        return new CodeRedemption(null, Replayed: row is { ConsumedAt: not null } && row.ClientId == clientId);
+        if (consumed == 0) return null;
+        return await db.AuthorizationCodes.AsNoTracking().SingleAsync(c => c.Hash == hash, cancellationToken);
     }
 
     /// <summary>
@@ -60,13 +56,18 @@ internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases,
         return await db.AuthorizationCodes.Where(c => c.Hash == codeHash).Select(c => c.ReplayedAt != null).SingleAsync(CancellationToken.None);
     }
 
-    /// <summary>Marks the code as replayed, then returns what its redemption has recorded so far.</summary>
-    public async Task<AuthorizationCode?> MarkReplayedAsync(byte[] codeHash)
+    /// <summary>
+    /// A code that could not be redeemed but was redeemed before by this same client is a replay: marks it, then returns
+    /// what its redemption has recorded so far. Null when it is no replay (an unknown, expired or another client's code).
+    /// </summary>
+    public async Task<AuthorizationCode?> MarkReplayedAsync(string value, string clientId)
     {
+        var hash = OpaqueHandles.Hash(value);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         await using var db = databases.Create();
-        await db.AuthorizationCodes.Where(c => c.Hash == codeHash).ExecuteUpdateAsync(s => s.SetProperty(c => c.ReplayedAt, now), CancellationToken.None);
-        return await FindAsync(db, codeHash);
+        var replayed = await db.AuthorizationCodes.Where(c => c.Hash == hash && c.ClientId == clientId && c.ConsumedAt != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ReplayedAt, now), CancellationToken.None);
+        return replayed == 0 ? null : await FindAsync(db, hash);
     }
 
     public async Task<AuthorizationCode?> FindAsync(byte[] codeHash)

@@ -29,8 +29,8 @@ public sealed class PkceRuleTests
     {
         var result = Pkce.CheckChallenge(challenge, method, required);
 
-        Assert.True(error == result?.Description, $"{reason}: expected '{error}', got '{result?.Description}'");
-        if (result is not null) Assert.Equal("invalid_request", result.Error);
+        Assert.True(error == result.Error?.Description, $"{reason}: expected '{error}', got '{result.Error?.Description}'");
+        if (result.Failed) Assert.Equal("invalid_request", result.Error.Error);
     }
 
     public static TheoryData<string?, string?, bool, string?, string> Verifiers => new()
@@ -52,7 +52,7 @@ public sealed class PkceRuleTests
     {
         var result = Pkce.CheckVerifier(verifier, challenge, required);
 
-        Assert.True(error == result?.Description, $"{reason}: expected '{error}', got '{result?.Description}'");
-        if (result is not null) Assert.Equal("invalid_grant", result.Error);
+        Assert.True(error == result.Error?.Description, $"{reason}: expected '{error}', got '{result.Error?.Description}'");
+        if (result.Failed) Assert.Equal("invalid_grant", result.Error.Error);
     }
 }

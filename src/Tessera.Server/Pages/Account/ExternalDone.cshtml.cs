@@ -42,17 +42,17 @@ internal sealed class ExternalDoneModel(
             var current = await users.GetUserAsync(User);
             if (current is null || current.Id != linkUserId)
                 return Redirect(errors.Link(OAuthError.AccessDenied("Sign in again, then link the identity from your account page.")));
-            var problem = await accounts.LinkAsync(current, provider, result.Principal!, providerTokens);
-            if (problem is not null) return Redirect(errors.Link(OAuthError.AccessDenied(problem)));
+            var linked = await accounts.LinkAsync(current, provider, result.Principal!, providerTokens);
+            if (linked.Failed) return Redirect(errors.Link(linked.Error));
             return RedirectToPage("/Account/Identities", new { linked = provider });
         }
 
         var outcome = await accounts.SignInAsync(provider, result.Principal!, providerTokens);
-        if (outcome.User is null) return Redirect(errors.Link(new OAuthError(outcome.ProblemCode ?? "access_denied", outcome.Problem!)));
-        if (await users.IsLockedOutAsync(outcome.User))
+        if (outcome.Failed) return Redirect(errors.Link(outcome.Error));
+        if (await users.IsLockedOutAsync(outcome.Value))
             return Redirect(errors.Link(OAuthError.AccessDenied("This account is locked. Try again later.")));
 
-        await signIn.SignInWithClaimsAsync(outcome.User, isPersistent: false, SessionClaims.ForExternalSignIn(clock, provider));
+        await signIn.SignInWithClaimsAsync(outcome.Value, isPersistent: false, SessionClaims.ForExternalSignIn(clock, provider));
         return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage("/Account/SignedIn");
     }
 }

@@ -60,7 +60,7 @@ public static class AuthorizationRequestReader
         if (scopes.Failed) return Fail(scopes.Error);
 
         var pkce = Pkce.CheckChallenge(Single(query, Parameters.CodeChallenge), Single(query, Parameters.CodeChallengeMethod), client.RequirePkce);
-        if (pkce is not null) return Fail(pkce);
+        if (pkce.Failed) return Fail(pkce.Error);
 
         var prompt = SpaceDelimited.ToSet(Single(query, Parameters.Prompt));
         if (prompt.Any(p => !PromptValues.Contains(p))) return Fail(OAuthError.InvalidRequest("prompt has an unknown value"));

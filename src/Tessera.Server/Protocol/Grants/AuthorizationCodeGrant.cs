@@ -26,20 +26,23 @@ internal sealed class AuthorizationCodeGrant(
         var redirectUri = request.Form[Parameters.RedirectUri];
         if (redirectUri is null) return OAuthError.InvalidRequest("redirect_uri is required");
 
-        var redemption = await codes.RedeemAsync(value, request.Client.ClientId, cancellationToken);
-        if (redemption.Replayed)
+        var code = await codes.RedeemAsync(value, request.Client.ClientId, cancellationToken);
+        if (code is null)
         {
             // RFC 6749 §4.1.2: a code used twice revokes the tokens issued for it (the refresh tokens too).
-            await RevokeIssuedAsync(await codes.MarkReplayedAsync(OpaqueHandles.Hash(value)), CancellationToken.None);
-            return OAuthError.InvalidGrant("the authorization code was already used");
+            if (await codes.MarkReplayedAsync(value, request.Client.ClientId) is { } replayed)
+            {
+                await RevokeIssuedAsync(replayed, CancellationToken.None);
+                return OAuthError.InvalidGrant("the authorization code was already used");
+            }
+            // RFC 6749 §4.1.3: the code must be valid, unexpired and issued to this client.
+            return OAuthError.InvalidGrant("the authorization code is invalid or expired");
         }
-        // RFC 6749 §4.1.3: the code must be valid, unexpired and issued to this client.
-        if (redemption.Code is not { } code) return OAuthError.InvalidGrant("the authorization code is invalid or expired");
         // RFC 6749 §4.1.3: redirect_uri must be identical to the one of the authorization request.
         if (code.RedirectUri != redirectUri) return OAuthError.InvalidGrant("redirect_uri does not match the authorization request");
 
         var pkce = Pkce.CheckVerifier(request.Form[Parameters.CodeVerifier], code.CodeChallenge, request.Client.RequirePkce);
-        if (pkce is not null) return pkce;
+        if (pkce.Failed) return pkce.Error;
 
         var active = await ActiveUser.FindAsync(databases, code.Subject, cancellationToken);
         if (active.Failed) return active.Error;
