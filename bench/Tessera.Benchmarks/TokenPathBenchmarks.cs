@@ -8,7 +8,8 @@ using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Keys;
 using Tessera.Server.Protocol.Rules;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.Opaque;
 
 namespace Tessera.Benchmarks;
 

@@ -22,8 +22,14 @@ using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.AuthorizationCodes;
+using Tessera.Server.Tokens.DeviceAuthorizations;
+using Tessera.Server.Tokens.IdTokens;
 using Tessera.Server.Tokens.LocalBearer;
+using Tessera.Server.Tokens.Opaque;
+using Tessera.Server.Tokens.RefreshTokens;
+using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Users;
 
 namespace Tessera.Server;

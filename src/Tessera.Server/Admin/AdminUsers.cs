@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

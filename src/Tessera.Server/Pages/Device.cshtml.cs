@@ -6,7 +6,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.DeviceAuthorizations;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

@@ -7,8 +7,8 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage.Tokens;
-using Tessera.Server.Tokens;
 using Tessera.Server.Tokens.LocalBearer;
+using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.PersonalAccessTokens;

@@ -4,7 +4,7 @@ using Tessera.Server.Housekeeping;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tests.Infrastructure;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.Opaque;
 using Tessera.Testing;
 using static Tessera.Server.Tests.Infrastructure.TestClients;
 

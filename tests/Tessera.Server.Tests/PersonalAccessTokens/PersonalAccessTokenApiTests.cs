@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Tessera.Protocol;
 using Tessera.Server.Tests.Infrastructure;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.Opaque;
 using Tessera.Testing;
 using static Tessera.Server.Tests.Infrastructure.TestClients;
 

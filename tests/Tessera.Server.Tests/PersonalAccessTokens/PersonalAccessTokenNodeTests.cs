@@ -1,5 +1,5 @@
 using Tessera.Server.Tests.Operations;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.Opaque;
 using Tessera.Testing;
 using static Tessera.Server.Tests.Infrastructure.TestClients;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tessera.Server.Catalog;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

@@ -9,7 +9,7 @@ using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Storage.Users;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.Opaque;
 
 namespace Tessera.Server.Pages.Account;
 

@@ -10,7 +10,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Storage.Users;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AuthorizationCodes;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

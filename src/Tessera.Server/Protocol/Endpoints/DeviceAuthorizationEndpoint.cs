@@ -4,7 +4,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.DeviceAuthorizations;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;

@@ -7,7 +7,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage.Users;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.IdTokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;

@@ -3,7 +3,9 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.Opaque;
+using Tessera.Server.Tokens.RefreshTokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;

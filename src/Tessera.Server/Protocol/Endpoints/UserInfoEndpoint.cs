@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

@@ -3,7 +3,9 @@ using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.AuthorizationCodes;
+using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;

@@ -1,6 +1,6 @@
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;

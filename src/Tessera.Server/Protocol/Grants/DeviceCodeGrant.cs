@@ -2,7 +2,7 @@ using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.DeviceAuthorizations;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;

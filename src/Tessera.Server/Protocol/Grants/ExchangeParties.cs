@@ -5,7 +5,8 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.IdTokens;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 

@@ -4,7 +4,8 @@ using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.RefreshTokens;
+using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;

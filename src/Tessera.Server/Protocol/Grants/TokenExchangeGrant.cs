@@ -1,7 +1,7 @@
 using Tessera.Server.Apis;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;

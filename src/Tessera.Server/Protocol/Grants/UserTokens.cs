@@ -4,7 +4,9 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Storage.Users;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.IdTokens;
+using Tessera.Server.Tokens.RefreshTokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Grants;

@@ -1,5 +1,5 @@
 using Tessera.Server.Catalog;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Rules;

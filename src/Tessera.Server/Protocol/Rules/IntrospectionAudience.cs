@@ -1,5 +1,5 @@
 using Tessera.Server.Catalog;
-using Tessera.Server.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
 
 namespace Tessera.Server.Protocol.Rules;
 

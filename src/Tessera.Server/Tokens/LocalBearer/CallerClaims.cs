@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens.LocalBearer;

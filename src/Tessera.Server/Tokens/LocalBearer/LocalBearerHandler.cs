@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
+using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens.LocalBearer;

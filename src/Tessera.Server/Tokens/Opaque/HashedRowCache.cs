@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Caching.Memory;
 using Tessera.Server.Storage.Tokens;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>
 /// Token rows this node has looked up, so an API introspecting the same token on every request costs no database read.

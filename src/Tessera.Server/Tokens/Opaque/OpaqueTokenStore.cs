@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>
 /// Stores and finds opaque-token rows. Inserts use group commit: requests that arrive while a transaction is being

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Storage.Tokens;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>Personal-access-token rows this node has looked up (<see cref="HashedRowCache{TRow}"/>).</summary>
 internal sealed class PersonalAccessTokenCache(IOptions<TesseraOptions> options)

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.DeviceAuthorizations;
 
 /// <summary>RFC 8628 §6.1: user codes people can read and type; every user-code rule of the server is here.</summary>
 public static class UserCodes

@@ -8,9 +8,10 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 using Tessera.Server.Storage;
+using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Vocabulary;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.AccessTokens;
 
 /// <summary>
 /// Decides whether an access token Tessera issued is active: used by introspection, revocation, UserInfo, token exchange

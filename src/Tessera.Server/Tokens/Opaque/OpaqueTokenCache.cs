@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Storage.Tokens;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>Opaque access-token rows this node has introspected (<see cref="HashedRowCache{TRow}"/>).</summary>
 internal sealed class OpaqueTokenCache(IOptions<TesseraOptions> options)

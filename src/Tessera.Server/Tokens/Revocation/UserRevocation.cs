@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
+using Tessera.Server.Tokens.Opaque;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Revocation;
 
 /// <summary>
 /// Everything a user holds ends: a password change, disabling, deleting or an administrator's "revoke" call. Every

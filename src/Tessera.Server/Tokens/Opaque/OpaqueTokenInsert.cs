@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>
 /// One multi-row INSERT for a batch of opaque tokens. EF Core's change tracking cost more than the database itself on

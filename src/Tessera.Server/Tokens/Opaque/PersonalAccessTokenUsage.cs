@@ -5,7 +5,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Hosting;
 using Tessera.Server.Storage;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>
 /// Last-used times without a database write per request: a use is noted in memory, and once per

@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Tokens.Opaque;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.RefreshTokens;
 
 /// <summary>Refresh tokens: 256 random bits behind <c>tsr_rt_</c>, stored as SHA-256, rotated by one conditional UPDATE.</summary>
 internal sealed class RefreshTokenStore(ITesseraDbContextFactory databases)

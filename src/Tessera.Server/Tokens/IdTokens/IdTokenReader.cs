@@ -4,7 +4,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.IdTokens;
 
 /// <summary>An ID token this server issued: the client it was issued to, the user, and when it expires.</summary>
 internal sealed record ReadIdToken(RegisteredClient Client, string Subject, long ExpiresAt);

@@ -4,9 +4,10 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Hosting;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
+using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Users;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Revocation;
 
 /// <summary>
 /// Reads the opaque tokens, personal access tokens and sessions other nodes revoked or ended since the last poll and

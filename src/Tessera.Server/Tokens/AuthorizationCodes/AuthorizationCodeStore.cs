@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Vocabulary;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.AuthorizationCodes;
 
 /// <summary>Authorization codes: 256 random bits, stored as SHA-256, 60 seconds, consumed by one conditional UPDATE.</summary>
 internal sealed class AuthorizationCodeStore(ITesseraDbContextFactory databases, TimeProvider clock)

@@ -4,7 +4,7 @@ using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Vocabulary;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>Creates, lists, finds and revokes personal access tokens. Only the SHA-256 of a token is stored.</summary>
 internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory databases, PersonalAccessTokenCache cache, TimeProvider clock)

@@ -1,4 +1,4 @@
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.AccessTokens;
 
 /// <summary>What an access token says, before it is written as a JWT or stored behind an opaque handle.</summary>
 public sealed record AccessTokenClaims(string Subject, string ClientId, TokenTarget Target, long IssuedAt, string Jti)

@@ -2,8 +2,11 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Apis;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.Opaque;
+using Tessera.Server.Tokens.RefreshTokens;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Revocation;
 
 /// <summary>
 /// Revokes tokens so introspection reports them inactive from now on, on every node: one access token, or a refresh

@@ -9,7 +9,7 @@ using Tessera.Server.Storage.Users;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.IdTokens;
 
 /// <summary>What an ID token says about one sign-in (OIDC Core §2).</summary>
 public sealed record IdTokenContent(

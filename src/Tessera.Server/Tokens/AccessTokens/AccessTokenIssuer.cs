@@ -3,9 +3,10 @@ using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Vocabulary;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.AccessTokens;
 
 /// <summary>Issues an access token in the format its API chose: a signed JWT (no database write) or a stored opaque handle.</summary>
 internal sealed class AccessTokenIssuer(

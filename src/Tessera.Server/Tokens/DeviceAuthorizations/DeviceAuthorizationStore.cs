@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Vocabulary;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.DeviceAuthorizations;
 
 /// <summary>Device authorizations: every change of state is one conditional UPDATE whose row count is the answer.</summary>
 internal sealed class DeviceAuthorizationStore(ITesseraDbContextFactory databases, TimeProvider clock)

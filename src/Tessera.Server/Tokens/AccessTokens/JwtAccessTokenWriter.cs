@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Vocabulary;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.AccessTokens;
 
 /// <summary>Writes RFC 9068 JWT access tokens through <see cref="JsonWebTokenHandler"/>.</summary>
 internal sealed class JwtAccessTokenWriter(JsonWebTokenHandler handler)

@@ -3,7 +3,7 @@ using System.Text;
 using Tessera.Protocol;
 using Tessera.Server.Vocabulary;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>Opaque handles (access and refresh tokens): a recognizable prefix and 256 random bits; only their SHA-256 is stored.</summary>
 public static class OpaqueHandles

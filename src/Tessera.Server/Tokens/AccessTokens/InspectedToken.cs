@@ -1,4 +1,4 @@
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.AccessTokens;
 
 /// <summary>
 /// An access token found active: what introspection (RFC 7662 §2.2) reports about it. <see cref="ClientId"/> is null for

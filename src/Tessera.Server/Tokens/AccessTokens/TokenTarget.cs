@@ -1,6 +1,6 @@
 using Tessera.Server.Catalog;
 
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.AccessTokens;
 
 /// <summary>The APIs one access token is for, and the scopes it carries.</summary>
 public sealed record TokenTarget(IReadOnlyList<RegisteredApi> Apis, IReadOnlyList<string> Scopes)
