@@ -22,7 +22,7 @@ internal sealed partial class SnapshotCache(
     ApiSecretProtector apiSecrets,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
-    ILogger<SnapshotCache> logger)
+    ILogger<SnapshotCache> logger) : IDisposable
 {
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private Dictionary<string, PublishedKey> _loadedKeys = new(StringComparer.Ordinal);
@@ -134,4 +134,7 @@ internal sealed partial class SnapshotCache(
         _loadedKeys = loaded;
         return new KeyRing(loaded.Values.ToList());
     }
+
+    // A singleton: the container disposes it when the host shuts down.
+    public void Dispose() => _reloading.Dispose();
 }
