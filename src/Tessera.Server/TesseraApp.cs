@@ -35,7 +35,7 @@ using Tessera.Server.Users;
 namespace Tessera.Server;
 
 /// <summary>Composition of the server: configuration, services, start-up work and routes. Used by Program and by tests.</summary>
-public static class TesseraApp
+public static partial class TesseraApp
 {
     private static readonly Dictionary<string, string> SwitchMappings = new() { ["--import"] = "Tessera:Import" };
 
@@ -148,7 +148,7 @@ public static class TesseraApp
     {
         var options = app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Startup");
-        logger.LogInformation("Issuer {Issuer}; database {Provider}", options.Issuer, options.Database.Provider);
+        Log.Starting(logger, options.Issuer, options.Database.Provider);
         KeyRingProtection.LogAtStart(options.DataProtection, logger);
 
         await using (var scope = app.Services.CreateAsyncScope())
@@ -169,9 +169,8 @@ public static class TesseraApp
             await using var scope = app.Services.CreateAsyncScope();
             var credentials = options.ImportOverwriteCredentials ? CredentialWrites.Overwrite : CredentialWrites.OnCreateOnly;
             await scope.ServiceProvider.GetRequiredService<ImportApplier>().ApplyAsync(document, credentials, CancellationToken.None);
-            logger.LogInformation(options.ImportOverwriteCredentials
-                ? "Applied import file {Path}, overwriting stored credentials"
-                : "Applied import file {Path}; credentials of clients and users that existed already were kept", options.Import);
+            if (options.ImportOverwriteCredentials) Log.ImportAppliedOverwritingCredentials(logger, options.Import);
+            else Log.ImportAppliedKeepingCredentials(logger, options.Import);
         }
 
         var cache = app.Services.GetRequiredService<SnapshotCache>();

@@ -61,7 +61,7 @@ public sealed class JwtAccessTokenTests(IssuerFixture issuer) : IClassFixture<Is
     [Fact]
     public async Task An_unsigned_token_with_alg_none_is_refused()
     {
-        var token = ForgedTokens.Unsigned(ForgedTokens.Claims(issuer.Server.Issuer, IssuerFixture.MessagesAudience, "message"));
+        var token = ForgedTokens.AlgNone(ForgedTokens.Claims(issuer.Server.Issuer, IssuerFixture.MessagesAudience, "message"));
         var response = await _api.GetAsync("/messages", token);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.StartsWith("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());

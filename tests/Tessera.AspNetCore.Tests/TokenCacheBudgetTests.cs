@@ -14,11 +14,11 @@ namespace Tessera.AspNetCore.Tests;
 /// </summary>
 public sealed class TokenCacheBudgetTests(IssuerFixture issuer) : IClassFixture<IssuerFixture>
 {
-    private static int SerializedLength<T>(Microsoft.Extensions.Caching.Hybrid.IHybridCacheSerializer<T> serializer, T value)
+    private static ArrayBufferWriter<byte> Serialized<T>(Microsoft.Extensions.Caching.Hybrid.IHybridCacheSerializer<T> serializer, T value)
     {
         var buffer = new ArrayBufferWriter<byte>();
         serializer.Serialize(value, buffer);
-        return buffer.WrittenCount;
+        return buffer;
     }
 
     [Fact]
@@ -29,8 +29,7 @@ public sealed class TokenCacheBudgetTests(IssuerFixture issuer) : IClassFixture<
         var serializer = new JsonCacheSerializer<ValidatedJwt>(CacheJsonContext.Default.ValidatedJwt);
         var cached = ValidatedJwt.Of(identity);
 
-        var buffer = new ArrayBufferWriter<byte>();
-        serializer.Serialize(cached, buffer);
+        var buffer = Serialized(serializer, cached);
         var length = buffer.WrittenCount;
         var read = serializer.Deserialize(new ReadOnlySequence<byte>(buffer.WrittenMemory)).ToIdentity("Tessera");
 
@@ -44,7 +43,7 @@ public sealed class TokenCacheBudgetTests(IssuerFixture issuer) : IClassFixture<
         var answer = await issuer.Protocol.IntrospectAsync(IssuerFixture.ApiClient, IssuerFixture.ApiSecret, await issuer.TokenAsync("ledger"));
         var parsed = IntrospectionAnswer.Parse(Encoding.UTF8.GetBytes(answer.Json.ToJsonString()))!;
 
-        var length = SerializedLength(IntrospectionAnswerSerializer.Instance, parsed);
+        var length = Serialized(IntrospectionAnswerSerializer.Instance, parsed).WrittenCount;
 
         Assert.True(parsed.Active);
         Assert.True(length <= TokenCaches.BytesPerToken / 2, $"{length} bytes");

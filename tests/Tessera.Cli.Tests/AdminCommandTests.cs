@@ -8,7 +8,7 @@ namespace Tessera.Cli.Tests;
 /// <c>tessera clients|apis|users|keys</c> as a process, with an administrative client's token in TESSERA_TOKEN, obtained
 /// as the README shows: <c>tessera token --client-id … --client-secret-file … --scope tessera:admin</c>.
 /// </summary>
-public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>, IAsyncLifetime
+public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>, IAsyncLifetime, IDisposable
 {
     private readonly TesseraCli _cli = new();
     private ProtocolClient Protocol => new(fixture.Server.CreateClient());
@@ -161,9 +161,8 @@ public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<
         Assert.StartsWith("error: The server did not accept the access token (the access token is not valid for this server)", result.Stderr);
     }
 
-    public Task DisposeAsync()
-    {
-        _cli.Dispose();
-        return Task.CompletedTask;
-    }
+    // xunit calls DisposeAsync, then Dispose: the CLI's configuration directory is removed in Dispose.
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _cli.Dispose();
 }

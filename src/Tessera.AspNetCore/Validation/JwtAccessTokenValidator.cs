@@ -26,8 +26,10 @@ internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvid
     public async Task<TokenCheck> ValidateAsync(string token, string hash, string authenticationType, CancellationToken cancellationToken)
     {
         var key = options.JwtCacheWindow > TimeSpan.Zero ? hash : null;
-        // No cancellation token: the look-up does no I/O, and with one HybridCache would move a miss to the thread pool.
-        if (key is not null && await options.TokenCache.GetOrCreateAsync(key, 0, static (_, _) => ValueTask.FromResult<ValidatedJwt?>(null), LookUp) is { } seen)
+        // CancellationToken.None, not the request's: the look-up does no I/O, and with a cancellable token HybridCache would
+        // move a miss to the thread pool.
+        if (key is not null && await options.TokenCache.GetOrCreateAsync(key, 0, static (_, _) => ValueTask.FromResult<ValidatedJwt?>(null), LookUp,
+                cancellationToken: CancellationToken.None) is { } seen)
             return TokenCheck.Valid(seen.ToIdentity(authenticationType));
 
         var configuration = await options.ConfigurationManager.GetConfigurationAsync(cancellationToken);

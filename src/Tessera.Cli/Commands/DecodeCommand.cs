@@ -133,7 +133,7 @@ public static class DecodeCommand
         }
     }
 
-    private static IReadOnlyList<SecurityKey> KeysOf(string json, string source)
+    private static List<SecurityKey> KeysOf(string json, string source)
     {
         try
         {

@@ -57,7 +57,8 @@ internal static class GatewayAuthentication
                 o.ResponseMode = OpenIdConnectResponseMode.Query;
                 o.UsePkce = true;
                 o.Scope.Clear();
-                foreach (var scope in new[] { "openid", "profile", "offline_access" }.Concat(gateway.Scopes)) o.Scope.Add(scope);
+                string[] scopes = ["openid", "profile", "offline_access", .. gateway.Scopes];
+                foreach (var scope in scopes) o.Scope.Add(scope);
                 o.SaveTokens = true;    // into the server-side ticket, never into the cookie
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters.NameClaimType = "name";
@@ -78,7 +79,7 @@ internal static class GatewayAuthentication
 
     /// <summary>No Authorization header and a session cookie: the caller is the browser session.</summary>
     public static bool RidesOnSessionCookie(HttpRequest request) =>
-        !request.Headers.Authorization.Any() && request.Cookies.ContainsKey(GatewaySchemes.CookieName);
+        request.Headers.Authorization.Count == 0 && request.Cookies.ContainsKey(GatewaySchemes.CookieName);
 
     /// <summary>Route scopes are checked against the session's access token: its scopes become the session's scope claim.</summary>
     private static Task AddGrantedScopes(TokenValidatedContext context)

@@ -11,7 +11,7 @@ namespace Tessera.Server.Catalog;
 /// Key lifecycle: create the first key, pre-publish the next one, retire superseded ones, and forget them once every
 /// token they signed has expired. Each node runs it; the outcome only depends on the database, so nodes agree.
 /// </summary>
-internal sealed class KeyManager(
+internal sealed partial class KeyManager(
     ITesseraDbContextFactory databases,
     KeyMaterial keyMaterial,
     SnapshotCache cache,
@@ -41,7 +41,7 @@ internal sealed class KeyManager(
             if (current is null)
             {
                 db.SigningKeys.Add(keyMaterial.Create(algorithm, keys.RsaKeySize, now, now));
-                logger.LogInformation("Created the first {Algorithm} signing key", algorithm);
+                Log.FirstKeyCreated(logger, algorithm);
                 changed = true;
                 continue;
             }
@@ -56,8 +56,7 @@ internal sealed class KeyManager(
                 var activatesAt = Math.Max(current.ActivatesAt + (long)keys.RotationPeriod.TotalSeconds, now + (long)keys.PrepublishPeriod.TotalSeconds);
                 var next = keyMaterial.Create(algorithm, keys.RsaKeySize, activatesAt, now);
                 db.SigningKeys.Add(next);
-                logger.LogInformation("Published the next {Algorithm} signing key {KeyId}, signing from {ActivatesAt:o}",
-                    algorithm, next.Id, DateTimeOffset.FromUnixTimeSeconds(activatesAt));
+                Log.NextKeyPublished(logger, algorithm, next.Id, DateTimeOffset.FromUnixTimeSeconds(activatesAt));
                 changed = true;
             }
         }
@@ -88,7 +87,7 @@ internal sealed class KeyManager(
         await ChangeStamps.BumpAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await cache.RefreshAsync(force: true, cancellationToken);
-        logger.LogWarning("Rotated the {Algorithm} signing key now: {KeyId} signs from this moment", algorithm, fresh.Id);
+        Log.KeyRotatedNow(logger, algorithm, fresh.Id);
         return fresh;
     }
 

@@ -16,13 +16,13 @@ namespace Tessera.Server.Catalog;
 /// Holds the current <see cref="Snapshot"/> and rebuilds it from the database when the change stamp moves
 /// (on this node right after a write, on other nodes at the next poll).
 /// </summary>
-internal sealed class SnapshotCache(
+internal sealed partial class SnapshotCache(
     ITesseraDbContextFactory databases,
     KeyMaterial keyMaterial,
     ApiSecretProtector apiSecrets,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
-    ILogger<SnapshotCache> logger)
+    ILogger<SnapshotCache> logger) : IDisposable
 {
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private Dictionary<string, PublishedKey> _loadedKeys = new(StringComparer.Ordinal);
@@ -43,8 +43,7 @@ internal sealed class SnapshotCache(
             var catalog = await LoadCatalogAsync(db, version, cancellationToken);
             var keys = await LoadKeysAsync(db, cancellationToken);
             _current = new Snapshot(catalog, keys);
-            logger.LogInformation("Loaded configuration version {Version}: {Clients} clients, {Apis} APIs, {Keys} published keys",
-                version, catalog.ClientCount, catalog.Apis.Count, keys.Keys.Count);
+            Log.ConfigurationLoaded(logger, version, catalog.ClientCount, catalog.Apis.Count, keys.Keys.Count);
         }
         finally
         {
@@ -64,7 +63,7 @@ internal sealed class SnapshotCache(
             await using var db = databases.Create();
             var keys = await LoadKeysAsync(db, cancellationToken);
             _current = Current with { Keys = keys };
-            logger.LogInformation("Reloaded the published keys for a token signed with a key this node did not know: {Keys} published keys", keys.Keys.Count);
+            Log.KeysReloaded(logger, keys.Keys.Count);
         }
         finally
         {
@@ -135,4 +134,7 @@ internal sealed class SnapshotCache(
         _loadedKeys = loaded;
         return new KeyRing(loaded.Values.ToList());
     }
+
+    // A singleton: the container disposes it when the host shuts down.
+    public void Dispose() => _reloading.Dispose();
 }

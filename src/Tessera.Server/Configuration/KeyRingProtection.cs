@@ -9,7 +9,7 @@ namespace Tessera.Server.Configuration;
 /// the key ring is encrypted with a certificate, kept in a directory outside the database, or the operator has
 /// explicitly accepted the risk.
 /// </summary>
-internal static class KeyRingProtection
+internal static partial class KeyRingProtection
 {
     public static void Validate(DataProtectionOptions options, IHostEnvironment environment, List<string> errors)
     {
@@ -27,9 +27,7 @@ internal static class KeyRingProtection
     /// <summary>Said at every start while the key ring is in clear, so the choice is never forgotten.</summary>
     public static void LogAtStart(DataProtectionOptions options, ILogger logger)
     {
-        if (!IsProtected(options))
-            logger.LogWarning("The Data Protection key ring is stored in clear in the database: a copy of the database reveals the signing keys " +
-                "and secrets. Set Tessera:DataProtection:CertificatePath or Tessera:DataProtection:KeyRingPath.");
+        if (!IsProtected(options)) Log.KeyRingInClear(logger);
     }
 
     private static bool IsProtected(DataProtectionOptions options) =>

@@ -14,7 +14,7 @@ namespace Tessera.Server.ExternalIdentities;
 /// address and the operator allowed it; else a new user (just-in-time). Each path writes the user, the link
 /// (Identity's <c>AspNetUserLogins</c>) and the provider tokens in one transaction, so a failure leaves nothing behind.
 /// </summary>
-internal sealed class ExternalAccounts(
+internal sealed partial class ExternalAccounts(
     UserManager<TesseraUser> users, TesseraDbContext db, ProviderTokens tokens, IOptions<TesseraOptions> options, ILogger<ExternalAccounts> logger)
 {
     /// <summary>A disabled user signs in no way at all; the same words as any refused sign-in.</summary>
@@ -55,7 +55,7 @@ internal sealed class ExternalAccounts(
                 Check(await users.AddLoginAsync(owner, new UserLoginInfo(provider, key, settings.DisplayName ?? provider)));
                 await StoreTokensAsync(owner, provider, providerTokens);
             });
-            logger.LogInformation("Linked {Provider} identity to user {UserId} by verified e-mail", provider, owner.Id);
+            Log.LinkedByVerifiedEmail(logger, provider, owner.Id);
             return owner;
         }
 
@@ -74,7 +74,7 @@ internal sealed class ExternalAccounts(
             Check(await users.AddLoginAsync(user, new UserLoginInfo(provider, key, settings.DisplayName ?? provider)));
             await StoreTokensAsync(user, provider, providerTokens);
         });
-        logger.LogInformation("Created user {UserId} on first sign-in through {Provider}", user.Id, provider);
+        Log.UserCreated(logger, user.Id, provider);
         return user;
     }
 
@@ -90,7 +90,7 @@ internal sealed class ExternalAccounts(
             if (owner is null) Check(await users.AddLoginAsync(user, new UserLoginInfo(provider, key, settings.DisplayName ?? provider)));
             await StoreTokensAsync(user, provider, providerTokens);
         });
-        logger.LogInformation("Linked {Provider} identity to user {UserId}", provider, user.Id);
+        Log.Linked(logger, provider, user.Id);
         return Checked.Passed;
     }
 

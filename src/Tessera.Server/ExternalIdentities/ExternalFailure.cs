@@ -8,13 +8,13 @@ namespace Tessera.Server.ExternalIdentities;
 /// A provider's error (denied consent, a state or correlation that does not match, an unreachable provider) ends on
 /// the error page with a message the user can act on. Nothing is created before the callback succeeds.
 /// </summary>
-internal static class ExternalFailure
+internal static partial class ExternalFailure
 {
     public static Task HandleAsync(RemoteFailureContext context)
     {
         var provider = context.Scheme.DisplayName ?? context.Scheme.Name;
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.ExternalSignIn");
-        logger.LogWarning("External sign-in through {Provider} failed: {Reason}", context.Scheme.Name, context.Failure?.Message);
+        Log.SignInFailed(logger, context.Scheme.Name, context.Failure?.Message);
 
         var error = Describe(context.Failure, provider);
         context.Response.Redirect(context.HttpContext.RequestServices.GetRequiredService<ErrorPages>().Link(error));

@@ -17,7 +17,7 @@ namespace Tessera.Server.ExternalIdentities;
 /// <see cref="BuiltInApiPolicies.ProviderTokens"/>). A client-credentials token may ask for any user; a user's token only
 /// for that user. Every release is logged (never the token).
 /// </summary>
-internal static class ProviderTokenEndpoint
+internal static partial class ProviderTokenEndpoint
 {
     public const string Path = "/api/users/{sub}/identities/{provider}/token";
 
@@ -50,7 +50,7 @@ internal static class ProviderTokenEndpoint
         var stored = user is null || !(await users.GetLoginsAsync(user)).Any(l => l.LoginProvider == provider) ? null : await tokens.ReadAsync(user, provider);
         if (user is null || stored is null)
         {
-            logger.LogInformation("Provider token not found: client {ClientId} (sub {Caller}) asked for the {Provider} token of user {UserId}", clientId, callerSubject, provider, sub);
+            Log.TokenNotFound(logger, clientId, callerSubject, provider, sub);
             return new NotFoundError(OAuthError.NotFound("no token of that provider is stored for that user"));
         }
 
@@ -59,14 +59,14 @@ internal static class ProviderTokenEndpoint
             var refreshed = await refresher.RefreshAsync(provider, stored, context.RequestAborted);
             if (refreshed is null)
             {
-                logger.LogInformation("Provider token expired and not refreshable: client {ClientId} asked for the {Provider} token of user {UserId}", clientId, provider, sub);
+                Log.TokenExpiredNotRefreshable(logger, clientId, provider, sub);
                 return new NotFoundError(OAuthError.NotFound("the provider token has expired and the provider did not renew it; the user must sign in through the provider again"));
             }
             await tokens.SaveAsync(user, provider, refreshed);
             stored = refreshed;
         }
 
-        logger.LogInformation("Provider token released: client {ClientId} (sub {Caller}) fetched the {Provider} token of user {UserId}", clientId, callerSubject, provider, sub);
+        Log.TokenReleased(logger, clientId, callerSubject, provider, sub);
         return new JsonOk<ProviderAccessToken>(new ProviderAccessToken(
             provider, stored.AccessToken, stored.TokenType ?? "Bearer", stored.ExpiresAt, stored.Scope, stored.OpenId));
     }

@@ -31,7 +31,7 @@ internal sealed class ProviderTokens(UserManager<TesseraUser> users, IDataProtec
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Tessera.ExternalIdentities.ProviderTokens.v1");
 
     /// <summary>The tokens the remote handler saved in the external sign-in's properties (SaveTokens), or null when it saved none.</summary>
-    public ProviderTokenSet? FromSignIn(AuthenticationProperties properties, IEnumerable<string> configuredScopes)
+    public static ProviderTokenSet? FromSignIn(AuthenticationProperties properties, IEnumerable<string> configuredScopes)
     {
         var access = properties.GetTokenValue("access_token");
         if (string.IsNullOrEmpty(access)) return null;

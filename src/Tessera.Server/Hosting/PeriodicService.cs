@@ -4,7 +4,7 @@ namespace Tessera.Server.Hosting;
 /// A background job that runs on every node at a fixed interval. A failed run is logged and retried at the next tick:
 /// another node may have done the same work in the same instant, and the database has the final word.
 /// </summary>
-internal abstract class PeriodicService(TimeSpan interval, ILogger logger) : BackgroundService
+internal abstract partial class PeriodicService(TimeSpan interval, ILogger logger) : BackgroundService
 {
     protected abstract Task RunOnceAsync(CancellationToken cancellationToken);
 
@@ -19,7 +19,7 @@ internal abstract class PeriodicService(TimeSpan interval, ILogger logger) : Bac
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "{Job} failed; retrying at the next interval", GetType().Name);
+                Log.JobFailed(logger, e, GetType().Name);
             }
         }
     }

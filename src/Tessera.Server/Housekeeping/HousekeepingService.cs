@@ -13,7 +13,7 @@ namespace Tessera.Server.Housekeeping;
 /// codes a day after they expired — in bounded batches along the
 /// expiry indexes. Deletes are idempotent, so several nodes may run it at once.
 /// </summary>
-internal sealed class HousekeepingService(
+internal sealed partial class HousekeepingService(
     ITesseraDbContextFactory databases,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
@@ -34,7 +34,7 @@ internal sealed class HousekeepingService(
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var deleted = await DeleteExpiredAsync(cancellationToken);
-        if (deleted > 0) logger.LogInformation("Housekeeping deleted {Rows} expired rows", deleted);
+        if (deleted > 0) Log.ExpiredRowsDeleted(logger, deleted);
     }
 
     /// <summary>One pass; returns how many rows it deleted.</summary>

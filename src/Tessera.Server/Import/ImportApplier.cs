@@ -15,7 +15,7 @@ namespace Tessera.Server.Import;
 /// Applies a valid import document in one transaction: everything lands or nothing does. Applying the same file
 /// twice changes nothing the second time.
 /// </summary>
-internal sealed class ImportApplier(
+internal sealed partial class ImportApplier(
     TesseraDbContext db, UserManager<TesseraUser> users, ClientSecretHasher secrets, ApiSecretProtector apiSecrets, TimeProvider clock,
     ILogger<ImportApplier> logger)
 {
@@ -100,20 +100,20 @@ internal sealed class ImportApplier(
         {
             var hash = secrets.Hash(imported.ClientSecret);
             if (logWrites && !(client.SecretHash ?? []).AsSpan().SequenceEqual(hash))
-                logger.LogWarning("Import overwrote the client secret of client {ClientId} (--import-overwrite-credentials)", client.ClientId);
+                Log.ClientSecretOverwritten(logger, client.ClientId);
             client.SecretHash = hash;
         }
         else if (credentials == CredentialWrites.Overwrite)
         {
             if (logWrites && client.SecretHash is not null)
-                logger.LogWarning("Import removed the client secret of client {ClientId} (--import-overwrite-credentials)", client.ClientId);
+                Log.ClientSecretRemoved(logger, client.ClientId);
             client.SecretHash = null;
         }
         // AdminReplace without clientSecret: the stored secret stays.
 
         var jwks = imported.Jwks?.GetRawText();
         if (logWrites && jwks != client.JsonWebKeySet)
-            logger.LogWarning("Import overwrote the jwks of client {ClientId} (--import-overwrite-credentials)", client.ClientId);
+            Log.ClientJwksOverwritten(logger, client.ClientId);
         client.JsonWebKeySet = jwks;
     }
 
@@ -137,7 +137,7 @@ internal sealed class ImportApplier(
             {
                 result = await users.RemovePasswordAsync(user);
                 if (result.Succeeded) result = await users.AddPasswordAsync(user, imported.Password!);
-                if (result.Succeeded) logger.LogWarning("Import overwrote the password of user {Username} (--import-overwrite-credentials)", imported.Username);
+                if (result.Succeeded) Log.PasswordOverwritten(logger, imported.Username);
             }
         }
         return result.Errors.Select(e => $"user '{imported.Username}': {e.Description}");

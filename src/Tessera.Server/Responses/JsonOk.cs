@@ -14,6 +14,8 @@ public sealed class JsonOk<T>(T value, JsonSerializerOptions? options = null) : 
     public Task ExecuteAsync(HttpContext httpContext) =>
         ProtocolResults.WriteJsonAsync(httpContext, Value, options ?? ProtocolResults.ApiJson, StatusCodes.Status200OK);
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+    // Implemented explicitly, as ASP.NET Core's own Ok<T> does: the framework calls it through the interface, and a public
+    // static on a generic type would be CA1000's JsonOk<X>.PopulateMetadata.
+    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
 }

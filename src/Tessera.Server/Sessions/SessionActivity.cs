@@ -9,7 +9,7 @@ namespace Tessera.Server.Sessions;
 /// Last-seen times without a database write per request: a use is noted in memory, and once per
 /// minute the noted times are written, one conditional UPDATE per session that was seen.
 /// </summary>
-internal sealed class SessionActivity(
+internal sealed partial class SessionActivity(
     ITesseraDbContextFactory databases,
     TimeProvider clock,
     ILogger<SessionActivity> logger) : PeriodicService(LastSeenResolution, logger)
@@ -39,7 +39,7 @@ internal sealed class SessionActivity(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Could not write the last-seen times of sessions at shutdown");
+            Log.ShutdownFlushFailed(logger, e);
         }
     }
 

@@ -6,5 +6,5 @@ namespace Tessera.Server.Vocabulary;
 /// </summary>
 public readonly record struct Checked
 {
-    public static readonly Checked Passed = default;
+    public static readonly Checked Passed;
 }

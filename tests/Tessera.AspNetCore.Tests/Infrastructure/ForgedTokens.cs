@@ -29,7 +29,7 @@ public static class ForgedTokens
         });
 
     /// <summary>RFC 7515 "alg": "none" with an empty signature.</summary>
-    public static string Unsigned(IDictionary<string, object> claims) =>
+    public static string AlgNone(IDictionary<string, object> claims) =>
         $"{Segment(new { alg = "none", typ = "at+jwt" })}.{Segment(claims)}.";
 
     /// <summary>The kid in a JWT's header.</summary>

@@ -14,5 +14,9 @@ public abstract class ServerTest(TesseraServer server) : IDisposable
     protected ProtocolClient Protocol => new(_http);
     protected HttpClient Http => _http;
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

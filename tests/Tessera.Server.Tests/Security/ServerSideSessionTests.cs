@@ -74,7 +74,7 @@ public abstract partial class ServerSideSessionTests(TesseraServer server) : Ser
 
         var page = await laptop.GetAsync("/account");
 
-        Assert.Equal(2, SessionRow().Matches(page.Html).Count);
+        Assert.Equal(2, SessionRow().Count(page.Html));
         var rows = SessionRow().Matches(page.Html).Select(m => m.Value).ToList();
         Assert.Contains(rows, r => r.Contains("Firefox on Windows", StringComparison.Ordinal) && r.Contains("(this session)", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Contains("Chrome on Android", StringComparison.Ordinal) && !r.Contains("(this session)", StringComparison.Ordinal));

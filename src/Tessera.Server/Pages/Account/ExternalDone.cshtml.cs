@@ -18,7 +18,7 @@ namespace Tessera.Server.Pages.Account;
 /// with the return URL (an authorization request goes on where it stopped).
 /// </summary>
 internal sealed class ExternalDoneModel(
-    SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, ExternalAccounts accounts, ProviderTokens tokens,
+    SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, ExternalAccounts accounts,
     IOptions<TesseraOptions> options, ErrorPages errors, TimeProvider clock) : PageModel
 {
     public async Task<IActionResult> OnGetAsync()
@@ -33,7 +33,7 @@ internal sealed class ExternalDoneModel(
             return Redirect(errors.Link(OAuthError.InvalidRequest("The sign-in through the external provider has expired or was not started here. Start again from the sign-in page.")));
         }
 
-        var providerTokens = tokens.FromSignIn(result.Properties, ExternalAuthentication.Scopes(settings, []));
+        var providerTokens = ProviderTokens.FromSignIn(result.Properties, ExternalAuthentication.Scopes(settings, []));
         result.Properties.Items.TryGetValue(ExternalModel.ReturnUrlItem, out var returnUrl);
 
         if (result.Properties.Items.TryGetValue(ExternalModel.LinkUserItem, out var linkUserId) && linkUserId is not null)

@@ -72,12 +72,12 @@ internal sealed class TokensModel(
 
     public static string Date(long unix) => DateTimeOffset.FromUnixTimeSeconds(unix).ToString("yyyy-MM-dd HH:mm 'UTC'");
 
-    private IActionResult SignIn() => RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/Tokens") });
+    private RedirectToPageResult SignIn() => RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/Tokens") });
 
     private bool SignedInRecently() => RecentSignIn.IsRecent(SessionClaims.AuthTimeOf(User), options.Value.PersonalAccessTokens.PageMaxAuthAge, Now);
 
     /// <summary>The sign-in page starts a new session with a fresh auth_time and comes back here.</summary>
-    private IActionResult SignInAgain(TesseraUser user) =>
+    private RedirectToPageResult SignInAgain(TesseraUser user) =>
         RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/Tokens"), login_hint = user.UserName });
 
     private async Task LoadAsync(TesseraUser user)

@@ -54,7 +54,7 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
                 "name", "preferred_username", "email", "email_verified"]);
             // RFC 9207 §3: the authorization response carries iss.
             json.WriteBoolean("authorization_response_iss_parameter_supported", true);
-            WriteArray(json, "scopes_supported", new[] { "openid", "profile", "email", "offline_access" }.Concat(catalog.ApisByScope.Keys.Order(StringComparer.Ordinal)));
+            WriteArray(json, "scopes_supported", ["openid", "profile", "email", "offline_access", .. catalog.ApisByScope.Keys.Order(StringComparer.Ordinal)]);
             // "none": public clients at the token endpoint, for the authorization code, refresh token and device code grants.
             WriteArray(json, "token_endpoint_auth_methods_supported", [.. authMethods, "none"]);
             WriteArray(json, "token_endpoint_auth_signing_alg_values_supported", SigningAlgorithms.ClientAssertion);

@@ -10,7 +10,7 @@ namespace Tessera.Server.Protocol.Grants;
 /// RFC 8693: a confidential client (a gateway, a service) exchanges a token it was given for an access token to
 /// another API, for the same subject — the identity a request carries through a chain of services.
 /// </summary>
-internal sealed class TokenExchangeGrant(ExchangeParties parties, AccessTokenIssuer issuer, ILogger<TokenExchangeGrant> logger) : IGrantHandler
+internal sealed partial class TokenExchangeGrant(ExchangeParties parties, AccessTokenIssuer issuer, ILogger<TokenExchangeGrant> logger) : IGrantHandler
 {
     public string GrantType => GrantTypes.TokenExchange;
 
@@ -45,8 +45,7 @@ internal sealed class TokenExchangeGrant(ExchangeParties parties, AccessTokenIss
         if (claims.ExpiresAt <= claims.IssuedAt) return OAuthError.InvalidGrant("subject_token expires now");
 
         var token = await issuer.IssueAsync(claims, cancellationToken);
-        logger.LogInformation("Token exchange: client {ClientId} obtained a token for {Audience} for subject {Subject}",
-            request.Client.ClientId, target.Value.Primary.Audience, subject.Value.Subject);
+        Log.TokenExchanged(logger, request.Client.ClientId, target.Value.Primary.Audience, subject.Value.Subject);
         // RFC 8693 §2.2.1: issued_token_type is required; token_type is Bearer for an access token; no refresh token.
         return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IssuedTokenType = requestedType };
     }

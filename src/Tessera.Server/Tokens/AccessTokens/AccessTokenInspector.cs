@@ -19,7 +19,7 @@ namespace Tessera.Server.Tokens.AccessTokens;
 /// A personal access token counts as an access token here, so everything built on this accepts PATs too.
 /// Anything unknown, malformed, expired, revoked or badly signed is simply not active.
 /// </summary>
-internal sealed class AccessTokenInspector(
+internal sealed partial class AccessTokenInspector(
     JsonWebTokenHandler handler,
     ITesseraDbContextFactory databases,
     OpaqueTokenStore store,
@@ -94,7 +94,7 @@ internal sealed class AccessTokenInspector(
         }
         if (!result.IsValid)
         {
-            logger.LogDebug("A JWT was not active: {Reason}", result.Exception?.GetType().Name);
+            Log.JwtNotActive(logger, result.Exception?.GetType().Name);
             return null;
         }
 

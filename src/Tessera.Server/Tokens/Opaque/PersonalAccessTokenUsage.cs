@@ -11,7 +11,7 @@ namespace Tessera.Server.Tokens.Opaque;
 /// Last-used times without a database write per request: a use is noted in memory, and once per
 /// <c>LastUsedResolution</c> the noted times are written, one conditional UPDATE per token that was used.
 /// </summary>
-internal sealed class PersonalAccessTokenUsage(
+internal sealed partial class PersonalAccessTokenUsage(
     ITesseraDbContextFactory databases,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
@@ -39,7 +39,7 @@ internal sealed class PersonalAccessTokenUsage(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Could not write the last-used times of personal access tokens at shutdown");
+            Log.ShutdownFlushFailed(logger, e);
         }
     }
 
