@@ -1,4 +1,4 @@
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.Opaque;
 
 internal sealed partial class PersonalAccessTokenUsage
 {

@@ -1,4 +1,4 @@
-namespace Tessera.Server.Tokens;
+namespace Tessera.Server.Tokens.AccessTokens;
 
 internal sealed partial class AccessTokenInspector
 {
