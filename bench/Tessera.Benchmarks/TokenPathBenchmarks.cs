@@ -20,7 +20,7 @@ namespace Tessera.Benchmarks;
 [MemoryDiagnoser]
 public class TokenPathBenchmarks
 {
-    private readonly JwtAccessTokenWriter _writer = new(new JsonWebTokenHandler());
+    private readonly JwtAccessTokenWriter _writer = new();
     private readonly JsonWebTokenHandler _validator = new();
     private byte[] _hmacKey = [];
     private byte[] _storedHash = [];
