@@ -23,14 +23,24 @@ public sealed class SharedDistributedCache : IDistributedCache
 
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
     {
-        Interlocked.Increment(ref _writes);
         _store.Set(key, value, options);
+        Interlocked.Increment(ref _writes);
     }
 
-    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
+    public async Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
     {
+        await _store.SetAsync(key, value, options, token);
         Interlocked.Increment(ref _writes);
-        return _store.SetAsync(key, value, options, token);
+    }
+
+    /// <summary>
+    /// Waits (at most five seconds) until this many entries are stored. HybridCache answers its callers first and writes
+    /// the distributed cache afterwards, in the background, so a response does not mean its entry is shared yet.
+    /// </summary>
+    public async Task WaitForWritesAsync(int count)
+    {
+        for (var waited = 0; Writes < count && waited < 5_000; waited += 10) await Task.Delay(10);
+        Assert.True(Writes >= count, $"{Writes} of {count} distributed-cache writes after 5 s");
     }
 
     public void Refresh(string key) => _store.Refresh(key);
