@@ -18,6 +18,7 @@ using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
+using Tessera.Server.Roles;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
@@ -87,6 +88,7 @@ public static partial class TesseraApp
                 // No automatic lockout (sign-in passes lockoutOnFailure: false): an attacker's wrong passwords must not
                 // lock the owner out. Failed sign-ins are throttled per username and IP instead (SignInThrottle).
             })
+            .AddRoles<TesseraRole>()
             .AddEntityFrameworkStores<TesseraDbContext>()
             .AddSignInManager();
         services.AddTesseraPages().AddExternalProviders(options);
@@ -114,6 +116,9 @@ public static partial class TesseraApp
         services.AddSingleton<UserRevocation>();
         services.AddSingleton<AuthorizationCodeStore>();
         services.AddSingleton<ConsentStore>();
+        services.AddSingleton<UserPermissions>();
+        services.AddSingleton<HeldScopes>();
+        services.AddSingleton<PersonalAccessTokenCoverage>();
         services.AddSingleton<InteractionProofs>();
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
         services.AddSingleton<IGrantHandler, AuthorizationCodeGrant>();
@@ -175,6 +180,9 @@ public static partial class TesseraApp
 
         var cache = app.Services.GetRequiredService<SnapshotCache>();
         await cache.RefreshAsync(force: true, CancellationToken.None);
+        // Roles (issue 16): the file may have taken a permission or a role away; a PAT that carries it ends now.
+        if (!string.IsNullOrEmpty(options.Import))
+            await app.Services.GetRequiredService<PersonalAccessTokenCoverage>().EndUncoveredAsync(null, CancellationToken.None);
         await app.Services.GetRequiredService<KeyManager>().EnsureKeysAsync(CancellationToken.None);
     }
 

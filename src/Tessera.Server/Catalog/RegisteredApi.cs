@@ -18,4 +18,7 @@ public sealed record RegisteredApi(
 
     /// <summary>The API opted in to personal access tokens: only then may a PAT carry its scopes.</summary>
     public bool AcceptsPersonalAccessTokens { get; init; }
+
+    /// <summary><c>userAccess: rbac</c>: a user's token carries this API's scopes only as far as the user's roles hold them.</summary>
+    public bool RequiresRoles { get; init; }
 }

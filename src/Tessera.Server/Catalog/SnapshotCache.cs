@@ -91,6 +91,7 @@ internal sealed partial class SnapshotCache(
             api.SigningAlgorithm, TimeSpan.FromSeconds(api.AccessTokenLifetimeSeconds), shared)
         {
             AcceptsPersonalAccessTokens = api.PersonalAccessTokens,
+            RequiresRoles = api.UserAccess == UserAccessModes.Rbac,
         };
     }
 

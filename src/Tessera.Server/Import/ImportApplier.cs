@@ -16,8 +16,8 @@ namespace Tessera.Server.Import;
 /// twice changes nothing the second time.
 /// </summary>
 internal sealed partial class ImportApplier(
-    TesseraDbContext db, UserManager<TesseraUser> users, ClientSecretHasher secrets, ApiSecretProtector apiSecrets, TimeProvider clock,
-    ILogger<ImportApplier> logger)
+    TesseraDbContext db, UserManager<TesseraUser> users, RoleManager<TesseraRole> roles, ClientSecretHasher secrets, ApiSecretProtector apiSecrets,
+    TimeProvider clock, ILogger<ImportApplier> logger)
 {
     public Task ApplyAsync(ImportDocument document, CancellationToken cancellationToken) =>
         ApplyAsync(document, CredentialWrites.OnCreateOnly, cancellationToken);
@@ -34,6 +34,7 @@ internal sealed partial class ImportApplier(
         await db.SaveChangesAsync(cancellationToken);
 
         var problems = new List<string>();
+        foreach (var role in document.Roles ?? []) problems.AddRange(await UpsertRoleAsync(role));
         foreach (var user in document.Users ?? []) problems.AddRange(await UpsertUserAsync(user, credentials));
         if (problems.Count > 0) throw new ImportException(problems);
 
@@ -60,6 +61,7 @@ internal sealed partial class ImportApplier(
         api.SigningAlgorithm = algorithm;
         api.AccessTokenLifetimeSeconds = (int)(imported.AccessTokenLifetime ?? ImportValidator.DefaultLifetime).TotalSeconds;
         api.PersonalAccessTokens = imported.PersonalAccessTokens ?? false;
+        api.UserAccess = imported.UserAccess ?? UserAccessModes.Consent;
     }
 
     private async Task UpsertClientAsync(ImportedClient imported, CredentialWrites credentials, CancellationToken cancellationToken)
@@ -140,6 +142,52 @@ internal sealed partial class ImportApplier(
                 if (result.Succeeded) Log.PasswordOverwritten(logger, imported.Username);
             }
         }
+        if (result.Succeeded && imported.Attributes is { } attributes)
+        {
+            user.Attributes = attributes.GetRawText();
+            result = await users.UpdateAsync(user);
+        }
+        if (result.Succeeded && imported.Roles is { } wanted) result = await SetRolesAsync(user, wanted);
         return result.Errors.Select(e => $"user '{imported.Username}': {e.Description}");
+    }
+
+    /// <summary>The user holds exactly these roles afterwards.</summary>
+    private async Task<IdentityResult> SetRolesAsync(TesseraUser user, List<string> wanted)
+    {
+        var held = await users.GetRolesAsync(user);
+        var removed = held.Where(r => !wanted.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
+        var added = wanted.Where(r => !held.Contains(r, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var result = removed.Count > 0 ? await users.RemoveFromRolesAsync(user, removed) : IdentityResult.Success;
+        if (result.Succeeded && added.Count > 0) result = await users.AddToRolesAsync(user, added);
+        return result;
+    }
+
+    /// <summary>Creates the role or updates its description; its permissions are exactly the file's afterwards.</summary>
+    private async Task<IEnumerable<string>> UpsertRoleAsync(ImportedRole imported)
+    {
+        var role = await roles.FindByNameAsync(imported.Name!);
+        var result = role is null
+            ? await roles.CreateAsync(role = new TesseraRole { Name = imported.Name, Description = imported.Description })
+            : IdentityResult.Success;
+        if (result.Succeeded && role.Description != imported.Description)
+        {
+            role.Description = imported.Description;
+            result = await roles.UpdateAsync(role);
+        }
+        if (!result.Succeeded) return result.Errors.Select(e => $"role '{imported.Name}': {e.Description}");
+
+        var wanted = (imported.Permissions ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var claims = (await roles.GetClaimsAsync(role)).Where(c => c.Type == TesseraRole.PermissionClaimType).ToList();
+        foreach (var gone in claims.Where(c => !wanted.Contains(c.Value)))
+        {
+            result = await roles.RemoveClaimAsync(role, gone);
+            if (!result.Succeeded) return result.Errors.Select(e => $"role '{imported.Name}': {e.Description}");
+        }
+        foreach (var permission in wanted.Where(p => !claims.Any(c => c.Value == p)))
+        {
+            result = await roles.AddClaimAsync(role, new System.Security.Claims.Claim(TesseraRole.PermissionClaimType, permission));
+            if (!result.Succeeded) return result.Errors.Select(e => $"role '{imported.Name}': {e.Description}");
+        }
+        return [];
     }
 }

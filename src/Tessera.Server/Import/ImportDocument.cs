@@ -10,6 +10,18 @@ public sealed record ImportDocument
     public List<ImportedApi>? ApiResources { get; init; }
     public List<ImportedClient>? Clients { get; init; }
     public List<ImportedUser>? Users { get; init; }
+
+    /// <summary>Roles: named sets of permissions (scope names) that users hold.</summary>
+    public List<ImportedRole>? Roles { get; init; }
+}
+
+public sealed record ImportedRole
+{
+    public string? Name { get; init; }
+    public string? Description { get; init; }
+
+    /// <summary>Scope names of any API; for an API with <c>userAccess: rbac</c> only users holding them get them.</summary>
+    public List<string>? Permissions { get; init; }
 }
 
 public sealed record ImportedApi
@@ -23,6 +35,9 @@ public sealed record ImportedApi
 
     /// <summary>Whether users may put this API's scopes on personal access tokens (default false).</summary>
     public bool? PersonalAccessTokens { get; init; }
+
+    /// <summary>Who may hold this API's scopes in a user's token: "consent" (default) or "rbac" (only through a role).</summary>
+    public string? UserAccess { get; init; }
 }
 
 public sealed record ImportedClient
@@ -65,4 +80,10 @@ public sealed record ImportedUser
     public string? Email { get; init; }
     public bool? EmailVerified { get; init; }
     public string? Name { get; init; }
+
+    /// <summary>The roles the user holds: exactly these after the import; left as they are when absent.</summary>
+    public List<string>? Roles { get; init; }
+
+    /// <summary>Custom attributes, a JSON object; left as they are when absent.</summary>
+    public JsonElement? Attributes { get; init; }
 }

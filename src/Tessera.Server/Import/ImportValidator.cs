@@ -21,7 +21,8 @@ public static class ImportValidator
         var apiScopes = ValidateApis(document.ApiResources ?? [], issuer, problems);
         ValidateClients(document.Clients ?? [], apiScopes, problems);
         IntrospectsValidator.Validate(document, problems);
-        ValidateUsers(document.Users ?? [], problems);
+        var roles = RoleValidator.ValidateRoles(document.Roles ?? [], apiScopes, problems);
+        ValidateUsers(document.Users ?? [], roles, problems);
         return problems;
     }
 
@@ -57,6 +58,7 @@ public static class ImportValidator
                 problems.Add($"{at}.signingAlgorithm must be one of {string.Join(", ", SigningAlgorithms.Asymmetric.Concat(SigningAlgorithms.Symmetric))}");
             if (api.AccessTokenLifetime is { } lifetime && (lifetime < MinimumLifetime || lifetime > MaximumLifetime))
                 problems.Add($"{at}.accessTokenLifetime must be between {MinimumLifetime:c} and {MaximumLifetime:c}");
+            RoleValidator.ValidateApi(api, at, problems);
         }
         return scopes;
     }
@@ -125,7 +127,7 @@ public static class ImportValidator
         }
     }
 
-    private static void ValidateUsers(List<ImportedUser> users, List<string> problems)
+    private static void ValidateUsers(List<ImportedUser> users, HashSet<string> roles, List<string> problems)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < users.Count; i++)
@@ -138,6 +140,7 @@ public static class ImportValidator
             if (string.IsNullOrEmpty(user.Password)) problems.Add($"{at}.password is required");
             if (user.Email is not null && !System.Net.Mail.MailAddress.TryCreate(user.Email, out _))
                 problems.Add($"{at}.email is not an e-mail address");
+            RoleValidator.ValidateUser(user, at, roles, problems);
         }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Endpoints;
+using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage.Users;
@@ -19,7 +20,7 @@ namespace Tessera.Server.Pages;
 /// </summary>
 internal sealed class ConsentModel(
     SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users, ConsentStore consents,
-    InteractionProofs interactions) : PageModel
+    InteractionProofs interactions, HeldScopes heldScopes) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string ClientName { get; private set; } = "";
@@ -28,9 +29,12 @@ internal sealed class ConsentModel(
     public async Task<IActionResult> OnGetAsync()
     {
         if (await ReadAsync() is not { } request) return Redirect(errors.Link(OAuthError.InvalidRequest("the authorization request is missing or invalid")));
-        if (await users.GetUserAsync(User) is null) return SignIn();
+        var user = await users.GetUserAsync(User);
+        if (user is null) return SignIn();
         ClientName = request.Client.DisplayName ?? request.Client.ClientId;
-        Scopes = request.Scopes;
+        // Roles (issue 16): the page shows only what this user can be granted (the authorize endpoint narrows the same way).
+        Scopes = await heldScopes.OfAsync(user.Id, request.Scopes, snapshots.Current.Catalog, HttpContext.RequestAborted);
+        if (Scopes.Count == 0) return Redirect(AccessDenied(request, "the user holds none of the requested scopes"));
         // The POST ends in a redirect to the client: browsers check it against form-action.
         PageSecurityHeaders.Apply(Response, request.RedirectUri);
         return Page();
@@ -45,16 +49,21 @@ internal sealed class ConsentModel(
         if (decision != "allow")
         {
             // RFC 6749 §4.1.2.1: the user said no.
-            return Redirect(AuthorizationRequestReader.ResponseUrl(request.RedirectUri, request.State, urls.Issuer,
-                (Parameters.Error, "access_denied"), (Parameters.ErrorDescription, "the user denied the request")));
+            return Redirect(AccessDenied(request, "the user denied the request"));
         }
-        await consents.GrantAsync(user.Id, request.Client.ClientId, request.Scopes, HttpContext.RequestAborted);
+        var held = await heldScopes.OfAsync(user.Id, request.Scopes, snapshots.Current.Catalog, HttpContext.RequestAborted);
+        if (held.Count == 0) return Redirect(AccessDenied(request, "the user holds none of the requested scopes"));
+        await consents.GrantAsync(user.Id, request.Client.ClientId, held, HttpContext.RequestAborted);
         // RFC 8252 §8.6: a stored consent does not answer such a request; this approval of it does, once it is back.
         return LocalRedirect(NativeClientInteraction.IsRequired(request) ? interactions.Append(ReturnUrl!, user.Id) : ReturnUrl!);
     }
 
     /// <summary>The authorization request behind returnUrl, when it is a local URL of the authorize endpoint and valid.</summary>
     private Task<AuthorizationRequest?> ReadAsync() => Task.FromResult(AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots));
+
+    private string AccessDenied(AuthorizationRequest request, string description) =>
+        AuthorizationRequestReader.ResponseUrl(request.RedirectUri, request.State, urls.Issuer,
+            (Parameters.Error, "access_denied"), (Parameters.ErrorDescription, description));
 
     private RedirectResult SignIn() =>
         Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.SignIn, "returnUrl", ReturnUrl ?? ""));

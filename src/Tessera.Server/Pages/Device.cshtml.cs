@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.DeviceAuthorizations;
@@ -20,7 +21,7 @@ namespace Tessera.Server.Pages;
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Throttling.RequestRateLimits.DevicePage)]
 internal sealed class DeviceModel(
     DeviceAuthorizationStore devices, SnapshotCache snapshots, UserManager<TesseraUser> users, ConsentStore consents,
-    UserCodeAttempts attempts, IssuerUrls urls) : PageModel
+    UserCodeAttempts attempts, IssuerUrls urls, HeldScopes heldScopes) : PageModel
 {
     private const string WrongCode = "That code is not valid, or it has expired.";
 
@@ -54,7 +55,9 @@ internal sealed class DeviceModel(
 
         UserCode = UserCodes.Format(code!);
         ClientName = client.DisplayName ?? client.ClientId;
-        Scopes = SpaceDelimited.Split(device.Scope);
+        // Roles (issue 16): the page shows, and the approval grants, only the scopes this user holds; the device code
+        // grant narrows the same way when the device polls.
+        Scopes = await heldScopes.OfAsync(user.Id, SpaceDelimited.Split(device.Scope), snapshots.Current.Catalog, HttpContext.RequestAborted);
         if (decision is null)
         {
             Step = Steps.Confirm;

@@ -9,6 +9,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Tokens.Opaque;
+using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.PersonalAccessTokens;
@@ -74,7 +75,8 @@ internal static class PersonalAccessTokenRoutes
     }
 
     private static async Task<Results<JsonCreated<CreatedToken>, BadRequestError>> CreateAsync(
-        HttpContext context, ClaimsPrincipal caller, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock)
+        HttpContext context, ClaimsPrincipal caller, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock,
+        UserPermissions permissions)
     {
         var settings = options.Value.PersonalAccessTokens;
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -95,9 +97,10 @@ internal static class PersonalAccessTokenRoutes
             return new BadRequestError(OAuthError.InvalidRequest("give expires_at or expires_in_days, not both"));
 
         var expiresAt = body.ExpiresAt ?? (body.ExpiresInDays is { } days ? now + (long)days * 86_400 : null);
-        var request = PersonalAccessTokenRules.Check(body.Name, body.Scopes, expiresAt, snapshots.Current.Catalog, settings, now);
-        if (request.Failed) return new BadRequestError(request.Error);
         var subject = caller.Subject();
+        var held = await permissions.OfAsync(subject, context.RequestAborted);
+        var request = PersonalAccessTokenRules.Check(body.Name, body.Scopes, expiresAt, snapshots.Current.Catalog, held, settings, now);
+        if (request.Failed) return new BadRequestError(request.Error);
         if (await store.CountAsync(subject, context.RequestAborted) >= settings.MaxPerUser)
             return new BadRequestError(OAuthError.InvalidRequest($"a user may hold at most {settings.MaxPerUser} personal access tokens; revoke one first"));
 

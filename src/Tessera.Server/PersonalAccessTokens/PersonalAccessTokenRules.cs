@@ -17,14 +17,15 @@ internal static class PersonalAccessTokenRules
     public const int MaxNameLength = 100;
 
     public static Outcome<PersonalAccessTokenRequest> Check(
-        string? name, IReadOnlyCollection<string>? scopes, long? expiresAt, ClientCatalog catalog, PersonalAccessTokenOptions options, long now)
+        string? name, IReadOnlyCollection<string>? scopes, long? expiresAt, ClientCatalog catalog, IReadOnlySet<string> permissions,
+        PersonalAccessTokenOptions options, long now)
     {
         name = name?.Trim();
         if (string.IsNullOrEmpty(name)) return OAuthError.InvalidRequest("name is required");
         if (name.Length > MaxNameLength || name.Any(char.IsControl)) return OAuthError.InvalidRequest("name must be at most 100 characters, without control characters");
 
         // The scope rules of a PAT are with every other scope rule.
-        var scope = ScopePolicy.ForPersonalAccessToken(scopes, catalog);
+        var scope = ScopePolicy.ForPersonalAccessToken(scopes, catalog, permissions);
         if (scope.Failed) return scope.Error;
 
         // Every PAT expires: a leaked one stops working by itself.

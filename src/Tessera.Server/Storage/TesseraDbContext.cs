@@ -14,7 +14,7 @@ namespace Tessera.Server.Storage;
 /// <summary>
 /// The one database of a Tessera deployment. Provider-specific subclasses exist only to carry their own migrations.
 /// </summary>
-public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbContext<TesseraUser>(options), IDataProtectionKeyContext
+public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbContext<TesseraUser, TesseraRole, string>(options), IDataProtectionKeyContext
 {
     public DbSet<ApiResource> ApiResources => Set<ApiResource>();
     public DbSet<Client> Clients => Set<Client>();
@@ -37,6 +37,8 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     {
         base.OnModelCreating(builder);
         builder.Entity<TesseraUser>().Property(u => u.Name).HasMaxLength(256);
+        builder.Entity<TesseraUser>().Property(u => u.Attributes).HasMaxLength(TesseraUser.MaxAttributesLength);
+        builder.Entity<TesseraRole>().Property(r => r.Description).HasMaxLength(TesseraRole.MaxDescriptionLength);
         // Every node reads the disabled users at each revocation poll; the enabled many stay out of this index.
         builder.Entity<TesseraUser>().HasIndex(u => u.DisabledAt).HasFilter("\"DisabledAt\" IS NOT NULL");
 
@@ -59,6 +61,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             api.Property(a => a.Audience).HasMaxLength(2000);
             api.Property(a => a.AccessTokenFormat).HasMaxLength(16);
             api.Property(a => a.SigningAlgorithm).HasMaxLength(16);
+            api.Property(a => a.UserAccess).HasMaxLength(16);
             api.HasIndex(a => a.Name).IsUnique();
             api.HasIndex(a => a.Audience).IsUnique();
         });

@@ -20,6 +20,7 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
         ["Sessions"],
         ["Tokens"],
         ["Protocol"],
+        ["Roles"],
         ["PersonalAccessTokens", "ExternalIdentities", "Import", "Housekeeping"],
         ["Pages", "Admin"],
     ]);

@@ -59,4 +59,31 @@ public sealed class ScopePolicyRuleTests
         if (result.Failed) Assert.Equal("invalid_scope", result.Error.Error);
         else Assert.Equal(carried, string.Join(' ', result.Value.Scopes));
     }
+
+    private static readonly ClientCatalog RolesCatalog = new(1, FrozenDictionary<string, RegisteredClient>.Empty,
+    [
+        new RegisteredApi("messages", "https://messages.example", new[] { "message:read", "message:write" }.ToFrozenSet(StringComparer.Ordinal),
+            Apis.AccessTokenFormats.Jwt, Keys.SigningAlgorithms.RS256, TimeSpan.FromMinutes(5), null) { RequiresRoles = true },
+        new RegisteredApi("ledger", "https://ledger.example", new[] { "ledger" }.ToFrozenSet(StringComparer.Ordinal),
+            Apis.AccessTokenFormats.Jwt, Keys.SigningAlgorithms.RS256, TimeSpan.FromMinutes(5), null),
+    ]);
+
+    public static TheoryData<string, string, string, string> Holdings => new()
+    {
+        { "message:read message:write", "message:read message:write", "message:read message:write", "every scope held through a role" },
+        { "message:read message:write", "message:read", "message:read", "a scope of a roles-based API the user lacks is dropped" },
+        { "openid message:write", "", "openid", "OpenID Connect scopes need no role" },
+        { "ledger message:write", "", "ledger", "a consent-based API's scopes need no role" },
+        { "message:write", "", "", "nothing held: the grant decides the error" },
+        { "message:read unknown", "", "unknown", "a scope of no API is not the roles' business (other rules refuse it)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Holdings))]
+    public void A_user_holds_a_scope_of_a_roles_based_api_only_through_a_role(string scopes, string permissions, string held, string reason)
+    {
+        var actual = ScopePolicy.HeldByUser(scopes.Split(' '), permissions.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), RolesCatalog);
+
+        Assert.True(held == string.Join(' ', actual), $"{reason}: expected '{held}', got '{string.Join(' ', actual)}'");
+    }
 }

@@ -10,6 +10,7 @@ using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.Opaque;
+using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;
 
@@ -19,8 +20,8 @@ namespace Tessera.Server.Pages.Account;
 /// the password again when the session is older than <c>Tessera:PersonalAccessTokens:PageMaxAuthAge</c> (10 minutes): a token outlives the session.
 /// </summary>
 internal sealed class TokensModel(
-    UserManager<TesseraUser> users, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock)
-    : PageModel
+    UserManager<TesseraUser> users, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock,
+    UserPermissions permissions) : PageModel
 {
     public IReadOnlyList<PersonalAccessToken> Tokens { get; private set; } = [];
     public IReadOnlyList<string> GrantableScopes { get; private set; } = [];
@@ -47,7 +48,8 @@ internal sealed class TokensModel(
         if (!SignedInRecently()) return SignInAgain(user);
         var settings = options.Value.PersonalAccessTokens;
         var expiresAt = days is { } d and > 0 ? Now + (long)d * 86_400 : (long?)null;
-        var request = PersonalAccessTokenRules.Check(name, scopes, expiresAt, snapshots.Current.Catalog, settings, Now);
+        var held = await permissions.OfAsync(user.Id, HttpContext.RequestAborted);
+        var request = PersonalAccessTokenRules.Check(name, scopes, expiresAt, snapshots.Current.Catalog, held, settings, Now);
         if (request.Failed) Problem = request.Error.Description;
         else if (await store.CountAsync(user.Id, HttpContext.RequestAborted) >= settings.MaxPerUser)
             Problem = $"You may hold at most {settings.MaxPerUser} tokens; revoke one first.";
@@ -83,6 +85,6 @@ internal sealed class TokensModel(
     private async Task LoadAsync(TesseraUser user)
     {
         Tokens = await store.ListAsync(user.Id, HttpContext.RequestAborted);
-        GrantableScopes = ScopePolicy.GrantableToPersonalAccessTokens(snapshots.Current.Catalog);
+        GrantableScopes = ScopePolicy.GrantableToPersonalAccessTokens(snapshots.Current.Catalog, await permissions.OfAsync(user.Id, HttpContext.RequestAborted));
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
@@ -25,7 +26,7 @@ internal static class AuthorizeEndpoint
     public static async Task<IResult> HandleAsync(
         HttpContext context, SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users,
         ConsentStore consents, AuthorizationCodeStore codes, TimeProvider clock, IOptions<TesseraOptions> options,
-        InteractionProofs interactions)
+        InteractionProofs interactions, HeldScopes heldScopes)
     {
         if (HttpMethods.IsPost(context.Request.Method))
         {
@@ -68,6 +69,12 @@ internal static class AuthorizeEndpoint
             if (request.LoginHint is not null) signIn[Parameters.LoginHint] = request.LoginHint;
             return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.SignIn, signIn));
         }
+
+        // Roles (issue 16): a scope of a roles-based API the user does not hold is dropped before consent; a request left
+        // with none is refused (RFC 6749 §4.1.2.1 access_denied).
+        var held = await heldScopes.OfAsync(user!.Id, request.Scopes, snapshots.Current.Catalog, context.RequestAborted);
+        if (held.Count == 0) return Redirect(OAuthError.AccessDenied("the user holds none of the requested scopes"));
+        request = request with { Scopes = held };
 
         // RFC 8252 §8.6: a native or PAT-seeking public client is answered only after the user approved this very request.
         if (NativeClientInteraction.IsRequired(request) && !interactions.Verify(context.Request.Query, user!.Id))

@@ -12,7 +12,7 @@ namespace Tessera.Server.Protocol.Grants;
 /// tokens exactly once.
 /// </summary>
 internal sealed class DeviceCodeGrant(
-    DeviceAuthorizationStore devices, UserTokens userTokens, ITesseraDbContextFactory databases, TimeProvider clock) : IGrantHandler
+    DeviceAuthorizationStore devices, UserTokens userTokens, HeldScopes heldScopes, ITesseraDbContextFactory databases, TimeProvider clock) : IGrantHandler
 {
     public string GrantType => GrantTypes.DeviceCode;
 
@@ -44,7 +44,9 @@ internal sealed class DeviceCodeGrant(
         }
 
         // Before the code is used up: a wrong resource must leave the client able to ask again.
-        var scopes = SpaceDelimited.Split(device.Scope);
+        // Roles (issue 16): only the scopes the approving user holds now; none left is access_denied (RFC 8628 §3.5).
+        var scopes = await heldScopes.OfAsync(device.Subject!, SpaceDelimited.Split(device.Scope), request.Catalog, cancellationToken);
+        if (scopes.Count == 0) return OAuthError.AccessDenied("the user holds none of the requested scopes");
         var target = TokenTargets.ForUser(scopes, request.Form.All(Parameters.Resource), request.Client, request.Catalog);
         if (target.Failed) return target.Error;
 

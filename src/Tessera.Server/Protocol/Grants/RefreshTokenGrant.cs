@@ -15,7 +15,7 @@ namespace Tessera.Server.Protocol.Grants;
 /// rotated) one revokes its whole family and the access tokens issued from it (RFC 9700 §4.14.2).
 /// </summary>
 internal sealed class RefreshTokenGrant(
-    RefreshTokenStore refreshTokens, UserTokens userTokens, TokenRevoker revoker, ITesseraDbContextFactory databases,
+    RefreshTokenStore refreshTokens, UserTokens userTokens, HeldScopes heldScopes, TokenRevoker revoker, ITesseraDbContextFactory databases,
     IOptions<TesseraOptions> options, TimeProvider clock) : IGrantHandler
 {
     private const string Inactive = "the refresh token is invalid, expired or revoked";
@@ -44,6 +44,11 @@ internal sealed class RefreshTokenGrant(
         var refreshed = ScopePolicy.Refreshed(row.Scope, request.Form[Parameters.Scope], request.Client);
         if (refreshed.Failed) return refreshed.Error;
         var (granted, scopes) = refreshed.Value;
+        // Roles (issue 16): a scope of a roles-based API the user no longer holds leaves the grant for good (the rotated
+        // token keeps the narrower grant, so a refresh never widens, RFC 6749 §6); nothing left is invalid_scope (§5.2).
+        granted = await heldScopes.OfAsync(row.Subject, granted, request.Catalog, cancellationToken);
+        scopes = scopes.Where(granted.Contains).ToList();
+        if (scopes.Count == 0) return OAuthError.InvalidScope("the user no longer holds any of the requested scopes");
         // RFC 8707 §2.2: a refresh may ask for a token for another API of the grant; decided before the token rotates.
         var target = TokenTargets.ForUser(scopes, request.Form.All(Parameters.Resource), request.Client, request.Catalog);
         if (target.Failed) return target.Error;

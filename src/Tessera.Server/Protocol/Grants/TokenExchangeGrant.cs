@@ -10,7 +10,8 @@ namespace Tessera.Server.Protocol.Grants;
 /// RFC 8693: a confidential client (a gateway, a service) exchanges a token it was given for an access token to
 /// another API, for the same subject — the identity a request carries through a chain of services.
 /// </summary>
-internal sealed partial class TokenExchangeGrant(ExchangeParties parties, AccessTokenIssuer issuer, ILogger<TokenExchangeGrant> logger) : IGrantHandler
+internal sealed partial class TokenExchangeGrant(ExchangeParties parties, AccessTokenIssuer issuer, HeldScopes heldScopes, ILogger<TokenExchangeGrant> logger)
+    : IGrantHandler
 {
     public string GrantType => GrantTypes.TokenExchange;
 
@@ -30,22 +31,27 @@ internal sealed partial class TokenExchangeGrant(ExchangeParties parties, Access
 
         var target = ExchangeTargets.Select(form, subject.Value.Scopes, subject.Value.IsSignIn, request.Client, request.Catalog);
         if (target.Failed) return target.Error;
-        if (requestedType == TokenTypes.JwtUri && target.Value.Format != AccessTokenFormats.Jwt)
-            return OAuthError.InvalidTarget($"'{target.Value.Primary.Audience}' uses opaque access tokens, not JWTs");
+        // Roles (issue 16): a user's token passes on only the scopes the user still holds; none left is invalid_scope
+        // (RFC 8693 §2.2.2).
+        var held = await heldScopes.OfSubjectAsync(subject.Value.Subject, target.Value.Scopes, request.Catalog, cancellationToken);
+        if (held.Count == 0) return OAuthError.InvalidScope("the subject holds none of the requested scopes");
+        var narrowed = target.Value with { Scopes = held };
+        if (requestedType == TokenTypes.JwtUri && narrowed.Format != AccessTokenFormats.Jwt)
+            return OAuthError.InvalidTarget($"'{narrowed.Primary.Audience}' uses opaque access tokens, not JWTs");
 
         // RFC 8693 §4.1: the current actor outermost, earlier actors nested; without an actor token the chain carries on.
         var actorJson = actor.Value is { } acting ? ExchangeParties.ActorClaim(acting.Subject, subject.Value.ActorJson) : subject.Value.ActorJson;
-        if (actorJson is not null && target.Value.Format != AccessTokenFormats.Jwt)
-            return OAuthError.InvalidTarget($"'{target.Value.Primary.Audience}' uses opaque access tokens, which cannot record an actor");
+        if (actorJson is not null && narrowed.Format != AccessTokenFormats.Jwt)
+            return OAuthError.InvalidTarget($"'{narrowed.Primary.Audience}' uses opaque access tokens, which cannot record an actor");
 
-        var claims = issuer.NewClaims(subject.Value.Subject, request.Client.ClientId, target.Value);
+        var claims = issuer.NewClaims(subject.Value.Subject, request.Client.ClientId, narrowed);
         // A token obtained from another never outlives it: revoking or expiring the subject token bounds this one.
         var expiresAt = Math.Min(claims.ExpiresAt, Math.Min(subject.Value.ExpiresAt, actor.Value?.ExpiresAt ?? long.MaxValue));
         claims = claims with { ExpiresAt = expiresAt, ActorJson = actorJson };
         if (claims.ExpiresAt <= claims.IssuedAt) return OAuthError.InvalidGrant("subject_token expires now");
 
         var token = await issuer.IssueAsync(claims, cancellationToken);
-        Log.TokenExchanged(logger, request.Client.ClientId, target.Value.Primary.Audience, subject.Value.Subject);
+        Log.TokenExchanged(logger, request.Client.ClientId, narrowed.Primary.Audience, subject.Value.Subject);
         // RFC 8693 §2.2.1: issued_token_type is required; token_type is Bearer for an access token; no refresh token.
         return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IssuedTokenType = requestedType };
     }

@@ -5,7 +5,8 @@ namespace Tessera.Server.Protocol.Rules;
 
 /// <summary>
 /// Which scopes a request may get (RFC 6749 §3.3): the syntax, what a client may ask for at the authorization and device
-/// endpoints, how far a refresh may narrow, and what a user may put on a personal access token. Which API a token is
+/// endpoints, how far a refresh may narrow, what a user may put on a personal access token, and which scopes of a
+/// roles-based API a user holds. Which API a token is
 /// for (and so which of these scopes it carries) is chosen in <see cref="TokenTargets"/> and <see cref="ExchangeTargets"/>,
 /// which call these rules.
 /// </summary>
@@ -61,6 +62,19 @@ public static class ScopePolicy
         return (granted, requested.Value.Length > 0 ? requested.Value : granted);
     }
 
+    /// <summary>Whether any of the scopes belongs to an API with <c>userAccess: rbac</c>: only then are the user's roles read.</summary>
+    public static bool NeedRoles(IEnumerable<string> scopes, ClientCatalog catalog) =>
+        scopes.Any(scope => catalog.ApisByScope.TryGetValue(scope, out var api) && api.RequiresRoles);
+
+    /// <summary>
+    /// The scopes a user may hold, in order: a scope of an API with <c>userAccess: rbac</c> only when one of the user's
+    /// roles carries it as a permission; every other scope (consent-based APIs, OpenID Connect) passes. A scope the user
+    /// lacks is dropped here; each grant decides what an empty result means (RFC 6749 §4.1.2.1 access_denied at the
+    /// authorization endpoint, §5.2 invalid_scope at the token endpoint).
+    /// </summary>
+    public static IReadOnlyList<string> HeldByUser(IEnumerable<string> scopes, IReadOnlySet<string> permissions, ClientCatalog catalog) =>
+        scopes.Where(scope => !catalog.ApisByScope.TryGetValue(scope, out var api) || !api.RequiresRoles || permissions.Contains(scope)).ToList();
+
     /// <summary>
     /// Every scope a user may put on a personal access token, in order: those of the APIs that opted in
     /// (<c>"personalAccessTokens": true</c>) — a PAT is a user credential outside any client's consent, and an API that
@@ -72,8 +86,15 @@ public static class ScopePolicy
         catalog.ApisByScope.Where(p => p.Value.Name != BuiltInApi.Name && p.Value.AcceptsPersonalAccessTokens)
             .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The scopes of a new personal access token: at least one, each grantable (see above).</summary>
-    public static Outcome<string> ForPersonalAccessToken(IReadOnlyCollection<string>? scopes, ClientCatalog catalog)
+    /// <summary>The scopes this user may put on a personal access token: the grantable ones the user holds (see above).</summary>
+    public static IReadOnlyList<string> GrantableToPersonalAccessTokens(ClientCatalog catalog, IReadOnlySet<string> permissions) =>
+        HeldByUser(GrantableToPersonalAccessTokens(catalog), permissions, catalog);
+
+    /// <summary>
+    /// The scopes of a new personal access token: at least one, each grantable (see above); a scope of a roles-based API
+    /// the user does not hold is dropped, and none left is invalid_scope (RFC 6749 §5.2's meaning, as the PAT API's error).
+    /// </summary>
+    public static Outcome<string> ForPersonalAccessToken(IReadOnlyCollection<string>? scopes, ClientCatalog catalog, IReadOnlySet<string> permissions)
     {
         if (scopes is null || scopes.Count == 0) return OAuthError.InvalidScope("at least one scope is required");
         var grantable = GrantableToPersonalAccessTokens(catalog);
@@ -82,6 +103,8 @@ public static class ScopePolicy
             if (!IsValidName(scope)) return OAuthError.InvalidScope("scope contains a character RFC 6749 §3.3 does not allow");
             if (!grantable.Contains(scope)) return OAuthError.InvalidScope($"scope '{scope}' cannot be granted to a personal access token");
         }
-        return SpaceDelimited.Join(scopes.Distinct(StringComparer.Ordinal));
+        var held = HeldByUser(scopes.Distinct(StringComparer.Ordinal), permissions, catalog);
+        if (held.Count == 0) return OAuthError.InvalidScope("the user holds none of the requested scopes");
+        return SpaceDelimited.Join(held);
     }
 }

@@ -22,6 +22,12 @@ public sealed class ApiResource
     /// </summary>
     public bool PersonalAccessTokens { get; set; }
 
+    /// <summary>
+    /// Who may hold this API's scopes in a user's token: <c>consent</c> (any user who consents, the default) or <c>rbac</c>
+    /// (only users holding the scope through a role).
+    /// </summary>
+    public string UserAccess { get; set; } = "consent";
+
     /// <summary>For HS256/384/512 APIs only: the API's own shared secret, encrypted with Data Protection.</summary>
     public string? ProtectedSigningSecret { get; set; }
 }

@@ -10,4 +10,13 @@ public sealed class TesseraUser : IdentityUser
 
     /// <summary>When an administrator disabled the user (seconds since the epoch); null while the user may sign in.</summary>
     public long? DisabledAt { get; set; }
+
+    /// <summary>
+    /// Custom attributes as one JSON object (import, admin API), e.g. <c>{"department": "sales"}</c>; an API that names one
+    /// in its <c>claims</c> receives it in its tokens. Null when the user has none.
+    /// </summary>
+    public string? Attributes { get; set; }
+
+    /// <summary>The attributes' JSON is at most 4 KiB: they travel in tokens, which travel in every request.</summary>
+    public const int MaxAttributesLength = 4096;
 }

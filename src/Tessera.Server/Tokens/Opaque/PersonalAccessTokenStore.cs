@@ -57,6 +57,16 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
         return row;
     }
 
+    /// <summary>The tokens not revoked and not expired, of the given users or of everyone (null).</summary>
+    public async Task<List<PersonalAccessToken>> ListActiveAsync(IReadOnlyCollection<string>? userIds, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        await using var db = databases.Create();
+        var active = db.PersonalAccessTokens.AsNoTracking().Where(t => t.RevokedAt == null && t.ExpiresAt > now);
+        if (userIds is not null) active = active.Where(t => userIds.Contains(t.UserId));
+        return await active.ToListAsync(cancellationToken);
+    }
+
     /// <summary>Revokes one of the user's tokens; false when the user has no such active token.</summary>
     public async Task<bool> RevokeAsync(string userId, string id, CancellationToken cancellationToken)
     {
