@@ -21,7 +21,7 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         var import = PeopleImport.Create();
         var messages = import["apiResources"]!.AsArray().Single(a => (string?)a!["name"] == "messages")!;
         messages["userAccess"] = "rbac";
-        foreach (var client in import["clients"]!.AsArray().Where(c => (string?)c!["clientId"] is PeopleImport.Web or PeopleImport.Cli))
+        foreach (var client in import["clients"]!.AsArray().Where(c => (string?)c!["clientId"] is PeopleImport.Web or PeopleImport.Cli or PeopleImport.Gateway))
             client!["scopes"]!.AsArray().Add("message:write");
         import["roles"] = new JsonArray
         {
@@ -175,6 +175,54 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         // RFC 8628 §3.5: access_denied.
         var denied = await DeviceFlow.PollAsync(protocol, DeviceFlow.DeviceCode(onlyWrite));
         Assert.Equal("access_denied", denied.Error);
+    }
+
+    [Fact]
+    public async Task A_token_exchange_passes_on_only_the_scopes_the_subject_still_holds()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var settings = new Dictionary<string, string?>();
+        string subject;
+        await using (var server = await TesseraServer.StartAsync(database, Import()))
+        {
+            subject = (await CodeTokensAsync(server, "message message:write", Bob, BobPassword)).AccessToken;
+            settings["Tessera:Issuer"] = server.Issuer;
+        }
+
+        // Bob loses the editor role while his access token (a JWT, which no role change can recall) is still valid.
+        await using var restarted = await TesseraServer.StartAsync(database, Import(bobsRole: "reader"), settings);
+        var protocol = new ProtocolClient(restarted.CreateClient());
+        Task<ProtocolResponse> ExchangeAsync(params (string, string)[] extra) => protocol.TokenAsync(PeopleImport.Gateway, PeopleImport.GatewaySecret,
+            [("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("subject_token", subject),
+             ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"), ("audience", PeopleImport.InternalAudience), .. extra]);
+
+        var passedOn = await ExchangeAsync();
+        var widen = await ExchangeAsync(("scope", "message:write"));
+
+        Assert.Equal(200, passedOn.Status);
+        Assert.Equal("message", (string?)passedOn.Json["scope"]);
+        // RFC 8693 §2.2.2: invalid_scope.
+        Assert.Equal("invalid_scope", widen.Error);
+        Assert.Equal("the subject holds none of the requested scopes", widen.ErrorDescription);
+    }
+
+    [Fact]
+    public async Task The_account_page_offers_and_makes_personal_access_tokens_only_with_the_scopes_the_user_holds()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, Import());
+        using var browser = new Browser(server);
+        var page = await browser.FollowAsync(await browser.GetAsync("/account/tokens"));
+        page = await browser.FollowAsync(await browser.SubmitAsync(page, page.RequestPath,
+            [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", page.Field("returnUrl")!)]));
+        Assert.Contains("value=\"message\"", page.Html);
+        Assert.DoesNotContain("value=\"message:write\"", page.Html);
+
+        // The attack: the form is posted with a scope the page did not offer.
+        var created = await browser.SubmitAsync(page, "/account/tokens?handler=create", [("name", "page-escalate"), ("scopes", "message:write"), ("days", "1")]);
+
+        Assert.Contains("the user holds none of the requested scopes", created.Html);
+        Assert.DoesNotContain("id=\"new-token\"", created.Html);
     }
 }
 
