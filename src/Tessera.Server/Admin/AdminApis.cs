@@ -4,6 +4,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Import;
 using Tessera.Server.Responses;
+using Tessera.Server.Roles;
 using Tessera.Server.Storage;
 
 namespace Tessera.Server.Admin;
@@ -44,7 +45,8 @@ internal static class AdminApis
         return AdminCatalog.Created(await ShowAsync(db, api.Name!, cancellationToken));
     }
 
-    public static async Task<Results<JsonOk<ImportedApi>, BadRequestError, NotFoundError>> ReplaceAsync(string name, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
+    public static async Task<Results<JsonOk<ImportedApi>, BadRequestError, NotFoundError>> ReplaceAsync(
+        string name, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, PersonalAccessTokenCoverage coverage)
     {
         var cancellationToken = context.RequestAborted;
         var (body, error) = await AdminCatalog.ReadAsync<ImportedApi>(context.Request);
@@ -60,6 +62,8 @@ internal static class AdminApis
 
         await applier.ApplyAsync(new ImportDocument { ApiResources = [api] }, cancellationToken);
         await snapshots.RefreshAsync(force: true, cancellationToken);
+        // Roles (issue 16): an API that became rbac takes its scopes from everyone without a role that holds them.
+        await coverage.EndUncoveredAsync(null, cancellationToken);
         return AdminCatalog.Ok(await ShowAsync(db, name, cancellationToken));
     }
 

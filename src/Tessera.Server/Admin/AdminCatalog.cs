@@ -49,6 +49,7 @@ internal static class AdminCatalog
         SigningAlgorithm = api.SigningAlgorithm,
         AccessTokenLifetime = TimeSpan.FromSeconds(api.AccessTokenLifetimeSeconds),
         PersonalAccessTokens = api.PersonalAccessTokens,
+        UserAccess = api.UserAccess,
     };
 
     /// <summary>A client as the admin API shows it: the import format, never with a secret.</summary>

@@ -60,11 +60,21 @@ internal static class AdminRoutes
         apis.MapDelete("/{name}", AdminApis.DeleteAsync).WithSummary("Deletes an API resource no client uses.");
         apis.MapPost("/{name}/signing-secret", ResetApiSecretAsync).WithSummary("A new shared secret for an HS256/384/512 API, shown once.");
 
+        var roles = admin.MapGroup("/roles").WithTags("Roles");
+        roles.MapGet("/", AdminRoles.ListAsync).WithSummary("Every role with its permissions (scope names).");
+        roles.MapGet("/{name}", AdminRoles.GetAsync).WithSummary("One role.");
+        roles.MapPost("/", AdminRoles.CreateAsync).Accepts<ImportedRole>("application/json").WithSummary("Creates a role.");
+        roles.MapPut("/{name}", AdminRoles.ReplaceAsync).Accepts<ImportedRole>("application/json")
+            .WithSummary("Replaces a role's description and permissions; PATs carrying a permission taken away end.");
+        roles.MapDelete("/{name}", AdminRoles.DeleteAsync).WithSummary("Deletes a role; its members' PATs carrying what it gave end.");
+
         var users = admin.MapGroup("/users").WithTags("Users");
         users.MapGet("/", AdminUsers.ListAsync).WithSummary("Users by username, 1000 at a time (?skip=N).");
         users.MapPost("/", AdminUsers.CreateAsync).Accepts<AdminUsers.NewUser>("application/json").WithSummary("Creates a user.");
         users.MapPut("/{username}", AdminUsers.UpdateAsync).Accepts<AdminUsers.UserChange>("application/json")
             .WithSummary("Changes the fields given: password, email, emailVerified, name. A new password ends every session and token of the user.");
+        users.MapPut("/{username}/roles", AdminRoles.AssignAsync).Accepts<AdminRoles.RoleAssignment>("application/json")
+            .WithSummary("Sets the user's roles ({\"roles\": [...]} replaces the set); PATs carrying a permission taken away end.");
         users.MapDelete("/{username}", AdminUsers.DeleteAsync).WithSummary("Deletes a user, revoking their sessions, personal access tokens and grants.");
         users.MapPost("/{username}/disable", AdminUsers.DisableAsync)
             .WithSummary("Disables a user: no sign-in, refresh or token use; ends every session and revokes every token.");

@@ -13,7 +13,7 @@ namespace Tessera.Server.Tests.Security;
 public abstract class RoleBasedAccessTests(DatabaseKind kind)
 {
     internal const string Bob = "bob";
-    private const string BobPassword = "Bob-test-pass-1";
+    internal const string BobPassword = "Bob-test-pass-1";
 
     /// <summary>The people import with roles; <paramref name="bobsRole"/> is bob's one role.</summary>
     internal static JsonObject Import(string bobsRole = "editor")

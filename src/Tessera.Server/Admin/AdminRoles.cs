@@ -1,0 +1,148 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Catalog;
+using Tessera.Server.Import;
+using Tessera.Server.Responses;
+using Tessera.Server.Roles;
+using Tessera.Server.Storage.Users;
+using Tessera.Server.Vocabulary;
+
+namespace Tessera.Server.Admin;
+
+/// <summary>
+/// /admin/roles and /admin/users/{username}/roles: roles in the import file's format, validated by the same rules. A
+/// change that takes a permission away from anyone ends the personal access tokens that carry it at once; refresh
+/// tokens narrow at their next use, and new tokens follow the change immediately.
+/// </summary>
+internal static class AdminRoles
+{
+    public sealed record RoleList(IReadOnlyList<ImportedRole> Roles);
+
+    public sealed record RoleAssignment(IReadOnlyList<string>? Roles);
+
+    public static async Task<JsonOk<RoleList>> ListAsync(RoleManager<TesseraRole> roles, CancellationToken cancellationToken)
+    {
+        var all = await roles.Roles.AsNoTracking().OrderBy(r => r.NormalizedName).ToListAsync(cancellationToken);
+        var shown = new List<ImportedRole>();
+        foreach (var role in all) shown.Add(await ShowAsync(roles, role));
+        return AdminCatalog.Ok(new RoleList(shown));
+    }
+
+    public static async Task<Results<JsonOk<ImportedRole>, NotFoundError>> GetAsync(string name, RoleManager<TesseraRole> roles) =>
+        await roles.FindByNameAsync(name) is { } role ? AdminCatalog.Ok(await ShowAsync(roles, role)) : AdminCatalog.NotFound("role");
+
+    public static async Task<Results<JsonCreated<ImportedRole>, BadRequestError>> CreateAsync(
+        HttpContext context, RoleManager<TesseraRole> roles, SnapshotCache snapshots)
+    {
+        var (body, error) = await AdminCatalog.ReadAsync<ImportedRole>(context.Request);
+        if (error is not null) return error;
+        if (Problems(body!, snapshots) is { } problems) return problems;
+        if (await roles.FindByNameAsync(body!.Name!) is not null)
+            return AdminCatalog.Invalid([$"role '{body.Name}' already exists; update it with PUT /admin/roles/{body.Name}"]);
+
+        var role = new TesseraRole { Name = body.Name, Description = body.Description };
+        var result = await roles.CreateAsync(role);
+        if (result.Succeeded) result = await SetPermissionsAsync(roles, role, body.Permissions ?? []);
+        if (!result.Succeeded) return Refused(result);
+        return AdminCatalog.Created(await ShowAsync(roles, role));
+    }
+
+    public static async Task<Results<JsonOk<ImportedRole>, BadRequestError, NotFoundError>> ReplaceAsync(
+        string name, HttpContext context, RoleManager<TesseraRole> roles, UserManager<TesseraUser> users, SnapshotCache snapshots,
+        PersonalAccessTokenCoverage coverage)
+    {
+        var (body, error) = await AdminCatalog.ReadAsync<ImportedRole>(context.Request);
+        if (error is not null) return error;
+        if (body!.Name is { } named && !string.Equals(named, name, StringComparison.OrdinalIgnoreCase))
+            return AdminCatalog.Invalid(["name in the body differs from the one in the path"]);
+        var role = await roles.FindByNameAsync(name);
+        if (role is null) return AdminCatalog.NotFound("role");
+        if (Problems(body with { Name = role.Name }, snapshots) is { } problems) return problems;
+
+        role.Description = body.Description;
+        var result = await roles.UpdateAsync(role);
+        if (result.Succeeded) result = await SetPermissionsAsync(roles, role, body.Permissions ?? []);
+        if (!result.Succeeded) return Refused(result);
+        await EndUncoveredAsync(coverage, await users.GetUsersInRoleAsync(role.Name!), context.RequestAborted);
+        return AdminCatalog.Ok(await ShowAsync(roles, role));
+    }
+
+    public static async Task<Results<NoContent, BadRequestError, NotFoundError>> DeleteAsync(
+        string name, HttpContext context, RoleManager<TesseraRole> roles, UserManager<TesseraUser> users, PersonalAccessTokenCoverage coverage)
+    {
+        var role = await roles.FindByNameAsync(name);
+        if (role is null) return AdminCatalog.NotFound("role");
+        var members = await users.GetUsersInRoleAsync(role.Name!);
+        var result = await roles.DeleteAsync(role);
+        if (!result.Succeeded) return Refused(result);
+        await EndUncoveredAsync(coverage, members, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>PUT /admin/users/{username}/roles with {"roles": [...]}: the user holds exactly these roles afterwards.</summary>
+    public static async Task<Results<JsonOk<RoleAssignment>, BadRequestError, NotFoundError>> AssignAsync(
+        string username, HttpContext context, UserManager<TesseraUser> users, RoleManager<TesseraRole> roles, PersonalAccessTokenCoverage coverage)
+    {
+        var (body, error) = await AdminCatalog.ReadAsync<RoleAssignment>(context.Request);
+        if (error is not null) return error;
+        if (body!.Roles is not { } wanted) return AdminCatalog.Invalid(["roles is required: the user's roles, [] for none"]);
+        var user = await users.FindByNameAsync(username);
+        if (user is null) return AdminCatalog.NotFound("user");
+        var unknown = new List<string>();
+        foreach (var role in wanted.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (role is null || await roles.FindByNameAsync(role) is null) unknown.Add($"roles: '{role}' is not a role");
+        }
+        if (unknown.Count > 0) return AdminCatalog.Invalid(unknown);
+
+        var held = await users.GetRolesAsync(user);
+        var removed = held.Where(r => !wanted.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
+        var added = wanted.Where(r => !held.Contains(r, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var result = removed.Count > 0 ? await users.RemoveFromRolesAsync(user, removed) : IdentityResult.Success;
+        if (result.Succeeded && added.Count > 0) result = await users.AddToRolesAsync(user, added);
+        if (!result.Succeeded) return Refused(result);
+        await EndUncoveredAsync(coverage, [user], context.RequestAborted);
+        return AdminCatalog.Ok(new RoleAssignment([.. (await users.GetRolesAsync(user)).Order(StringComparer.OrdinalIgnoreCase)]));
+    }
+
+    private static BadRequestError? Problems(ImportedRole role, SnapshotCache snapshots)
+    {
+        var problems = new List<string>();
+        var scopes = snapshots.Current.Catalog.ApisByScope.Keys.ToHashSet(StringComparer.Ordinal);
+        RoleValidator.ValidateRoles([role], scopes, problems);
+        // The role validator speaks of the import file; here the body is the role itself.
+        return problems.Count > 0 ? AdminCatalog.Invalid([.. problems.Select(p => p.Replace("$.roles[0]", "$", StringComparison.Ordinal))]) : null;
+    }
+
+    private static async Task<IdentityResult> SetPermissionsAsync(RoleManager<TesseraRole> roles, TesseraRole role, IEnumerable<string> permissions)
+    {
+        var wanted = permissions.Distinct(StringComparer.Ordinal).ToList();
+        var claims = (await roles.GetClaimsAsync(role)).Where(c => c.Type == TesseraRole.PermissionClaimType).ToList();
+        foreach (var gone in claims.Where(c => !wanted.Contains(c.Value)))
+        {
+            var removed = await roles.RemoveClaimAsync(role, gone);
+            if (!removed.Succeeded) return removed;
+        }
+        foreach (var permission in wanted.Where(p => !claims.Any(c => c.Value == p)))
+        {
+            var added = await roles.AddClaimAsync(role, new Claim(TesseraRole.PermissionClaimType, permission));
+            if (!added.Succeeded) return added;
+        }
+        return IdentityResult.Success;
+    }
+
+    private static async Task<ImportedRole> ShowAsync(RoleManager<TesseraRole> roles, TesseraRole role) => new()
+    {
+        Name = role.Name,
+        Description = role.Description,
+        Permissions = [.. (await roles.GetClaimsAsync(role)).Where(c => c.Type == TesseraRole.PermissionClaimType).Select(c => c.Value).Order(StringComparer.Ordinal)],
+    };
+
+    private static Task<int> EndUncoveredAsync(PersonalAccessTokenCoverage coverage, IEnumerable<TesseraUser> users, CancellationToken cancellationToken) =>
+        coverage.EndUncoveredAsync([.. users.Select(u => u.Id)], cancellationToken);
+
+    private static BadRequestError Refused(IdentityResult result) =>
+        new(OAuthError.InvalidRequest(string.Join(" ", result.Errors.Select(e => e.Description))));
+}
