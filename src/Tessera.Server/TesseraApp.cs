@@ -118,6 +118,7 @@ public static partial class TesseraApp
         services.AddSingleton<ConsentStore>();
         services.AddSingleton<UserPermissions>();
         services.AddSingleton<HeldScopes>();
+        services.AddSingleton<TokenUserClaims>();
         services.AddSingleton<PersonalAccessTokenCoverage>();
         services.AddSingleton<InteractionProofs>();
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();

@@ -50,6 +50,7 @@ internal static class AdminCatalog
         AccessTokenLifetime = TimeSpan.FromSeconds(api.AccessTokenLifetimeSeconds),
         PersonalAccessTokens = api.PersonalAccessTokens,
         UserAccess = api.UserAccess,
+        Claims = api.TokenClaims.Length == 0 ? null : [.. SpaceDelimited.Split(api.TokenClaims)],
     };
 
     /// <summary>A client as the admin API shows it: the import format, never with a secret.</summary>

@@ -21,4 +21,7 @@ public sealed record RegisteredApi(
 
     /// <summary><c>userAccess: rbac</c>: a user's token carries this API's scopes only as far as the user's roles hold them.</summary>
     public bool RequiresRoles { get; init; }
+
+    /// <summary>The user claims this API's tokens carry (<c>roles</c>, user attribute names); empty for none.</summary>
+    public FrozenSet<string> TokenClaims { get; init; } = FrozenSet<string>.Empty;
 }

@@ -92,6 +92,7 @@ internal sealed partial class SnapshotCache(
         {
             AcceptsPersonalAccessTokens = api.PersonalAccessTokens,
             RequiresRoles = api.UserAccess == UserAccessModes.Rbac,
+            TokenClaims = SpaceDelimited.ToSet(api.TokenClaims),
         };
     }
 

@@ -62,6 +62,7 @@ internal sealed partial class ImportApplier(
         api.AccessTokenLifetimeSeconds = (int)(imported.AccessTokenLifetime ?? ImportValidator.DefaultLifetime).TotalSeconds;
         api.PersonalAccessTokens = imported.PersonalAccessTokens ?? false;
         api.UserAccess = imported.UserAccess ?? UserAccessModes.Consent;
+        api.TokenClaims = SpaceDelimited.Join(imported.Claims ?? []);
     }
 
     private async Task UpsertClientAsync(ImportedClient imported, CredentialWrites credentials, CancellationToken cancellationToken)

@@ -38,6 +38,9 @@ public sealed record ImportedApi
 
     /// <summary>Who may hold this API's scopes in a user's token: "consent" (default) or "rbac" (only through a role).</summary>
     public string? UserAccess { get; init; }
+
+    /// <summary>User claims this API's access tokens and introspection answers carry: "roles" and user attribute names.</summary>
+    public List<string>? Claims { get; init; }
 }
 
 public sealed record ImportedClient

@@ -7,13 +7,17 @@ using Tessera.Server.Storage.Users;
 namespace Tessera.Server.Import;
 
 /// <summary>
-/// The roles of an import file, the users' roles and attributes, and the APIs' <c>userAccess</c>:
+/// The roles of an import file, the users' roles and attributes, and the APIs' <c>userAccess</c> and <c>claims</c>:
 /// every problem by its JSON path, like the rest of the file.
 /// </summary>
 internal static partial class RoleValidator
 {
     public const int MaxRoleNameLength = 64;
     public const int MaxAttributes = 32;
+    public const int MaxClaimsPerApi = 16;
+
+    /// <summary>The claim an API asks for to learn the user's roles (those that carry one of its permissions).</summary>
+    public const string RolesClaim = "roles";
 
     /// <summary>Claims a token writes itself; an attribute by one of these names would overwrite or confuse them.</summary>
     private static readonly HashSet<string> ReservedClaims = new(StringComparer.Ordinal)
@@ -34,6 +38,14 @@ internal static partial class RoleValidator
     {
         if (api.UserAccess is not null && !UserAccessModes.IsKnown(api.UserAccess))
             problems.Add($"{at}.userAccess must be '{UserAccessModes.Consent}' or '{UserAccessModes.Rbac}'");
+        if (api.Claims is { Count: > MaxClaimsPerApi }) problems.Add($"{at}.claims may name at most {MaxClaimsPerApi} claims");
+        for (var j = 0; j < (api.Claims?.Count ?? 0); j++)
+        {
+            var claim = api.Claims![j];
+            if (claim == RolesClaim) continue;
+            if (claim is null || !AttributeName().IsMatch(claim) || ReservedClaims.Contains(claim))
+                problems.Add($"{at}.claims[{j}] '{claim}' must be \"roles\" or a user attribute name (not a claim the token writes itself)");
+        }
     }
 
     /// <summary>The roles; returns their names (case-insensitive, as ASP.NET Core Identity compares them).</summary>

@@ -62,6 +62,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             api.Property(a => a.AccessTokenFormat).HasMaxLength(16);
             api.Property(a => a.SigningAlgorithm).HasMaxLength(16);
             api.Property(a => a.UserAccess).HasMaxLength(16);
+            api.Property(a => a.TokenClaims).HasMaxLength(1200);
             api.HasIndex(a => a.Name).IsUnique();
             api.HasIndex(a => a.Audience).IsUnique();
         });

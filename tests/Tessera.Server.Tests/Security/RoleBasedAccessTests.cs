@@ -21,6 +21,8 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         var import = PeopleImport.Create();
         var messages = import["apiResources"]!.AsArray().Single(a => (string?)a!["name"] == "messages")!;
         messages["userAccess"] = "rbac";
+        messages["claims"] = new JsonArray("roles", "department");
+        import["apiResources"]!.AsArray().Single(a => (string?)a!["name"] == "ledger")!["claims"] = new JsonArray("department");
         foreach (var client in import["clients"]!.AsArray().Where(c => (string?)c!["clientId"] is PeopleImport.Web or PeopleImport.Cli or PeopleImport.Gateway))
             client!["scopes"]!.AsArray().Add("message:write");
         import["roles"] = new JsonArray
@@ -29,7 +31,9 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
             new JsonObject { ["name"] = "editor", ["permissions"] = new JsonArray("message", "message:write") },
         };
         var users = import["users"]!.AsArray();
-        users.Single(u => (string?)u!["username"] == PeopleImport.Alice)!["roles"] = new JsonArray("reader");
+        var alice = users.Single(u => (string?)u!["username"] == PeopleImport.Alice)!;
+        alice["roles"] = new JsonArray("reader");
+        alice["attributes"] = new JsonObject { ["department"] = "sales", ["clearance"] = "secret" };
         users.Add(new JsonObject { ["username"] = Bob, ["password"] = BobPassword, ["roles"] = new JsonArray(bobsRole) });
         return import;
     }
@@ -223,6 +227,33 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
 
         Assert.Contains("the user holds none of the requested scopes", created.Html);
         Assert.DoesNotContain("id=\"new-token\"", created.Html);
+    }
+
+    [Fact]
+    public async Task Tokens_carry_the_roles_and_attributes_their_api_asks_for_and_no_other_api_sees_them()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, Import());
+        var protocol = new ProtocolClient(server.CreateClient());
+
+        var messages = (await CodeTokensAsync(server, "message", PeopleImport.Alice, PeopleImport.AlicePassword)).AccessToken;
+        var ledger = (await CodeTokensAsync(server, "ledger", PeopleImport.Alice, PeopleImport.AlicePassword)).AccessToken;
+        var inventory = (await CodeTokensAsync(server, "inventory", PeopleImport.Alice, PeopleImport.AlicePassword)).AccessToken;
+
+        var jwt = Jwt.Payload(messages);
+        Assert.Equal(["reader"], jwt["roles"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal("sales", (string?)jwt["department"]);
+        Assert.Null(jwt["clearance"]);
+        var introspectedJwt = (await protocol.IntrospectAsync(Service, ServiceSecret, messages)).Json;
+        Assert.Equal(["reader"], introspectedJwt["roles"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal("sales", (string?)introspectedJwt["department"]);
+        // The opaque ledger token asks for the department only: introspection answers it, and no roles.
+        var introspectedOpaque = (await protocol.IntrospectAsync(Service, ServiceSecret, ledger)).Json;
+        Assert.Equal("sales", (string?)introspectedOpaque["department"]);
+        Assert.Null(introspectedOpaque["roles"]);
+        // An API that asks for nothing gets nothing.
+        Assert.Null(Jwt.Payload(inventory)["roles"]);
+        Assert.Null(Jwt.Payload(inventory)["department"]);
     }
 }
 

@@ -54,6 +54,11 @@ internal static class IntrospectionEndpoint
             json.WriteString(Claims.JwtId, inspected.Jti);
             // RFC 7662 §2.2 allows further claims: the user's sign-in, for an API that wants a recent one.
             if (inspected.AuthTime is { } authTime) json.WriteNumber(Claims.AuthTime, authTime);
+            // RFC 7662 §2.2: other claims may be added; these are the roles and attributes the token's API asked for.
+            if (inspected.UserClaimsJson is not null)
+            {
+                foreach (var claim in System.Text.Json.JsonDocument.Parse(inspected.UserClaimsJson).RootElement.EnumerateObject()) claim.WriteTo(json);
+            }
             json.WriteString(Claims.TokenType, TokenTypes.Bearer);
         });
     }

@@ -26,7 +26,8 @@ public sealed record IssuedUserTokens(TokenResponse Response, IssuedAccessToken 
 
 /// <summary>Issues the tokens of a user's grant: access token, ID token with openid, refresh token with offline_access.</summary>
 internal sealed class UserTokens(
-    AccessTokenIssuer issuer, IdTokenWriter idTokens, RefreshTokenStore refreshTokens, IOptions<TesseraOptions> options, TimeProvider clock)
+    AccessTokenIssuer issuer, IdTokenWriter idTokens, RefreshTokenStore refreshTokens, TokenUserClaims userClaims, IOptions<TesseraOptions> options,
+    TimeProvider clock)
 {
     public const string OfflineAccess = "offline_access";
 
@@ -34,7 +35,11 @@ internal sealed class UserTokens(
     {
         // RFC 9068 §2.2.1: auth_time, so an API (Tessera's PAT API) can ask for a recent sign-in.
         var access = await issuer.IssueAsync(
-            issuer.NewClaims(grant.User.Id, grant.Client.ClientId, grant.Target) with { AuthTime = grant.AuthTime > 0 ? grant.AuthTime : null },
+            issuer.NewClaims(grant.User.Id, grant.Client.ClientId, grant.Target) with
+            {
+                AuthTime = grant.AuthTime > 0 ? grant.AuthTime : null,
+                UserClaimsJson = await userClaims.ForAsync(grant.User, grant.Target, cancellationToken),
+            },
             cancellationToken);
 
         string? refreshToken = null, familyId = null;

@@ -28,6 +28,9 @@ public sealed class ApiResource
     /// </summary>
     public string UserAccess { get; set; } = "consent";
 
+    /// <summary>Space-delimited user claims this API's tokens carry: <c>roles</c> and user attribute names.</summary>
+    public string TokenClaims { get; set; } = "";
+
     /// <summary>For HS256/384/512 APIs only: the API's own shared secret, encrypted with Data Protection.</summary>
     public string? ProtectedSigningSecret { get; set; }
 }

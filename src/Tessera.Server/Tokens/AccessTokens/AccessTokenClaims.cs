@@ -11,6 +11,9 @@ public sealed record AccessTokenClaims(string Subject, string ClientId, TokenTar
     /// <summary>RFC 8693 §4.1: the <c>act</c> claim as JSON, for tokens issued to one party acting for another.</summary>
     public string? ActorJson { get; init; }
 
+    /// <summary>The user claims the token's API asked for (<c>roles</c>, attributes), a JSON object; null for none.</summary>
+    public string? UserClaimsJson { get; init; }
+
     /// <summary>RFC 9068 §2.2.1: the user's sign-in (Unix seconds) for tokens of a user's grant; null otherwise.</summary>
     public long? AuthTime { get; init; }
 }

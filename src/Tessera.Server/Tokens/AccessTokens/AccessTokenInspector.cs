@@ -59,7 +59,7 @@ internal sealed partial class AccessTokenInspector(
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !IssuedToARegisteredClient(row.ClientId, row.IssuedAt)) return null;
         return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
             SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash)
-        { AuthTime = row.AuthTime };
+        { AuthTime = row.AuthTime, UserClaimsJson = row.UserClaims };
     }
 
     private async Task<InspectedToken?> InspectPersonalAsync(string token, CancellationToken cancellationToken)
@@ -116,7 +116,21 @@ internal sealed partial class AccessTokenInspector(
         {
             SignedWithSharedSecret = token.SigningKey is SymmetricSecurityKey,
             AuthTime = authTime,
+            UserClaimsJson = UserClaimsOf(token, audiences, snapshot.Catalog),
         };
+    }
+
+    /// <summary>The user claims the token's APIs ask for, as the token carries them (for the introspection answer).</summary>
+    private static string? UserClaimsOf(JsonWebToken token, List<string> audiences, ClientCatalog catalog)
+    {
+        var names = audiences.Where(catalog.ApisByAudience.ContainsKey).SelectMany(a => catalog.ApisByAudience[a].TokenClaims).Distinct(StringComparer.Ordinal).ToList();
+        var found = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            // As IdentityModel read it: a string, number or boolean, or a JsonElement for an array.
+            if (token.TryGetPayloadValue<object>(name, out var value) && value is not null) found[name] = value;
+        }
+        return found.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(found);
     }
 
     /// <summary>

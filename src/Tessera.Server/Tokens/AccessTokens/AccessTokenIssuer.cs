@@ -59,6 +59,7 @@ internal sealed class AccessTokenIssuer(
             IssuedAt = claims.IssuedAt,
             ExpiresAt = claims.ExpiresAt,
             AuthTime = claims.AuthTime,
+            UserClaims = claims.UserClaimsJson,
         }, cancellationToken);
         return handle;
     }

@@ -188,6 +188,11 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("TokenClaims")
+                        .IsRequired()
+                        .HasMaxLength(1200)
+                        .HasColumnType("character varying(1200)");
+
                     b.Property<string>("UserAccess")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -583,6 +588,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("UserClaims")
+                        .HasColumnType("text");
 
                     b.HasKey("Hash");
 

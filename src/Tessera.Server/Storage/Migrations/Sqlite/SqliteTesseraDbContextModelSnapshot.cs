@@ -175,6 +175,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TokenClaims")
+                        .IsRequired()
+                        .HasMaxLength(1200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UserAccess")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -567,6 +572,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserClaims")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Hash");
