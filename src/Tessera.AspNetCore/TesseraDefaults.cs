@@ -15,5 +15,12 @@ public static class TesseraDefaults
     public const string ScopeClaim = "scope";
 
     public const string SubjectClaim = "sub";
+
+    /// <summary>
+    /// The user's roles, one claim per role, in a token whose API asked Tessera for them (<c>"claims": ["roles"]</c>): the
+    /// role claim type of every identity the library makes, so <c>IsInRole</c>, <c>RequireRole</c> and
+    /// <c>[Authorize(Roles = …)]</c> read it.
+    /// </summary>
+    public const string RoleClaim = "roles";
     public const string ClientIdClaim = "client_id";
 }

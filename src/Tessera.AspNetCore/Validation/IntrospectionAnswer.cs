@@ -35,7 +35,7 @@ internal sealed record IntrospectionAnswer(byte[] Raw, bool Active, long? Expire
 
     /// <summary>The claims are read from the JSON once per cached answer, then copied into each request's identity.</summary>
     public ClaimsIdentity ToIdentity(string authenticationType) =>
-        new(_claims ??= ReadClaims(), authenticationType, TesseraDefaults.SubjectClaim, "role");
+        new(_claims ??= ReadClaims(), authenticationType, TesseraDefaults.SubjectClaim, TesseraDefaults.RoleClaim);
 
     private Claim[] ReadClaims()
     {
@@ -47,6 +47,12 @@ internal sealed record IntrospectionAnswer(byte[] Raw, bool Active, long? Expire
             claims.Add(new Claim(name, text, value.ValueKind == JsonValueKind.Number ? ClaimValueTypes.Integer64 : ClaimValueTypes.String));
         }
         foreach (var audience in Audiences) claims.Add(new Claim("aud", audience));
+        // One claim per role, as a JWT's array becomes (the API asked Tessera for its users' roles).
+        if (Root.TryGetProperty(TesseraDefaults.RoleClaim, out var roles) && roles.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var role in roles.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String))
+                claims.Add(new Claim(TesseraDefaults.RoleClaim, role.GetString()!));
+        }
         return [.. claims];
     }
 }

@@ -81,7 +81,7 @@ internal sealed class JwtAccessTokenValidator(TesseraOptions options, TimeProvid
         ClockSkew = options.ClockSkew,
         AuthenticationType = authenticationType,
         NameClaimType = TesseraDefaults.SubjectClaim,
-        RoleClaimType = "role",
+        RoleClaimType = TesseraDefaults.RoleClaim,
     };
 
     /// <summary>A short reason for the error_description: never the token, never key material.</summary>

@@ -28,5 +28,5 @@ internal sealed record ValidatedJwt(string Issuer, IReadOnlyList<ValidatedJwt.En
     /// <summary>The claims are made once per cached entry, then copied into each request's identity.</summary>
     public ClaimsIdentity ToIdentity(string authenticationType) =>
         new(_claims ??= [.. Entries.Select(e => new Claim(e.Type, e.Value, e.ValueType ?? ClaimValueTypes.String, e.Issuer ?? Issuer))],
-            authenticationType, TesseraDefaults.SubjectClaim, "role");
+            authenticationType, TesseraDefaults.SubjectClaim, TesseraDefaults.RoleClaim);
 }

@@ -52,6 +52,8 @@ public sealed class ResourceApi : IAsyncDisposable
         app.MapGet("/messages", (HttpContext context) => Caller(context)).RequireScope("message");
         app.MapGet("/messages/write", [RequireScope("message:write")] (HttpContext context) => Caller(context));
         app.MapGet("/ledger", (HttpContext context) => Caller(context)).RequireScope("ledger");
+        app.MapGet("/messages/edit", (HttpContext context) => Caller(context)).RequireScope("message").RequireRole("editor");
+        app.MapGet("/ledger/audit", (HttpContext context) => Caller(context)).RequireScope("ledger").RequireRole("auditor", "owner");
         await app.StartAsync();
         return new ResourceApi(app, counter);
     }
