@@ -95,6 +95,39 @@ public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Roles_are_created_from_a_file_and_a_users_roles_are_set_added_and_removed()
+    {
+        var role = "editor-" + Guid.NewGuid().ToString("n")[..6];
+        var other = "reader-" + Guid.NewGuid().ToString("n")[..6];
+        Assert.Equal(0, (await _cli.RunAsync("roles", "create", "--file", WriteFile("role.json",
+            new JsonObject { ["name"] = role, ["permissions"] = new JsonArray("message") }))).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("roles", "create", "--file", WriteFile("other.json",
+            new JsonObject { ["name"] = other, ["permissions"] = new JsonArray("ledger") }))).ExitCode);
+        var bad = await _cli.RunAsync("roles", "create", "--file", WriteFile("bad.json",
+            new JsonObject { ["name"] = "bad", ["permissions"] = new JsonArray("nope") }));
+        var passwordFile = Path.Combine(_cli.ConfigDirectory, "erin-password");
+        await File.WriteAllTextAsync(passwordFile, "Erin-cli-pass-1\n");
+        var username = "erin-" + Guid.NewGuid().ToString("n")[..6];
+        Assert.Equal(0, (await _cli.RunAsync("users", "create", username, "--password-file", passwordFile)).ExitCode);
+
+        var set = await _cli.RunAsync("users", "roles", "set", username, role);
+        var added = await _cli.RunAsync("users", "roles", "add", username, other, "--json");
+        var removed = await _cli.RunAsync("users", "roles", "remove", username, role);
+        var unknown = await _cli.RunAsync("users", "roles", "add", username, "ghost");
+        var listed = JsonNode.Parse((await _cli.RunAsync("roles", "list", "--json")).Stdout)!.AsArray();
+
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal("error: The server refused: $.permissions[0] 'nope' is not a scope of any API resource.", bad.Stderr.Trim());
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Equal($"{username}: {role}", set.Stdout.Trim());
+        Assert.Equal(new[] { other, role }.Order(StringComparer.Ordinal), JsonNode.Parse(added.Stdout)!["roles"]!.AsArray().Select(r => (string)r!).Order(StringComparer.Ordinal));
+        Assert.Equal($"{username}: {other}", removed.Stdout.Trim());
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Equal("error: The server refused: roles: 'ghost' is not a role.", unknown.Stderr.Trim());
+        Assert.Contains(listed, r => (string?)r!["name"] == role && (string?)r["permissions"]![0] == "message");
+    }
+
+    [Fact]
     public async Task A_user_disabled_by_the_cli_cannot_sign_in_until_enabled_again()
     {
         var passwordFile = Path.Combine(_cli.ConfigDirectory, "carol-password");

@@ -7,7 +7,7 @@ using Tessera.Cli.Infrastructure;
 namespace Tessera.Cli.Commands;
 
 /// <summary>
-/// <c>tessera clients|apis|users|keys</c>: the admin HTTP API. The token must carry tessera:admin (an administrative
+/// <c>tessera clients|apis|roles|users|keys</c>: the admin HTTP API. The token must carry tessera:admin (an administrative
 /// client's token in TESSERA_TOKEN, for example). Clients and APIs are read and written in the import file's format.
 /// </summary>
 public static class AdminCommands
@@ -15,7 +15,8 @@ public static class AdminCommands
     public static IEnumerable<Command> Create() =>
     [
         Catalog("clients", "client", "/admin/clients", "clientId", ["clientId", "displayName", "grantTypes", "scopes", "introspects", "public"]),
-        Catalog("apis", "API", "/admin/apis", "name", ["name", "audience", "scopes", "accessTokenFormat", "signingAlgorithm", "accessTokenLifetime", "personalAccessTokens"]),
+        Catalog("apis", "API", "/admin/apis", "name", ["name", "audience", "scopes", "accessTokenFormat", "signingAlgorithm", "accessTokenLifetime", "personalAccessTokens", "userAccess"]),
+        Catalog("roles", "role", "/admin/roles", "name", ["name", "description", "permissions"]),
         UserCommands.Create(),
         Keys(),
     ];

@@ -72,8 +72,46 @@ public static class UserCommands
         revoke.SetAction(parse => AdminCommands.RunAsync(parse, (server, bearer, json) =>
             PostAsync(server, bearer, json, parse.GetValue(username)!, "revoke", "Ended every session and token of [bold]{0}[/].")));
 
-        foreach (var sub in new[] { list, create, update, delete, disable, enable, revoke }) command.Subcommands.Add(sub);
+        foreach (var sub in new[] { list, create, update, delete, disable, enable, revoke, Roles(username) }) command.Subcommands.Add(sub);
         return command;
+    }
+
+    /// <summary><c>tessera users roles show|set|add|remove USERNAME [ROLE...]</c>: the user's role set (PUT replaces it whole).</summary>
+    private static Command Roles(Argument<string> username)
+    {
+        var command = new Command("roles", "Show or change a user's roles.");
+        var roles = new Argument<string[]>("role") { Description = "Role names.", Arity = ArgumentArity.ZeroOrMore };
+        var show = new Command("show", "Show the user's roles.") { username };
+        show.SetAction(parse => AdminCommands.RunAsync(parse, async (server, bearer, json) =>
+            Print(await RolesOfAsync(server, bearer, parse.GetValue(username)!), parse.GetValue(username)!, json)));
+        var set = new Command("set", "Make these the user's roles (none: no roles).") { username, roles };
+        set.SetAction(parse => AdminCommands.RunAsync(parse, (server, bearer, json) =>
+            ChangeAsync(server, bearer, json, parse.GetValue(username)!, _ => parse.GetValue(roles) ?? [])));
+        var add = new Command("add", "Give the user these roles as well.") { username, roles };
+        add.SetAction(parse => AdminCommands.RunAsync(parse, (server, bearer, json) =>
+            ChangeAsync(server, bearer, json, parse.GetValue(username)!, held => [.. held.Union(parse.GetValue(roles) ?? [], StringComparer.OrdinalIgnoreCase)])));
+        var remove = new Command("remove", "Take these roles from the user.") { username, roles };
+        remove.SetAction(parse => AdminCommands.RunAsync(parse, (server, bearer, json) =>
+            ChangeAsync(server, bearer, json, parse.GetValue(username)!, held => [.. held.Except(parse.GetValue(roles) ?? [], StringComparer.OrdinalIgnoreCase)])));
+        foreach (var sub in new[] { show, set, add, remove }) command.Subcommands.Add(sub);
+        return command;
+    }
+
+    private static async Task<string[]> RolesOfAsync(ServerClient server, string bearer, string username) =>
+        [.. (await server.ApiAsync(HttpMethod.Get, $"/admin/users/{Uri.EscapeDataString(username)}/roles", bearer))!["roles"]!.AsArray().Select(r => (string)r!)];
+
+    private static async Task ChangeAsync(ServerClient server, string bearer, bool json, string username, Func<string[], string[]> change)
+    {
+        var wanted = change(await RolesOfAsync(server, bearer, username));
+        var answer = (await server.ApiAsync(HttpMethod.Put, $"/admin/users/{Uri.EscapeDataString(username)}/roles", bearer,
+            new JsonObject { ["roles"] = new JsonArray([.. wanted.Select(r => (JsonNode)r)]) }))!;
+        Print([.. answer["roles"]!.AsArray().Select(r => (string)r!)], username, json);
+    }
+
+    private static void Print(string[] roles, string username, bool json)
+    {
+        if (json) Output.Json(new JsonObject { ["username"] = username, ["roles"] = new JsonArray([.. roles.Select(r => (JsonNode)r)]) });
+        else Output.Line(roles.Length == 0 ? $"{username} holds no role" : $"{username}: {string.Join(", ", roles)}");
     }
 
     /// <summary>POST /admin/users/{username}/{action}; prints the user as the server returns it (or the name, for revoke's empty answer).</summary>

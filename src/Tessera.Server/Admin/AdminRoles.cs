@@ -81,6 +81,12 @@ internal static class AdminRoles
         return TypedResults.NoContent();
     }
 
+    /// <summary>GET /admin/users/{username}/roles: the user's roles, by name.</summary>
+    public static async Task<Results<JsonOk<RoleAssignment>, NotFoundError>> ShowAssignedAsync(string username, UserManager<TesseraUser> users) =>
+        await users.FindByNameAsync(username) is { } user
+            ? AdminCatalog.Ok(new RoleAssignment([.. (await users.GetRolesAsync(user)).Order(StringComparer.OrdinalIgnoreCase)]))
+            : AdminCatalog.NotFound("user");
+
     /// <summary>PUT /admin/users/{username}/roles with {"roles": [...]}: the user holds exactly these roles afterwards.</summary>
     public static async Task<Results<JsonOk<RoleAssignment>, BadRequestError, NotFoundError>> AssignAsync(
         string username, HttpContext context, UserManager<TesseraUser> users, RoleManager<TesseraRole> roles, PersonalAccessTokenCoverage coverage)

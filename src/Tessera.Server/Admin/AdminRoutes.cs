@@ -73,6 +73,7 @@ internal static class AdminRoutes
         users.MapPost("/", AdminUsers.CreateAsync).Accepts<AdminUsers.NewUser>("application/json").WithSummary("Creates a user.");
         users.MapPut("/{username}", AdminUsers.UpdateAsync).Accepts<AdminUsers.UserChange>("application/json")
             .WithSummary("Changes the fields given: password, email, emailVerified, name. A new password ends every session and token of the user.");
+        users.MapGet("/{username}/roles", AdminRoles.ShowAssignedAsync).WithSummary("The user's roles.");
         users.MapPut("/{username}/roles", AdminRoles.AssignAsync).Accepts<AdminRoles.RoleAssignment>("application/json")
             .WithSummary("Sets the user's roles ({\"roles\": [...]} replaces the set); PATs carrying a permission taken away end.");
         users.MapDelete("/{username}", AdminUsers.DeleteAsync).WithSummary("Deletes a user, revoking their sessions, personal access tokens and grants.");

@@ -34,6 +34,7 @@ public abstract class OpenApiDocumentTests(TesseraServer server) : ServerTest(se
         { "GET /admin/roles/{name}", "200 404" },
         { "PUT /admin/roles/{name}", "200 400 404" },
         { "DELETE /admin/roles/{name}", "204 400 404" },
+        { "GET /admin/users/{username}/roles", "200 404" },
         { "PUT /admin/users/{username}/roles", "200 400 404" },
         { "GET /admin/users", "200" },
         { "POST /admin/users", "201 400" },
