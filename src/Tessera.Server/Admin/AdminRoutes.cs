@@ -40,48 +40,75 @@ internal static class AdminRoutes
         var admin = app.MapGroup(urls.PathBase + EndpointPaths.Admin).RequireAuthorization(BuiltInApiPolicies.Admin);
 
         var keys = admin.MapGroup("/keys").WithTags("Keys");
-        keys.MapGet("/", ListKeys).WithSummary("The signing keys: current, next and retired.");
-        keys.MapPost("/rotate", RotateKeyAsync).WithSummary("Makes a new key of ?algorithm= (default RS256) sign from now on.");
+        keys.MapGet("/", ListKeys).WithSummary("The signing keys: current, next and retired.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminRead("keys"));
+        keys.MapPost("/rotate", RotateKeyAsync).WithSummary("Makes a new key of ?algorithm= (default RS256) sign from now on.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("keys"));
 
         var clients = admin.MapGroup("/clients").WithTags("Clients");
-        clients.MapGet("/", AdminClients.ListAsync).WithSummary("Every client, in the import file's format (never a secret).");
-        clients.MapGet("/{clientId}", AdminClients.GetAsync).WithSummary("One client.");
+        clients.MapGet("/", AdminClients.ListAsync).WithSummary("Every client, in the import file's format (never a secret).")
+            .RequireAuthorization(BuiltInApiPolicies.AdminRead("clients"));
+        clients.MapGet("/{clientId}", AdminClients.GetAsync).WithSummary("One client.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminRead("clients"));
         clients.MapPost("/", AdminClients.CreateAsync).Accepts<ImportedClient>("application/json")
-            .WithSummary("Creates a client; a confidential one without clientSecret or jwks gets a generated secret, returned once.");
+            .WithSummary("Creates a client; a confidential one without clientSecret or jwks gets a generated secret, returned once.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("clients"));
         clients.MapPut("/{clientId}", AdminClients.ReplaceAsync).Accepts<ImportedClient>("application/json")
-            .WithSummary("Replaces a client; without clientSecret it keeps the one it has.");
-        clients.MapDelete("/{clientId}", AdminClients.DeleteAsync).WithSummary("Deletes a client and the consents given to it.");
+            .WithSummary("Replaces a client; without clientSecret it keeps the one it has.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("clients"));
+        clients.MapDelete("/{clientId}", AdminClients.DeleteAsync).WithSummary("Deletes a client and the consents given to it.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("clients"));
 
         var apis = admin.MapGroup("/apis").WithTags("APIs");
-        apis.MapGet("/", AdminApis.ListAsync).WithSummary("Every API resource, in the import file's format.");
-        apis.MapGet("/{name}", AdminApis.GetAsync).WithSummary("One API resource.");
-        apis.MapPost("/", AdminApis.CreateAsync).Accepts<ImportedApi>("application/json").WithSummary("Creates an API resource.");
-        apis.MapPut("/{name}", AdminApis.ReplaceAsync).Accepts<ImportedApi>("application/json").WithSummary("Replaces an API resource.");
-        apis.MapDelete("/{name}", AdminApis.DeleteAsync).WithSummary("Deletes an API resource no client uses.");
-        apis.MapPost("/{name}/signing-secret", ResetApiSecretAsync).WithSummary("A new shared secret for an HS256/384/512 API, shown once.");
+        apis.MapGet("/", AdminApis.ListAsync).WithSummary("Every API resource, in the import file's format.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminRead("apis"));
+        apis.MapGet("/{name}", AdminApis.GetAsync).WithSummary("One API resource.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminRead("apis"));
+        apis.MapPost("/", AdminApis.CreateAsync).Accepts<ImportedApi>("application/json").WithSummary("Creates an API resource.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("apis"));
+        apis.MapPut("/{name}", AdminApis.ReplaceAsync).Accepts<ImportedApi>("application/json").WithSummary("Replaces an API resource.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("apis"));
+        apis.MapDelete("/{name}", AdminApis.DeleteAsync).WithSummary("Deletes an API resource no client uses.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("apis"));
+        apis.MapPost("/{name}/signing-secret", ResetApiSecretAsync).WithSummary("A new shared secret for an HS256/384/512 API, shown once.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("apis"));
 
         var roles = admin.MapGroup("/roles").WithTags("Roles");
-        roles.MapGet("/", AdminRoles.ListAsync).WithSummary("Every role with its permissions (scope names).");
-        roles.MapGet("/{name}", AdminRoles.GetAsync).WithSummary("One role.");
-        roles.MapPost("/", AdminRoles.CreateAsync).Accepts<ImportedRole>("application/json").WithSummary("Creates a role.");
+        roles.MapGet("/", AdminRoles.ListAsync).WithSummary("Every role with its permissions (scope names).")
+            .RequireAuthorization(BuiltInApiPolicies.AdminRead("roles"));
+        roles.MapGet("/{name}", AdminRoles.GetAsync).WithSummary("One role.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminRead("roles"));
+        roles.MapPost("/", AdminRoles.CreateAsync).Accepts<ImportedRole>("application/json").WithSummary("Creates a role.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("roles"));
         roles.MapPut("/{name}", AdminRoles.ReplaceAsync).Accepts<ImportedRole>("application/json")
-            .WithSummary("Replaces a role's description and permissions; PATs carrying a permission taken away end.");
-        roles.MapDelete("/{name}", AdminRoles.DeleteAsync).WithSummary("Deletes a role; its members' PATs carrying what it gave end.");
+            .WithSummary("Replaces a role's description and permissions; PATs carrying a permission taken away end.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("roles"));
+        roles.MapDelete("/{name}", AdminRoles.DeleteAsync).WithSummary("Deletes a role; its members' PATs carrying what it gave end.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("roles"));
 
         var users = admin.MapGroup("/users").WithTags("Users");
-        users.MapGet("/", AdminUsers.ListAsync).WithSummary("Users by username, 1000 at a time (?skip=N).");
-        users.MapPost("/", AdminUsers.CreateAsync).Accepts<AdminUsers.NewUser>("application/json").WithSummary("Creates a user.");
+        users.MapGet("/", AdminUsers.ListAsync).WithSummary("Users by username, 1000 at a time (?skip=N).")
+            .RequireAuthorization(BuiltInApiPolicies.AdminRead("users"));
+        users.MapPost("/", AdminUsers.CreateAsync).Accepts<AdminUsers.NewUser>("application/json").WithSummary("Creates a user.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
         users.MapPut("/{username}", AdminUsers.UpdateAsync).Accepts<AdminUsers.UserChange>("application/json")
-            .WithSummary("Changes the fields given: password, email, emailVerified, name. A new password ends every session and token of the user.");
-        users.MapGet("/{username}/roles", AdminRoles.ShowAssignedAsync).WithSummary("The user's roles.");
+            .WithSummary("Changes the fields given: password, email, emailVerified, name. A new password ends every session and token of the user.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
+        users.MapGet("/{username}/roles", AdminRoles.ShowAssignedAsync).WithSummary("The user's roles.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminRead("roles"));
         users.MapPut("/{username}/roles", AdminRoles.AssignAsync).Accepts<AdminRoles.RoleAssignment>("application/json")
-            .WithSummary("Sets the user's roles ({\"roles\": [...]} replaces the set); PATs carrying a permission taken away end.");
-        users.MapDelete("/{username}", AdminUsers.DeleteAsync).WithSummary("Deletes a user, revoking their sessions, personal access tokens and grants.");
+            .WithSummary("Sets the user's roles ({\"roles\": [...]} replaces the set); PATs carrying a permission taken away end.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("roles"));
+        users.MapDelete("/{username}", AdminUsers.DeleteAsync).WithSummary("Deletes a user, revoking their sessions, personal access tokens and grants.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
         users.MapPost("/{username}/disable", AdminUsers.DisableAsync)
-            .WithSummary("Disables a user: no sign-in, refresh or token use; ends every session and revokes every token.");
-        users.MapPost("/{username}/enable", AdminUsers.EnableAsync).WithSummary("Enables a disabled user again; revoked tokens stay revoked.");
+            .WithSummary("Disables a user: no sign-in, refresh or token use; ends every session and revokes every token.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
+        users.MapPost("/{username}/enable", AdminUsers.EnableAsync).WithSummary("Enables a disabled user again; revoked tokens stay revoked.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
         users.MapPost("/{username}/revoke", AdminUsers.RevokeAsync)
-            .WithSummary("Ends every session and revokes every refresh token and personal access token of a user, who stays enabled.");
+            .WithSummary("Ends every session and revokes every refresh token and personal access token of a user, who stays enabled.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
     }
 
     private static JsonOk<SigningKeyList> ListKeys(SnapshotCache snapshots, TimeProvider clock)

@@ -18,7 +18,20 @@ public static class BuiltInApi
     /// <summary>Lets a client fetch the access token an external provider issued to one of its users.</summary>
     public const string ProviderTokensScope = "tessera:provider-tokens";
 
+    /// <summary>Reads every part of the admin API (not the audit trail).</summary>
+    public const string AdminReadScope = "tessera:admin:read";
+
+    /// <summary>The parts of the admin API: <c>tessera:admin:&lt;area&gt;</c> reads and changes that part alone.</summary>
+    public static readonly IReadOnlyList<string> AdminAreas = ["clients", "apis", "users", "keys", "roles", "audit"];
+
+    /// <summary>tessera:admin (everything, as before the split), tessera:admin:read, and one scope per area.</summary>
+    public static readonly IReadOnlyList<string> AdminScopes = [AdminScope, AdminReadScope, .. AdminAreas.Select(AreaScope)];
+
+    public static string AreaScope(string area) => $"{AdminScope}:{area}";
+
+    public static bool IsAdminScope(string scope) => AdminScopes.Contains(scope);
+
     public static RegisteredApi Create(string issuer) => new(
-        Name, issuer, new[] { AdminScope, PatsScope, ProviderTokensScope }.ToFrozenSet(StringComparer.Ordinal),
+        Name, issuer, new[] { PatsScope, ProviderTokensScope }.Concat(AdminScopes).ToFrozenSet(StringComparer.Ordinal),
         AccessTokenFormats.Jwt, SigningAlgorithms.RS256, TimeSpan.FromMinutes(10), SharedKey: null);
 }

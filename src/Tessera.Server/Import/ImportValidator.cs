@@ -30,7 +30,7 @@ public static class ImportValidator
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var audiences = new HashSet<string>(StringComparer.Ordinal) { issuer };
-        var scopes = new HashSet<string>(StringComparer.Ordinal) { BuiltInApi.AdminScope, BuiltInApi.PatsScope, BuiltInApi.ProviderTokensScope };
+        var scopes = new HashSet<string>(BuiltInApi.AdminScopes, StringComparer.Ordinal) { BuiltInApi.PatsScope, BuiltInApi.ProviderTokensScope };
         for (var i = 0; i < apis.Count; i++)
         {
             var api = apis[i];
@@ -96,8 +96,8 @@ public static class ImportValidator
             }
             // The admin API is for administrative clients: on a client that acts for users, every user who consents
             // would hand that client an administrator's token.
-            if (client.Scopes?.Contains(BuiltInApi.AdminScope) == true && client.GrantTypes?.Any(UserGrantTypes.Contains) == true)
-                problems.Add($"{at}.scopes 'tessera:admin' is for administrative clients (client_credentials), not for a client that acts for users ({string.Join(", ", client.GrantTypes.Where(UserGrantTypes.Contains))})");
+            if (client.Scopes?.FirstOrDefault(BuiltInApi.IsAdminScope) is { } adminScope && client.GrantTypes?.Any(UserGrantTypes.Contains) == true)
+                problems.Add($"{at}.scopes '{adminScope}' is for administrative clients (client_credentials), not for a client that acts for users ({string.Join(", ", client.GrantTypes.Where(UserGrantTypes.Contains))})");
             // RFC 9700 §2.1.1: PKCE is what stands in for a public client's missing secret at the token endpoint.
             if (client.RequirePkce == false && client.Public == true)
                 problems.Add($"{at}.requirePkce cannot be false for a public client (RFC 9700 §2.1.1)");

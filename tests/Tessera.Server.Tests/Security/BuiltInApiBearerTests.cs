@@ -124,8 +124,9 @@ public abstract class BuiltInApiBearerTests(TesseraServer server) : ServerTest(s
         var providerTokens = await SendAsync(ProviderTokenPath, "Bearer " + patsOnly);
 
         Assert.Equal(403, admin.Status);
-        Assert.Equal("this API needs the tessera:admin scope", admin.ErrorDescription);
-        Assert.Equal("Bearer error=\"insufficient_scope\", scope=\"tessera:admin\"", admin.Http.Headers.WwwAuthenticate.ToString());
+        // Reading needs tessera:admin:read (or the area's own scope, or tessera:admin): the challenge names the narrowest.
+        Assert.Equal("reading keys needs the tessera:admin:read or tessera:admin:keys scope", admin.ErrorDescription);
+        Assert.Equal("Bearer error=\"insufficient_scope\", scope=\"tessera:admin:read\"", admin.Http.Headers.WwwAuthenticate.ToString());
         Assert.Equal(403, providerTokens.Status);
         Assert.Equal("Bearer error=\"insufficient_scope\", scope=\"tessera:provider-tokens\"", providerTokens.Http.Headers.WwwAuthenticate.ToString());
     }

@@ -13,8 +13,14 @@ namespace Tessera.Server.Tokens.LocalBearer;
 /// </summary>
 internal static class BuiltInApiPolicies
 {
-    /// <summary>The admin API: tessera:admin on an administrative client's own token.</summary>
+    /// <summary>The admin API: an administrative client's own token; each operation adds its permission (<see cref="AdminRead"/>, <see cref="AdminWrite"/>).</summary>
     public const string Admin = "tessera.admin";
+
+    /// <summary>Reading one part of the admin API (its area: clients, apis, users, keys, roles).</summary>
+    public static string AdminRead(string area) => $"tessera.admin.{area}.read";
+
+    /// <summary>Changing one part of the admin API.</summary>
+    public static string AdminWrite(string area) => $"tessera.admin.{area}.write";
 
     /// <summary>Listing and revoking one's personal access tokens: tessera:pats on a user's token.</summary>
     public const string PersonalAccessTokens = "tessera.pats";
@@ -26,7 +32,8 @@ internal static class BuiltInApiPolicies
     public const string ProviderTokens = "tessera.provider-tokens";
 
     public static readonly FrozenSet<string> All =
-        new[] { Admin, PersonalAccessTokens, PersonalAccessTokenCreation, ProviderTokens }.ToFrozenSet(StringComparer.Ordinal);
+        new[] { Admin, PersonalAccessTokens, PersonalAccessTokenCreation, ProviderTokens }
+            .Concat(BuiltInApi.AdminAreas.SelectMany(area => new[] { AdminRead(area), AdminWrite(area) })).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The scheme, these policies, their requirement handlers and the result handler that answers refusals.</summary>
     public static void AddBuiltInApiAuthorization(this IServiceCollection services)
@@ -35,7 +42,12 @@ internal static class BuiltInApiPolicies
         services.AddAuthorization();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<TesseraOptions>>((authorization, tessera) =>
         {
-            authorization.AddPolicy(Admin, Policy(new ScopeRequirement(BuiltInApi.AdminScope), new ClientOwnTokenRequirement()));
+            authorization.AddPolicy(Admin, Policy(new ClientOwnTokenRequirement()));
+            foreach (var area in BuiltInApi.AdminAreas)
+            {
+                authorization.AddPolicy(AdminRead(area), Policy(new AdminPermissionRequirement(area, write: false)));
+                authorization.AddPolicy(AdminWrite(area), Policy(new AdminPermissionRequirement(area, write: true)));
+            }
             authorization.AddPolicy(PersonalAccessTokens, Policy(new ScopeRequirement(BuiltInApi.PatsScope), new UserTokenRequirement()));
             authorization.AddPolicy(PersonalAccessTokenCreation, Policy(new ScopeRequirement(BuiltInApi.PatsScope), new UserTokenRequirement(),
                 new RecentSignInRequirement(tessera.Value.PersonalAccessTokens)));
@@ -43,6 +55,7 @@ internal static class BuiltInApiPolicies
         });
         services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, ClientOwnTokenRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, AdminPermissionRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, UserTokenRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, RecentSignInRequirementHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalResultHandler>();
