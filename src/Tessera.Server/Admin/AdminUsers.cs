@@ -17,13 +17,14 @@ internal static class AdminUsers
     public sealed record NewUser(string? Username, string? Password, string? Email, bool? EmailVerified, string? Name);
 
     /// <summary>PATCH-like: only the fields given change.</summary>
-    public sealed record UserChange(string? Password, string? Email, bool? EmailVerified, string? Name);
+    public sealed record UserChange(string? Password, string? Email, bool? EmailVerified, string? Name, JsonElement? Attributes = null);
 
     /// <summary>A user as the admin API shows it: never a password hash.</summary>
-    public sealed record UserView(string Id, string? Username, string? Email, bool EmailVerified, string? Name, bool Disabled)
+    public sealed record UserView(string Id, string? Username, string? Email, bool EmailVerified, string? Name, bool Disabled, JsonElement? Attributes)
     {
         public static UserView Of(TesseraUser user) =>
-            new(user.Id, user.UserName, user.Email, user.EmailConfirmed, user.Name, user.DisabledAt is not null);
+            new(user.Id, user.UserName, user.Email, user.EmailConfirmed, user.Name, user.DisabledAt is not null,
+                user.Attributes is null ? null : JsonDocument.Parse(user.Attributes).RootElement.Clone());
     }
 
     public sealed record UserList(IReadOnlyList<UserView> Users);
@@ -51,9 +52,16 @@ internal static class AdminUsers
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name"));
+            return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name, attributes"));
         }
-        if (change is null) return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name"));
+        if (change is null) return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name, attributes"));
+        if (change.Attributes is { } attributes)
+        {
+            // The import's rules for attributes (an object of strings, numbers, booleans or string arrays; 32 names, 4 KiB).
+            var problems = new List<string>();
+            Import.RoleValidator.ValidateUser(new Import.ImportedUser { Attributes = attributes }, "$", [], problems);
+            if (problems.Count > 0) return new BadRequestError(OAuthError.InvalidRequest(problems[0]));
+        }
         if (change.Email is not null && !System.Net.Mail.MailAddress.TryCreate(change.Email, out _))
             return new BadRequestError(OAuthError.InvalidRequest("email is not an e-mail address"));
 
@@ -63,6 +71,8 @@ internal static class AdminUsers
         if (change.Email is not null) user.Email = change.Email;
         if (change.EmailVerified is { } verified) user.EmailConfirmed = verified;
         if (change.Name is not null) user.Name = change.Name;
+        // {} clears them; the new ones reach tokens issued from now on.
+        if (change.Attributes is { } replaced) user.Attributes = replaced.EnumerateObject().Any() ? replaced.GetRawText() : null;
         var result = await users.UpdateAsync(user);
         if (result.Succeeded && change.Password is not null)
         {

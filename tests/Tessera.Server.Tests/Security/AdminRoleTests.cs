@@ -101,6 +101,25 @@ public abstract class AdminRoleTests(DatabaseKind kind)
         } while (DateTime.UtcNow < deadline);
         Assert.False(activeAtA);
     }
+
+    [Fact]
+    public async Task User_attributes_are_set_shown_and_checked_through_the_admin_api_and_reach_new_tokens()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, RoleBasedAccessTests.Import());
+        var protocol = new ProtocolClient(server.CreateClient());
+
+        var set = await AdminApi.SendJsonAsync(protocol, HttpMethod.Put, $"/admin/users/{RoleBasedAccessTests.Bob}", new { attributes = new { department = "support" } });
+        var reserved = await AdminApi.SendJsonAsync(protocol, HttpMethod.Put, $"/admin/users/{RoleBasedAccessTests.Bob}", new { attributes = new { sub = "alice" } });
+        using var browser = new Browser(server);
+        var token = await new TestUser(RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword).WebTokensAsync(browser, protocol, "message");
+
+        Assert.Equal(200, set.Status);
+        Assert.Equal("support", (string?)set.Json["attributes"]!["department"]);
+        Assert.Equal(400, reserved.Status);
+        Assert.Equal("$.attributes.sub is not an allowed attribute name (letters, digits, _ . -; not a claim the token writes itself)", reserved.ErrorDescription);
+        Assert.Equal("support", (string?)Jwt.Payload(token.AccessToken)["department"]);
+    }
 }
 
 public sealed class AdminRoleTests_Sqlite() : AdminRoleTests(DatabaseKind.Sqlite);
