@@ -152,7 +152,7 @@ public sealed class CodeFlowInChromiumTests(SignInFixture fixture) : IDisposable
     private async Task<Uri> WaitForCallbackAsync(IPage page)
     {
         var callback = fixture.Callback.RedirectUri.ToString();
-        await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal), Chromium.Committed);
         await Expect(page.Locator("#received")).ToHaveTextAsync("callback received");
         return new Uri(page.Url);
     }

@@ -86,7 +86,7 @@ public sealed class FromSignInThroughRefreshToLogoutInChromiumTests(JourneyFixtu
             // The session is gone: the authorize URL now shows the sign-in page.
             var afterLogout = await _client.NewAuthorizationRequestAsync("openid profile email offline_access");
             await page.GotoAsync(afterLogout.Url);
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in", Chromium.Committed);
             await Assertions.Expect(page.Locator("input[autocomplete=username]")).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("input[autocomplete=current-password]")).ToBeVisibleAsync();
         });
@@ -110,7 +110,7 @@ public sealed class FromSignInThroughRefreshToLogoutInChromiumTests(JourneyFixtu
     {
         var callback = fixture.Callback.RedirectUri.ToString();
         await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal)
-            && OidcTestClient.Query(new Uri(url)).GetValueOrDefault("state") == state);
+            && OidcTestClient.Query(new Uri(url)).GetValueOrDefault("state") == state, Chromium.Committed);
         await Assertions.Expect(page.Locator("#received")).ToHaveTextAsync("callback received");
         return new Uri(page.Url);
     }

@@ -30,7 +30,7 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
                 await page.ClickAsync("#external-upstream");
                 await SignInUpstreamAsync(page, "ursula");
                 await page.ClickAsync("button[name=decision][value=allow]");
-                await page.WaitForURLAsync(fixture.Downstream.BaseAddress + "account");
+                await page.WaitForURLAsync(fixture.Downstream.BaseAddress + "account", Chromium.Committed);
                 await Assertions.Expect(page.Locator("main")).ToContainTextAsync("You are signed in as upstream-");
             });
             Assert.Empty(chromium.ConsoleErrors);
@@ -50,7 +50,7 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
                 await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in?returnUrl=%2Faccount%2Fidentities");
                 await page.ClickAsync("#external-upstream");
                 await SignInUpstreamAsync(page, "ursula");
-                await page.WaitForURLAsync(fixture.Downstream.BaseAddress + "account/identities");
+                await page.WaitForURLAsync(fixture.Downstream.BaseAddress + "account/identities", Chromium.Committed);
                 await Assertions.Expect(page.Locator("#identities")).ToContainTextAsync("Upstream Tessera");
 
                 // The only way this user signs in: removing it is refused, and the link stays.
@@ -98,7 +98,7 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
                 await page.ClickAsync("#external-upstream");
                 await SignInUpstreamAsync(page, "dina");
                 await page.ClickAsync("button[name=decision][value=allow]");
-                await page.WaitForURLAsync(fixture.Downstream.BaseAddress + "account");
+                await page.WaitForURLAsync(fixture.Downstream.BaseAddress + "account", Chromium.Committed);
             });
         }
         var dina = (await fixture.LinkedUserAsync("upstream", await fixture.UpstreamSubjectAsync("dina")))!;
@@ -116,7 +116,7 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
                 await page.GotoAsync(fixture.Downstream.BaseAddress + "account/sign-in");
                 await page.ClickAsync("#external-upstream");
                 await SignInUpstreamAsync(page, "dina");
-                await page.WaitForURLAsync(url => url.StartsWith(fixture.Downstream.BaseAddress + "error?", StringComparison.Ordinal));
+                await page.WaitForURLAsync(url => url.StartsWith(fixture.Downstream.BaseAddress + "error?", StringComparison.Ordinal), Chromium.Committed);
                 await Assertions.Expect(page.Locator("main")).ToContainTextAsync("access_denied");
                 await page.GotoAsync(fixture.Downstream.BaseAddress + "account");
                 await Assertions.Expect(page.Locator("main")).ToContainTextAsync("You are not signed in.");
@@ -135,7 +135,7 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
             await page.ClickAsync("#external-upstream");
             await SignInUpstreamAsync(page, "uma");
             await page.ClickAsync("button[name=decision][value=deny]");
-            await page.WaitForURLAsync(url => url.StartsWith(fixture.Downstream.BaseAddress + "error?", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.StartsWith(fixture.Downstream.BaseAddress + "error?", StringComparison.Ordinal), Chromium.Committed);
             await Assertions.Expect(page.Locator("main")).ToContainTextAsync("You did not allow Upstream Tessera to sign you in.");
             await Assertions.Expect(page.Locator("main")).ToContainTextAsync("access_denied");
         });
@@ -185,7 +185,7 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
             await page.ClickAsync("#external-" + provider);
             await SignInUpstreamAsync(page, username);
             await page.ClickAsync("button[name=decision][value=allow]");
-            await page.WaitForURLAsync(url => url.StartsWith(fixture.Downstream.BaseAddress + "error?", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.StartsWith(fixture.Downstream.BaseAddress + "error?", StringComparison.Ordinal), Chromium.Committed);
             await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Sign in with your password first");
             await Assertions.Expect(page.Locator("main")).ToContainTextAsync(code);
         });
@@ -254,7 +254,7 @@ public sealed class SignInThroughAnUpstreamTesseraTests(UpstreamFixture fixture)
                 await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Web App");
                 await page.ClickAsync("button[name=decision][value=allow]");
                 var callback = fixture.Callback.RedirectUri.ToString();
-                await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal));
+                await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal), Chromium.Committed);
                 landed = new Uri(page.Url);
             });
             Assert.Empty(chromium.ConsoleErrors);
