@@ -16,6 +16,9 @@
 #   sqlite-ES256  token (JWT ES256), JWKS (RSA + EC key, like oidc-provider's), discovery
 #   sqlite-opaque token (opaque handle, stored in SQLite: WAL, synchronous=NORMAL), introspection of one such handle
 #   pg-RS256, pg-ES256, pg-opaque   the same token / introspection rows on a throw-away PostgreSQL 15
+#   sqlite-refresh  refresh of a user's grant (bench/lib/refresh-row.sh): an API with userAccess rbac and claims
+#                 ["roles"] against a consent-based API in the same server and run (the cost of roles); not in the
+#                 default passes, no peer has the row (pg-refresh also exists)
 #   sqlite-pat    introspection of a personal access token (bench/lib/pat-row.sh: a PAT made through the device flow
 #                 and /api/pats, then the peers' introspect.lua against it; no peer has PATs, so no ratio but the ceiling)
 # Gateway rows (bench/lib/gateway-pass.sh, issue 5), in their own table: the same GET to a fixed-response upstream through
@@ -178,6 +181,14 @@ fi
 for p in $TESSERA_PASSES; do
   db=${p%%-*}; variant=${p#*-}
   case $db in sqlite) dbarg=sqlite ;; pg) dbarg=postgres ;; *) die "unknown Tessera pass $p" ;; esac
+  if [[ $variant == refresh ]]; then
+    PASS_DIRS+=("$OUT/pass-tessera-$p")
+    if (( $(remaining) < 45 )); then log "no time left for pass tessera-$p: skipped"; continue; fi
+    log "pass tessera-$p (refresh of a user's grant: role-based API against consent-based)"
+    TESSERA_PORT=$TESSERA_PORT timeout "$(remaining)" bash "$BENCH/lib/refresh-row.sh" "$OUT" "$PEERS" "$dbarg" \
+      2> >(tee "$OUT/pass-tessera-$p.log" | sed 's/^/    /' >&2) || log "pass tessera-$p ended early (status $?)"
+    continue
+  fi
   if [[ $variant == pat ]]; then
     PASS_DIRS+=("$OUT/pass-tessera-$p")
     if (( $(remaining) < 30 )); then log "no time left for pass tessera-$p: skipped"; continue; fi
