@@ -255,6 +255,24 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         Assert.Null(Jwt.Payload(inventory)["roles"]);
         Assert.Null(Jwt.Payload(inventory)["department"]);
     }
+
+    [Fact]
+    public async Task A_token_exchange_for_an_api_that_asks_for_roles_carries_the_users_current_roles_and_attributes()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, Import());
+        var protocol = new ProtocolClient(server.CreateClient());
+        var subject = (await CodeTokensAsync(server, "message", PeopleImport.Alice, PeopleImport.AlicePassword)).AccessToken;
+
+        var exchanged = await protocol.TokenAsync(PeopleImport.Gateway, PeopleImport.GatewaySecret,
+            ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("subject_token", subject),
+            ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"), ("audience", TestClients.MessagesAudience));
+
+        Assert.Equal(200, exchanged.Status);
+        var payload = Jwt.Payload(exchanged.AccessToken);
+        Assert.Equal(["reader"], payload["roles"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal("sales", (string?)payload["department"]);
+    }
 }
 
 public sealed class RoleBasedAccessTests_Sqlite() : RoleBasedAccessTests(DatabaseKind.Sqlite);

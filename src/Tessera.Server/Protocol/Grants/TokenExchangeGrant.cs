@@ -1,6 +1,7 @@
 using Tessera.Server.Apis;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
+using Tessera.Server.Storage;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Vocabulary;
 
@@ -10,8 +11,9 @@ namespace Tessera.Server.Protocol.Grants;
 /// RFC 8693: a confidential client (a gateway, a service) exchanges a token it was given for an access token to
 /// another API, for the same subject — the identity a request carries through a chain of services.
 /// </summary>
-internal sealed partial class TokenExchangeGrant(ExchangeParties parties, AccessTokenIssuer issuer, HeldScopes heldScopes, ILogger<TokenExchangeGrant> logger)
-    : IGrantHandler
+internal sealed partial class TokenExchangeGrant(
+    ExchangeParties parties, AccessTokenIssuer issuer, HeldScopes heldScopes, TokenUserClaims userClaims, ITesseraDbContextFactory databases,
+    ILogger<TokenExchangeGrant> logger) : IGrantHandler
 {
     public string GrantType => GrantTypes.TokenExchange;
 
@@ -47,13 +49,24 @@ internal sealed partial class TokenExchangeGrant(ExchangeParties parties, Access
         var claims = issuer.NewClaims(subject.Value.Subject, request.Client.ClientId, narrowed);
         // A token obtained from another never outlives it: revoking or expiring the subject token bounds this one.
         var expiresAt = Math.Min(claims.ExpiresAt, Math.Min(subject.Value.ExpiresAt, actor.Value?.ExpiresAt ?? long.MaxValue));
-        claims = claims with { ExpiresAt = expiresAt, ActorJson = actorJson };
+        claims = claims with { ExpiresAt = expiresAt, ActorJson = actorJson, UserClaimsJson = await UserClaimsAsync(subject.Value.Subject, narrowed, cancellationToken) };
         if (claims.ExpiresAt <= claims.IssuedAt) return OAuthError.InvalidGrant("subject_token expires now");
 
         var token = await issuer.IssueAsync(claims, cancellationToken);
         Log.TokenExchanged(logger, request.Client.ClientId, narrowed.Primary.Audience, subject.Value.Subject);
         // RFC 8693 §2.2.1: issued_token_type is required; token_type is Bearer for an access token; no refresh token.
         return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IssuedTokenType = requestedType };
+    }
+
+    /// <summary>
+    /// The roles and attributes the target API asks for, when the subject is a user (a client's own token has neither);
+    /// read now, so a role removed since the subject token was issued is not passed on.
+    /// </summary>
+    private async Task<string?> UserClaimsAsync(string subject, TokenTarget target, CancellationToken cancellationToken)
+    {
+        if (!target.Apis.Any(api => api.TokenClaims.Count > 0)) return null;
+        var user = await ActiveUser.FindAsync(databases, subject, cancellationToken);
+        return user.Failed ? null : await userClaims.ForAsync(user.Value, target, cancellationToken);
     }
 
     /// <summary>RFC 8693 §2.1: actor_token_type is required with actor_token and must not appear without it.</summary>
