@@ -68,6 +68,7 @@ internal static class AdminCatalog
         Introspects = SpaceDelimited.Split(client.Introspects).ToList(),
         RequirePkce = client.RequirePkce,
         MultiAudienceTokens = client.MultiAudienceTokens,
+        IdTokenClaims = client.IdTokenClaims.Length == 0 ? null : [.. SpaceDelimited.Split(client.IdTokenClaims)],
     };
 
     /// <summary>Validates the whole document; null when it is valid, else the invalid_request to answer.</summary>

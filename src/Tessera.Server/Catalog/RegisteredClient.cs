@@ -34,4 +34,7 @@ public sealed record RegisteredClient(
 
     /// <summary>Whether one access token may be for several APIs (an <c>aud</c> array); off unless the operator allows it.</summary>
     public bool MultiAudienceTokens { get; init; }
+
+    /// <summary>The user claims this client's ID tokens carry (<c>roles</c>, user attribute names); empty for none.</summary>
+    public FrozenSet<string> IdTokenClaims { get; init; } = FrozenSet<string>.Empty;
 }

@@ -114,6 +114,7 @@ internal sealed partial class SnapshotCache(
             // A public client always proves possession with PKCE (RFC 9700 §2.1.1), whatever the row says.
             RequirePkce = client.RequirePkce || client.IsPublic,
             MultiAudienceTokens = client.MultiAudienceTokens,
+            IdTokenClaims = SpaceDelimited.ToSet(client.IdTokenClaims),
         };
     }
 

@@ -85,6 +85,7 @@ internal sealed partial class ImportApplier(
         client.Introspects = SpaceDelimited.Join(imported.Introspects ?? []);
         client.RequirePkce = imported.RequirePkce ?? true;
         client.MultiAudienceTokens = imported.MultiAudienceTokens ?? false;
+        client.IdTokenClaims = SpaceDelimited.Join(imported.IdTokenClaims ?? []);
     }
 
     private void WriteClientCredentials(Client client, ImportedClient imported, CredentialWrites credentials, bool logWrites)

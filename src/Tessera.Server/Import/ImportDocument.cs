@@ -74,6 +74,9 @@ public sealed record ImportedClient
 
     /// <summary>RFC 9700 §2.3: whether one access token may name several APIs (default false: one API per token).</summary>
     public bool? MultiAudienceTokens { get; init; }
+
+    /// <summary>User claims this client's ID tokens carry: "roles" (all the user's roles) and user attribute names.</summary>
+    public List<string>? IdTokenClaims { get; init; }
 }
 
 public sealed record ImportedUser

@@ -102,6 +102,7 @@ public static class ImportValidator
             if (client.RequirePkce == false && client.Public == true)
                 problems.Add($"{at}.requirePkce cannot be false for a public client (RFC 9700 §2.1.1)");
             InteractiveClientValidator.Validate(client, at, problems);
+            RoleValidator.ValidateClient(client, at, problems);
         }
     }
 

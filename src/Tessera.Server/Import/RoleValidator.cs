@@ -38,15 +38,24 @@ internal static partial class RoleValidator
     {
         if (api.UserAccess is not null && !UserAccessModes.IsKnown(api.UserAccess))
             problems.Add($"{at}.userAccess must be '{UserAccessModes.Consent}' or '{UserAccessModes.Rbac}'");
-        if (api.Claims is { Count: > MaxClaimsPerApi }) problems.Add($"{at}.claims may name at most {MaxClaimsPerApi} claims");
-        for (var j = 0; j < (api.Claims?.Count ?? 0); j++)
+        ValidateClaimNames(api.Claims, $"{at}.claims", problems);
+    }
+
+    /// <summary>"roles" or user attribute names, never a claim the token writes itself.</summary>
+    private static void ValidateClaimNames(List<string>? names, string at, List<string> problems)
+    {
+        if (names is { Count: > MaxClaimsPerApi }) problems.Add($"{at} may name at most {MaxClaimsPerApi} claims");
+        for (var j = 0; j < (names?.Count ?? 0); j++)
         {
-            var claim = api.Claims![j];
+            var claim = names![j];
             if (claim == RolesClaim) continue;
             if (claim is null || !AttributeName().IsMatch(claim) || ReservedClaims.Contains(claim))
-                problems.Add($"{at}.claims[{j}] '{claim}' must be \"roles\" or a user attribute name (not a claim the token writes itself)");
+                problems.Add($"{at}[{j}] '{claim}' must be \"roles\" or a user attribute name (not a claim the token writes itself)");
         }
     }
+
+    public static void ValidateClient(ImportedClient client, string at, List<string> problems) =>
+        ValidateClaimNames(client.IdTokenClaims, $"{at}.idTokenClaims", problems);
 
     /// <summary>The roles; returns their names (case-insensitive, as ASP.NET Core Identity compares them).</summary>
     public static HashSet<string> ValidateRoles(List<ImportedRole> roles, HashSet<string> apiScopes, List<string> problems)

@@ -71,6 +71,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
         {
             client.Property(c => c.ClientId).HasMaxLength(200);
             client.Property(c => c.DisplayName).HasMaxLength(200);
+            client.Property(c => c.IdTokenClaims).HasMaxLength(1200);
             client.HasIndex(c => c.ClientId).IsUnique();
         });
 

@@ -25,6 +25,7 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         import["apiResources"]!.AsArray().Single(a => (string?)a!["name"] == "ledger")!["claims"] = new JsonArray("department");
         foreach (var client in import["clients"]!.AsArray().Where(c => (string?)c!["clientId"] is PeopleImport.Web or PeopleImport.Cli or PeopleImport.Gateway))
             client!["scopes"]!.AsArray().Add("message:write");
+        import["clients"]!.AsArray().Single(c => (string?)c!["clientId"] == PeopleImport.Web)!["idTokenClaims"] = new JsonArray("roles", "department");
         import["roles"] = new JsonArray
         {
             new JsonObject { ["name"] = "reader", ["description"] = "Reads messages", ["permissions"] = new JsonArray("message") },
@@ -272,6 +273,20 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         var payload = Jwt.Payload(exchanged.AccessToken);
         Assert.Equal(["reader"], payload["roles"]!.AsArray().Select(r => (string)r!));
         Assert.Equal("sales", (string?)payload["department"]);
+    }
+
+    [Fact]
+    public async Task An_id_token_carries_the_roles_and_attributes_its_client_asks_for()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, Import());
+
+        var web = await CodeTokensAsync(server, "openid", PeopleImport.Alice, PeopleImport.AlicePassword);
+
+        var idToken = Jwt.Payload((string)web.Json["id_token"]!);
+        Assert.Equal(["reader"], idToken["roles"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal("sales", (string?)idToken["department"]);
+        Assert.Null(idToken["clearance"]);
     }
 }
 

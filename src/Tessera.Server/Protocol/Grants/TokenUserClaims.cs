@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tessera.Server.Catalog;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Users;
@@ -14,17 +15,26 @@ internal sealed class TokenUserClaims(UserPermissions permissions)
 {
     public const string Roles = "roles";
 
-    public async Task<string?> ForAsync(TesseraUser user, TokenTarget target, CancellationToken cancellationToken)
+    public Task<string?> ForAsync(TesseraUser user, TokenTarget target, CancellationToken cancellationToken)
     {
-        var names = target.Apis.SelectMany(api => api.TokenClaims).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var apiScopes = target.Apis.SelectMany(api => api.Scopes).ToHashSet(StringComparer.Ordinal);
+        return WriteAsync(user, target.Apis.SelectMany(api => api.TokenClaims), role => role.Any(apiScopes.Contains), cancellationToken);
+    }
+
+    /// <summary>An ID token's user claims, as its client asks (<c>idTokenClaims</c>): every role of the user, and attributes.</summary>
+    public Task<string?> ForIdTokenAsync(TesseraUser user, RegisteredClient client, CancellationToken cancellationToken) =>
+        WriteAsync(user, client.IdTokenClaims, _ => true, cancellationToken);
+
+    private async Task<string?> WriteAsync(TesseraUser user, IEnumerable<string> asked, Func<IGrouping<string, string>, bool> shows, CancellationToken cancellationToken)
+    {
+        var names = asked.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (names.Count == 0) return null;
 
         var claims = new Dictionary<string, object>(StringComparer.Ordinal);
         if (names.Contains(Roles))
         {
-            var apiScopes = target.Apis.SelectMany(api => api.Scopes).ToHashSet(StringComparer.Ordinal);
             var roles = await permissions.RolesAsync(user.Id, cancellationToken);
-            claims[Roles] = roles.Where(role => role.Any(apiScopes.Contains)).Select(role => role.Key).Order(StringComparer.Ordinal).ToList();
+            claims[Roles] = roles.Where(shows).Select(role => role.Key).Order(StringComparer.Ordinal).ToList();
         }
         if (user.Attributes is not null && names.Any(n => n != Roles))
         {

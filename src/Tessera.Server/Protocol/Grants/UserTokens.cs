@@ -66,7 +66,10 @@ internal sealed class UserTokens(
         }
 
         var idToken = grant.TokenScopes.Contains("openid")
-            ? idTokens.Write(new IdTokenContent(grant.User, grant.Client.ClientId, grant.TokenScopes, grant.AuthTime, grant.Nonce, grant.SessionId, access.Value))
+            ? idTokens.Write(new IdTokenContent(grant.User, grant.Client.ClientId, grant.TokenScopes, grant.AuthTime, grant.Nonce, grant.SessionId, access.Value)
+            {
+                UserClaimsJson = await userClaims.ForIdTokenAsync(grant.User, grant.Client, cancellationToken),
+            })
             : null;
         var response = new TokenResponse(access.Value, TokenTypes.Bearer, access.ExpiresIn, access.Scope) { IdToken = idToken, RefreshToken = refreshToken };
         return new IssuedUserTokens(response, access, familyId);

@@ -48,4 +48,7 @@ public sealed class Client
 
     /// <summary>RFC 9700 §2.3: one access token is for one API unless the operator allows this client tokens for several.</summary>
     public bool MultiAudienceTokens { get; set; }
+
+    /// <summary>Space-delimited user claims this client's ID tokens carry: <c>roles</c> and user attribute names.</summary>
+    public string IdTokenClaims { get; set; } = "";
 }

@@ -13,7 +13,11 @@ namespace Tessera.Server.Tokens.IdTokens;
 
 /// <summary>What an ID token says about one sign-in (OIDC Core §2).</summary>
 public sealed record IdTokenContent(
-    TesseraUser User, string ClientId, IReadOnlyList<string> Scopes, long AuthTime, string? Nonce, string? SessionId, string AccessToken);
+    TesseraUser User, string ClientId, IReadOnlyList<string> Scopes, long AuthTime, string? Nonce, string? SessionId, string AccessToken)
+{
+    /// <summary>The user claims the client asked for (<c>idTokenClaims</c>: roles, attributes), a JSON object; null for none.</summary>
+    public string? UserClaimsJson { get; init; }
+}
 
 /// <summary>Writes OIDC ID tokens: RS256 through <see cref="JsonWebTokenHandler"/>, typ JWT.</summary>
 internal sealed class IdTokenWriter(JsonWebTokenHandler handler, SnapshotCache snapshots, IssuerUrls urls, TimeProvider clock)
@@ -43,6 +47,12 @@ internal sealed class IdTokenWriter(JsonWebTokenHandler handler, SnapshotCache s
         if (content.SessionId is not null) claims["sid"] = content.SessionId;
         // OIDC Core §5.4: profile and email claims by scope.
         foreach (var (name, value) in UserClaims.For(content.User, content.Scopes)) claims[name] = value;
+        // The client's idTokenClaims (roles, attributes); they never shadow the claims above.
+        if (content.UserClaimsJson is not null)
+        {
+            foreach (var claim in System.Text.Json.JsonDocument.Parse(content.UserClaimsJson).RootElement.Clone().EnumerateObject())
+                claims.TryAdd(claim.Name, claim.Value);
+        }
 
         return handler.CreateToken(new SecurityTokenDescriptor
         {

@@ -235,6 +235,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("IdTokenClaims")
+                        .IsRequired()
+                        .HasMaxLength(1200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Introspects")
                         .IsRequired()
                         .HasColumnType("TEXT");
