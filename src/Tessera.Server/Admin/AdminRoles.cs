@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -44,7 +43,7 @@ internal static class AdminRoles
 
         var role = new TesseraRole { Name = body.Name, Description = body.Description };
         var result = await roles.CreateAsync(role);
-        if (result.Succeeded) result = await SetPermissionsAsync(roles, role, body.Permissions ?? []);
+        if (result.Succeeded) result = await RoleWrites.SetPermissionsAsync(roles, role, body.Permissions ?? []);
         if (!result.Succeeded) return Refused(result);
         return AdminCatalog.Created(await ShowAsync(roles, role));
     }
@@ -63,7 +62,7 @@ internal static class AdminRoles
 
         role.Description = body.Description;
         var result = await roles.UpdateAsync(role);
-        if (result.Succeeded) result = await SetPermissionsAsync(roles, role, body.Permissions ?? []);
+        if (result.Succeeded) result = await RoleWrites.SetPermissionsAsync(roles, role, body.Permissions ?? []);
         if (!result.Succeeded) return Refused(result);
         await EndUncoveredAsync(coverage, await users.GetUsersInRoleAsync(role.Name!), context.RequestAborted);
         return AdminCatalog.Ok(await ShowAsync(roles, role));
@@ -103,11 +102,7 @@ internal static class AdminRoles
         }
         if (unknown.Count > 0) return AdminCatalog.Invalid(unknown);
 
-        var held = await users.GetRolesAsync(user);
-        var removed = held.Where(r => !wanted.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
-        var added = wanted.Where(r => !held.Contains(r, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var result = removed.Count > 0 ? await users.RemoveFromRolesAsync(user, removed) : IdentityResult.Success;
-        if (result.Succeeded && added.Count > 0) result = await users.AddToRolesAsync(user, added);
+        var result = await RoleWrites.SetUserRolesAsync(users, user, wanted);
         if (!result.Succeeded) return Refused(result);
         await EndUncoveredAsync(coverage, [user], context.RequestAborted);
         return AdminCatalog.Ok(new RoleAssignment([.. (await users.GetRolesAsync(user)).Order(StringComparer.OrdinalIgnoreCase)]));
@@ -116,27 +111,8 @@ internal static class AdminRoles
     private static BadRequestError? Problems(ImportedRole role, SnapshotCache snapshots)
     {
         var problems = new List<string>();
-        var scopes = snapshots.Current.Catalog.ApisByScope.Keys.ToHashSet(StringComparer.Ordinal);
-        RoleValidator.ValidateRoles([role], scopes, problems);
-        // The role validator speaks of the import file; here the body is the role itself.
-        return problems.Count > 0 ? AdminCatalog.Invalid([.. problems.Select(p => p.Replace("$.roles[0]", "$", StringComparison.Ordinal))]) : null;
-    }
-
-    private static async Task<IdentityResult> SetPermissionsAsync(RoleManager<TesseraRole> roles, TesseraRole role, IEnumerable<string> permissions)
-    {
-        var wanted = permissions.Distinct(StringComparer.Ordinal).ToList();
-        var claims = (await roles.GetClaimsAsync(role)).Where(c => c.Type == TesseraRole.PermissionClaimType).ToList();
-        foreach (var gone in claims.Where(c => !wanted.Contains(c.Value)))
-        {
-            var removed = await roles.RemoveClaimAsync(role, gone);
-            if (!removed.Succeeded) return removed;
-        }
-        foreach (var permission in wanted.Where(p => !claims.Any(c => c.Value == p)))
-        {
-            var added = await roles.AddClaimAsync(role, new Claim(TesseraRole.PermissionClaimType, permission));
-            if (!added.Succeeded) return added;
-        }
-        return IdentityResult.Success;
+        RoleValidator.ValidateRole(role, "$", snapshots.Current.Catalog.ApisByScope.Keys.ToHashSet(StringComparer.Ordinal), problems);
+        return problems.Count > 0 ? AdminCatalog.Invalid(problems) : null;
     }
 
     private static async Task<ImportedRole> ShowAsync(RoleManager<TesseraRole> roles, TesseraRole role) => new()

@@ -24,7 +24,7 @@ internal static class AdminUsers
     {
         public static UserView Of(TesseraUser user) =>
             new(user.Id, user.UserName, user.Email, user.EmailConfirmed, user.Name, user.DisabledAt is not null,
-                user.Attributes is null ? null : JsonDocument.Parse(user.Attributes).RootElement.Clone());
+                user.Attributes is null ? null : JsonElement.Parse(user.Attributes));
     }
 
     public sealed record UserList(IReadOnlyList<UserView> Users);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Apis;
 using Tessera.Server.Clients;
 using Tessera.Server.Keys;
+using Tessera.Server.Roles;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Apis;
 using Tessera.Server.Storage.Clients;
@@ -149,19 +150,8 @@ internal sealed partial class ImportApplier(
             user.Attributes = attributes.GetRawText();
             result = await users.UpdateAsync(user);
         }
-        if (result.Succeeded && imported.Roles is { } wanted) result = await SetRolesAsync(user, wanted);
+        if (result.Succeeded && imported.Roles is { } wanted) result = await RoleWrites.SetUserRolesAsync(users, user, wanted);
         return result.Errors.Select(e => $"user '{imported.Username}': {e.Description}");
-    }
-
-    /// <summary>The user holds exactly these roles afterwards.</summary>
-    private async Task<IdentityResult> SetRolesAsync(TesseraUser user, List<string> wanted)
-    {
-        var held = await users.GetRolesAsync(user);
-        var removed = held.Where(r => !wanted.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
-        var added = wanted.Where(r => !held.Contains(r, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var result = removed.Count > 0 ? await users.RemoveFromRolesAsync(user, removed) : IdentityResult.Success;
-        if (result.Succeeded && added.Count > 0) result = await users.AddToRolesAsync(user, added);
-        return result;
     }
 
     /// <summary>Creates the role or updates its description; its permissions are exactly the file's afterwards.</summary>
@@ -178,18 +168,7 @@ internal sealed partial class ImportApplier(
         }
         if (!result.Succeeded) return result.Errors.Select(e => $"role '{imported.Name}': {e.Description}");
 
-        var wanted = (imported.Permissions ?? []).Distinct(StringComparer.Ordinal).ToList();
-        var claims = (await roles.GetClaimsAsync(role)).Where(c => c.Type == TesseraRole.PermissionClaimType).ToList();
-        foreach (var gone in claims.Where(c => !wanted.Contains(c.Value)))
-        {
-            result = await roles.RemoveClaimAsync(role, gone);
-            if (!result.Succeeded) return result.Errors.Select(e => $"role '{imported.Name}': {e.Description}");
-        }
-        foreach (var permission in wanted.Where(p => !claims.Any(c => c.Value == p)))
-        {
-            result = await roles.AddClaimAsync(role, new System.Security.Claims.Claim(TesseraRole.PermissionClaimType, permission));
-            if (!result.Succeeded) return result.Errors.Select(e => $"role '{imported.Name}': {e.Description}");
-        }
-        return [];
+        result = await RoleWrites.SetPermissionsAsync(roles, role, imported.Permissions ?? []);
+        return result.Succeeded ? [] : result.Errors.Select(e => $"role '{imported.Name}': {e.Description}");
     }
 }

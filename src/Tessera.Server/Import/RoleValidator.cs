@@ -66,20 +66,27 @@ internal static partial class RoleValidator
             var role = roles[i];
             var at = $"$.roles[{i}]";
             if (role is null) { problems.Add($"{at} must be an object, not null"); continue; }
-            if (role.Name is null || role.Name.Length > MaxRoleNameLength || !RoleName().IsMatch(role.Name))
-                problems.Add($"{at}.name is required: letters, digits and . _ - :, at most {MaxRoleNameLength} characters");
-            else if (!names.Add(role.Name)) problems.Add($"{at}.name '{role.Name}' appears twice (role names ignore case)");
-            if (role.Description is { Length: > TesseraRole.MaxDescriptionLength })
-                problems.Add($"{at}.description must be at most {TesseraRole.MaxDescriptionLength} characters");
-            for (var j = 0; j < (role.Permissions?.Count ?? 0); j++)
-            {
-                var permission = role.Permissions![j];
-                // tessera:pats stays consent-based; a permission for it would suggest otherwise.
-                if (permission is null || !apiScopes.Contains(permission) || permission == BuiltInApi.PatsScope)
-                    problems.Add($"{at}.permissions[{j}] '{permission}' is not a scope of any API resource");
-            }
+            ValidateRole(role, at, apiScopes, problems);
+            if (role.Name is not null && RoleName().IsMatch(role.Name) && !names.Add(role.Name))
+                problems.Add($"{at}.name '{role.Name}' appears twice (role names ignore case)");
         }
         return names;
+    }
+
+    /// <summary>One role, its problems named under <paramref name="at"/> (a path in the import file, or "$" for the admin API's body).</summary>
+    public static void ValidateRole(ImportedRole role, string at, IReadOnlySet<string> apiScopes, List<string> problems)
+    {
+        if (role.Name is null || role.Name.Length > MaxRoleNameLength || !RoleName().IsMatch(role.Name))
+            problems.Add($"{at}.name is required: letters, digits and . _ - :, at most {MaxRoleNameLength} characters");
+        if (role.Description is { Length: > TesseraRole.MaxDescriptionLength })
+            problems.Add($"{at}.description must be at most {TesseraRole.MaxDescriptionLength} characters");
+        for (var j = 0; j < (role.Permissions?.Count ?? 0); j++)
+        {
+            var permission = role.Permissions![j];
+            // tessera:pats stays consent-based; a permission for it would suggest otherwise.
+            if (permission is null || !apiScopes.Contains(permission) || permission == BuiltInApi.PatsScope)
+                problems.Add($"{at}.permissions[{j}] '{permission}' is not a scope of any API resource");
+        }
     }
 
     public static void ValidateUser(ImportedUser user, string at, HashSet<string> roleNames, List<string> problems)

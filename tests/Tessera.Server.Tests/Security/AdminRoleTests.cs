@@ -120,6 +120,27 @@ public abstract class AdminRoleTests(DatabaseKind kind)
         Assert.Equal("$.attributes.sub is not an allowed attribute name (letters, digits, _ . -; not a claim the token writes itself)", reserved.ErrorDescription);
         Assert.Equal("support", (string?)Jwt.Payload(token.AccessToken)["department"]);
     }
+
+    [Fact]
+    public async Task Switching_an_api_to_roles_ends_the_personal_access_tokens_of_users_who_hold_none_of_its_scopes()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, RoleBasedAccessTests.Import());
+        var protocol = new ProtocolClient(server.CreateClient());
+        using var browser = new Browser(server);
+        var bearer = (await new TestUser(PeopleImport.Alice, PeopleImport.AlicePassword).WebTokensAsync(browser, protocol, "tessera:pats")).AccessToken;
+        var pat = (string)(await PatApi.CreateAsync(protocol, bearer, new { name = "ledger", scopes = new[] { "ledger" }, expires_in_days = 1 })).Json["token"]!;
+        Assert.True((await protocol.IntrospectAsync(Service, ServiceSecret, pat)).Active);
+
+        // No role holds ledger: once the API is role-based, alice's token for it is over.
+        var ledger = (await AdminApi.SendJsonAsync(protocol, HttpMethod.Get, "/admin/apis/ledger")).Json;
+        ledger["userAccess"] = "rbac";
+        var switched = await AdminApi.SendJsonAsync(protocol, HttpMethod.Put, "/admin/apis/ledger", ledger);
+
+        Assert.Equal(200, switched.Status);
+        Assert.Equal("rbac", (string?)switched.Json["userAccess"]);
+        Assert.False((await protocol.IntrospectAsync(Service, ServiceSecret, pat)).Active);
+    }
 }
 
 public sealed class AdminRoleTests_Sqlite() : AdminRoleTests(DatabaseKind.Sqlite);

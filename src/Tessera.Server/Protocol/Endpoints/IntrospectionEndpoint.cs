@@ -57,7 +57,7 @@ internal static class IntrospectionEndpoint
             // RFC 7662 §2.2: other claims may be added; these are the roles and attributes the token's API asked for.
             if (inspected.UserClaimsJson is not null)
             {
-                foreach (var claim in System.Text.Json.JsonDocument.Parse(inspected.UserClaimsJson).RootElement.EnumerateObject()) claim.WriteTo(json);
+                foreach (var claim in System.Text.Json.JsonElement.Parse(inspected.UserClaimsJson).EnumerateObject()) claim.WriteTo(json);
             }
             json.WriteString(Claims.TokenType, TokenTypes.Bearer);
         });

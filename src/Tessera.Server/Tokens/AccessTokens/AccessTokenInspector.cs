@@ -123,6 +123,8 @@ internal sealed partial class AccessTokenInspector(
     /// <summary>The user claims the token's APIs ask for, as the token carries them (for the introspection answer).</summary>
     private static string? UserClaimsOf(JsonWebToken token, List<string> audiences, ClientCatalog catalog)
     {
+        // Every JWT inspection passes here (introspection, Tessera's own APIs): nothing is allocated when no API asks.
+        if (!audiences.Any(a => catalog.ApisByAudience.TryGetValue(a, out var api) && api.TokenClaims.Count > 0)) return null;
         var names = audiences.Where(catalog.ApisByAudience.ContainsKey).SelectMany(a => catalog.ApisByAudience[a].TokenClaims).Distinct(StringComparer.Ordinal).ToList();
         var found = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var name in names)

@@ -27,11 +27,11 @@ internal sealed class JwtAccessTokenWriter
         };
         if (claims.AuthTime is { } authTime) payload[Claims.AuthTime] = authTime;
         // RFC 8693 §4.1: act is a JSON object, written as it was composed.
-        if (claims.ActorJson is not null) payload[Claims.Actor] = JsonDocument.Parse(claims.ActorJson).RootElement.Clone();
+        if (claims.ActorJson is not null) payload[Claims.Actor] = JsonElement.Parse(claims.ActorJson);
         // Roles and user attributes the API asked for (import: the API's "claims"); their names never shadow the above.
         if (claims.UserClaimsJson is not null)
         {
-            foreach (var claim in JsonDocument.Parse(claims.UserClaimsJson).RootElement.Clone().EnumerateObject())
+            foreach (var claim in JsonElement.Parse(claims.UserClaimsJson).EnumerateObject())
                 payload.TryAdd(claim.Name, claim.Value);
         }
 

@@ -50,7 +50,7 @@ internal sealed class IdTokenWriter(JsonWebTokenHandler handler, SnapshotCache s
         // The client's idTokenClaims (roles, attributes); they never shadow the claims above.
         if (content.UserClaimsJson is not null)
         {
-            foreach (var claim in System.Text.Json.JsonDocument.Parse(content.UserClaimsJson).RootElement.Clone().EnumerateObject())
+            foreach (var claim in System.Text.Json.JsonElement.Parse(content.UserClaimsJson).EnumerateObject())
                 claims.TryAdd(claim.Name, claim.Value);
         }
 

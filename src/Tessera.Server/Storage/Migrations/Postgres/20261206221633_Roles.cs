@@ -5,11 +5,25 @@
 namespace Tessera.Server.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class RolesAndAttributes : Migration
+    public partial class Roles : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "UserClaims",
+                table: "OpaqueTokens",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "IdTokenClaims",
+                table: "Clients",
+                type: "character varying(1200)",
+                maxLength: 1200,
+                nullable: false,
+                defaultValue: "");
+
             migrationBuilder.AddColumn<string>(
                 name: "Attributes",
                 table: "AspNetUsers",
@@ -25,6 +39,14 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
+                name: "TokenClaims",
+                table: "ApiResources",
+                type: "character varying(1200)",
+                maxLength: 1200,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
                 name: "UserAccess",
                 table: "ApiResources",
                 type: "character varying(16)",
@@ -37,12 +59,24 @@ namespace Tessera.Server.Storage.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropColumn(
+                name: "UserClaims",
+                table: "OpaqueTokens");
+
+            migrationBuilder.DropColumn(
+                name: "IdTokenClaims",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
                 name: "Attributes",
                 table: "AspNetUsers");
 
             migrationBuilder.DropColumn(
                 name: "Description",
                 table: "AspNetRoles");
+
+            migrationBuilder.DropColumn(
+                name: "TokenClaims",
+                table: "ApiResources");
 
             migrationBuilder.DropColumn(
                 name: "UserAccess",

@@ -11,8 +11,8 @@ using Tessera.Server.Storage;
 namespace Tessera.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTesseraDbContext))]
-    [Migration("20261206210336_RolesAndAttributes")]
-    partial class RolesAndAttributes
+    [Migration("20261206221630_Roles")]
+    partial class Roles
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -178,6 +178,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TokenClaims")
+                        .IsRequired()
+                        .HasMaxLength(1200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UserAccess")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -231,6 +236,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.Property<string>("GrantTypes")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdTokenClaims")
+                        .IsRequired()
+                        .HasMaxLength(1200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Introspects")
@@ -570,6 +580,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserClaims")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Hash");
