@@ -10,34 +10,39 @@ namespace Tessera.Server.Tests.Security;
 /// <c>tessera:admin:read</c> reads every area and changes none, <c>tessera:admin</c> does everything. Each row is one
 /// administrative client holding one permission and one request, with the answer it must get.
 /// </summary>
-public sealed class AdminPermissionTests : IAsyncLifetime
+public sealed class AdminPermissionTests(AdminPermissionTests.Server fixture) : IClassFixture<AdminPermissionTests.Server>
 {
     private const string Secret = "perm-secret-0123456789-abcdefghijk";
     private static readonly string[] Permissions =
         ["tessera:admin:read", "tessera:admin:clients", "tessera:admin:apis", "tessera:admin:users", "tessera:admin:keys", "tessera:admin:roles", "tessera:admin:audit"];
 
-    private TestDatabase _database = null!;
-    private TesseraServer _server = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>One server for every row: a client per permission.</summary>
+    public sealed class Server : IAsyncLifetime
     {
-        var import = RoleBasedAccessTests.Import();
-        foreach (var permission in Permissions)
+        private TestDatabase _database = null!;
+
+        public TesseraServer Tessera { get; private set; } = null!;
+
+        public async Task InitializeAsync()
         {
-            import["clients"]!.AsArray().Add(new JsonObject
+            var import = RoleBasedAccessTests.Import();
+            foreach (var permission in Permissions)
             {
-                ["clientId"] = ClientOf(permission), ["clientSecret"] = Secret,
-                ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray(permission),
-            });
+                import["clients"]!.AsArray().Add(new JsonObject
+                {
+                    ["clientId"] = ClientOf(permission), ["clientSecret"] = Secret,
+                    ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray(permission),
+                });
+            }
+            _database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+            Tessera = await TesseraServer.StartAsync(_database, import);
         }
-        _database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
-        _server = await TesseraServer.StartAsync(_database, import);
-    }
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _database.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            await Tessera.DisposeAsync();
+            await _database.DisposeAsync();
+        }
     }
 
     private static string ClientOf(string permission) => "perm-" + permission.Split(':')[^1];
@@ -68,7 +73,7 @@ public sealed class AdminPermissionTests : IAsyncLifetime
     [MemberData(nameof(Requests))]
     public async Task Each_admin_permission_opens_its_own_area_and_nothing_else(string permission, string method, string path, object? body, int status, string reason)
     {
-        var protocol = new ProtocolClient(_server.CreateClient());
+        var protocol = new ProtocolClient(fixture.Tessera.CreateClient());
         var token = (await protocol.ClientCredentialsAsync(ClientOf(permission), Secret, permission)).AccessToken;
         using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
