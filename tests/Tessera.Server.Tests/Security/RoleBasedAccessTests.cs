@@ -39,11 +39,11 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         return import;
     }
 
-    private static async Task<ProtocolResponse> CodeTokensAsync(TesseraServer server, string scope, string username, string password)
+    private static async Task<ProtocolResponse> CodeTokensAsync(TesseraServer server, string scope, string username, string password, params (string Name, string Value)[] extra)
     {
         using var browser = new Browser(server);
         var callback = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser,
-            CodeFlow.AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, scope, null), username: username, password: password));
+            CodeFlow.AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, scope, null, extra), username: username, password: password));
         Assert.True(callback.ContainsKey("code"), string.Join(", ", callback.Select(p => $"{p.Key}={p.Value}")));
         return await new ProtocolClient(server.CreateClient()).TokenAsync(PeopleImport.Web, PeopleImport.WebSecret,
             ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", PeopleImport.WebRedirect));
@@ -63,6 +63,30 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         Assert.Equal("openid message", (string?)Jwt.Payload(alice.AccessToken)["scope"]);
         Assert.Equal("openid message message:write", (string?)bob.Json["scope"]);
     }
+
+    [Fact]
+    public async Task A_forged_roles_claim_in_a_request_object_or_the_claims_parameter_gives_alice_nothing_more()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, Import());
+        using var browser = new Browser(server);
+        var forged = Base64Url("{\"alg\":\"none\"}") + "." + Base64Url("{\"scope\":\"message message:write\",\"roles\":[\"editor\"]}") + ".";
+
+        // OIDC Core §6: a request object is refused, not read (nor ignored while its parameters look meant).
+        var requestObject = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser,
+            CodeFlow.AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid message message:write", null, ("request", forged))));
+        // OIDC Core §5.5: the claims parameter asks for claims; it cannot set their values, nor a role.
+        var claims = await CodeTokensAsync(server, "openid message message:write", PeopleImport.Alice, PeopleImport.AlicePassword,
+            ("claims", "{\"access_token\":{\"roles\":{\"value\":\"editor\"}},\"id_token\":{\"roles\":{\"values\":[\"editor\"]}}}"));
+
+        Assert.Equal("request_not_supported", requestObject["error"]);
+        Assert.False(requestObject.ContainsKey("code"));
+        Assert.Equal("openid message", (string?)claims.Json["scope"]);
+        Assert.Equal(["reader"], Jwt.Payload(claims.AccessToken)["roles"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal(["reader"], Jwt.Payload((string)claims.Json["id_token"]!)["roles"]!.AsArray().Select(r => (string)r!));
+    }
+
+    private static string Base64Url(string json) => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(json);
 
     [Fact]
     public async Task The_consent_page_shows_only_the_scopes_the_user_holds_and_a_request_for_none_of_them_is_access_denied()
@@ -161,6 +185,10 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         Assert.Equal(201, some.Status);
         var introspected = await protocol.IntrospectAsync(Service, ServiceSecret, (string)some.Json["token"]!);
         Assert.Equal("message", (string?)introspected.Json["scope"]);
+        // The messages API asks for roles and the department: a PAT's introspection answers them as they are now.
+        Assert.Equal(["reader"], introspected.Json["roles"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal("sales", (string?)introspected.Json["department"]);
+        Assert.Null(introspected.Json["clearance"]);
     }
 
     [Fact]

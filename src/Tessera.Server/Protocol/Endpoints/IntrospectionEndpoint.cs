@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Tokens.AccessTokens;
@@ -18,7 +20,8 @@ internal static class IntrospectionEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext context, ClientAuthentication clientAuthentication, AccessTokenInspector inspector,
-        RefreshTokenStore refreshTokens, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options, TimeProvider clock)
+        RefreshTokenStore refreshTokens, TokenUserClaims userClaims, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options,
+        TimeProvider clock)
     {
         var request = await TokenParameterRequest.ReadAsync(context, clientAuthentication, snapshots.Current.Catalog, urls.Introspection, options.Value.Limits.MaxFormBytes);
         if (request.Failed) return ProtocolResults.Error(request.Error);
@@ -32,6 +35,10 @@ internal static class IntrospectionEndpoint
         // that is neither the token's client nor a resource server of its audience — it learns nothing about it.
         if (inspected is null || !IntrospectionAudience.MayIntrospect(request.Value.Client, inspected, snapshots.Current.Catalog))
             return ProtocolResults.Json(json => json.WriteBoolean(Claims.Active, false));
+        // A PAT's roles and attributes are the user's current ones; other tokens carry theirs from issuance.
+        var userClaimsJson = inspected.Format == AccessTokenFormats.PersonalAccessToken
+            ? await userClaims.ForPersonalAccessTokenAsync(inspected, snapshots.Current.Catalog, context.RequestAborted)
+            : inspected.UserClaimsJson;
         return ProtocolResults.Json(json =>
         {
             json.WriteBoolean(Claims.Active, true);
@@ -55,9 +62,9 @@ internal static class IntrospectionEndpoint
             // RFC 7662 §2.2 allows further claims: the user's sign-in, for an API that wants a recent one.
             if (inspected.AuthTime is { } authTime) json.WriteNumber(Claims.AuthTime, authTime);
             // RFC 7662 §2.2: other claims may be added; these are the roles and attributes the token's API asked for.
-            if (inspected.UserClaimsJson is not null)
+            if (userClaimsJson is not null)
             {
-                foreach (var claim in System.Text.Json.JsonElement.Parse(inspected.UserClaimsJson).EnumerateObject()) claim.WriteTo(json);
+                foreach (var claim in System.Text.Json.JsonElement.Parse(userClaimsJson).EnumerateObject()) claim.WriteTo(json);
             }
             json.WriteString(Claims.TokenType, TokenTypes.Bearer);
         });
