@@ -120,6 +120,7 @@ public static partial class TesseraApp
         services.AddSingleton<HeldScopes>();
         services.AddSingleton<TokenUserClaims>();
         services.AddSingleton<PersonalAccessTokenCoverage>();
+        services.AddSingleton<AdminPrivilegeCeiling>();
         services.AddSingleton<InteractionProofs>();
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
         services.AddSingleton<IGrantHandler, AuthorizationCodeGrant>();

@@ -69,6 +69,7 @@ internal static class AdminCatalog
         RequirePkce = client.RequirePkce,
         MultiAudienceTokens = client.MultiAudienceTokens,
         IdTokenClaims = client.IdTokenClaims.Length == 0 ? null : [.. SpaceDelimited.Split(client.IdTokenClaims)],
+        Administration = client.Administration ? true : null,
     };
 
     /// <summary>Validates the whole document; null when it is valid, else the invalid_request to answer.</summary>

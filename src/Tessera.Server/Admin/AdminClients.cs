@@ -31,8 +31,8 @@ internal static class AdminClients
             ? AdminCatalog.Ok(AdminCatalog.ToImported(client))
             : AdminCatalog.NotFound("client");
 
-    public static async Task<Results<JsonCreated<CreatedClient>, BadRequestError>> CreateAsync(
-        HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
+    public static async Task<Results<JsonCreated<CreatedClient>, BadRequestError, ForbiddenError>> CreateAsync(
+        HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, AdminPrivilegeCeiling ceiling)
     {
         var cancellationToken = context.RequestAborted;
         var (body, error) = await AdminCatalog.ReadAsync<ImportedClient>(context.Request);
@@ -47,6 +47,7 @@ internal static class AdminClients
         var document = await AdminCatalog.CurrentAsync(db, cancellationToken);
         document.Clients!.Add(client);
         if (AdminCatalog.Problems(document, urls.Issuer) is { } problems) return problems;
+        if (await ceiling.RefusalAsync(context, client.Scopes ?? []) is { } refused) return refused;
 
         await applier.ApplyAsync(new ImportDocument { Clients = [client] }, cancellationToken);
         await snapshots.RefreshAsync(force: true, cancellationToken);
@@ -56,8 +57,8 @@ internal static class AdminClients
     }
 
     /// <summary>PUT: the body replaces the client; without clientSecret a confidential client keeps the secret it has.</summary>
-    public static async Task<Results<JsonOk<ImportedClient>, BadRequestError, NotFoundError>> ReplaceAsync(
-        string clientId, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
+    public static async Task<Results<JsonOk<ImportedClient>, BadRequestError, NotFoundError, ForbiddenError>> ReplaceAsync(
+        string clientId, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, AdminPrivilegeCeiling ceiling)
     {
         var cancellationToken = context.RequestAborted;
         var (body, error) = await AdminCatalog.ReadAsync<ImportedClient>(context.Request);
@@ -68,6 +69,8 @@ internal static class AdminClients
         var document = await AdminCatalog.CurrentAsync(db, cancellationToken);
         var index = document.Clients!.FindIndex(c => c.ClientId == clientId);
         if (index < 0) return AdminCatalog.NotFound("client");
+        // Its admin scopes before and after: a new secret or redirect URI for an administrative client is its administrator's power.
+        if (await ceiling.RefusalAsync(context, (document.Clients[index].Scopes ?? []).Concat(client.Scopes ?? [])) is { } refused) return refused;
         // The stored secret counts as the credential unless the body brings another one.
         document.Clients[index] = client.ClientSecret is null && client.Jwks is null && client.Public != true
             ? client with { ClientSecret = document.Clients[index].ClientSecret }
@@ -80,10 +83,13 @@ internal static class AdminClients
     }
 
     /// <summary>The client and the consents given to it go; its refresh tokens die with it (the client can no longer authenticate).</summary>
-    public static async Task<Results<NoContent, NotFoundError>> DeleteAsync(string clientId, HttpContext context, TesseraDbContext db, SnapshotCache snapshots)
+    public static async Task<Results<NoContent, NotFoundError, ForbiddenError>> DeleteAsync(
+        string clientId, HttpContext context, TesseraDbContext db, SnapshotCache snapshots, AdminPrivilegeCeiling ceiling)
     {
         var cancellationToken = context.RequestAborted;
-        if (!await db.Clients.AnyAsync(c => c.ClientId == clientId, cancellationToken)) return AdminCatalog.NotFound("client");
+        var scopes = await db.Clients.Where(c => c.ClientId == clientId).Select(c => c.Scopes).SingleOrDefaultAsync(cancellationToken);
+        if (scopes is null) return AdminCatalog.NotFound("client");
+        if (await ceiling.RefusalAsync(context, SpaceDelimited.Split(scopes)) is { } refused) return refused;
         await AdminCatalog.DeleteAsync(db, snapshots, async () =>
         {
             await db.Consents.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);

@@ -32,12 +32,13 @@ internal static class AdminRoles
     public static async Task<Results<JsonOk<ImportedRole>, NotFoundError>> GetAsync(string name, RoleManager<TesseraRole> roles) =>
         await roles.FindByNameAsync(name) is { } role ? AdminCatalog.Ok(await ShowAsync(roles, role)) : AdminCatalog.NotFound("role");
 
-    public static async Task<Results<JsonCreated<ImportedRole>, BadRequestError>> CreateAsync(
-        HttpContext context, RoleManager<TesseraRole> roles, SnapshotCache snapshots)
+    public static async Task<Results<JsonCreated<ImportedRole>, BadRequestError, ForbiddenError>> CreateAsync(
+        HttpContext context, RoleManager<TesseraRole> roles, SnapshotCache snapshots, AdminPrivilegeCeiling ceiling)
     {
         var (body, error) = await AdminCatalog.ReadAsync<ImportedRole>(context.Request);
         if (error is not null) return error;
         if (Problems(body!, snapshots) is { } problems) return problems;
+        if (await ceiling.RefusalAsync(context, body!.Permissions ?? []) is { } refused) return refused;
         if (await roles.FindByNameAsync(body!.Name!) is not null)
             return AdminCatalog.Invalid([$"role '{body.Name}' already exists; update it with PUT /admin/roles/{body.Name}"]);
 
@@ -48,9 +49,9 @@ internal static class AdminRoles
         return AdminCatalog.Created(await ShowAsync(roles, role));
     }
 
-    public static async Task<Results<JsonOk<ImportedRole>, BadRequestError, NotFoundError>> ReplaceAsync(
+    public static async Task<Results<JsonOk<ImportedRole>, BadRequestError, NotFoundError, ForbiddenError>> ReplaceAsync(
         string name, HttpContext context, RoleManager<TesseraRole> roles, UserManager<TesseraUser> users, SnapshotCache snapshots,
-        PersonalAccessTokenCoverage coverage)
+        PersonalAccessTokenCoverage coverage, AdminPrivilegeCeiling ceiling)
     {
         var (body, error) = await AdminCatalog.ReadAsync<ImportedRole>(context.Request);
         if (error is not null) return error;
@@ -59,6 +60,10 @@ internal static class AdminRoles
         var role = await roles.FindByNameAsync(name);
         if (role is null) return AdminCatalog.NotFound("role");
         if (Problems(body with { Name = role.Name }, snapshots) is { } problems) return problems;
+        // The permissions given and the ones taken away: an unchanged one concerns no one.
+        var before = await PermissionsOfAsync(roles, [role.Name!]);
+        var after = (body.Permissions ?? []).ToHashSet(StringComparer.Ordinal);
+        if (await ceiling.RefusalAsync(context, before.Except(after).Concat(after.Except(before))) is { } refused) return refused;
 
         role.Description = body.Description;
         var result = await roles.UpdateAsync(role);
@@ -68,11 +73,13 @@ internal static class AdminRoles
         return AdminCatalog.Ok(await ShowAsync(roles, role));
     }
 
-    public static async Task<Results<NoContent, BadRequestError, NotFoundError>> DeleteAsync(
-        string name, HttpContext context, RoleManager<TesseraRole> roles, UserManager<TesseraUser> users, PersonalAccessTokenCoverage coverage)
+    public static async Task<Results<NoContent, BadRequestError, NotFoundError, ForbiddenError>> DeleteAsync(
+        string name, HttpContext context, RoleManager<TesseraRole> roles, UserManager<TesseraUser> users, PersonalAccessTokenCoverage coverage,
+        AdminPrivilegeCeiling ceiling)
     {
         var role = await roles.FindByNameAsync(name);
         if (role is null) return AdminCatalog.NotFound("role");
+        if (await ceiling.RefusalAsync(context, await PermissionsOfAsync(roles, [role.Name!])) is { } refused) return refused;
         var members = await users.GetUsersInRoleAsync(role.Name!);
         var result = await roles.DeleteAsync(role);
         if (!result.Succeeded) return Refused(result);
@@ -87,8 +94,9 @@ internal static class AdminRoles
             : AdminCatalog.NotFound("user");
 
     /// <summary>PUT /admin/users/{username}/roles with {"roles": [...]}: the user holds exactly these roles afterwards.</summary>
-    public static async Task<Results<JsonOk<RoleAssignment>, BadRequestError, NotFoundError>> AssignAsync(
-        string username, HttpContext context, UserManager<TesseraUser> users, RoleManager<TesseraRole> roles, PersonalAccessTokenCoverage coverage)
+    public static async Task<Results<JsonOk<RoleAssignment>, BadRequestError, NotFoundError, ForbiddenError>> AssignAsync(
+        string username, HttpContext context, UserManager<TesseraUser> users, RoleManager<TesseraRole> roles, PersonalAccessTokenCoverage coverage,
+        AdminPrivilegeCeiling ceiling)
     {
         var (body, error) = await AdminCatalog.ReadAsync<RoleAssignment>(context.Request);
         if (error is not null) return error;
@@ -101,6 +109,11 @@ internal static class AdminRoles
             if (role is null || await roles.FindByNameAsync(role) is null) unknown.Add($"roles: '{role}' is not a role");
         }
         if (unknown.Count > 0) return AdminCatalog.Invalid(unknown);
+        // The roles given and the ones taken away, by what they carry.
+        var held = await users.GetRolesAsync(user);
+        var changed = held.Where(r => !wanted.Contains(r, StringComparer.OrdinalIgnoreCase))
+            .Concat(wanted.Where(r => !held.Contains(r, StringComparer.OrdinalIgnoreCase)));
+        if (await ceiling.RefusalAsync(context, await PermissionsOfAsync(roles, changed)) is { } refused) return refused;
 
         var result = await RoleWrites.SetUserRolesAsync(users, user, wanted);
         if (!result.Succeeded) return Refused(result);
@@ -121,6 +134,17 @@ internal static class AdminRoles
         Description = role.Description,
         Permissions = [.. (await roles.GetClaimsAsync(role)).Where(c => c.Type == TesseraRole.PermissionClaimType).Select(c => c.Value).Order(StringComparer.Ordinal)],
     };
+
+    /// <summary>Every permission the named roles carry.</summary>
+    private static async Task<HashSet<string>> PermissionsOfAsync(RoleManager<TesseraRole> roles, IEnumerable<string> names)
+    {
+        var permissions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (await roles.FindByNameAsync(name) is { } role) permissions.UnionWith((await ShowAsync(roles, role)).Permissions ?? []);
+        }
+        return permissions;
+    }
 
     private static Task<int> EndUncoveredAsync(PersonalAccessTokenCoverage coverage, IEnumerable<TesseraUser> users, CancellationToken cancellationToken) =>
         coverage.EndUncoveredAsync([.. users.Select(u => u.Id)], cancellationToken);

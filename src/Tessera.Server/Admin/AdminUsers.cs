@@ -41,10 +41,13 @@ internal static class AdminUsers
         return new JsonOk<UserList>(new UserList([.. users.Select(UserView.Of)]));
     }
 
-    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError>> UpdateAsync(string username, HttpRequest request, UserManager<TesseraUser> users, UserRevocation revocation)
+    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError, ForbiddenError>> UpdateAsync(
+        string username, HttpContext context, UserManager<TesseraUser> users, UserRevocation revocation, UserPermissions permissions, AdminPrivilegeCeiling ceiling)
     {
+        var request = context.Request;
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
+        if (await CeilingAsync(context, user, permissions, ceiling) is { } refused) return refused;
         UserChange? change;
         try
         {
@@ -92,11 +95,13 @@ internal static class AdminUsers
     }
 
     /// <summary>POST /admin/users/{username}/disable: no sign-in of any kind, and everything the user holds is revoked.</summary>
-    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError>> DisableAsync(
-        string username, UserManager<TesseraUser> users, UserRevocation revocation, DisabledUsers disabled, TimeProvider clock)
+    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError, ForbiddenError>> DisableAsync(
+        string username, HttpContext context, UserManager<TesseraUser> users, UserRevocation revocation, DisabledUsers disabled, TimeProvider clock,
+        UserPermissions permissions, AdminPrivilegeCeiling ceiling)
     {
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
+        if (await CeilingAsync(context, user, permissions, ceiling) is { } refused) return refused;
         if (user.DisabledAt is null)
         {
             user.DisabledAt = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -110,10 +115,12 @@ internal static class AdminUsers
     }
 
     /// <summary>POST /admin/users/{username}/enable: the user may sign in again; nothing revoked comes back.</summary>
-    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError>> EnableAsync(string username, UserManager<TesseraUser> users, DisabledUsers disabled)
+    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError, ForbiddenError>> EnableAsync(
+        string username, HttpContext context, UserManager<TesseraUser> users, DisabledUsers disabled, UserPermissions permissions, AdminPrivilegeCeiling ceiling)
     {
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
+        if (await CeilingAsync(context, user, permissions, ceiling) is { } refused) return refused;
         if (user.DisabledAt is not null)
         {
             user.DisabledAt = null;
@@ -125,20 +132,24 @@ internal static class AdminUsers
     }
 
     /// <summary>POST /admin/users/{username}/revoke: every session and token of the user ends; the user stays enabled.</summary>
-    public static async Task<Results<NoContent, NotFoundError>> RevokeAsync(string username, UserManager<TesseraUser> users, UserRevocation revocation)
+    public static async Task<Results<NoContent, NotFoundError, ForbiddenError>> RevokeAsync(
+        string username, HttpContext context, UserManager<TesseraUser> users, UserRevocation revocation, UserPermissions permissions, AdminPrivilegeCeiling ceiling)
     {
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
+        if (await CeilingAsync(context, user, permissions, ceiling) is { } refused) return refused;
         await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
         return TypedResults.NoContent();
     }
 
     /// <summary>The user goes, and with them their sessions, personal access tokens and refresh tokens at every client.</summary>
-    public static async Task<Results<NoContent, BadRequestError, NotFoundError>> DeleteAsync(
-        string username, UserManager<TesseraUser> users, UserRevocation revocation, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, BadRequestError, NotFoundError, ForbiddenError>> DeleteAsync(
+        string username, HttpContext context, UserManager<TesseraUser> users, UserRevocation revocation, UserPermissions permissions, AdminPrivilegeCeiling ceiling)
     {
+        var cancellationToken = context.RequestAborted;
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
+        if (await CeilingAsync(context, user, permissions, ceiling) is { } refused) return refused;
         await revocation.RevokeEverythingAsync(users, user, cancellationToken);
         var result = await users.DeleteAsync(user);
         if (!result.Succeeded) return Refused(result);
@@ -149,6 +160,13 @@ internal static class AdminUsers
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
+
+    /// <summary>
+    /// A user who holds admin permissions is changed only by an administrator who holds them too: a new password, a
+    /// disable or a delete would otherwise let a lesser administrator take over or lock out a greater one.
+    /// </summary>
+    private static async Task<ForbiddenError?> CeilingAsync(HttpContext context, TesseraUser user, UserPermissions permissions, AdminPrivilegeCeiling ceiling) =>
+        await ceiling.RefusalAsync(context, await permissions.OfAsync(user.Id, context.RequestAborted));
 
     private static NotFoundError NotFound() => new(OAuthError.NotFound("no user of that name"));
 

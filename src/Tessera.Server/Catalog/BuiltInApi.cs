@@ -29,7 +29,10 @@ public static class BuiltInApi
 
     public static string AreaScope(string area) => $"{AdminScope}:{area}";
 
-    public static bool IsAdminScope(string scope) => AdminScopes.Contains(scope);
+    private static readonly FrozenSet<string> AdminScopeSet = AdminScopes.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>One of Tessera's admin permissions (every user-facing grant asks, so a frozen set).</summary>
+    public static bool IsAdminScope(string scope) => AdminScopeSet.Contains(scope);
 
     public static RegisteredApi Create(string issuer) => new(
         Name, issuer, new[] { PatsScope, ProviderTokensScope }.Concat(AdminScopes).ToFrozenSet(StringComparer.Ordinal),

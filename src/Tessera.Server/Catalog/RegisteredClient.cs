@@ -37,4 +37,7 @@ public sealed record RegisteredClient(
 
     /// <summary>The user claims this client's ID tokens carry (<c>roles</c>, user attribute names); empty for none.</summary>
     public FrozenSet<string> IdTokenClaims { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>An administrative client acting for users: the admin API takes its users' tokens (their role-held admin permissions).</summary>
+    public bool Administration { get; init; }
 }

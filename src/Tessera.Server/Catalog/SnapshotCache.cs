@@ -115,6 +115,7 @@ internal sealed partial class SnapshotCache(
             RequirePkce = client.RequirePkce || client.IsPublic,
             MultiAudienceTokens = client.MultiAudienceTokens,
             IdTokenClaims = SpaceDelimited.ToSet(client.IdTokenClaims),
+            Administration = client.Administration,
         };
     }
 

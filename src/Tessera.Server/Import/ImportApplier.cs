@@ -87,6 +87,7 @@ internal sealed partial class ImportApplier(
         client.RequirePkce = imported.RequirePkce ?? true;
         client.MultiAudienceTokens = imported.MultiAudienceTokens ?? false;
         client.IdTokenClaims = SpaceDelimited.Join(imported.IdTokenClaims ?? []);
+        client.Administration = imported.Administration ?? false;
     }
 
     private void WriteClientCredentials(Client client, ImportedClient imported, CredentialWrites credentials, bool logWrites)

@@ -77,6 +77,12 @@ public sealed record ImportedClient
 
     /// <summary>User claims this client's ID tokens carry: "roles" (all the user's roles) and user attribute names.</summary>
     public List<string>? IdTokenClaims { get; init; }
+
+    /// <summary>
+    /// An administrative client that signs users in (an admin console, the CLI): it may list tessera:admin scopes beside
+    /// user grant types, and a user gets of them only the permissions their roles carry (default false).
+    /// </summary>
+    public bool? Administration { get; init; }
 }
 
 public sealed record ImportedUser

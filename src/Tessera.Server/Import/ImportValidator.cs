@@ -94,10 +94,7 @@ public static class ImportValidator
                 if (!apiScopes.Contains(scope) && !ScopePolicy.Identity.Contains(scope))
                     problems.Add($"{at}.scopes[{j}] '{scope}' is not a scope of any API resource");
             }
-            // The admin API is for administrative clients: on a client that acts for users, every user who consents
-            // would hand that client an administrator's token.
-            if (client.Scopes?.FirstOrDefault(BuiltInApi.IsAdminScope) is { } adminScope && client.GrantTypes?.Any(UserGrantTypes.Contains) == true)
-                problems.Add($"{at}.scopes '{adminScope}' is for administrative clients (client_credentials), not for a client that acts for users ({string.Join(", ", client.GrantTypes.Where(UserGrantTypes.Contains))})");
+            AdministrativeClientValidator.Validate(client, at, problems);
             // RFC 9700 §2.1.1: PKCE is what stands in for a public client's missing secret at the token endpoint.
             if (client.RequirePkce == false && client.Public == true)
                 problems.Add($"{at}.requirePkce cannot be false for a public client (RFC 9700 §2.1.1)");
@@ -105,9 +102,6 @@ public static class ImportValidator
             RoleValidator.ValidateClient(client, at, problems);
         }
     }
-
-    // Token exchange acts for the users whose tokens it is given: with tessera:admin it would hand out admin rights on their behalf.
-    private static readonly string[] UserGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.DeviceCode, GrantTypes.TokenExchange];
 
     // System.Text.Json fills a list with null for a JSON null whatever the nullable annotations say.
     private static string NullEntry(string at) => $"{at} must be an object, not null";

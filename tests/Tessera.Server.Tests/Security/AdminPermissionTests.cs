@@ -67,6 +67,12 @@ public sealed class AdminPermissionTests(AdminPermissionTests.Server fixture) : 
         { "tessera:admin:roles", "PUT", "/admin/users/bob/roles", new { roles = new[] { "reader" } }, 200, "roles assigns roles" },
         { "tessera:admin:roles", "DELETE", "/admin/clients/web", null, 403, "roles cannot delete a client" },
         { "tessera:admin:audit", "GET", "/admin/clients", null, 403, "audit opens no other area" },
+        // No administrator gives or takes away an admin permission it does not hold (AdminPrivilegeCeiling).
+        { "tessera:admin:roles", "POST", "/admin/roles", new { name = "x4", permissions = new[] { "tessera:admin" } }, 403, "roles cannot put tessera:admin into a role" },
+        { "tessera:admin:roles", "POST", "/admin/roles", new { name = "x5", permissions = new[] { "tessera:admin:roles" } }, 201, "roles gives what it holds" },
+        { "tessera:admin:clients", "POST", "/admin/clients", new { clientId = "x6", grantTypes = new[] { "client_credentials" }, scopes = new[] { "tessera:admin:users" } }, 403, "clients cannot make a user-admin client" },
+        { "tessera:admin:clients", "DELETE", "/admin/clients/perm-users", null, 403, "clients cannot delete another admin client" },
+        { "tessera:admin:users", "POST", "/admin/users/alice/revoke", null, 204, "users acts on a user who holds no admin permission" },
     };
 
     [Theory]

@@ -62,18 +62,25 @@ public static class ScopePolicy
         return (granted, requested.Value.Length > 0 ? requested.Value : granted);
     }
 
-    /// <summary>Whether any of the scopes belongs to an API with <c>userAccess: rbac</c>: only then are the user's roles read.</summary>
+    /// <summary>Whether any of the scopes is held only through a role (<see cref="HeldOnlyThroughRoles"/>): only then are the user's roles read.</summary>
     public static bool NeedRoles(IEnumerable<string> scopes, ClientCatalog catalog) =>
-        scopes.Any(scope => catalog.ApisByScope.TryGetValue(scope, out var api) && api.RequiresRoles);
+        scopes.Any(scope => HeldOnlyThroughRoles(scope, catalog));
 
     /// <summary>
-    /// The scopes a user may hold, in order: a scope of an API with <c>userAccess: rbac</c> only when one of the user's
-    /// roles carries it as a permission; every other scope (consent-based APIs, OpenID Connect) passes. A scope the user
+    /// A scope a user holds only through a role: every scope of an API with <c>userAccess: rbac</c>, and Tessera's admin
+    /// permissions always — consent is how a user lends a client what the user has, never how a user becomes an administrator.
+    /// </summary>
+    public static bool HeldOnlyThroughRoles(string scope, ClientCatalog catalog) =>
+        (catalog.ApisByScope.TryGetValue(scope, out var api) && api.RequiresRoles) || BuiltInApi.IsAdminScope(scope);
+
+    /// <summary>
+    /// The scopes a user may hold, in order: a scope held only through roles (an rbac API's, an admin permission) only
+    /// when one of the user's roles carries it as a permission; every other scope (consent-based APIs, OpenID Connect) passes. A scope the user
     /// lacks is dropped here; each grant decides what an empty result means (RFC 6749 §4.1.2.1 access_denied at the
     /// authorization endpoint, §5.2 invalid_scope at the token endpoint).
     /// </summary>
     public static IReadOnlyList<string> HeldByUser(IEnumerable<string> scopes, IReadOnlySet<string> permissions, ClientCatalog catalog) =>
-        scopes.Where(scope => !catalog.ApisByScope.TryGetValue(scope, out var api) || !api.RequiresRoles || permissions.Contains(scope)).ToList();
+        scopes.Where(scope => !HeldOnlyThroughRoles(scope, catalog) || permissions.Contains(scope)).ToList();
 
     /// <summary>
     /// Every scope a user may put on a personal access token, in order: those of the APIs that opted in

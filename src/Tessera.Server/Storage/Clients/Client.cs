@@ -51,4 +51,10 @@ public sealed class Client
 
     /// <summary>Space-delimited user claims this client's ID tokens carry: <c>roles</c> and user attribute names.</summary>
     public string IdTokenClaims { get; set; } = "";
+
+    /// <summary>
+    /// An administrative client that acts for users: a user's token from it may carry the admin permissions the user
+    /// holds through roles (never more), and the admin API takes such a token.
+    /// </summary>
+    public bool Administration { get; set; }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Tessera.Server.Catalog;
 using Tessera.Server.Vocabulary;
@@ -27,11 +26,11 @@ internal sealed class AdminPermissionRequirement(string area, bool write) : Refu
         || (!Write && Area != "audit" && scopes.Contains(BuiltInApi.AdminReadScope));
 }
 
-internal sealed class AdminPermissionRequirementHandler : AuthorizationHandler<AdminPermissionRequirement>
+internal sealed class AdminPermissionRequirementHandler(AdminCallerPermissions callers) : AuthorizationHandler<AdminPermissionRequirement>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AdminPermissionRequirement requirement)
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AdminPermissionRequirement requirement)
     {
-        if (requirement.IsMetBy(SpaceDelimited.Split(context.User.FindFirstValue(Claims.Scope)))) context.Succeed(requirement);
-        return Task.CompletedTask;
+        var cancellationToken = (context.Resource as HttpContext)?.RequestAborted ?? CancellationToken.None;
+        if (requirement.IsMetBy(await callers.OfAsync(context.User, cancellationToken))) context.Succeed(requirement);
     }
 }

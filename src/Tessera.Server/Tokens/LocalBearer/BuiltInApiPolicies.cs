@@ -13,7 +13,10 @@ namespace Tessera.Server.Tokens.LocalBearer;
 /// </summary>
 internal static class BuiltInApiPolicies
 {
-    /// <summary>The admin API: an administrative client's own token; each operation adds its permission (<see cref="AdminRead"/>, <see cref="AdminWrite"/>).</summary>
+    /// <summary>
+    /// The admin API: an administrative client's own token, or a user's from a client marked administration
+    /// (<see cref="AdministratorTokenRequirement"/>); each operation adds its permission (<see cref="AdminRead"/>, <see cref="AdminWrite"/>).
+    /// </summary>
     public const string Admin = "tessera.admin";
 
     /// <summary>Reading one part of the admin API (its area: clients, apis, users, keys, roles).</summary>
@@ -42,7 +45,7 @@ internal static class BuiltInApiPolicies
         services.AddAuthorization();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<TesseraOptions>>((authorization, tessera) =>
         {
-            authorization.AddPolicy(Admin, Policy(new ClientOwnTokenRequirement()));
+            authorization.AddPolicy(Admin, Policy(new AdministratorTokenRequirement()));
             foreach (var area in BuiltInApi.AdminAreas)
             {
                 authorization.AddPolicy(AdminRead(area), Policy(new AdminPermissionRequirement(area, write: false)));
@@ -54,7 +57,8 @@ internal static class BuiltInApiPolicies
             authorization.AddPolicy(ProviderTokens, Policy(new ScopeRequirement(BuiltInApi.ProviderTokensScope)));
         });
         services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
-        services.AddSingleton<IAuthorizationHandler, ClientOwnTokenRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, AdministratorTokenRequirementHandler>();
+        services.AddSingleton<AdminCallerPermissions>();
         services.AddSingleton<IAuthorizationHandler, AdminPermissionRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, UserTokenRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, RecentSignInRequirementHandler>();

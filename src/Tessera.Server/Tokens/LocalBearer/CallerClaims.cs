@@ -31,6 +31,10 @@ internal static class CallerClaims
     public static string Subject(this ClaimsPrincipal caller) =>
         caller.FindFirstValue(Claims.Subject) ?? throw new InvalidOperationException("the caller was not authenticated by the local bearer scheme");
 
+    /// <summary>A client's own token (client credentials): RFC 9068 §2.2 makes its sub the client_id; no user is behind it.</summary>
+    public static bool IsClientsOwnToken(this ClaimsPrincipal caller) =>
+        caller.FindFirstValue(Claims.Subject) is { } subject && subject == caller.FindFirstValue(Claims.ClientId);
+
     /// <summary>The client the token was issued to; null for a token with none (a PAT made on the account page).</summary>
     public static string? ClientId(this ClaimsPrincipal caller) => caller.FindFirstValue(Claims.ClientId);
 

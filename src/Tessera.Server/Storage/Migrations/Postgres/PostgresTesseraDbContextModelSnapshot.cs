@@ -237,6 +237,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("Administration")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(200)
