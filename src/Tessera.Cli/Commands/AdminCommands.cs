@@ -7,8 +7,9 @@ using Tessera.Cli.Infrastructure;
 namespace Tessera.Cli.Commands;
 
 /// <summary>
-/// <c>tessera clients|apis|roles|users|keys</c>: the admin HTTP API. The token must carry tessera:admin (an administrative
-/// client's token in TESSERA_TOKEN, for example). Clients and APIs are read and written in the import file's format.
+/// <c>tessera clients|apis|roles|users|keys</c>: the admin HTTP API. The token must carry the area's admin permission: an
+/// administrative client's token in TESSERA_TOKEN, or the session of 'tessera login --client-id' at a client marked
+/// administration, as a user whose roles hold it. Clients and APIs are read and written in the import file's format.
 /// </summary>
 public static class AdminCommands
 {
@@ -24,7 +25,7 @@ public static class AdminCommands
     /// <summary>list, show, create --file, update --file, delete for one kind of catalog entry.</summary>
     private static Command Catalog(string plural, string singular, string path, string key, string[] columns)
     {
-        var command = new Command(plural, $"Administer {plural} (import file format; needs tessera:admin).");
+        var command = new Command(plural, $"Administer {plural} (import file format; needs tessera:admin:{plural}, tessera:admin:read to read, or tessera:admin).");
 
         var list = new Command("list", $"List the {plural}.");
         list.SetAction(parse => RunAsync(parse, async (server, bearer, json) =>
@@ -75,7 +76,7 @@ public static class AdminCommands
 
     private static Command Keys()
     {
-        var command = new Command("keys", "List the signing keys, or rotate one (needs tessera:admin).");
+        var command = new Command("keys", "List the signing keys, or rotate one (needs tessera:admin:keys, tessera:admin:read to list, or tessera:admin).");
         var list = new Command("list", "List the signing keys: current, next and retired.");
         list.SetAction(parse => RunAsync(parse, async (server, bearer, json) =>
         {

@@ -5,12 +5,12 @@ using Tessera.Cli.Infrastructure;
 
 namespace Tessera.Cli.Commands;
 
-/// <summary><c>tessera users list|create|update|delete|disable|enable|revoke</c> (needs tessera:admin). Passwords are read from a file or standard input, never from the command line.</summary>
+/// <summary><c>tessera users list|create|update|delete|disable|enable|revoke</c> (needs tessera:admin:users, roles tessera:admin:roles). Passwords are read from a file or standard input, never from the command line.</summary>
 public static class UserCommands
 {
     public static Command Create()
     {
-        var command = new Command("users", "Administer users (needs tessera:admin).");
+        var command = new Command("users", "Administer users (needs tessera:admin:users; their roles tessera:admin:roles; or tessera:admin).");
 
         var list = new Command("list", "List users.");
         list.SetAction(parse => AdminCommands.RunAsync(parse, async (server, bearer, json) =>

@@ -11,6 +11,8 @@ public static class ScopeDescriptions
         "offline_access" => "Stay connected when you are not using it",
         "tessera:pats" => "Create, list and revoke your personal access tokens",
         "tessera:admin" => "Administer this Tessera server",
+        "tessera:admin:read" => "See this Tessera server's settings, clients, APIs, roles and users",
+        _ when scope.StartsWith("tessera:admin:", StringComparison.Ordinal) => $"Administer this Tessera server's {scope["tessera:admin:".Length..]}",
         _ => $"Use the API permission \"{scope}\" on your behalf",
     };
 }

@@ -18,8 +18,8 @@ public abstract class AdministrativeClientTests(DatabaseKind kind)
     private const string Console = "console";
     private const string ConsoleSecret = "console-secret-0123456789-abcdefg";
     private const string ConsoleRedirect = "http://127.0.0.1:4416/signin-oidc";
-    private const string Root = "root";
-    private const string RootPassword = "Root-test-pass-1";
+    internal const string Root = "root";
+    internal const string RootPassword = "Root-test-pass-1";
 
     private static readonly Dictionary<string, string?> FastPolls = new()
     {
