@@ -90,6 +90,9 @@ public static partial class TesseraApp
             })
             .AddRoles<TesseraRole>()
             .AddEntityFrameworkStores<TesseraDbContext>()
+            // The two-factor secrets encrypted and hashed at rest; authenticator codes accepted once.
+            .AddUserStore<TesseraUserStore>()
+            .AddTokenProvider<ReplayRefusingAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddSignInManager();
         services.AddTesseraPages().AddExternalProviders(options);
         services.AddTransportSecurity(options);
@@ -121,6 +124,7 @@ public static partial class TesseraApp
         services.AddSingleton<TokenUserClaims>();
         services.AddSingleton<PersonalAccessTokenCoverage>();
         services.AddSingleton<AdminPrivilegeCeiling>();
+        services.AddSingleton<SecondFactorThrottle>();
         services.AddSingleton<InteractionProofs>();
         services.AddSingleton<IGrantHandler, ClientCredentialsGrant>();
         services.AddSingleton<IGrantHandler, AuthorizationCodeGrant>();

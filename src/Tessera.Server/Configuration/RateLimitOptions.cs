@@ -10,6 +10,9 @@ public sealed class RateLimitOptions
     /// <summary>Failed sign-ins per username (the same count on every node), then 429 until the window ends.</summary>
     public WindowLimit SignInFailuresPerUsername { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
 
+    /// <summary>Wrong authenticator or recovery codes per user (every node), then 429 until the window ends.</summary>
+    public WindowLimit SecondFactorFailuresPerUser { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(15) };
+
     /// <summary>Failed sign-ins per client IP (every node), against password spraying over many usernames.</summary>
     public WindowLimit SignInFailuresPerIp { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(15) };
 
@@ -36,6 +39,7 @@ public sealed class RateLimitOptions
     [
         (nameof(SignInFailuresPerUsername), SignInFailuresPerUsername),
         (nameof(SignInFailuresPerIp), SignInFailuresPerIp),
+        (nameof(SecondFactorFailuresPerUser), SecondFactorFailuresPerUser),
         (nameof(RegistrationsPerIp), RegistrationsPerIp),
         (nameof(DeviceAuthorizationsPerIp), DeviceAuthorizationsPerIp),
         (nameof(DevicePageSubmissionsPerIp), DevicePageSubmissionsPerIp),

@@ -21,6 +21,19 @@ public static class SessionClaims
         new("amr", "pwd"),
     ];
 
+    /// <summary>
+    /// A password sign-in completed with an authenticator or recovery code: amr <c>pwd</c>, <c>otp</c> and <c>mfa</c>
+    /// (RFC 8176 §2), auth_time when the second factor was given.
+    /// </summary>
+    public static Claim[] ForSecondFactorSignIn(TimeProvider clock) =>
+    [
+        new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        new(SessionId, SecretGenerator.NewSecret(16)),
+        new("amr", "pwd"),
+        new("amr", "otp"),
+        new("amr", "mfa"),
+    ];
+
     /// <summary>The identity provider a session came through (absent for a local sign-in).</summary>
     public const string IdentityProvider = "idp";
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -57,6 +58,13 @@ internal sealed class SignInModel(
         // A disabled user gets the words of a wrong password: the page does not tell who is disabled.
         if (user.DisabledAt is not null) return Refuse(WrongCredentials);
         await throttle.SucceededAsync(attempt);
+
+        // Two-factor users get no session yet: only a short-lived proof of the password, for the code page.
+        if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            await HttpContext.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, SecondFactorPending.For(user));
+            return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
+        }
 
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));
         // Only a local URL: the sign-in page must not become an open redirector.

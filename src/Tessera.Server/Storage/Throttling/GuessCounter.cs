@@ -28,4 +28,5 @@ internal static class GuessKinds
     public const string SignInUsername = "sign-in:username";
     public const string SignInIp = "sign-in:ip";
     public const string DeviceUserCode = "device-code:user";
+    public const string SecondFactorUser = "second-factor:user";
 }

@@ -17,6 +17,12 @@ public sealed class TesseraUser : IdentityUser
     /// </summary>
     public string? Attributes { get; set; }
 
+    /// <summary>
+    /// The RFC 6238 time step of the last authenticator code accepted: a code of that step or an earlier one is refused,
+    /// so a code seen over a shoulder or in a proxy log cannot be replayed within its window (RFC 6238 §5.2).
+    /// </summary>
+    public long? LastAuthenticatorStep { get; set; }
+
     /// <summary>The attributes' JSON is at most 4 KiB: they travel in tokens, which travel in every request.</summary>
     public const int MaxAttributesLength = 4096;
 }

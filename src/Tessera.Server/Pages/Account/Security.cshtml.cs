@@ -1,0 +1,136 @@
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using QRCoder;
+using Tessera.Server.Storage.Users;
+using Tessera.Server.Throttling;
+
+namespace Tessera.Server.Pages.Account;
+
+/// <summary>
+/// The signed-in user's sign-in security: set up an authenticator app (a new key as a QR code and as text, confirmed
+/// by a first code), which turns on two-factor sign-in and shows ten recovery codes once; turn it off again with a
+/// current code or a recovery code (wrong ones counted like at sign-in), after which the old key and codes work no more.
+/// </summary>
+internal sealed class SecurityModel(UserManager<TesseraUser> users, SecondFactorThrottle throttle, ILogger<SecurityModel> logger) : PageModel
+{
+    private const int RecoveryCodeCount = 10;
+
+    /// <summary>The label authenticator apps show next to the account (RFC 6238 apps read it from the otpauth URI).</summary>
+    private const string Issuer = "Tessera";
+
+    [BindProperty] public string? Code { get; set; }
+    [BindProperty] public string? RecoveryCode { get; set; }
+
+    public bool TwoFactorEnabled { get; private set; }
+    public int RecoveryCodesLeft { get; private set; }
+
+    /// <summary>During setup: the new key in groups of four, the otpauth URI and its QR code (SVG markup QRCoder wrote).</summary>
+    public string? SetupKey { get; private set; }
+    public string? SetupUri { get; private set; }
+    public string? SetupQrSvg { get; private set; }
+
+    /// <summary>Shown on the response that turned two-factor sign-in on, never again.</summary>
+    public IReadOnlyList<string>? NewRecoveryCodes { get; private set; }
+    public string? Notice { get; private set; }
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user) return SignIn();
+        await LoadAsync(user);
+        return Page();
+    }
+
+    /// <summary>A new key (the previous one, if any, stops working); two-factor sign-in stays off until a code confirms it.</summary>
+    public async Task<IActionResult> OnPostSetupAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user) return SignIn();
+        if (await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, "Two-factor sign-in is already on; turn it off first.");
+        await users.ResetAuthenticatorKeyAsync(user);
+        await ShowSetupAsync(user);
+        await LoadAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostConfirmAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user) return SignIn();
+        if (await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, "Two-factor sign-in is already on.");
+        if (string.IsNullOrWhiteSpace(Code) || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Code))
+        {
+            await ShowSetupAsync(user);
+            return await ProblemAsync(user, "The code is not correct. Check the time on your device and enter the current code.");
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, true);
+        NewRecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
+        AccountSecurityLog.AuthenticatorEnabled(logger, user.Id);
+        Notice = "Two-factor sign-in is on.";
+        await LoadAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDisableAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user) return SignIn();
+        if (!await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, "Two-factor sign-in is off.");
+
+        // A session alone (a cookie copied from an unlocked computer) must not remove the second factor.
+        var guess = await throttle.BeginAsync(user.Id, HttpContext.RequestAborted);
+        if (guess is { Allowed: false }) return await ProblemAsync(user, "Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
+        var right = !string.IsNullOrWhiteSpace(RecoveryCode)
+            ? (await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode)).Succeeded
+            : !string.IsNullOrWhiteSpace(Code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Code);
+        if (!right)
+        {
+            AccountSecurityLog.SecondFactorRefused(logger, user.Id);
+            return await ProblemAsync(user, "The code is not correct.");
+        }
+        await throttle.SucceededAsync(guess);
+
+        await users.SetTwoFactorEnabledAsync(user, false);
+        // The app's key and the printed codes stop working: a new key no one has seen, and no codes.
+        await users.ResetAuthenticatorKeyAsync(user);
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        AccountSecurityLog.TwoFactorDisabled(logger, user.Id);
+        Notice = "Two-factor sign-in is off.";
+        await LoadAsync(user);
+        return Page();
+    }
+
+    private async Task ShowSetupAsync(TesseraUser user)
+    {
+        var key = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("no authenticator key after a reset");
+        SetupKey = Grouped(key);
+        var account = Uri.EscapeDataString(user.UserName ?? user.Id);
+        SetupUri = $"otpauth://totp/{Issuer}:{account}?secret={key}&issuer={Issuer}&digits=6&period=30";
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(SetupUri, QRCodeGenerator.ECCLevel.M);
+        SetupQrSvg = new SvgQRCode(data).GetGraphic(4);
+    }
+
+    private static string Grouped(string key)
+    {
+        var grouped = new StringBuilder();
+        for (var i = 0; i < key.Length; i += 4) grouped.Append(grouped.Length == 0 ? "" : " ").Append(key.AsSpan(i, Math.Min(4, key.Length - i)));
+        return grouped.ToString().ToLowerInvariant();
+    }
+
+    private async Task LoadAsync(TesseraUser user)
+    {
+        TwoFactorEnabled = await users.GetTwoFactorEnabledAsync(user);
+        RecoveryCodesLeft = TwoFactorEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
+    }
+
+    private async Task<PageResult> ProblemAsync(TesseraUser user, string problem, int status = StatusCodes.Status400BadRequest)
+    {
+        Problem = problem;
+        Response.StatusCode = status;
+        await LoadAsync(user);
+        return Page();
+    }
+
+    private RedirectToPageResult SignIn() => RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/Security") });
+}

@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Tessera.Server.Catalog;
+using Tessera.Server.Configuration;
+using Tessera.Server.Responses;
+using Tessera.Server.Sessions;
+using Tessera.Server.Storage.Users;
+using Tessera.Server.Throttling;
+
+namespace Tessera.Server.Pages.Account;
+
+/// <summary>
+/// The second step of a two-factor sign-in: a code from the authenticator app (each accepted once, RFC 6238 §5.2) or
+/// one of the recovery codes (each once). Wrong codes are counted per user on every node (<see cref="SecondFactorThrottle"/>).
+/// Only a right code starts the session, with amr pwd, otp and mfa.
+/// </summary>
+internal sealed class TwoFactorModel(
+    SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, SecondFactorThrottle throttle, TimeProvider clock, IssuerUrls urls,
+    SnapshotCache snapshots, ILogger<TwoFactorModel> logger) : PageModel
+{
+    private const string WrongCode = "The code is not correct.";
+
+    [BindProperty] public string? Code { get; set; }
+    [BindProperty] public string? RecoveryCode { get; set; }
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return BackToPassword();
+        AllowRedirectToClient();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        // The proof of the password lives five minutes in this browser; without it there is nothing to complete.
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { DisabledAt: null } user) return BackToPassword();
+
+        var guess = await throttle.BeginAsync(user.Id, HttpContext.RequestAborted);
+        if (guess is { Allowed: false })
+        {
+            TooManyRequests.SetRetryAfter(Response, guess.RetryAfterSeconds);
+            return Refuse("Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
+        }
+
+        var byRecoveryCode = !string.IsNullOrWhiteSpace(RecoveryCode);
+        var right = byRecoveryCode
+            ? (await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode!)).Succeeded
+            : !string.IsNullOrWhiteSpace(Code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Code);
+        if (!right)
+        {
+            AccountSecurityLog.SecondFactorRefused(logger, user.Id);
+            return Refuse(WrongCode);
+        }
+        await throttle.SucceededAsync(guess);
+        if (byRecoveryCode) AccountSecurityLog.RecoveryCodeUsed(logger, user.Id, await users.CountRecoveryCodesAsync(user));
+
+        await HttpContext.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock));
+        AccountSecurityLog.SecondFactorSignIn(logger, user.Id, byRecoveryCode ? "recovery code" : "authenticator");
+        // Only a local URL: this page must not become an open redirector.
+        return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
+    }
+
+    private RedirectToPageResult BackToPassword() => RedirectToPage("/Account/SignIn", new { returnUrl = ReturnUrl });
+
+    private PageResult Refuse(string problem, int status = StatusCodes.Status400BadRequest)
+    {
+        Problem = problem;
+        Code = null;
+        RecoveryCode = null;
+        Response.StatusCode = status;
+        AllowRedirectToClient();
+        return Page();
+    }
+
+    /// <summary>As on the sign-in page: the POST may end at the client's redirect URI, which form-action must list.</summary>
+    private void AllowRedirectToClient() =>
+        PageSecurityHeaders.Apply(Response, [AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots)?.RedirectUri]);
+}
