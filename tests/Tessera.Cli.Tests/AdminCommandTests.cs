@@ -153,6 +153,9 @@ public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<
         var revoked = await _cli.RunAsync("users", "revoke", username);
         Assert.True(revoked.ExitCode == 0, revoked.ToString());
         Assert.Equal($"Ended every session and token of {username}.", revoked.Stderr.Trim());
+        var reset = await _cli.RunAsync("users", "reset-mfa", username);
+        Assert.True(reset.ExitCode == 0, reset.ToString());
+        Assert.Equal($"Turned off two-factor sign-in of {username}; their sessions and tokens have ended.", reset.Stderr.Trim());
         var unknown = await _cli.RunAsync("users", "disable", "nobody-" + Guid.NewGuid().ToString("n")[..6]);
         Assert.Equal(1, unknown.ExitCode);
     }

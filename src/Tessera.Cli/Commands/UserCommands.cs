@@ -5,7 +5,7 @@ using Tessera.Cli.Infrastructure;
 
 namespace Tessera.Cli.Commands;
 
-/// <summary><c>tessera users list|create|update|delete|disable|enable|revoke</c> (needs tessera:admin:users, roles tessera:admin:roles). Passwords are read from a file or standard input, never from the command line.</summary>
+/// <summary><c>tessera users list|create|update|delete|disable|enable|revoke|reset-mfa</c> (needs tessera:admin:users, roles tessera:admin:roles). Passwords are read from a file or standard input, never from the command line.</summary>
 public static class UserCommands
 {
     public static Command Create()
@@ -72,7 +72,11 @@ public static class UserCommands
         revoke.SetAction(parse => AdminCommands.RunAsync(parse, (server, bearer, json) =>
             PostAsync(server, bearer, json, parse.GetValue(username)!, "revoke", "Ended every session and token of [bold]{0}[/].")));
 
-        foreach (var sub in new[] { list, create, update, delete, disable, enable, revoke, Roles(username) }) command.Subcommands.Add(sub);
+        var resetMfa = new Command("reset-mfa", "Turn off a user's two-factor sign-in (a lost authenticator); every session and token of the user ends.") { username };
+        resetMfa.SetAction(parse => AdminCommands.RunAsync(parse, (server, bearer, json) =>
+            PostAsync(server, bearer, json, parse.GetValue(username)!, "reset-mfa", "Turned off two-factor sign-in of [bold]{0}[/]; their sessions and tokens have ended.")));
+
+        foreach (var sub in new[] { list, create, update, delete, disable, enable, revoke, resetMfa, Roles(username) }) command.Subcommands.Add(sub);
         return command;
     }
 

@@ -106,6 +106,9 @@ internal static class AdminRoutes
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
         users.MapPost("/{username}/enable", AdminUsers.EnableAsync).WithSummary("Enables a disabled user again; revoked tokens stay revoked.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
+        users.MapPost("/{username}/reset-mfa", AdminUsers.ResetMfaAsync)
+            .WithSummary("Turns off a user's two-factor sign-in (a lost authenticator): the old key and recovery codes stop working, every session and token ends.")
+            .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
         users.MapPost("/{username}/revoke", AdminUsers.RevokeAsync)
             .WithSummary("Ends every session and revokes every refresh token and personal access token of a user, who stays enabled.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
+using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
@@ -20,11 +21,11 @@ internal static class AdminUsers
     public sealed record UserChange(string? Password, string? Email, bool? EmailVerified, string? Name, JsonElement? Attributes = null);
 
     /// <summary>A user as the admin API shows it: never a password hash.</summary>
-    public sealed record UserView(string Id, string? Username, string? Email, bool EmailVerified, string? Name, bool Disabled, JsonElement? Attributes)
+    public sealed record UserView(string Id, string? Username, string? Email, bool EmailVerified, string? Name, bool Disabled, JsonElement? Attributes, bool TwoFactorEnabled)
     {
         public static UserView Of(TesseraUser user) =>
             new(user.Id, user.UserName, user.Email, user.EmailConfirmed, user.Name, user.DisabledAt is not null,
-                user.Attributes is null ? null : JsonElement.Parse(user.Attributes));
+                user.Attributes is null ? null : JsonElement.Parse(user.Attributes), user.TwoFactorEnabled);
     }
 
     public sealed record UserList(IReadOnlyList<UserView> Users);
@@ -140,6 +141,27 @@ internal static class AdminUsers
         if (await CeilingAsync(context, user, permissions, ceiling) is { } refused) return refused;
         await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// POST /admin/users/{username}/reset-mfa, for a user who lost their authenticator: two-factor sign-in is off, the old
+    /// key and recovery codes open nothing, and every session and token of the user ends (whoever holds the lost device
+    /// may hold a session too). The user signs in with the password and sets up a new authenticator.
+    /// </summary>
+    public static async Task<Results<JsonOk<UserView>, BadRequestError, NotFoundError, ForbiddenError>> ResetMfaAsync(
+        string username, HttpContext context, UserManager<TesseraUser> users, UserRevocation revocation, UserPermissions permissions,
+        AdminPrivilegeCeiling ceiling, ILogger<UserView> logger)
+    {
+        var user = await users.FindByNameAsync(username);
+        if (user is null) return NotFound();
+        if (await CeilingAsync(context, user, permissions, ceiling) is { } refused) return refused;
+        var result = await users.SetTwoFactorEnabledAsync(user, false);
+        if (result.Succeeded) result = await users.ResetAuthenticatorKeyAsync(user);
+        if (!result.Succeeded) return Refused(result);
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        await revocation.RevokeEverythingAsync(users, user, context.RequestAborted);
+        AdminUsersLog.SecondFactorReset(logger, user.Id, context.User.Subject());
+        return new JsonOk<UserView>(UserView.Of(user));
     }
 
     /// <summary>The user goes, and with them their sessions, personal access tokens and refresh tokens at every client.</summary>

@@ -65,7 +65,7 @@ internal sealed class DeviceModel(
         }
 
         var approve = decision == "allow";
-        if (!await devices.DecideAsync(code!, approve, user.Id, SessionClaims.AuthTimeOf(User),
+        if (!await devices.DecideAsync(code!, approve, user.Id, SessionClaims.AuthTimeOf(User), SessionClaims.AmrOf(User),
                 User.FindFirst(SessionClaims.SessionId)?.Value, HttpContext.RequestAborted))
             return Refuse(StatusCodes.Status400BadRequest, WrongCode);
         // Approving is consenting: the grant shows on the account page, where it can be withdrawn.

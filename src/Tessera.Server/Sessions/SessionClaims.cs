@@ -18,7 +18,7 @@ public static class SessionClaims
     [
         new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         new(SessionId, SecretGenerator.NewSecret(16)),
-        new("amr", "pwd"),
+        new(AuthenticationMethods, "pwd"),
     ];
 
     /// <summary>
@@ -29,22 +29,29 @@ public static class SessionClaims
     [
         new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         new(SessionId, SecretGenerator.NewSecret(16)),
-        new("amr", "pwd"),
-        new("amr", "otp"),
-        new("amr", "mfa"),
+        new(AuthenticationMethods, "pwd"),
+        new(AuthenticationMethods, "otp"),
+        new(AuthenticationMethods, "mfa"),
     ];
 
     /// <summary>The identity provider a session came through (absent for a local sign-in).</summary>
     public const string IdentityProvider = "idp";
 
-    /// <summary>An external sign-in: amr <c>external</c> (the provider authenticated the user), and which provider.</summary>
+    /// <summary>An external sign-in: amr <c>fed</c> (RFC 8176 §2: a federated provider authenticated the user), and which provider.</summary>
     public static Claim[] ForExternalSignIn(TimeProvider clock, string provider) =>
     [
         new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         new(SessionId, SecretGenerator.NewSecret(16)),
-        new("amr", "external"),
+        new(AuthenticationMethods, "fed"),
         new(IdentityProvider, provider),
     ];
+
+    /// <summary>RFC 8176: how the user signed in, one claim per method.</summary>
+    public const string AuthenticationMethods = "amr";
+
+    /// <summary>The session's amr values, space-delimited ("pwd otp mfa"); "" when the cookie has none.</summary>
+    public static string AmrOf(ClaimsPrincipal? principal) =>
+        string.Join(' ', principal?.FindAll(AuthenticationMethods).Select(c => c.Value) ?? []);
 
     /// <summary>The session's auth_time, or 0 when the cookie has none.</summary>
     public static long AuthTimeOf(ClaimsPrincipal? principal) =>

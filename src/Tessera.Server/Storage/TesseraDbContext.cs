@@ -19,6 +19,9 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<ApiResource> ApiResources => Set<ApiResource>();
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    /// <summary>A sign-in's amr values ("pwd otp mfa", "hwk user mfa") fit easily; the column is not a free text.</summary>
+    private const int AmrMaxLength = 64;
+
     public DbSet<OpaqueToken> OpaqueTokens => Set<OpaqueToken>();
     public DbSet<RevokedJwt> RevokedJwts => Set<RevokedJwt>();
     public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
@@ -88,6 +91,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             token.Property(t => t.Jti).HasMaxLength(64);
             token.Property(t => t.ClientId).HasMaxLength(200);
             token.Property(t => t.Subject).HasMaxLength(200);
+            token.Property(t => t.Amr).HasMaxLength(AmrMaxLength);
             // Housekeeping deletes by expiry in batches: this index keeps that cheap on a large table.
             token.HasIndex(t => t.ExpiresAt);
             // Every node polls for recent revocations to drop them from its cache. Partial: the many live tokens are
@@ -117,6 +121,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             code.Property(c => c.Nonce).HasMaxLength(512);
             code.Property(c => c.Subject).HasMaxLength(200);
             code.Property(c => c.SessionId).HasMaxLength(64);
+            code.Property(c => c.Amr).HasMaxLength(AmrMaxLength);
             code.Property(c => c.IssuedTokenJti).HasMaxLength(64);
             code.Property(c => c.IssuedRefreshFamilyId).HasMaxLength(32);
             code.HasIndex(c => c.ExpiresAt);
@@ -129,6 +134,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             token.Property(t => t.ClientId).HasMaxLength(200);
             token.Property(t => t.Subject).HasMaxLength(450);
             token.Property(t => t.SessionId).HasMaxLength(64);
+            token.Property(t => t.Amr).HasMaxLength(AmrMaxLength);
             token.Property(t => t.AccessTokenJti).HasMaxLength(64);
             // Revoking a family, and a withdrawn grant finding its families.
             token.HasIndex(t => t.FamilyId);
@@ -144,6 +150,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             device.Property(d => d.Status).HasMaxLength(16);
             device.Property(d => d.Subject).HasMaxLength(450);
             device.Property(d => d.SessionId).HasMaxLength(64);
+            device.Property(d => d.Amr).HasMaxLength(AmrMaxLength);
             // The device page finds a request by its user code, which must name one request only.
             device.HasIndex(d => d.UserCode).IsUnique();
             device.HasIndex(d => d.ExpiresAt);

@@ -72,6 +72,11 @@ public sealed record OAuthError(
         new("insufficient_user_authentication", description, StatusCodes.Status401Unauthorized,
             $"Bearer error=\"insufficient_user_authentication\", error_description=\"{description}\", max_age={maxAgeSeconds}");
 
+    /// <summary>RFC 9470 §3: the user's sign-in behind the token is of too low a class; acr_values says which would do.</summary>
+    public static OAuthError InsufficientUserAuthentication(string description, string acrValues) =>
+        new("insufficient_user_authentication", description, StatusCodes.Status401Unauthorized,
+            $"Bearer error=\"insufficient_user_authentication\", error_description=\"{description}\", acr_values=\"{acrValues}\"");
+
     public static OAuthError InsufficientScope(string description, string scope) =>
         new("insufficient_scope", description, StatusCodes.Status403Forbidden, $"Bearer error=\"insufficient_scope\", scope=\"{scope}\"");
 }

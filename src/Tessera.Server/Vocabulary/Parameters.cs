@@ -116,4 +116,10 @@ public static class Claims
 
     /// <summary>OIDC Core §2, RFC 9068 §2.2.1: when the user behind the token signed in.</summary>
     public const string AuthTime = "auth_time";
+
+    /// <summary>OIDC Core §2: the authentication context class of the sign-in (<see cref="AuthenticationContextClasses"/>).</summary>
+    public const string Acr = "acr";
+
+    /// <summary>OIDC Core §2, RFC 8176: the authentication methods of the sign-in, an array.</summary>
+    public const string Amr = "amr";
 }

@@ -32,12 +32,18 @@ public static class CodeFlow
 
     /// <summary>Runs the flow as alice (or the user given), approving consent when asked; returns the final redirect to the client.</summary>
     public static async Task<Browser.Page> SignInAndApproveAsync(
-        Browser browser, string authorizeUrl, string decision = "allow", string username = PeopleImport.Alice, string password = PeopleImport.AlicePassword)
+        Browser browser, string authorizeUrl, string decision = "allow", string username = PeopleImport.Alice, string password = PeopleImport.AlicePassword,
+        SecondFactor? secondFactor = null)
     {
         var page = await browser.FollowAsync(await browser.GetAsync(authorizeUrl));
         if (page.RequestPath.StartsWith("/account/sign-in", StringComparison.Ordinal))
         {
             page = await browser.SubmitAsync(page, page.RequestPath, [("username", username), ("password", password), ("returnUrl", page.Field("returnUrl")!)]);
+            page = await browser.FollowAsync(page);
+        }
+        if (secondFactor is not null && page.RequestPath.StartsWith("/account/sign-in/two-factor", StringComparison.Ordinal))
+        {
+            page = await browser.SubmitAsync(page, page.RequestPath, [("recoveryCode", secondFactor.NextRecoveryCode()), ("returnUrl", page.Field("returnUrl")!)]);
             page = await browser.FollowAsync(page);
         }
         if (page.RequestPath.StartsWith("/consent", StringComparison.Ordinal))

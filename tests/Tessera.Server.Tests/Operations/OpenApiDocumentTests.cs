@@ -43,6 +43,7 @@ public abstract class OpenApiDocumentTests(TesseraServer server) : ServerTest(se
         { "POST /admin/users/{username}/disable", "200 400 404" },
         { "POST /admin/users/{username}/enable", "200 400 404" },
         { "POST /admin/users/{username}/revoke", "204 404" },
+        { "POST /admin/users/{username}/reset-mfa", "200 400 404" },
         { "GET /api/pats", "200" },
         { "POST /api/pats", "201 400" },
         { "DELETE /api/pats/{id}", "204 404" },

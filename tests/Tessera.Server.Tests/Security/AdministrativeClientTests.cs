@@ -10,8 +10,8 @@ namespace Tessera.Server.Tests.Security;
 /// People administering Tessera through a client that signs them in (issue 16): the client <c>console</c> is marked
 /// <c>"administration": true</c>; bob holds the role <c>user-admin</c> (tessera:admin:users), <c>root</c> the role
 /// <c>superadmin</c> (tessera:admin), alice no admin role. A user gets only the admin permissions a role gives, the
-/// admin API takes a user's token only from an administration client, a role taken away closes the API at once on
-/// every node, and no administrator acts on a holder of permissions they lack.
+/// admin API takes a user's token only from an administration client and a sign-in with a second factor, a role
+/// taken away closes the API at once on every node, and no administrator acts on a holder of permissions they lack.
 /// </summary>
 public abstract class AdministrativeClientTests(DatabaseKind kind)
 {
@@ -44,18 +44,20 @@ public abstract class AdministrativeClientTests(DatabaseKind kind)
     }
 
     /// <summary>The user signs in at the console, which asks for <paramref name="scope"/>: the redirect back to it.</summary>
-    private static async Task<(Dictionary<string, string> Callback, string Verifier)> ConsoleCallbackAsync(TesseraServer server, string scope, string username, string password)
+    private static async Task<(Dictionary<string, string> Callback, string Verifier)> ConsoleCallbackAsync(
+        TesseraServer server, string scope, string username, string password, SecondFactor? secondFactor = null)
     {
         using var browser = new Browser(server);
         var pkce = CodeFlow.NewPkce();
         var callback = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser,
-            CodeFlow.AuthorizeUrl(Console, ConsoleRedirect, scope, pkce.Challenge), username: username, password: password));
+            CodeFlow.AuthorizeUrl(Console, ConsoleRedirect, scope, pkce.Challenge), username: username, password: password, secondFactor: secondFactor));
         return (callback, pkce.Verifier);
     }
 
-    private static async Task<ProtocolResponse> ConsoleTokensAsync(TesseraServer server, string scope, string username, string password)
+    /// <summary>The user signs in at the console — with their second factor when given — and the console redeems the code.</summary>
+    private static async Task<ProtocolResponse> ConsoleTokensAsync(TesseraServer server, string scope, string username, string password, SecondFactor? secondFactor)
     {
-        var (callback, verifier) = await ConsoleCallbackAsync(server, scope, username, password);
+        var (callback, verifier) = await ConsoleCallbackAsync(server, scope, username, password, secondFactor);
         Assert.True(callback.ContainsKey("code"), string.Join(", ", callback.Select(p => $"{p.Key}={p.Value}")));
         var tokens = await new ProtocolClient(server.CreateClient()).TokenAsync(Console, ConsoleSecret,
             ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", ConsoleRedirect), ("code_verifier", verifier));
@@ -75,9 +77,10 @@ public abstract class AdministrativeClientTests(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
         await using var server = await TesseraServer.StartAsync(database, Import());
+        var bobsFactor = await SecondFactor.EnableAsync(server, RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword);
 
         // The attack: bob, a user administrator, lets the console ask for every admin permission it may request.
-        var bob = await ConsoleTokensAsync(server, "openid tessera:admin tessera:admin:users tessera:admin:clients", RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword);
+        var bob = await ConsoleTokensAsync(server, "openid tessera:admin tessera:admin:users tessera:admin:clients", RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword, bobsFactor);
         var users = await CallAsync(server, bob.AccessToken, HttpMethod.Get, "/admin/users");
         var clients = await CallAsync(server, bob.AccessToken, HttpMethod.Get, "/admin/clients");
 
@@ -86,6 +89,27 @@ public abstract class AdministrativeClientTests(DatabaseKind kind)
         Assert.Equal(200, users.Status);
         Assert.Equal(403, clients.Status);
         Assert.Equal("insufficient_scope", clients.Error);
+    }
+
+    [Fact]
+    public async Task A_users_admin_token_from_a_sign_in_without_a_second_factor_opens_nothing()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, Import());
+
+        // The attack: root's password alone (phished, reused), at the administration client.
+        var passwordOnly = await ConsoleTokensAsync(server, "openid tessera:admin", Root, RootPassword, secondFactor: null);
+        var refused = await CallAsync(server, passwordOnly.AccessToken, HttpMethod.Get, "/admin/users");
+
+        Assert.Equal("urn:tessera:acr:pwd", (string?)Jwt.Payload(passwordOnly.AccessToken)["acr"]);
+        Assert.Equal(401, refused.Status);
+        Assert.Equal("insufficient_user_authentication", refused.Error);
+        Assert.Contains("acr_values=\"urn:tessera:acr:mfa\"", refused.Http.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+
+        var rootsFactor = await SecondFactor.EnableAsync(server, Root, RootPassword);
+        var withSecondFactor = await ConsoleTokensAsync(server, "openid tessera:admin", Root, RootPassword, rootsFactor);
+        Assert.Equal("urn:tessera:acr:mfa", (string?)Jwt.Payload(withSecondFactor.AccessToken)["acr"]);
+        Assert.Equal(200, (await CallAsync(server, withSecondFactor.AccessToken, HttpMethod.Get, "/admin/users")).Status);
     }
 
     [Fact]
@@ -134,7 +158,8 @@ public abstract class AdministrativeClientTests(DatabaseKind kind)
         string bob;
         await using (var server = await TesseraServer.StartAsync(database, Import()))
         {
-            bob = (await ConsoleTokensAsync(server, "tessera:admin:users", RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword)).AccessToken;
+            var bobsFactor = await SecondFactor.EnableAsync(server, RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword);
+            bob = (await ConsoleTokensAsync(server, "tessera:admin:users", RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword, bobsFactor)).AccessToken;
             Assert.Equal(200, (await CallAsync(server, bob, HttpMethod.Get, "/admin/users")).Status);
             settings["Tessera:Issuer"] = server.Issuer;
         }
@@ -156,11 +181,13 @@ public abstract class AdministrativeClientTests(DatabaseKind kind)
         await using var a = await TesseraServer.StartAsync(database, Import(), FastPolls);
         var settings = new Dictionary<string, string?>(FastPolls) { ["Tessera:Issuer"] = a.Issuer };
         await using var b = await TesseraServer.StartAsync(database, Import(), settings);
-        var bob = (await ConsoleTokensAsync(a, "tessera:admin:users", RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword)).AccessToken;
+        var bobsFactor = await SecondFactor.EnableAsync(a, RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword);
+        var rootsFactor = await SecondFactor.EnableAsync(a, Root, RootPassword);
+        var bob = (await ConsoleTokensAsync(a, "tessera:admin:users", RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword, bobsFactor)).AccessToken;
         Assert.Equal(200, (await CallAsync(b, bob, HttpMethod.Get, "/admin/users")).Status);
 
         // root, through the console on node A, leaves bob an editor only.
-        var root = (await ConsoleTokensAsync(a, "tessera:admin", Root, RootPassword)).AccessToken;
+        var root = (await ConsoleTokensAsync(a, "tessera:admin", Root, RootPassword, rootsFactor)).AccessToken;
         var demoted = await CallAsync(a, root, HttpMethod.Put, $"/admin/users/{RoleBasedAccessTests.Bob}/roles", new { roles = new[] { "editor" } });
         var after = await CallAsync(b, bob, HttpMethod.Get, "/admin/users");
 
@@ -175,16 +202,19 @@ public abstract class AdministrativeClientTests(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
         await using var server = await TesseraServer.StartAsync(database, Import());
-        var bob = (await ConsoleTokensAsync(server, "tessera:admin:users", RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword)).AccessToken;
+        var bobsFactor = await SecondFactor.EnableAsync(server, RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword);
+        var rootsFactor = await SecondFactor.EnableAsync(server, Root, RootPassword);
+        var bob = (await ConsoleTokensAsync(server, "tessera:admin:users", RoleBasedAccessTests.Bob, RoleBasedAccessTests.BobPassword, bobsFactor)).AccessToken;
 
-        // The attacks: set root's password and sign in as root; disable, revoke or delete root.
+        // The attacks: set root's password and sign in as root; disable, revoke or delete root; strip root's second factor.
         var password = await CallAsync(server, bob, HttpMethod.Put, $"/admin/users/{Root}", new { password = "Taken-over-pass-1" });
         var disable = await CallAsync(server, bob, HttpMethod.Post, $"/admin/users/{Root}/disable");
         var revoke = await CallAsync(server, bob, HttpMethod.Post, $"/admin/users/{Root}/revoke");
         var delete = await CallAsync(server, bob, HttpMethod.Delete, $"/admin/users/{Root}");
+        var resetMfa = await CallAsync(server, bob, HttpMethod.Post, $"/admin/users/{Root}/reset-mfa");
         var ordinary = await CallAsync(server, bob, HttpMethod.Put, $"/admin/users/{PeopleImport.Alice}", new { name = "Alice A." });
 
-        foreach (var refused in new[] { password, disable, revoke, delete })
+        foreach (var refused in new[] { password, disable, revoke, delete, resetMfa })
         {
             Assert.Equal(403, refused.Status);
             Assert.Equal("insufficient_scope", refused.Error);
@@ -192,7 +222,7 @@ public abstract class AdministrativeClientTests(DatabaseKind kind)
         }
         Assert.Equal(200, ordinary.Status);
         // root's password, account and sessions are as they were: root signs in with the old password.
-        Assert.Equal("tessera:admin", (string?)Jwt.Payload((await ConsoleTokensAsync(server, "tessera:admin", Root, RootPassword)).AccessToken)["scope"]);
+        Assert.Equal("tessera:admin", (string?)Jwt.Payload((await ConsoleTokensAsync(server, "tessera:admin", Root, RootPassword, rootsFactor)).AccessToken)["scope"]);
     }
 
     [Fact]
@@ -203,7 +233,8 @@ public abstract class AdministrativeClientTests(DatabaseKind kind)
         import["roles"]!.AsArray().Add(new JsonObject { ["name"] = "role-admin", ["permissions"] = new JsonArray("tessera:admin:roles") });
         import["users"]!.AsArray().Single(u => (string?)u!["username"] == PeopleImport.Alice)!["roles"]!.AsArray().Add("role-admin");
         await using var server = await TesseraServer.StartAsync(database, import);
-        var alice = (await ConsoleTokensAsync(server, "tessera:admin:roles", PeopleImport.Alice, PeopleImport.AlicePassword)).AccessToken;
+        var alicesFactor = await SecondFactor.EnableAsync(server, PeopleImport.Alice, PeopleImport.AlicePassword);
+        var alice = (await ConsoleTokensAsync(server, "tessera:admin:roles", PeopleImport.Alice, PeopleImport.AlicePassword, alicesFactor)).AccessToken;
 
         var toSelf = await CallAsync(server, alice, HttpMethod.Put, $"/admin/users/{PeopleImport.Alice}/roles", new { roles = new[] { "reader", "role-admin", "superadmin" } });
         var widened = await CallAsync(server, alice, HttpMethod.Put, "/admin/roles/role-admin", new { permissions = new[] { "tessera:admin:roles", "tessera:admin:users" } });

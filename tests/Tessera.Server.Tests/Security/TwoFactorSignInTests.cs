@@ -1,7 +1,5 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using OtpNet;
 using Tessera.Server.Storage;
 using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
@@ -13,18 +11,10 @@ namespace Tessera.Server.Tests.Security;
 /// password sign-in asks for a code — each accepted once on every node — or a recovery code, each good once. Codes are
 /// computed here with Otp.NET from the key the page shows, as an authenticator app would.
 /// </summary>
-public abstract partial class TwoFactorSignInTests(DatabaseKind kind)
+public abstract class TwoFactorSignInTests(DatabaseKind kind)
 {
     private const string Alice = PeopleImport.Alice;
     private const string Password = PeopleImport.AlicePassword;
-
-    /// <summary>An authenticator app for the key the page showed: the code of now, or of a number of 30-second steps later.</summary>
-    private sealed class Authenticator(string key)
-    {
-        private readonly Totp _totp = new(Base32Encoding.ToBytes(key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()));
-
-        public string Code(int steps = 0) => _totp.ComputeTotp(DateTime.UtcNow.AddSeconds(30 * steps));
-    }
 
     private static async Task<Browser.Page> SignInAsync(Browser browser, string returnPath, string password = Password)
     {
@@ -35,27 +25,12 @@ public abstract partial class TwoFactorSignInTests(DatabaseKind kind)
     }
 
     /// <summary>Alice sets up an authenticator (confirming with the current code): the authenticator and her recovery codes.</summary>
-    private static async Task<(Authenticator App, IReadOnlyList<string> RecoveryCodes)> EnableAsync(TesseraServer server)
+    private static async Task<(SecondFactor App, IReadOnlyList<string> RecoveryCodes)> EnableAsync(TesseraServer server)
     {
-        using var browser = new Browser(server);
-        var security = await SignInAsync(browser, "/account/security");
-        Assert.Equal("/account/security", security.RequestPath);
-        var setup = await browser.SubmitAsync(security, "/account/security?handler=setup", []);
-        var key = Regex.Match(setup.Html, "<code id=\"authenticator-key\">([^<]+)</code>").Groups[1].Value;
-        Assert.Contains("<svg", setup.Html, StringComparison.Ordinal);
-        Assert.Contains($"otpauth://totp/Tessera:{Alice}?secret=", setup.Html, StringComparison.Ordinal);
-        var app = new Authenticator(key);
-
-        var enabled = await browser.SubmitAsync(setup, "/account/security?handler=confirm", [("code", app.Code())]);
-
-        Assert.Equal(200, enabled.Status);
-        var codes = RecoveryCode().Matches(enabled.Html).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(10, codes.Count);
-        return (app, codes);
+        var app = await SecondFactor.EnableAsync(server, Alice, Password);
+        Assert.Equal(10, app.RecoveryCodes.Count);
+        return (app, app.RecoveryCodes);
     }
-
-    [GeneratedRegex("<code class=\"recovery-code\">([^<]+)</code>")]
-    private static partial Regex RecoveryCode();
 
     /// <summary>A new browser: the password, then the code page with <paramref name="field"/> = <paramref name="value"/>.</summary>
     private static async Task<(Browser Browser, Browser.Page Answer)> TwoStepsAsync(TesseraServer server, string field, string value, string returnPath = "/account/security")
@@ -76,6 +51,8 @@ public abstract partial class TwoFactorSignInTests(DatabaseKind kind)
         {
             var security = await SignInAsync(browser, "/account/security");
             var setup = await browser.SubmitAsync(security, "/account/security?handler=setup", []);
+            Assert.Contains("<svg", setup.Html, StringComparison.Ordinal);
+            Assert.Contains($"otpauth://totp/Tessera:{Alice}?secret=", setup.Html, StringComparison.Ordinal);
             var wrong = await browser.SubmitAsync(setup, "/account/security?handler=confirm", [("code", "000000")]);
             Assert.Equal(400, wrong.Status);
             Assert.Contains("The code is not correct.", wrong.Html, StringComparison.Ordinal);
@@ -122,6 +99,29 @@ public abstract partial class TwoFactorSignInTests(DatabaseKind kind)
         Assert.Equal(400, older.Status);
     }
 
+    [Theory]
+    [InlineData("code")]
+    [InlineData("recoveryCode")]
+    public async Task The_same_code_sent_to_two_nodes_at_once_signs_in_once(string field)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var a = await TesseraServer.StartAsync(database, PeopleImport.Create());
+        await using var b = await TesseraServer.StartAsync(database, PeopleImport.Create(), new Dictionary<string, string?> { ["Tessera:Issuer"] = a.Issuer });
+        var app = await SecondFactor.EnableAsync(a, Alice, Password);
+        var code = field == "code" ? app.Code(steps: 1) : app.NextRecoveryCode();
+        using var atA = new Browser(a);
+        using var atB = new Browser(b);
+        var pageA = await SignInAsync(atA, "/account/security");
+        var pageB = await SignInAsync(atB, "/account/security");
+
+        // The attack: the code, caught in flight, raced against its owner on another node.
+        var answers = await Task.WhenAll(
+            atA.SubmitAsync(pageA, pageA.RequestPath, [(field, code), ("returnUrl", "/account/security")]),
+            atB.SubmitAsync(pageB, pageB.RequestPath, [(field, code), ("returnUrl", "/account/security")]));
+
+        Assert.Equal([302, 400], answers.Select(p => p.Status).Order());
+    }
+
     [Fact]
     public async Task A_recovery_code_signs_in_once()
     {
@@ -131,12 +131,14 @@ public abstract partial class TwoFactorSignInTests(DatabaseKind kind)
 
         var (first, accepted) = await TwoStepsAsync(server, "recoveryCode", codes[3]);
         var (second, reused) = await TwoStepsAsync(server, "recoveryCode", codes[3]);
+        var (third, another) = await TwoStepsAsync(server, "recoveryCode", codes[4]);
         var left = await first.GetAsync("/account/security");
-        first.Dispose(); second.Dispose();
+        first.Dispose(); second.Dispose(); third.Dispose();
 
         Assert.Equal(302, accepted.Status);
         Assert.Equal(400, reused.Status);
-        Assert.Contains("<span id=\"recovery-codes-left\">9</span>", left.Html, StringComparison.Ordinal);
+        Assert.Equal(302, another.Status);
+        Assert.Contains("<span id=\"recovery-codes-left\">8</span>", left.Html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,6 +160,46 @@ public abstract partial class TwoFactorSignInTests(DatabaseKind kind)
         Assert.StartsWith("/account/sign-in/two-factor", codePage.RequestPath, StringComparison.Ordinal);
         Assert.StartsWith("/account/sign-in?", again.RequestPath, StringComparison.Ordinal);
         Assert.True(CodeFlow.Callback(completed).ContainsKey("code"));
+    }
+
+    [Fact]
+    public async Task Tokens_say_whether_the_user_signed_in_with_the_password_alone_or_with_a_second_factor()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, PeopleImport.Create());
+        var protocol = new ProtocolClient(server.CreateClient());
+        var passwordOnly = await WebTokensAsync(server, protocol, "openid message", secondFactor: null);
+        var app = await SecondFactor.EnableAsync(server, Alice, Password);
+
+        var twoFactor = await WebTokensAsync(server, protocol, "openid offline_access message", app);
+        var refreshed = await CodeFlow.RefreshAsync(protocol, CodeFlow.RefreshTokenOf(twoFactor));
+        var opaque = await WebTokensAsync(server, protocol, "ledger", app);
+        var introspected = await protocol.IntrospectAsync(TestClients.Service, TestClients.ServiceSecret, opaque.AccessToken);
+        var discovery = await protocol.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/.well-known/openid-configuration"));
+
+        // OIDC Core §2 and RFC 8176 in the ID token; RFC 9068 §2.2.1 in the access token.
+        Assert.Equal(["pwd"], Jwt.Payload((string)passwordOnly.Json["id_token"]!)["amr"]!.AsArray().Select(m => (string)m!));
+        Assert.Equal("urn:tessera:acr:pwd", (string?)Jwt.Payload((string)passwordOnly.Json["id_token"]!)["acr"]);
+        Assert.Equal("urn:tessera:acr:pwd", (string?)Jwt.Payload(passwordOnly.AccessToken)["acr"]);
+        Assert.Equal(["pwd", "otp", "mfa"], Jwt.Payload((string)twoFactor.Json["id_token"]!)["amr"]!.AsArray().Select(m => (string)m!));
+        Assert.Equal("urn:tessera:acr:mfa", (string?)Jwt.Payload((string)twoFactor.Json["id_token"]!)["acr"]);
+        Assert.Equal("urn:tessera:acr:mfa", (string?)Jwt.Payload(twoFactor.AccessToken)["acr"]);
+        // A refresh says how the grant's sign-in was made, not how the refresh was.
+        Assert.Equal("urn:tessera:acr:mfa", (string?)Jwt.Payload(refreshed.AccessToken)["acr"]);
+        Assert.Equal("urn:tessera:acr:mfa", (string?)introspected.Json["acr"]);
+        Assert.Equal(["pwd", "otp", "mfa"], introspected.Json["amr"]!.AsArray().Select(m => (string)m!));
+        Assert.Equal(["urn:tessera:acr:pwd", "urn:tessera:acr:mfa"], discovery.Json["acr_values_supported"]!.AsArray().Select(v => (string)v!));
+    }
+
+    private static async Task<ProtocolResponse> WebTokensAsync(TesseraServer server, ProtocolClient protocol, string scope, SecondFactor? secondFactor)
+    {
+        using var browser = new Browser(server);
+        var callback = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser,
+            CodeFlow.AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, scope, null), secondFactor: secondFactor));
+        var tokens = await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret,
+            ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", PeopleImport.WebRedirect));
+        Assert.Equal(200, tokens.Status);
+        return tokens;
     }
 
     [Fact]
@@ -209,6 +251,31 @@ public abstract partial class TwoFactorSignInTests(DatabaseKind kind)
     }
 
     [Fact]
+    public async Task An_administrator_resets_a_lost_second_factor_and_the_sessions_that_came_with_it_end()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, PeopleImport.Create());
+        var protocol = new ProtocolClient(server.CreateClient());
+        var app = await SecondFactor.EnableAsync(server, Alice, Password);
+        var (thief, _) = await TwoStepsAsync(server, "recoveryCode", app.NextRecoveryCode());
+
+        var reset = await AdminApi.SendJsonAsync(protocol, HttpMethod.Post, $"/admin/users/{Alice}/reset-mfa");
+        var unknown = await AdminApi.SendJsonAsync(protocol, HttpMethod.Post, "/admin/users/nobody/reset-mfa");
+        var thiefAfter = await thief.GetAsync("/account/security");
+        thief.Dispose();
+        using var owner = new Browser(server);
+        var passwordOnly = await SignInAsync(owner, "/account/security");
+
+        Assert.Equal(200, reset.Status);
+        Assert.False((bool)reset.Json["twoFactorEnabled"]!);
+        Assert.Equal(404, unknown.Status);
+        Assert.Equal(302, thiefAfter.Status);
+        // The owner signs in with the password and sets up a new authenticator.
+        Assert.Equal("/account/security", passwordOnly.RequestPath);
+        Assert.Contains("Two-factor sign-in is <strong>off</strong>", passwordOnly.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_authenticator_key_and_the_recovery_codes_are_not_stored_in_clear()
     {
         await using var database = await TestDatabase.CreateAsync(kind);
@@ -216,9 +283,9 @@ public abstract partial class TwoFactorSignInTests(DatabaseKind kind)
         using var browser = new Browser(server);
         var security = await SignInAsync(browser, "/account/security");
         var setup = await browser.SubmitAsync(security, "/account/security?handler=setup", []);
-        var key = Regex.Match(setup.Html, "<code id=\"authenticator-key\">([^<]+)</code>").Groups[1].Value.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
-        var enabled = await browser.SubmitAsync(setup, "/account/security?handler=confirm", [("code", new Authenticator(key).Code())]);
-        var codes = RecoveryCode().Matches(enabled.Html).Select(m => m.Groups[1].Value).ToList();
+        var key = SecondFactor.KeyOf(setup).Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+        var enabled = await browser.SubmitAsync(setup, "/account/security?handler=confirm", [("code", SecondFactor.ForKey(key).Code())]);
+        var codes = SecondFactor.RecoveryCodesOf(enabled);
 
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();

@@ -103,6 +103,7 @@ internal static class AuthorizeEndpoint
             Scope = SpaceDelimited.Join(request.Scopes),
             Subject = user!.Id,
             AuthTime = authTime,
+            Amr = SessionClaims.AmrOf(session.Principal),
             SessionId = session.Principal?.FindFirstValue(SessionClaims.SessionId),
         }, context.RequestAborted);
         // RFC 6749 §4.1.2: code and state to the redirect URI.

@@ -50,8 +50,10 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             WriteArray(json, "code_challenge_methods_supported", [Pkce.S256]);
             WriteArray(json, "id_token_signing_alg_values_supported", [SigningAlgorithms.RS256]);
             WriteArray(json, "prompt_values_supported", ["none", "login", "consent"]);
-            WriteArray(json, "claims_supported", ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "azp", "sid",
+            WriteArray(json, "claims_supported", ["sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce", "at_hash", "azp", "sid",
                 "name", "preferred_username", "email", "email_verified"]);
+            // OIDC Discovery §3: the acr values ID and access tokens carry (a second factor or not).
+            WriteArray(json, "acr_values_supported", AuthenticationContextClasses.Supported);
             // RFC 9207 §3: the authorization response carries iss.
             json.WriteBoolean("authorization_response_iss_parameter_supported", true);
             WriteArray(json, "scopes_supported", ["openid", "profile", "email", "offline_access", .. catalog.ApisByScope.Keys.Order(StringComparer.Ordinal)]);

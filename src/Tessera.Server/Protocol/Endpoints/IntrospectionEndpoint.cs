@@ -61,6 +61,14 @@ internal static class IntrospectionEndpoint
             json.WriteString(Claims.JwtId, inspected.Jti);
             // RFC 7662 §2.2 allows further claims: the user's sign-in, for an API that wants a recent one.
             if (inspected.AuthTime is { } authTime) json.WriteNumber(Claims.AuthTime, authTime);
+            // RFC 9068 §2.2.1's acr and amr, as a JWT access token would carry them.
+            if (inspected.Amr.Length > 0)
+            {
+                json.WriteString(Claims.Acr, AuthenticationContextClasses.Of(inspected.Amr));
+                json.WriteStartArray(Claims.Amr);
+                foreach (var method in SpaceDelimited.Split(inspected.Amr)) json.WriteStringValue(method);
+                json.WriteEndArray();
+            }
             // RFC 7662 §2.2: other claims may be added; these are the roles and attributes the token's API asked for.
             if (userClaimsJson is not null)
             {

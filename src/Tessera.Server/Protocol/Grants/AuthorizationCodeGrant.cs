@@ -55,7 +55,7 @@ internal sealed class AuthorizationCodeGrant(
         var target = TokenTargets.ForUser(scopes, request.Form.All(Parameters.Resource), request.Client, request.Catalog);
         if (target.Failed) return target.Error;
         var issued = await userTokens.IssueAsync(
-            new UserGrant(user, request.Client, scopes, scopes, target.Value, code.AuthTime, code.SessionId, code.Nonce), cancellationToken);
+            new UserGrant(user, request.Client, scopes, scopes, target.Value, code.AuthTime, code.SessionId, code.Nonce) { Amr = code.Amr }, cancellationToken);
         var token = issued.AccessToken;
         if (await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.FamilyId))
         {

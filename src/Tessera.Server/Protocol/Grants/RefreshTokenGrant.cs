@@ -66,7 +66,8 @@ internal sealed class RefreshTokenGrant(
         var user = active.Value;
 
         var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, granted, scopes, target.Value, row.AuthTime, row.SessionId,
-            FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt), cancellationToken);
+            FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt)
+        { Amr = row.Amr }, cancellationToken);
 
         // A reuse elsewhere may have revoked the family while this rotation was under way: the new tokens go with it.
         if (await refreshTokens.IsFamilyRevokedAsync(row.FamilyId, cancellationToken))

@@ -19,7 +19,11 @@ namespace Tessera.Server.Protocol.Grants;
 /// </summary>
 public sealed record UserGrant(
     TesseraUser User, RegisteredClient Client, IReadOnlyList<string> GrantedScopes, IReadOnlyList<string> TokenScopes, TokenTarget Target,
-    long AuthTime, string? SessionId, string? Nonce = null, string? FamilyId = null, long? RefreshExpiresAt = null);
+    long AuthTime, string? SessionId, string? Nonce = null, string? FamilyId = null, long? RefreshExpiresAt = null)
+{
+    /// <summary>RFC 8176 amr values of the sign-in behind the grant, space-delimited; "" when unknown (a grant from before they were kept).</summary>
+    public string Amr { get; init; } = "";
+}
 
 /// <summary>The response, the access token in it (to be revoked with its grant) and the refresh-token family, if any.</summary>
 public sealed record IssuedUserTokens(TokenResponse Response, IssuedAccessToken AccessToken, string? FamilyId);
@@ -38,6 +42,7 @@ internal sealed class UserTokens(
             issuer.NewClaims(grant.User.Id, grant.Client.ClientId, grant.Target) with
             {
                 AuthTime = grant.AuthTime > 0 ? grant.AuthTime : null,
+                Amr = grant.Amr,
                 UserClaimsJson = await userClaims.ForAsync(grant.User, grant.Target, cancellationToken),
             },
             cancellationToken);
@@ -56,6 +61,7 @@ internal sealed class UserTokens(
                 Subject = grant.User.Id,
                 Scope = SpaceDelimited.Join(grant.GrantedScopes),
                 AuthTime = grant.AuthTime,
+                Amr = grant.Amr,
                 SessionId = grant.SessionId,
                 IssuedAt = now,
                 ExpiresAt = grant.RefreshExpiresAt ?? now + (long)options.Value.RefreshTokens.Lifetime.TotalSeconds,
@@ -68,6 +74,7 @@ internal sealed class UserTokens(
         var idToken = grant.TokenScopes.Contains("openid")
             ? idTokens.Write(new IdTokenContent(grant.User, grant.Client.ClientId, grant.TokenScopes, grant.AuthTime, grant.Nonce, grant.SessionId, access.Value)
             {
+                Amr = grant.Amr,
                 UserClaimsJson = await userClaims.ForIdTokenAsync(grant.User, grant.Client, cancellationToken),
             })
             : null;

@@ -14,6 +14,9 @@ public sealed class AuthorizationCode
     public required string Scope { get; set; }
     public required string Subject { get; set; }
     public long AuthTime { get; set; }
+
+    /// <summary>RFC 8176 amr values of the sign-in, space-delimited ("pwd otp mfa"); "" when unknown.</summary>
+    public string Amr { get; set; } = "";
     public string? SessionId { get; set; }
     public long ExpiresAt { get; set; }
 

@@ -23,6 +23,9 @@ public sealed class DeviceAuthorization
     /// <summary>Who approved it, and that user's sign-in (auth_time, sid for the ID token).</summary>
     public string? Subject { get; set; }
     public long AuthTime { get; set; }
+
+    /// <summary>RFC 8176 amr values of the sign-in, space-delimited ("pwd otp mfa"); "" when unknown.</summary>
+    public string Amr { get; set; } = "";
     public string? SessionId { get; set; }
 }
 

@@ -21,6 +21,9 @@ public sealed class OpaqueToken : IHashedTokenRow
     /// <summary>OIDC Core §2 auth_time of the user's sign-in behind the token; null for tokens without one (client credentials, exchange).</summary>
     public long? AuthTime { get; set; }
 
+    /// <summary>RFC 8176 amr values of the sign-in, space-delimited ("pwd otp mfa"); "" when unknown.</summary>
+    public string Amr { get; set; } = "";
+
     /// <summary>The user claims its API asked for (roles, attributes), as a JSON object written at issue; null for none.</summary>
     public string? UserClaims { get; set; }
 }

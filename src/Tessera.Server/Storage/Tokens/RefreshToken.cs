@@ -17,6 +17,9 @@ public sealed class RefreshToken
     /// <summary>The scopes the user granted: a refresh may ask for these or fewer (RFC 6749 §6).</summary>
     public required string Scope { get; set; }
     public long AuthTime { get; set; }
+
+    /// <summary>RFC 8176 amr values of the sign-in, space-delimited ("pwd otp mfa"); "" when unknown.</summary>
+    public string Amr { get; set; } = "";
     public string? SessionId { get; set; }
     public long IssuedAt { get; set; }
 

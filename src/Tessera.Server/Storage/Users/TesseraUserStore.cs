@@ -29,11 +29,32 @@ internal sealed class TesseraUserStore(TesseraDbContext context, IDataProtection
         return stored is null ? null : _keys.Unprotect(stored);
     }
 
-    public override Task ReplaceCodesAsync(TesseraUser user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken) =>
-        base.ReplaceCodesAsync(user, recoveryCodes.Select(code => HashRecoveryCode(user, code)), cancellationToken);
+    // Recovery codes are kept under a name of Tessera's own: Identity's store would hand its stored values back to
+    // ReplaceCodesAsync when it redeems one, which would hash the hashes.
+    private const string RecoveryCodesProvider = "[Tessera]";
+    private const string RecoveryCodesName = "RecoveryCodeHashes";
 
-    public override Task<bool> RedeemCodeAsync(TesseraUser user, string code, CancellationToken cancellationToken) =>
-        base.RedeemCodeAsync(user, HashRecoveryCode(user, code), cancellationToken);
+    public override Task ReplaceCodesAsync(TesseraUser user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken) =>
+        SetTokenAsync(user, RecoveryCodesProvider, RecoveryCodesName, string.Join(';', recoveryCodes.Select(code => HashRecoveryCode(user, code))), cancellationToken);
+
+    /// <summary>
+    /// Removes the code's hash; UserManager then saves the user with its concurrency stamp, so two nodes redeeming the
+    /// same code at once cannot both succeed.
+    /// </summary>
+    public override async Task<bool> RedeemCodeAsync(TesseraUser user, string code, CancellationToken cancellationToken)
+    {
+        var hashes = await StoredHashesAsync(user, cancellationToken);
+        var hash = HashRecoveryCode(user, code);
+        if (!hashes.Contains(hash)) return false;
+        await SetTokenAsync(user, RecoveryCodesProvider, RecoveryCodesName, string.Join(';', hashes.Where(h => h != hash)), cancellationToken);
+        return true;
+    }
+
+    public override async Task<int> CountCodesAsync(TesseraUser user, CancellationToken cancellationToken) =>
+        (await StoredHashesAsync(user, cancellationToken)).Length;
+
+    private async Task<string[]> StoredHashesAsync(TesseraUser user, CancellationToken cancellationToken) =>
+        (await GetTokenAsync(user, RecoveryCodesProvider, RecoveryCodesName, cancellationToken))?.Split(';', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     /// <summary>Salted with the user's id: the same code of two users hashes differently. Case and spaces do not matter to the user.</summary>
     private static string HashRecoveryCode(TesseraUser user, string code)

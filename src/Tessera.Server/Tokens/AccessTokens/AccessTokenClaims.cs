@@ -16,6 +16,9 @@ public sealed record AccessTokenClaims(string Subject, string ClientId, TokenTar
 
     /// <summary>RFC 9068 §2.2.1: the user's sign-in (Unix seconds) for tokens of a user's grant; null otherwise.</summary>
     public long? AuthTime { get; init; }
+
+    /// <summary>RFC 9068 §2.2.1: how the user signed in (RFC 8176 amr, space-delimited), with the acr it gives; "" for none.</summary>
+    public string Amr { get; init; } = "";
 }
 
 /// <summary>An issued access token and what the token response says about it.</summary>

@@ -59,7 +59,7 @@ internal sealed partial class AccessTokenInspector(
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !IssuedToARegisteredClient(row.ClientId, row.IssuedAt)) return null;
         return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
             SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash)
-        { AuthTime = row.AuthTime, UserClaimsJson = row.UserClaims };
+        { AuthTime = row.AuthTime, UserClaimsJson = row.UserClaims, Amr = row.Amr };
     }
 
     private async Task<InspectedToken?> InspectPersonalAsync(string token, CancellationToken cancellationToken)
@@ -107,6 +107,7 @@ internal sealed partial class AccessTokenInspector(
         if (!IssuedToARegisteredClient(clientId, issuedAt)) return null;
         token.TryGetPayloadValue<string>(Claims.Scope, out var scope);
         long? authTime = token.TryGetPayloadValue<long>(Claims.AuthTime, out var signedInAt) ? signedInAt : null;
+        var amr = token.TryGetPayloadValue<string[]>(Claims.Amr, out var methods) ? string.Join(' ', methods) : "";
 
         await using var db = databases.Create();
         if (await db.RevokedJwts.AsNoTracking().AnyAsync(r => r.Jti == token.Id, cancellationToken)) return null;
@@ -116,6 +117,7 @@ internal sealed partial class AccessTokenInspector(
         {
             SignedWithSharedSecret = token.SigningKey is SymmetricSecurityKey,
             AuthTime = authTime,
+            Amr = amr,
             UserClaimsJson = UserClaimsOf(token, audiences, snapshot.Catalog),
         };
     }

@@ -60,6 +60,7 @@ internal sealed class AccessTokenIssuer(
             ExpiresAt = claims.ExpiresAt,
             AuthTime = claims.AuthTime,
             UserClaims = claims.UserClaimsJson,
+            Amr = claims.Amr,
         }, cancellationToken);
         return handle;
     }

@@ -25,6 +25,9 @@ public sealed record InspectedToken(
     /// <summary>OIDC Core §2 auth_time of the sign-in behind a user's access token; null when it has none (PATs, client credentials, exchange).</summary>
     public long? AuthTime { get; init; }
 
+    /// <summary>RFC 8176 amr values of the sign-in behind a user's access token, space-delimited; "" when it has none.</summary>
+    public string Amr { get; init; } = "";
+
     /// <summary>The user claims its API asked for (roles, attributes), a JSON object; null when it carries none.</summary>
     public string? UserClaimsJson { get; init; }
 }

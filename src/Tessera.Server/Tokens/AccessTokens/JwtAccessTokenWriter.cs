@@ -26,6 +26,12 @@ internal sealed class JwtAccessTokenWriter
             [Claims.ClientId] = claims.ClientId,
         };
         if (claims.AuthTime is { } authTime) payload[Claims.AuthTime] = authTime;
+        // RFC 9068 §2.2.1: acr and amr of the sign-in, so an API can demand a second factor (RFC 9470).
+        if (claims.Amr.Length > 0)
+        {
+            payload[Claims.Acr] = AuthenticationContextClasses.Of(claims.Amr);
+            payload[Claims.Amr] = SpaceDelimited.Split(claims.Amr);
+        }
         // RFC 8693 §4.1: act is a JSON object, written as it was composed.
         if (claims.ActorJson is not null) payload[Claims.Actor] = JsonElement.Parse(claims.ActorJson);
         // Roles and user attributes the API asked for (import: the API's "claims"); their names never shadow the above.

@@ -57,7 +57,7 @@ internal sealed class DeviceAuthorizationStore(ITesseraDbContextFactory database
     }
 
     /// <summary>The user's decision; false when the request is no longer pending (decided elsewhere, or expired).</summary>
-    public async Task<bool> DecideAsync(string userCode, bool approve, string subject, long authTime, string? sessionId, CancellationToken cancellationToken)
+    public async Task<bool> DecideAsync(string userCode, bool approve, string subject, long authTime, string amr, string? sessionId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var status = approve ? DeviceAuthorizationStatus.Approved : DeviceAuthorizationStatus.Denied;
@@ -65,7 +65,7 @@ internal sealed class DeviceAuthorizationStore(ITesseraDbContextFactory database
         return await db.DeviceAuthorizations
             .Where(d => d.UserCode == userCode && d.Status == DeviceAuthorizationStatus.Pending && d.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, status).SetProperty(d => d.Subject, subject)
-                .SetProperty(d => d.AuthTime, authTime).SetProperty(d => d.SessionId, sessionId), cancellationToken) == 1;
+                .SetProperty(d => d.AuthTime, authTime).SetProperty(d => d.Amr, amr).SetProperty(d => d.SessionId, sessionId), cancellationToken) == 1;
     }
 
     /// <summary>

@@ -17,6 +17,9 @@ public sealed record IdTokenContent(
 {
     /// <summary>The user claims the client asked for (<c>idTokenClaims</c>: roles, attributes), a JSON object; null for none.</summary>
     public string? UserClaimsJson { get; init; }
+
+    /// <summary>RFC 8176 amr values of the sign-in, space-delimited; "" when unknown.</summary>
+    public string Amr { get; init; } = "";
 }
 
 /// <summary>Writes OIDC ID tokens: RS256 through <see cref="JsonWebTokenHandler"/>, typ JWT.</summary>
@@ -45,6 +48,12 @@ internal sealed class IdTokenWriter(JsonWebTokenHandler handler, SnapshotCache s
         // OIDC Core §3.1.3.6: the nonce of the authentication request, unchanged.
         if (content.Nonce is not null) claims["nonce"] = content.Nonce;
         if (content.SessionId is not null) claims["sid"] = content.SessionId;
+        // OIDC Core §2: how the user signed in (RFC 8176 amr) and the class of that sign-in (acr).
+        if (content.Amr.Length > 0)
+        {
+            claims[Claims.Amr] = SpaceDelimited.Split(content.Amr);
+            claims[Claims.Acr] = AuthenticationContextClasses.Of(content.Amr);
+        }
         // OIDC Core §5.4: profile and email claims by scope.
         foreach (var (name, value) in UserClaims.For(content.User, content.Scopes)) claims[name] = value;
         // The client's idTokenClaims (roles, attributes); they never shadow the claims above.

@@ -11,8 +11,8 @@ namespace Tessera.Server.Tokens.LocalBearer;
 /// issued to a client that is marked <c>"administration": true</c> now — a user's token from any other client opens
 /// nothing, whatever scope it carries (the import refuses admin scopes on such clients; this holds even for a database
 /// edited by hand, and for a client unmarked after the token was issued). What a user's token may do is then limited
-/// to the admin permissions the user's roles still carry (<see cref="AdminCallerPermissions"/>). A second factor at
-/// sign-in joins these conditions when Tessera has one to ask for (the Accounts issue).
+/// to the admin permissions the user's roles still carry (<see cref="AdminCallerPermissions"/>), after a sign-in with a
+/// second factor (<see cref="AdministratorSecondFactorRequirement"/>).
 /// </summary>
 internal sealed class AdministratorTokenRequirement : RefusingRequirement
 {

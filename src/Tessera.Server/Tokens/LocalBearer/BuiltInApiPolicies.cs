@@ -45,7 +45,7 @@ internal static class BuiltInApiPolicies
         services.AddAuthorization();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<TesseraOptions>>((authorization, tessera) =>
         {
-            authorization.AddPolicy(Admin, Policy(new AdministratorTokenRequirement()));
+            authorization.AddPolicy(Admin, Policy(new AdministratorTokenRequirement(), new AdministratorSecondFactorRequirement()));
             foreach (var area in BuiltInApi.AdminAreas)
             {
                 authorization.AddPolicy(AdminRead(area), Policy(new AdminPermissionRequirement(area, write: false)));
@@ -58,6 +58,7 @@ internal static class BuiltInApiPolicies
         });
         services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, AdministratorTokenRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, AdministratorSecondFactorRequirementHandler>();
         services.AddSingleton<AdminCallerPermissions>();
         services.AddSingleton<IAuthorizationHandler, AdminPermissionRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, UserTokenRequirementHandler>();

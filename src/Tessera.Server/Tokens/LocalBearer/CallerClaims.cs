@@ -24,6 +24,7 @@ internal static class CallerClaims
         claims.AddRange(token.Audiences.Select(audience => new Claim(Claims.Audience, audience)));
         if (token.ClientId is { } clientId) claims.Add(new Claim(Claims.ClientId, clientId));
         if (token.AuthTime is { } authTime) claims.Add(Number(Claims.AuthTime, authTime));
+        claims.AddRange(SpaceDelimited.Split(token.Amr).Select(method => new Claim(Claims.Amr, method)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, Claims.Subject, roleType: null));
     }
 

@@ -41,6 +41,7 @@ internal sealed class OpaqueTokenInsert
                 Add(command, index++, row.ExpiresAt);
                 Add(command, index++, row.AuthTime is { } authTime ? authTime : DBNull.Value);
                 Add(command, index++, row.UserClaims is { } userClaims ? userClaims : DBNull.Value);
+                Add(command, index++, row.Amr);
             }
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -83,7 +84,7 @@ internal sealed class OpaqueTokenInsert
             Column(nameof(OpaqueToken.Hash)), Column(nameof(OpaqueToken.Jti)), Column(nameof(OpaqueToken.ClientId)),
             Column(nameof(OpaqueToken.Subject)), Column(nameof(OpaqueToken.Audiences)), Column(nameof(OpaqueToken.Scope)),
             Column(nameof(OpaqueToken.IssuedAt)), Column(nameof(OpaqueToken.ExpiresAt)), Column(nameof(OpaqueToken.AuthTime)),
-            Column(nameof(OpaqueToken.UserClaims)),
+            Column(nameof(OpaqueToken.UserClaims)), Column(nameof(OpaqueToken.Amr)),
         ]);
     }
 }

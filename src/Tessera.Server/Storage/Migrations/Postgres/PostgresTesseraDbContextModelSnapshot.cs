@@ -439,6 +439,11 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<byte[]>("Hash")
                         .HasColumnType("bytea");
 
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long>("AuthTime")
                         .HasColumnType("bigint");
 
@@ -508,6 +513,11 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<byte[]>("DeviceCodeHash")
                         .HasColumnType("bytea");
 
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long>("AuthTime")
                         .HasColumnType("bigint");
 
@@ -561,6 +571,11 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("bytea");
+
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Audiences")
                         .IsRequired()
@@ -677,6 +692,11 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasColumnType("bytea");
 
                     b.Property<string>("AccessTokenJti")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Amr")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 

@@ -424,6 +424,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<byte[]>("Hash")
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("AuthTime")
                         .HasColumnType("INTEGER");
 
@@ -493,6 +498,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<byte[]>("DeviceCodeHash")
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("AuthTime")
                         .HasColumnType("INTEGER");
 
@@ -546,6 +556,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Audiences")
                         .IsRequired()
@@ -662,6 +677,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.Property<string>("AccessTokenJti")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Amr")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 

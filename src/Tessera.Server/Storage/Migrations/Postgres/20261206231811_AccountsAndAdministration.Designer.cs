@@ -12,8 +12,8 @@ using Tessera.Server.Storage;
 namespace Tessera.Server.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTesseraDbContext))]
-    [Migration("20261206224155_AdministrationClients")]
-    partial class AdministrationClients
+    [Migration("20261206231811_AccountsAndAdministration")]
+    partial class AccountsAndAdministration
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -442,6 +442,11 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<byte[]>("Hash")
                         .HasColumnType("bytea");
 
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long>("AuthTime")
                         .HasColumnType("bigint");
 
@@ -511,6 +516,11 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<byte[]>("DeviceCodeHash")
                         .HasColumnType("bytea");
 
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long>("AuthTime")
                         .HasColumnType("bigint");
 
@@ -564,6 +574,11 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("bytea");
+
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Audiences")
                         .IsRequired()
@@ -680,6 +695,11 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasColumnType("bytea");
 
                     b.Property<string>("AccessTokenJti")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Amr")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -825,6 +845,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<long?>("LastAuthenticatorStep")
+                        .HasColumnType("bigint");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");

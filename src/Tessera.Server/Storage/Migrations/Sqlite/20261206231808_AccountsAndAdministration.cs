@@ -1,0 +1,87 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tessera.Server.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AccountsAndAdministration : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Amr",
+                table: "RefreshTokens",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Amr",
+                table: "OpaqueTokens",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Amr",
+                table: "DeviceAuthorizations",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "Administration",
+                table: "Clients",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Amr",
+                table: "AuthorizationCodes",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<long>(
+                name: "LastAuthenticatorStep",
+                table: "AspNetUsers",
+                type: "INTEGER",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Amr",
+                table: "RefreshTokens");
+
+            migrationBuilder.DropColumn(
+                name: "Amr",
+                table: "OpaqueTokens");
+
+            migrationBuilder.DropColumn(
+                name: "Amr",
+                table: "DeviceAuthorizations");
+
+            migrationBuilder.DropColumn(
+                name: "Administration",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "Amr",
+                table: "AuthorizationCodes");
+
+            migrationBuilder.DropColumn(
+                name: "LastAuthenticatorStep",
+                table: "AspNetUsers");
+        }
+    }
+}
