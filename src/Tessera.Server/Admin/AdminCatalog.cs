@@ -70,6 +70,7 @@ internal static class AdminCatalog
         MultiAudienceTokens = client.MultiAudienceTokens,
         IdTokenClaims = client.IdTokenClaims.Length == 0 ? null : [.. SpaceDelimited.Split(client.IdTokenClaims)],
         Administration = client.Administration ? true : null,
+        RequireMfa = client.RequireMfa ? true : null,
     };
 
     /// <summary>Validates the whole document; null when it is valid, else the invalid_request to answer.</summary>

@@ -40,4 +40,7 @@ public sealed record RegisteredClient(
 
     /// <summary>An administrative client acting for users: the admin API takes its users' tokens (their role-held admin permissions).</summary>
     public bool Administration { get; init; }
+
+    /// <summary>Sign-ins for this client need a second factor (step-up for a session without one).</summary>
+    public bool RequireMfa { get; init; }
 }

@@ -116,6 +116,7 @@ internal sealed partial class SnapshotCache(
             MultiAudienceTokens = client.MultiAudienceTokens,
             IdTokenClaims = SpaceDelimited.ToSet(client.IdTokenClaims),
             Administration = client.Administration,
+            RequireMfa = client.RequireMfa,
         };
     }
 

@@ -88,6 +88,7 @@ internal sealed partial class ImportApplier(
         client.MultiAudienceTokens = imported.MultiAudienceTokens ?? false;
         client.IdTokenClaims = SpaceDelimited.Join(imported.IdTokenClaims ?? []);
         client.Administration = imported.Administration ?? false;
+        client.RequireMfa = imported.RequireMfa ?? false;
     }
 
     private void WriteClientCredentials(Client client, ImportedClient imported, CredentialWrites credentials, bool logWrites)

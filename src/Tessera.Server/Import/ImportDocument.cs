@@ -83,6 +83,9 @@ public sealed record ImportedClient
     /// user grant types, and a user gets of them only the permissions their roles carry (default false).
     /// </summary>
     public bool? Administration { get; init; }
+
+    /// <summary>Users sign in to this client with a second factor (default false); a session without one is asked for it.</summary>
+    public bool? RequireMfa { get; init; }
 }
 
 public sealed record ImportedUser

@@ -58,6 +58,13 @@ internal sealed class DeviceModel(
         // Roles (issue 16): the page shows, and the approval grants, only the scopes this user holds; the device code
         // grant narrows the same way when the device polls.
         Scopes = await heldScopes.OfAsync(user.Id, SpaceDelimited.Split(device.Scope), snapshots.Current.Catalog, HttpContext.RequestAborted);
+        // The client's requireMfa holds here too: a session that gave no second factor approves nothing for it.
+        if (client.RequireMfa && !SpaceDelimited.Split(SessionClaims.AmrOf(User)).Contains(AuthenticationContextClasses.MultiFactorMethod))
+        {
+            if (!await users.GetTwoFactorEnabledAsync(user))
+                return Refuse(StatusCodes.Status403Forbidden, "This application requires a sign-in with a second factor. Set one up on your security page first.");
+            return StepUp();
+        }
         if (decision is null)
         {
             Step = Steps.Confirm;
@@ -81,6 +88,11 @@ internal sealed class DeviceModel(
         Step = Steps.Enter;
         return Page();
     }
+
+    /// <summary>The code page for the signed-in user, then back here with the code filled in.</summary>
+    private RedirectResult StepUp() =>
+        Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.TwoFactor, "returnUrl",
+            QueryHelpers.AddQueryString(urls.PathBase + PagePaths.Device, Parameters.UserCode, UserCode!)));
 
     private RedirectResult SignIn()
     {

@@ -14,6 +14,16 @@ public static class AuthenticationContextClasses
 
     public static readonly IReadOnlyList<string> Supported = [Password, MultiFactor];
 
+    /// <summary>
+    /// Whether acr_values (OIDC Core §3.1.2.1, in order of preference) demand a second factor: they name
+    /// <see cref="MultiFactor"/> and not <see cref="Password"/>. Unknown values alone demand nothing.
+    /// </summary>
+    public static bool DemandSecondFactor(string? acrValues)
+    {
+        var values = SpaceDelimited.Split(acrValues);
+        return values.Contains(MultiFactor) && !values.Contains(Password);
+    }
+
     /// <summary>The acr of a sign-in with these (space-delimited) amr values.</summary>
     public static string Of(string amr) => SpaceDelimited.Split(amr).Contains(MultiFactorMethod) ? MultiFactor : Password;
 }

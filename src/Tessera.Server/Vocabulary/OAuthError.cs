@@ -44,6 +44,10 @@ public sealed record OAuthError(
     public static OAuthError UnsupportedResponseType(string description) => new("unsupported_response_type", description);
     public static OAuthError LoginRequired(string description) => new("login_required", description);
     public static OAuthError ConsentRequired(string description) => new("consent_required", description);
+    public static OAuthError InteractionRequired(string description) => new("interaction_required", description);
+
+    /// <summary>OpenID Connect Unmet Authentication Requirements 1.0 §2: the sign-in the request demands cannot be had.</summary>
+    public static OAuthError UnmetAuthenticationRequirements(string description) => new("unmet_authentication_requirements", description);
 
     // OIDC Core §3.1.2.6: request objects (§6.1) and request_uri (§6.2) are not supported.
     public static OAuthError RequestNotSupported(string description) => new("request_not_supported", description);

@@ -10,6 +10,9 @@ public static class PagePaths
     public const string SignOut = "/account/sign-out";
     public const string Consent = "/consent";
 
+    /// <summary>The second step of a sign-in, and a step-up for a session that has not given a second factor yet.</summary>
+    public const string TwoFactor = "/account/sign-in/two-factor";
+
     /// <summary>RFC 8628 §3.2: the verification URI, where the user types the code a device shows.</summary>
     public const string Device = "/device";
 

@@ -25,6 +25,9 @@ public static class Parameters
     public const string Prompt = "prompt";
     public const string MaxAge = "max_age";
     public const string LoginHint = "login_hint";
+
+    /// <summary>OIDC Core §3.1.2.1: the authentication context classes the client asks for, in order of preference.</summary>
+    public const string AcrValues = "acr_values";
     public const string CodeChallenge = "code_challenge";
     public const string CodeChallengeMethod = "code_challenge_method";
 

@@ -11,7 +11,7 @@ public static class Jwt
     public static async Task<JsonWebKeySet> FetchJwksAsync(HttpClient http) =>
         new(await http.GetStringAsync("/.well-known/jwks"));
 
-    public static async Task<TokenValidationResult> ValidateAsync(string token, HttpClient http, string issuer, string audience)
+    public static async Task<TokenValidationResult> ValidateAsync(string token, HttpClient http, string issuer, string audience, string type = "at+jwt")
     {
         var jwks = await FetchJwksAsync(http);
         return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
@@ -19,7 +19,7 @@ public static class Jwt
             ValidIssuer = issuer,
             ValidAudience = audience,
             IssuerSigningKeys = jwks.GetSigningKeys(),
-            ValidTypes = ["at+jwt"],
+            ValidTypes = [type],
         });
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +13,9 @@ namespace Tessera.Server.Pages.Account;
 /// <summary>
 /// The second step of a two-factor sign-in: a code from the authenticator app (each accepted once, RFC 6238 §5.2) or
 /// one of the recovery codes (each once). Wrong codes are counted per user on every node (<see cref="SecondFactorThrottle"/>).
-/// Only a right code starts the session, with amr pwd, otp and mfa.
+/// Only a right code starts the session, with amr pwd, otp and mfa. It is also the step-up of a session that has not
+/// given a second factor yet (a request that needs one, OIDC Core §3.1.2.1 acr_values or the client's requireMfa):
+/// the signed-in user gives a code, not the password again, and the session starts anew with auth_time now.
 /// </summary>
 internal sealed class TwoFactorModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, SecondFactorThrottle throttle, TimeProvider clock, IssuerUrls urls,
@@ -29,15 +30,15 @@ internal sealed class TwoFactorModel(
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return BackToPassword();
+        if (await PendingUserAsync() is null) return BackToPassword();
         AllowRedirectToClient();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        // The proof of the password lives five minutes in this browser; without it there is nothing to complete.
-        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { DisabledAt: null } user) return BackToPassword();
+        // The proof of the password lives five minutes in this browser; without it (or a session to step up) there is nothing to complete.
+        if (await PendingUserAsync() is not { DisabledAt: null } user) return BackToPassword();
 
         var guess = await throttle.BeginAsync(user.Id, HttpContext.RequestAborted);
         if (guess is { Allowed: false })
@@ -58,11 +59,19 @@ internal sealed class TwoFactorModel(
         await throttle.SucceededAsync(guess);
         if (byRecoveryCode) AccountSecurityLog.RecoveryCodeUsed(logger, user.Id, await users.CountRecoveryCodesAsync(user));
 
-        await HttpContext.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        // The password's proof, or the session being stepped up, gives way to the new session.
+        await signIn.SignOutAsync();
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock));
         AccountSecurityLog.SecondFactorSignIn(logger, user.Id, byRecoveryCode ? "recovery code" : "authenticator");
         // Only a local URL: this page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
+    }
+
+    /// <summary>Whose code this is: the user whose password was just right, else the signed-in user with a second factor to give.</summary>
+    private async Task<TesseraUser?> PendingUserAsync()
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is { } afterPassword) return afterPassword;
+        return await users.GetUserAsync(User) is { } signedIn && await users.GetTwoFactorEnabledAsync(signedIn) ? signedIn : null;
     }
 
     private RedirectToPageResult BackToPassword() => RedirectToPage("/Account/SignIn", new { returnUrl = ReturnUrl });

@@ -11,6 +11,12 @@ public sealed record AuthorizationRequest(
     IReadOnlySet<string> Prompt, long? MaxAge, string? LoginHint, string? CodeChallenge)
 {
     public bool IsOpenId => Scopes.Contains("openid");
+
+    /// <summary>
+    /// A second factor is needed for this request: acr_values ask for urn:tessera:acr:mfa (OIDC Core §3.1.2.1), or the
+    /// client is registered with <c>requireMfa</c>.
+    /// </summary>
+    public bool SecondFactorRequired { get; init; }
 }
 
 /// <summary>Reads the authorization request; shared by the authorize endpoint and the consent page, so both apply the same rules.</summary>
@@ -78,7 +84,10 @@ public static class AuthorizationRequestReader
         if (nonce is { Length: > 512 }) return Fail(OAuthError.InvalidRequest("nonce is too long"));
 
         return new AuthorizationRequest(client, redirectUri, state, scopes.Value, nonce, prompt, maxAge,
-            Single(query, Parameters.LoginHint), Single(query, Parameters.CodeChallenge));
+            Single(query, Parameters.LoginHint), Single(query, Parameters.CodeChallenge))
+        {
+            SecondFactorRequired = client.RequireMfa || AuthenticationContextClasses.DemandSecondFactor(Single(query, Parameters.AcrValues)),
+        };
     }
 
     /// <summary>RFC 6749 §4.1.2 and RFC 9207 §2: the response goes to the redirect URI's query, with state and iss.</summary>

@@ -70,6 +70,17 @@ internal static class AuthorizeEndpoint
             return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.SignIn, signIn));
         }
 
+        // Step-up: the request needs a second factor this session has not given; the user gives it without the password again.
+        if (request.SecondFactorRequired && !SpaceDelimited.Split(SessionClaims.AmrOf(session.Principal)).Contains(AuthenticationContextClasses.MultiFactorMethod))
+        {
+            // OIDC Core §3.1.2.6: prompt=none cannot ask the user for anything.
+            if (request.Prompt.Contains("none")) return Redirect(OAuthError.InteractionRequired("this request needs a sign-in with a second factor"));
+            if (!await users.GetTwoFactorEnabledAsync(user!))
+                return Redirect(OAuthError.UnmetAuthenticationRequirements("this request needs a second factor, and the user has none set up"));
+            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query);
+            return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.TwoFactor, "returnUrl", returnUrl));
+        }
+
         // Roles (issue 16): a scope of a roles-based API the user does not hold is dropped before consent; a request left
         // with none is refused (RFC 6749 §4.1.2.1 access_denied).
         var held = await heldScopes.OfAsync(user!.Id, request.Scopes, snapshots.Current.Catalog, context.RequestAborted);

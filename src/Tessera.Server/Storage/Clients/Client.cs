@@ -57,4 +57,7 @@ public sealed class Client
     /// holds through roles (never more), and the admin API takes such a token.
     /// </summary>
     public bool Administration { get; set; }
+
+    /// <summary>Every sign-in for this client uses a second factor: a session without one is asked for it (step-up).</summary>
+    public bool RequireMfa { get; set; }
 }

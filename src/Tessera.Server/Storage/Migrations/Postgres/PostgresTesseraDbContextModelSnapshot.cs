@@ -285,6 +285,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("RequireMfa")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("RequirePkce")
                         .HasColumnType("boolean");
 

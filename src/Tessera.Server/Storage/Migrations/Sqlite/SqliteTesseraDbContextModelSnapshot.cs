@@ -270,6 +270,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RequireMfa")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RequirePkce")
                         .HasColumnType("INTEGER");
 

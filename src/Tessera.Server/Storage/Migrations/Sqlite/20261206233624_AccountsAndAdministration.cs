@@ -41,6 +41,13 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                 nullable: false,
                 defaultValue: false);
 
+            migrationBuilder.AddColumn<bool>(
+                name: "RequireMfa",
+                table: "Clients",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "AuthorizationCodes",
@@ -73,6 +80,10 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "Administration",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "RequireMfa",
                 table: "Clients");
 
             migrationBuilder.DropColumn(

@@ -11,7 +11,7 @@ using Tessera.Server.Storage;
 namespace Tessera.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTesseraDbContext))]
-    [Migration("20261206231808_AccountsAndAdministration")]
+    [Migration("20261206233624_AccountsAndAdministration")]
     partial class AccountsAndAdministration
     {
         /// <inheritdoc />
@@ -271,6 +271,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequireConsent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequireMfa")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequirePkce")

@@ -12,7 +12,7 @@ using Tessera.Server.Storage;
 namespace Tessera.Server.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTesseraDbContext))]
-    [Migration("20261206231811_AccountsAndAdministration")]
+    [Migration("20261206233627_AccountsAndAdministration")]
     partial class AccountsAndAdministration
     {
         /// <inheritdoc />
@@ -286,6 +286,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<bool>("RequireConsent")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("RequireMfa")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("RequirePkce")

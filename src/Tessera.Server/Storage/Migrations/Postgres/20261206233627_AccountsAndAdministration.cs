@@ -41,6 +41,13 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                 nullable: false,
                 defaultValue: false);
 
+            migrationBuilder.AddColumn<bool>(
+                name: "RequireMfa",
+                table: "Clients",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "AuthorizationCodes",
@@ -73,6 +80,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "Administration",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "RequireMfa",
                 table: "Clients");
 
             migrationBuilder.DropColumn(
