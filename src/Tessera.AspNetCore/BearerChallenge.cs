@@ -5,7 +5,10 @@ namespace Tessera.AspNetCore;
 /// <summary>RFC 6750 §3: the WWW-Authenticate value of the Bearer scheme.</summary>
 public static class BearerChallenge
 {
-    public static string Format(string? error, string? description, string? scope)
+    public static string Format(string? error, string? description, string? scope) => Format(error, description, scope, acrValues: null);
+
+    /// <summary>With RFC 9470 §3's acr_values, for insufficient_user_authentication.</summary>
+    public static string Format(string? error, string? description, string? scope, string? acrValues)
     {
         var value = new StringBuilder("Bearer");
         var separator = " ";
@@ -19,6 +22,7 @@ public static class BearerChallenge
         Add("error", error);
         Add("error_description", description);
         Add("scope", scope);
+        Add("acr_values", acrValues);
         return value.ToString();
     }
 }

@@ -14,6 +14,9 @@ public static class TesseraDefaults
     /// <summary>The claim that carries the space-separated scopes (RFC 9068 §2.2.3, RFC 7662 §2.2).</summary>
     public const string ScopeClaim = "scope";
 
+    /// <summary>RFC 9068 §2.2.1 / OIDC Core §2: the authentication context class of the user's sign-in.</summary>
+    public const string AcrClaim = "acr";
+
     public const string SubjectClaim = "sub";
 
     /// <summary>

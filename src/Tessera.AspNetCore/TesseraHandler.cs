@@ -18,6 +18,9 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
     /// <summary>The AuthenticationProperties item a scope policy fills with the scopes a refused request needed.</summary>
     public const string RequiredScopeItem = "tessera.required_scope";
 
+    /// <summary>The authentication context classes a refused request needed (set by the refusal result handler).</summary>
+    public const string RequiredAcrItem = "tessera.required_acr";
+
     private new TesseraEvents Events => (TesseraEvents)base.Events!;
 
     protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new TesseraEvents());
@@ -90,12 +93,19 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
             challenge.Error = "invalid_token";
             challenge.ErrorDescription = authenticated.Failure.Message;
         }
+        else if (properties.Items.TryGetValue(RequiredAcrItem, out var acrValues))
+        {
+            // RFC 9470 §3: the token is fine, the user's sign-in behind it is not strong enough for this request.
+            challenge.Error = "insufficient_user_authentication";
+            challenge.ErrorDescription = "a stronger sign-in is required";
+            challenge.AcrValues = acrValues;
+        }
         await Events.Challenge(challenge);
         if (challenge.Handled) return;
 
         Response.StatusCode = 401;
         // RFC 6750 §3: without any token the challenge carries no error code.
-        Response.Headers.WWWAuthenticate = BearerChallenge.Format(challenge.Error, challenge.ErrorDescription, scope: null);
+        Response.Headers.WWWAuthenticate = BearerChallenge.Format(challenge.Error, challenge.ErrorDescription, scope: null, challenge.AcrValues);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)

@@ -10,12 +10,12 @@ namespace Tessera.Testing;
 /// </summary>
 public static class UserAccessTokens
 {
-    public static async Task<string> IssueAsync(TesseraServer server, string subject, string clientId, string audience, string scope, string userClaimsJson)
+    public static async Task<string> IssueAsync(TesseraServer server, string subject, string clientId, string audience, string scope, string userClaimsJson, string amr = "")
     {
         var catalog = server.GetService<SnapshotCache>().Current.Catalog;
         var api = catalog.ApisByAudience[audience];
         var issuer = server.GetService<AccessTokenIssuer>();
-        var claims = issuer.NewClaims(subject, clientId, new TokenTarget([api], scope.Split(' '))) with { UserClaimsJson = userClaimsJson };
+        var claims = issuer.NewClaims(subject, clientId, new TokenTarget([api], scope.Split(' '))) with { UserClaimsJson = userClaimsJson, Amr = amr };
         return (await issuer.IssueAsync(claims, CancellationToken.None)).Value;
     }
 }

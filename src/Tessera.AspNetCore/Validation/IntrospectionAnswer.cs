@@ -9,7 +9,7 @@ namespace Tessera.AspNetCore.Validation;
 [ImmutableObject(true)]
 internal sealed record IntrospectionAnswer(byte[] Raw, bool Active, long? ExpiresAt, string? Issuer, IReadOnlyList<string> Audiences, JsonElement Root)
 {
-    private static readonly string[] ClaimNames = ["sub", "client_id", "scope", "jti", "iat", "exp", "iss", "username", "act"];
+    private static readonly string[] ClaimNames = ["sub", "client_id", "scope", "jti", "iat", "exp", "iss", "username", "act", "acr", "auth_time"];
 
     public static IntrospectionAnswer? Parse(byte[] body)
     {
@@ -47,11 +47,12 @@ internal sealed record IntrospectionAnswer(byte[] Raw, bool Active, long? Expire
             claims.Add(new Claim(name, text, value.ValueKind == JsonValueKind.Number ? ClaimValueTypes.Integer64 : ClaimValueTypes.String));
         }
         foreach (var audience in Audiences) claims.Add(new Claim("aud", audience));
-        // One claim per role, as a JWT's array becomes (the API asked Tessera for its users' roles).
-        if (Root.TryGetProperty(TesseraDefaults.RoleClaim, out var roles) && roles.ValueKind == JsonValueKind.Array)
+        // One claim per role and per sign-in method, as a JWT's arrays become (the API asked Tessera for its users' roles).
+        foreach (var array in new[] { TesseraDefaults.RoleClaim, "amr" })
         {
-            foreach (var role in roles.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String))
-                claims.Add(new Claim(TesseraDefaults.RoleClaim, role.GetString()!));
+            if (!Root.TryGetProperty(array, out var values) || values.ValueKind != JsonValueKind.Array) continue;
+            foreach (var value in values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String))
+                claims.Add(new Claim(array, value.GetString()!));
         }
         return [.. claims];
     }

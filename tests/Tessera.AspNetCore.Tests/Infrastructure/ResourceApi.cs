@@ -54,6 +54,8 @@ public sealed class ResourceApi : IAsyncDisposable
         app.MapGet("/ledger", (HttpContext context) => Caller(context)).RequireScope("ledger");
         app.MapGet("/messages/edit", (HttpContext context) => Caller(context)).RequireScope("message").RequireRole("editor");
         app.MapGet("/ledger/audit", (HttpContext context) => Caller(context)).RequireScope("ledger").RequireRole("auditor", "owner");
+        app.MapGet("/messages/transfer", (HttpContext context) => Caller(context)).RequireScope("message").RequireAcr("urn:tessera:acr:mfa");
+        app.MapGet("/ledger/transfer", (HttpContext context) => Caller(context)).RequireScope("ledger").RequireAcr("urn:tessera:acr:mfa");
         await app.StartAsync();
         return new ResourceApi(app, counter);
     }
