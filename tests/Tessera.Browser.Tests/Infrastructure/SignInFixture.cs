@@ -16,7 +16,7 @@ public sealed class SignInFixture : IAsyncLifetime
     /// One user per test: consent is remembered per user, client and scopes, so a user who allowed access in one test
     /// would see no consent page in another, whatever order xunit picks.
     /// </summary>
-    public static readonly string[] Usernames = ["alice", "bob", "carol", "dave", "erin"];
+    public static readonly string[] Usernames = ["alice", "bob", "carol", "dave", "erin", "grace"];
     public const string Password = "Browser-test-pass-1";
 
     public static string NameOf(string username) => char.ToUpperInvariant(username[0]) + username[1..] + " Liddell";
