@@ -22,17 +22,21 @@ public static class SessionClaims
     ];
 
     /// <summary>
-    /// A password sign-in completed with an authenticator or recovery code: amr <c>pwd</c>, <c>otp</c> and <c>mfa</c>
-    /// (RFC 8176 §2), auth_time when the second factor was given.
+    /// A sign-in completed with an authenticator or recovery code: the first factor's amr (<c>pwd</c>, or <c>fed</c> for
+    /// a step-up of an external sign-in) with <c>otp</c> and <c>mfa</c> (RFC 8176 §2), auth_time when the second factor
+    /// was given, and the identity provider of the first factor, if any.
     /// </summary>
-    public static Claim[] ForSecondFactorSignIn(TimeProvider clock) =>
-    [
-        new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-        new(SessionId, SecretGenerator.NewSecret(16)),
-        new(AuthenticationMethods, "pwd"),
-        new(AuthenticationMethods, "otp"),
-        new(AuthenticationMethods, "mfa"),
-    ];
+    public static Claim[] ForSecondFactorSignIn(TimeProvider clock, IEnumerable<string> firstFactor, string? identityProvider)
+    {
+        var claims = new List<Claim>
+        {
+            new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new(SessionId, SecretGenerator.NewSecret(16)),
+        };
+        claims.AddRange(firstFactor.Concat(["otp", "mfa"]).Distinct(StringComparer.Ordinal).Select(method => new Claim(AuthenticationMethods, method)));
+        if (identityProvider is not null) claims.Add(new Claim(IdentityProvider, identityProvider));
+        return [.. claims];
+    }
 
     /// <summary>The identity provider a session came through (absent for a local sign-in).</summary>
     public const string IdentityProvider = "idp";

@@ -176,6 +176,9 @@ public abstract class TwoFactorSignInTests(DatabaseKind kind)
         var opaque = await WebTokensAsync(server, protocol, "ledger", app);
         var introspected = await protocol.IntrospectAsync(TestClients.Service, TestClients.ServiceSecret, opaque.AccessToken);
         var discovery = await protocol.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/.well-known/openid-configuration"));
+        using var userInfoRequest = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        userInfoRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", twoFactor.AccessToken);
+        var userInfo = await protocol.SendAsync(userInfoRequest);
 
         // OIDC Core §2 and RFC 8176 in the ID token; RFC 9068 §2.2.1 in the access token.
         Assert.Equal(["pwd"], Jwt.Payload((string)passwordOnly.Json["id_token"]!)["amr"]!.AsArray().Select(m => (string)m!));
@@ -189,6 +192,8 @@ public abstract class TwoFactorSignInTests(DatabaseKind kind)
         Assert.Equal("urn:tessera:acr:mfa", (string?)introspected.Json["acr"]);
         Assert.Equal(["pwd", "otp", "mfa"], introspected.Json["amr"]!.AsArray().Select(m => (string)m!));
         Assert.Equal(["urn:tessera:acr:pwd", "urn:tessera:acr:mfa"], discovery.Json["acr_values_supported"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal("urn:tessera:acr:mfa", (string?)userInfo.Json["acr"]);
+        Assert.Equal(["pwd", "otp", "mfa"], userInfo.Json["amr"]!.AsArray().Select(m => (string)m!));
     }
 
     private static async Task<ProtocolResponse> WebTokensAsync(TesseraServer server, ProtocolClient protocol, string scope, SecondFactor? secondFactor)

@@ -7,6 +7,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
+using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages.Account;
 
@@ -59,9 +60,13 @@ internal sealed class TwoFactorModel(
         await throttle.SucceededAsync(guess);
         if (byRecoveryCode) AccountSecurityLog.RecoveryCodeUsed(logger, user.Id, await users.CountRecoveryCodesAsync(user));
 
+        // A step-up keeps how the session began (a password, or an external provider); after a password it is "pwd".
+        var afterPassword = await signIn.GetTwoFactorAuthenticationUserAsync() is not null;
+        var firstFactor = afterPassword ? ["pwd"] : SpaceDelimited.Split(SessionClaims.AmrOf(User));
+        var provider = afterPassword ? null : User.FindFirst(SessionClaims.IdentityProvider)?.Value;
         // The password's proof, or the session being stepped up, gives way to the new session.
         await signIn.SignOutAsync();
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock));
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock, firstFactor, provider));
         AccountSecurityLog.SecondFactorSignIn(logger, user.Id, byRecoveryCode ? "recovery code" : "authenticator");
         // Only a local URL: this page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");

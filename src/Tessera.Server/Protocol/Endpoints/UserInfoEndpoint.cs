@@ -43,6 +43,14 @@ internal static class UserInfoEndpoint
                 if (value is bool flag) json.WriteBoolean(name, flag);
                 else json.WriteString(name, value.ToString());
             }
+            // How the user signed in for this token, as the ID token of the same sign-in says it (OIDC Core §2 acr, amr).
+            if (token.Amr.Length > 0)
+            {
+                json.WriteString(Claims.Acr, AuthenticationContextClasses.Of(token.Amr));
+                json.WriteStartArray(Claims.Amr);
+                foreach (var method in SpaceDelimited.Split(token.Amr)) json.WriteStringValue(method);
+                json.WriteEndArray();
+            }
         });
     }
 }
