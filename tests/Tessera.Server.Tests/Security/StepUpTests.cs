@@ -20,6 +20,21 @@ public abstract class StepUpTests(DatabaseKind kind)
         await new ProtocolClient(server.CreateClient()).TokenAsync(PeopleImport.Web, PeopleImport.WebSecret,
             ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", PeopleImport.WebRedirect));
 
+    /// <summary>
+    /// alice signs in with her password, then sets up an authenticator in this same session, which stays "pwd": a
+    /// session a request for a second factor must step up. Her authenticator.
+    /// </summary>
+    private static async Task<SecondFactor> PasswordSessionWithAuthenticatorAsync(Browser browser)
+    {
+        var signIn = await browser.FollowAsync(await browser.GetAsync("/account/security"));
+        var security = await browser.FollowAsync(await browser.SubmitAsync(signIn, signIn.RequestPath,
+            [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", signIn.Field("returnUrl")!)]));
+        var setup = await browser.SubmitAsync(security, "/account/security?handler=setup", []);
+        var app = SecondFactor.ForKey(SecondFactor.KeyOf(setup));
+        await browser.SubmitAsync(setup, "/account/security?handler=confirm", [("code", app.Code())]);
+        return app;
+    }
+
     /// <summary>Approves consent if the page asks; the redirect to the client.</summary>
     private static async Task<Browser.Page> ThroughConsentAsync(Browser browser, Browser.Page page) =>
         page.RequestPath.StartsWith("/consent", StringComparison.Ordinal)
@@ -32,13 +47,7 @@ public abstract class StepUpTests(DatabaseKind kind)
         await using var database = await TestDatabase.CreateAsync(kind);
         await using var server = await TesseraServer.StartAsync(database, PeopleImport.Create());
         using var browser = new Browser(server);
-        // alice signs in with her password, then sets up an authenticator in this same session (which stays "pwd").
-        var signIn = await browser.FollowAsync(await browser.GetAsync("/account/security"));
-        var security = await browser.FollowAsync(await browser.SubmitAsync(signIn, signIn.RequestPath,
-            [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", signIn.Field("returnUrl")!)]));
-        var setup = await browser.SubmitAsync(security, "/account/security?handler=setup", []);
-        var app = SecondFactor.ForKey(SecondFactor.KeyOf(setup));
-        await browser.SubmitAsync(setup, "/account/security?handler=confirm", [("code", app.Code())]);
+        var app = await PasswordSessionWithAuthenticatorAsync(browser);
 
         // Either class will do: the password session answers at once.
         var either = CodeFlow.Callback(await ThroughConsentAsync(browser, await browser.FollowAsync(await browser.GetAsync(Authorize($"urn:tessera:acr:pwd {Mfa}")))));
@@ -116,14 +125,8 @@ public abstract class StepUpTests(DatabaseKind kind)
             var refused = await DeviceFlow.EnterAsync(passwordOnly, await DeviceFlow.OpenAsync(passwordOnly), DeviceFlow.UserCode(device));
             Assert.Equal(403, refused.Status);
         }
-        // alice signs in with her password and sets up an authenticator in that session, which stays "pwd".
         using var browser = new Browser(server);
-        var signIn = await browser.FollowAsync(await browser.GetAsync("/account/security"));
-        var security = await browser.FollowAsync(await browser.SubmitAsync(signIn, signIn.RequestPath,
-            [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", signIn.Field("returnUrl")!)]));
-        var setup = await browser.SubmitAsync(security, "/account/security?handler=setup", []);
-        var app = SecondFactor.ForKey(SecondFactor.KeyOf(setup));
-        await browser.SubmitAsync(setup, "/account/security?handler=confirm", [("code", app.Code())]);
+        var app = await PasswordSessionWithAuthenticatorAsync(browser);
 
         // The device page steps the session up: a code, no password.
         var entered = await browser.FollowAsync(await DeviceFlow.EnterAsync(browser, await DeviceFlow.OpenAsync(browser), DeviceFlow.UserCode(device)));
