@@ -41,12 +41,32 @@ public sealed class TesseraOptions
     [ValidateObjectMembers]
     public DeviceFlowOptions DeviceFlow { get; set; } = new();
     public UserOptions Users { get; set; } = new();
+    public MfaOptions Mfa { get; set; } = new();
     [ValidateObjectMembers]
     public PersonalAccessTokenOptions PersonalAccessTokens { get; set; } = new();
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     /// <summary>External identity providers by name (the name appears in the callback path and the token API).</summary>
     public Dictionary<string, ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Tessera:Mfa — who signs in with a second factor.</summary>
+public sealed class MfaOptions
+{
+    /// <summary>
+    /// <c>never</c>: no one may set up an authenticator (users who did before are still asked for it — a setting must
+    /// not quietly take a factor away); <c>optional</c> (default): each user decides on /account/security; <c>always</c>:
+    /// every sign-in, a password's or an external provider's, ends with a second factor, and a user without one sets one
+    /// up before any session starts.
+    /// </summary>
+    public MfaRequirement Required { get; set; } = MfaRequirement.Optional;
+}
+
+public enum MfaRequirement
+{
+    Never,
+    Optional,
+    Always,
 }
 
 public sealed class UserOptions

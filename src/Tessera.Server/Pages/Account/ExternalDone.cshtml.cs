@@ -52,6 +52,14 @@ internal sealed class ExternalDoneModel(
         if (await users.IsLockedOutAsync(outcome.Value))
             return Redirect(errors.Link(OAuthError.AccessDenied("This account is locked. Try again later.")));
 
+        // Tessera:Mfa:Required always: the provider's sign-in is the first factor, and the second is asked here as after a password.
+        if (options.Value.Mfa.Required == MfaRequirement.Always)
+        {
+            await HttpContext.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, SecondFactorPending.For(outcome.Value, "fed", provider));
+            return await users.GetTwoFactorEnabledAsync(outcome.Value)
+                ? RedirectToPage("/Account/TwoFactor", new { returnUrl })
+                : RedirectToPage("/Account/SecondFactorSetup", new { returnUrl });
+        }
         await signIn.SignInWithClaimsAsync(outcome.Value, isPersistent: false, SessionClaims.ForExternalSignIn(clock, provider));
         return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage("/Account/SignedIn");
     }

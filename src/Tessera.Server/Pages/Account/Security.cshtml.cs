@@ -1,8 +1,8 @@
-using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using QRCoder;
+using Microsoft.Extensions.Options;
+using Tessera.Server.Configuration;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
 
@@ -13,23 +13,20 @@ namespace Tessera.Server.Pages.Account;
 /// by a first code), which turns on two-factor sign-in and shows ten recovery codes once; turn it off again with a
 /// current code or a recovery code (wrong ones counted like at sign-in), after which the old key and codes work no more.
 /// </summary>
-internal sealed class SecurityModel(UserManager<TesseraUser> users, SecondFactorThrottle throttle, ILogger<SecurityModel> logger) : PageModel
+internal sealed class SecurityModel(
+    UserManager<TesseraUser> users, SecondFactorThrottle throttle, IOptions<TesseraOptions> options, ILogger<SecurityModel> logger) : PageModel
 {
-    private const int RecoveryCodeCount = 10;
-
-    /// <summary>The label authenticator apps show next to the account (RFC 6238 apps read it from the otpauth URI).</summary>
-    private const string Issuer = "Tessera";
-
     [BindProperty] public string? Code { get; set; }
     [BindProperty] public string? RecoveryCode { get; set; }
 
     public bool TwoFactorEnabled { get; private set; }
     public int RecoveryCodesLeft { get; private set; }
 
-    /// <summary>During setup: the new key in groups of four, the otpauth URI and its QR code (SVG markup QRCoder wrote).</summary>
-    public string? SetupKey { get; private set; }
-    public string? SetupUri { get; private set; }
-    public string? SetupQrSvg { get; private set; }
+    /// <summary>During setup: the new key, its otpauth URI and QR code.</summary>
+    public AuthenticatorSetup? Setup { get; private set; }
+
+    /// <summary>Tessera:Mfa:Required never: no new authenticator may be set up.</summary>
+    public bool SetupOffered => options.Value.Mfa.Required != MfaRequirement.Never;
 
     /// <summary>Shown on the response that turned two-factor sign-in on, never again.</summary>
     public IReadOnlyList<string>? NewRecoveryCodes { get; private set; }
@@ -48,8 +45,8 @@ internal sealed class SecurityModel(UserManager<TesseraUser> users, SecondFactor
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
         if (await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, "Two-factor sign-in is already on; turn it off first.");
-        await users.ResetAuthenticatorKeyAsync(user);
-        await ShowSetupAsync(user);
+        if (!SetupOffered) return await ProblemAsync(user, "This server does not offer two-factor sign-in.");
+        Setup = await AuthenticatorSetup.NewAsync(users, user);
         await LoadAsync(user);
         return Page();
     }
@@ -58,14 +55,13 @@ internal sealed class SecurityModel(UserManager<TesseraUser> users, SecondFactor
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
         if (await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, "Two-factor sign-in is already on.");
-        if (string.IsNullOrWhiteSpace(Code) || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Code))
+        if (!SetupOffered) return await ProblemAsync(user, "This server does not offer two-factor sign-in.");
+        NewRecoveryCodes = await AuthenticatorSetup.ConfirmAsync(users, user, Code);
+        if (NewRecoveryCodes is null)
         {
-            await ShowSetupAsync(user);
+            Setup = await AuthenticatorSetup.CurrentAsync(users, user);
             return await ProblemAsync(user, "The code is not correct. Check the time on your device and enter the current code.");
         }
-
-        await users.SetTwoFactorEnabledAsync(user, true);
-        NewRecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
         AccountSecurityLog.AuthenticatorEnabled(logger, user.Id);
         Notice = "Two-factor sign-in is on.";
         await LoadAsync(user);
@@ -98,24 +94,6 @@ internal sealed class SecurityModel(UserManager<TesseraUser> users, SecondFactor
         Notice = "Two-factor sign-in is off.";
         await LoadAsync(user);
         return Page();
-    }
-
-    private async Task ShowSetupAsync(TesseraUser user)
-    {
-        var key = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("no authenticator key after a reset");
-        SetupKey = Grouped(key);
-        var account = Uri.EscapeDataString(user.UserName ?? user.Id);
-        SetupUri = $"otpauth://totp/{Issuer}:{account}?secret={key}&issuer={Issuer}&digits=6&period=30";
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(SetupUri, QRCodeGenerator.ECCLevel.M);
-        SetupQrSvg = new SvgQRCode(data).GetGraphic(4);
-    }
-
-    private static string Grouped(string key)
-    {
-        var grouped = new StringBuilder();
-        for (var i = 0; i < key.Length; i += 4) grouped.Append(grouped.Length == 0 ? "" : " ").Append(key.AsSpan(i, Math.Min(4, key.Length - i)));
-        return grouped.ToString().ToLowerInvariant();
     }
 
     private async Task LoadAsync(TesseraUser user)

@@ -59,11 +59,14 @@ internal sealed class SignInModel(
         if (user.DisabledAt is not null) return Refuse(WrongCredentials);
         await throttle.SucceededAsync(attempt);
 
-        // Two-factor users get no session yet: only a short-lived proof of the password, for the code page.
-        if (await users.GetTwoFactorEnabledAsync(user))
+        // Two-factor users get no session yet: only a short-lived proof of the password, for the code page — or, where
+        // Tessera:Mfa:Required is always and the user has no second factor, for setting one up.
+        if (await users.GetTwoFactorEnabledAsync(user) || options.Value.Mfa.Required == MfaRequirement.Always)
         {
             await HttpContext.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, SecondFactorPending.For(user));
-            return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
+            return await users.GetTwoFactorEnabledAsync(user)
+                ? RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl })
+                : RedirectToPage("/Account/SecondFactorSetup", new { returnUrl = ReturnUrl });
         }
 
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));

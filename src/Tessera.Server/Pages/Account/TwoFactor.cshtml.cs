@@ -60,10 +60,11 @@ internal sealed class TwoFactorModel(
         await throttle.SucceededAsync(guess);
         if (byRecoveryCode) AccountSecurityLog.RecoveryCodeUsed(logger, user.Id, await users.CountRecoveryCodesAsync(user));
 
-        // A step-up keeps how the session began (a password, or an external provider); after a password it is "pwd".
-        var afterPassword = await signIn.GetTwoFactorAuthenticationUserAsync() is not null;
-        var firstFactor = afterPassword ? ["pwd"] : SpaceDelimited.Split(SessionClaims.AmrOf(User));
-        var provider = afterPassword ? null : User.FindFirst(SessionClaims.IdentityProvider)?.Value;
+        // The first factor as the pending sign-in recorded it (a password, or an external provider), or for a step-up as
+        // the session began.
+        var pending = await SecondFactorPending.ReadAsync(HttpContext);
+        var firstFactor = pending?.FirstFactor ?? SpaceDelimited.Split(SessionClaims.AmrOf(User));
+        var provider = pending is { } p ? p.IdentityProvider : User.FindFirst(SessionClaims.IdentityProvider)?.Value;
         // The password's proof, or the session being stepped up, gives way to the new session.
         await signIn.SignOutAsync();
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock, firstFactor, provider));
