@@ -31,17 +31,22 @@ public sealed class UpstreamFixture : IAsyncLifetime
     public Infrastructure.CallbackListener Callback => _callback ?? throw new InvalidOperationException("not started");
     private TesseraServer? _upstream;
     private TesseraServer? _downstream;
+    private TesseraServer? _mfaDownstream;
     public TesseraServer Upstream => _upstream ?? throw new InvalidOperationException("not started");
     public TesseraServer Downstream => _downstream ?? throw new InvalidOperationException("not started");
+
+    /// <summary>A second downstream with Tessera:Mfa:Required always: the upstream sign-in is only a first factor there.</summary>
+    public TesseraServer MfaDownstream => _mfaDownstream ?? throw new InvalidOperationException("not started");
 
     public async Task InitializeAsync()
     {
         var downstreamUrl = $"http://127.0.0.1:{TesseraServer.FreePort()}";
+        var mfaDownstreamUrl = $"http://127.0.0.1:{TesseraServer.FreePort()}";
         _callback = await Infrastructure.CallbackListener.StartAsync();
         // Cookies are per host, not per port: the upstream's issuer says "localhost" (it still listens on 127.0.0.1 only)
         // so its session cookie does not overwrite the downstream's, as two sites on different hosts would be.
         var upstreamPort = TesseraServer.FreePort();
-        _upstream = await TesseraServer.StartAsync(DatabaseKind.Sqlite, UpstreamImport(downstreamUrl), new Dictionary<string, string?>
+        _upstream = await TesseraServer.StartAsync(DatabaseKind.Sqlite, UpstreamImport(downstreamUrl, mfaDownstreamUrl), new Dictionary<string, string?>
         {
             ["Urls"] = $"http://127.0.0.1:{upstreamPort}/",
             ["Tessera:Issuer"] = $"http://localhost:{upstreamPort}",
@@ -67,15 +72,26 @@ public sealed class UpstreamFixture : IAsyncLifetime
             ["Tessera:ExternalProviders:trusted:Scopes:2"] = "email",
             ["Tessera:ExternalProviders:trusted:Scopes:3"] = "offline_access",
         });
+        _mfaDownstream = await TesseraServer.StartAsync(DatabaseKind.Sqlite, new JsonObject(), new Dictionary<string, string?>
+        {
+            ["Urls"] = mfaDownstreamUrl + "/",
+            ["Tessera:Issuer"] = mfaDownstreamUrl,
+            ["Tessera:Mfa:Required"] = "always",
+            ["Tessera:ExternalProviders:upstream:Type"] = "oidc",
+            ["Tessera:ExternalProviders:upstream:DisplayName"] = "Upstream Tessera",
+            ["Tessera:ExternalProviders:upstream:Authority"] = Upstream.Issuer,
+            ["Tessera:ExternalProviders:upstream:ClientId"] = DownstreamClientId,
+            ["Tessera:ExternalProviders:upstream:ClientSecret"] = DownstreamClientSecret,
+        });
     }
 
-    private static JsonObject UpstreamImport(string downstreamUrl) => new()
+    private static JsonObject UpstreamImport(string downstreamUrl, string mfaDownstreamUrl) => new()
     {
         ["clients"] = new JsonArray(new JsonObject
         {
             ["clientId"] = DownstreamClientId, ["clientSecret"] = DownstreamClientSecret, ["displayName"] = "Downstream Tessera",
             ["grantTypes"] = new JsonArray("authorization_code", "refresh_token"),
-            ["redirectUris"] = new JsonArray(downstreamUrl + "/signin-upstream", downstreamUrl + "/signin-trusted"),
+            ["redirectUris"] = new JsonArray(downstreamUrl + "/signin-upstream", downstreamUrl + "/signin-trusted", mfaDownstreamUrl + "/signin-upstream"),
             ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access"),
         }),
         ["users"] = new JsonArray(UpstreamUsers.Select(username => (JsonNode)new JsonObject
@@ -189,6 +205,7 @@ public sealed class UpstreamFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_downstream is not null) await _downstream.DisposeAsync();
+        if (_mfaDownstream is not null) await _mfaDownstream.DisposeAsync();
         if (_upstream is not null) await _upstream.DisposeAsync();
         if (_callback is not null) await _callback.DisposeAsync();
     }
