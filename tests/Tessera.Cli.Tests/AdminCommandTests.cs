@@ -153,6 +153,9 @@ public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<
         var revoked = await _cli.RunAsync("users", "revoke", username);
         Assert.True(revoked.ExitCode == 0, revoked.ToString());
         Assert.Equal($"Ended every session and token of {username}.", revoked.Stderr.Trim());
+        var requiring = await _cli.RunAsync("users", "update", username, "--require-mfa", "true", "--json");
+        Assert.True(requiring.ExitCode == 0, requiring.ToString());
+        Assert.True((bool)JsonNode.Parse(requiring.Stdout)!["requireMfa"]!);
         var reset = await _cli.RunAsync("users", "reset-mfa", username);
         Assert.True(reset.ExitCode == 0, reset.ToString());
         Assert.Equal($"Turned off two-factor sign-in of {username}; their sessions and tokens have ended.", reset.Stderr.Trim());

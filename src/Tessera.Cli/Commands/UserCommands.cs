@@ -25,6 +25,7 @@ public static class UserCommands
         var email = new Option<string?>("--email") { Description = "E-mail address." };
         var verified = new Option<bool?>("--email-verified") { Description = "Whether the e-mail address is verified." };
         var name = new Option<string?>("--name") { Description = "Full name." };
+        var requireMfa = new Option<bool?>("--require-mfa") { Description = "Whether the user must sign in with a second factor (true or false)." };
 
         var create = new Command("create", "Create a user.") { username, passwordFile, email, verified, name };
         create.SetAction(parse => AdminCommands.RunAsync(parse, async (server, bearer, json) =>
@@ -39,7 +40,7 @@ public static class UserCommands
             else Output.Note($"Created user [bold]{Markup.Escape((string)created["username"]!)}[/].");
         }));
 
-        var update = new Command("update", "Change a user's password, e-mail or name (only what is given).") { username, passwordFile, email, verified, name };
+        var update = new Command("update", "Change a user's password, e-mail, name or second-factor requirement (only what is given).") { username, passwordFile, email, verified, name, requireMfa };
         update.SetAction(parse => AdminCommands.RunAsync(parse, async (server, bearer, json) =>
         {
             var change = new JsonObject();
@@ -47,6 +48,7 @@ public static class UserCommands
             if (parse.GetValue(email) is { } address) change["email"] = address;
             if (parse.GetValue(verified) is { } isVerified) change["emailVerified"] = isVerified;
             if (parse.GetValue(name) is { } fullName) change["name"] = fullName;
+            if (parse.GetValue(requireMfa) is { } mustUseMfa) change["requireMfa"] = mustUseMfa;
             var updated = (await server.ApiAsync(HttpMethod.Put, $"/admin/users/{Uri.EscapeDataString(parse.GetValue(username)!)}", bearer, change))!;
             if (json) Output.Json(updated);
             else Output.Note($"Updated user [bold]{Markup.Escape(parse.GetValue(username)!)}[/].");

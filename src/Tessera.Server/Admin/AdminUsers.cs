@@ -18,14 +18,15 @@ internal static class AdminUsers
     public sealed record NewUser(string? Username, string? Password, string? Email, bool? EmailVerified, string? Name);
 
     /// <summary>PATCH-like: only the fields given change.</summary>
-    public sealed record UserChange(string? Password, string? Email, bool? EmailVerified, string? Name, JsonElement? Attributes = null);
+    public sealed record UserChange(string? Password, string? Email, bool? EmailVerified, string? Name, JsonElement? Attributes = null, bool? RequireMfa = null);
 
     /// <summary>A user as the admin API shows it: never a password hash.</summary>
-    public sealed record UserView(string Id, string? Username, string? Email, bool EmailVerified, string? Name, bool Disabled, JsonElement? Attributes, bool TwoFactorEnabled)
+    public sealed record UserView(
+        string Id, string? Username, string? Email, bool EmailVerified, string? Name, bool Disabled, JsonElement? Attributes, bool TwoFactorEnabled, bool RequireMfa)
     {
         public static UserView Of(TesseraUser user) =>
             new(user.Id, user.UserName, user.Email, user.EmailConfirmed, user.Name, user.DisabledAt is not null,
-                user.Attributes is null ? null : JsonElement.Parse(user.Attributes), user.TwoFactorEnabled);
+                user.Attributes is null ? null : JsonElement.Parse(user.Attributes), user.TwoFactorEnabled, user.RequireMfa);
     }
 
     public sealed record UserList(IReadOnlyList<UserView> Users);
@@ -56,9 +57,9 @@ internal static class AdminUsers
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name, attributes"));
+            return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name, attributes, requireMfa"));
         }
-        if (change is null) return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name, attributes"));
+        if (change is null) return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with password, email, emailVerified, name, attributes, requireMfa"));
         if (change.Attributes is { } attributes)
         {
             // The import's rules for attributes (an object of strings, numbers, booleans or string arrays; 32 names, 4 KiB).
@@ -75,6 +76,8 @@ internal static class AdminUsers
         if (change.Email is not null) user.Email = change.Email;
         if (change.EmailVerified is { } verified) user.EmailConfirmed = verified;
         if (change.Name is not null) user.Name = change.Name;
+        // From the next sign-in on: a user without a second factor sets one up before any session starts.
+        if (change.RequireMfa is { } requireMfa) user.RequireMfa = requireMfa;
         // {} clears them; the new ones reach tokens issued from now on.
         if (change.Attributes is { } replaced) user.Attributes = replaced.EnumerateObject().Any() ? replaced.GetRawText() : null;
         var result = await users.UpdateAsync(user);

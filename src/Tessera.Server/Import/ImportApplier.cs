@@ -130,7 +130,11 @@ internal sealed partial class ImportApplier(
         IdentityResult result;
         if (user is null)
         {
-            user = new TesseraUser { UserName = imported.Username, Email = imported.Email, EmailConfirmed = imported.EmailVerified ?? false, Name = imported.Name };
+            user = new TesseraUser
+            {
+                UserName = imported.Username, Email = imported.Email, EmailConfirmed = imported.EmailVerified ?? false, Name = imported.Name,
+                RequireMfa = imported.RequireMfa ?? false,
+            };
             result = await users.CreateAsync(user, imported.Password!);
         }
         else
@@ -138,6 +142,7 @@ internal sealed partial class ImportApplier(
             user.Email = imported.Email;
             user.EmailConfirmed = imported.EmailVerified ?? false;
             user.Name = imported.Name;
+            if (imported.RequireMfa is { } requireMfa) user.RequireMfa = requireMfa;
             result = await users.UpdateAsync(user);
             // Issue 14: a password reset since the last start stands, unless the operator asks for the file's.
             if (result.Succeeded && credentials == CredentialWrites.Overwrite && !await users.CheckPasswordAsync(user, imported.Password!))

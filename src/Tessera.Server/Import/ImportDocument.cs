@@ -101,4 +101,7 @@ public sealed record ImportedUser
 
     /// <summary>Custom attributes, a JSON object; left as they are when absent.</summary>
     public JsonElement? Attributes { get; init; }
+
+    /// <summary>The user must sign in with a second factor (setting one up at the next sign-in); left as it is when absent.</summary>
+    public bool? RequireMfa { get; init; }
 }

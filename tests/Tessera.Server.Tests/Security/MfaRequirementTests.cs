@@ -41,6 +41,42 @@ public abstract class MfaRequirementTests(DatabaseKind kind)
     }
 
     [Fact]
+    public async Task An_administrator_or_the_import_requires_a_second_factor_of_one_user_whose_next_sign_in_sets_one_up()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var import = PeopleImport.Create();
+        import["users"]!.AsArray().Single(u => (string?)u!["username"] == PeopleImport.LockoutTen)!["requireMfa"] = true;
+        await using var server = await TesseraServer.StartAsync(database, import);
+        var protocol = new ProtocolClient(server.CreateClient());
+
+        var dave = await PasswordStepAsync(server, PeopleImport.LockoutTen, PeopleImport.LockoutPassword);
+        var required = await AdminApi.SendJsonAsync(protocol, HttpMethod.Put, $"/admin/users/{PeopleImport.Alice}", new { requireMfa = true });
+        var aliceAfter = await PasswordStepAsync(server, PeopleImport.Alice, PeopleImport.AlicePassword);
+        var carol = await PasswordStepAsync(server, PeopleImport.LockoutFive, PeopleImport.LockoutPassword);
+        await AdminApi.SendJsonAsync(protocol, HttpMethod.Put, $"/admin/users/{PeopleImport.Alice}", new { requireMfa = false });
+        var aliceFreed = await PasswordStepAsync(server, PeopleImport.Alice, PeopleImport.AlicePassword);
+
+        // The import can require it too.
+        Assert.StartsWith("/account/sign-in/set-up-two-factor", dave, StringComparison.Ordinal);
+        Assert.Equal(200, required.Status);
+        Assert.True((bool)required.Json["requireMfa"]!);
+        Assert.StartsWith("/account/sign-in/set-up-two-factor", aliceAfter, StringComparison.Ordinal);
+        // Only alice: others sign in as before.
+        Assert.Equal("/account/security", carol);
+        Assert.Equal("/account/security", aliceFreed);
+    }
+
+    /// <summary>A new browser: the password at the sign-in page for /account/security; the path it ends on.</summary>
+    private static async Task<string> PasswordStepAsync(TesseraServer server, string username, string password)
+    {
+        using var browser = new Browser(server);
+        var signIn = await browser.FollowAsync(await browser.GetAsync("/account/security"));
+        var next = await browser.FollowAsync(await browser.SubmitAsync(signIn, signIn.RequestPath,
+            [("username", username), ("password", password), ("returnUrl", signIn.Field("returnUrl")!)]));
+        return next.RequestPath;
+    }
+
+    [Fact]
     public async Task Where_it_is_never_no_authenticator_can_be_set_up_and_one_set_up_before_is_still_asked_for()
     {
         await using var database = await TestDatabase.CreateAsync(kind);

@@ -52,8 +52,9 @@ internal sealed class ExternalDoneModel(
         if (await users.IsLockedOutAsync(outcome.Value))
             return Redirect(errors.Link(OAuthError.AccessDenied("This account is locked. Try again later.")));
 
-        // Tessera:Mfa:Required always: the provider's sign-in is the first factor, and the second is asked here as after a password.
-        if (options.Value.Mfa.Required == MfaRequirement.Always)
+        // A second factor required (Tessera:Mfa:Required always, or the user's requireMfa): the provider's sign-in is the
+        // first factor, and the second is asked here as after a password.
+        if (SecondFactorRequirement.AppliesTo(outcome.Value, options.Value.Mfa))
         {
             await HttpContext.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, SecondFactorPending.For(outcome.Value, "fed", provider));
             return await users.GetTwoFactorEnabledAsync(outcome.Value)

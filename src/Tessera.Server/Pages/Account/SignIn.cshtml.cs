@@ -59,9 +59,9 @@ internal sealed class SignInModel(
         if (user.DisabledAt is not null) return Refuse(WrongCredentials);
         await throttle.SucceededAsync(attempt);
 
-        // Two-factor users get no session yet: only a short-lived proof of the password, for the code page — or, where
-        // Tessera:Mfa:Required is always and the user has no second factor, for setting one up.
-        if (await users.GetTwoFactorEnabledAsync(user) || options.Value.Mfa.Required == MfaRequirement.Always)
+        // Two-factor users get no session yet: only a short-lived proof of the password, for the code page — or, where a
+        // second factor is required (Tessera:Mfa:Required always, or the user's requireMfa) and missing, for setting one up.
+        if (await users.GetTwoFactorEnabledAsync(user) || SecondFactorRequirement.AppliesTo(user, options.Value.Mfa))
         {
             await HttpContext.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, SecondFactorPending.For(user));
             return await users.GetTwoFactorEnabledAsync(user)

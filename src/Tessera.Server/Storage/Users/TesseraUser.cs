@@ -23,6 +23,9 @@ public sealed class TesseraUser : IdentityUser
     /// </summary>
     public long? LastAuthenticatorStep { get; set; }
 
+    /// <summary>This user signs in with a second factor whatever Tessera:Mfa:Required says (set by an administrator or the import).</summary>
+    public bool RequireMfa { get; set; }
+
     /// <summary>The attributes' JSON is at most 4 KiB: they travel in tokens, which travel in every request.</summary>
     public const int MaxAttributesLength = 4096;
 }

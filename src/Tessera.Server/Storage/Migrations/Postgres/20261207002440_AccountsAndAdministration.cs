@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Tessera.Server.Storage.Migrations.Sqlite
+namespace Tessera.Server.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class AccountsAndAdministration : Migration
@@ -13,7 +13,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "RefreshTokens",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -21,7 +21,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "OpaqueTokens",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -29,7 +29,7 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "DeviceAuthorizations",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -37,21 +37,21 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<bool>(
                 name: "Administration",
                 table: "Clients",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<bool>(
                 name: "RequireMfa",
                 table: "Clients",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "AuthorizationCodes",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -59,8 +59,15 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<long>(
                 name: "LastAuthenticatorStep",
                 table: "AspNetUsers",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RequireMfa",
+                table: "AspNetUsers",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
         }
 
         /// <inheritdoc />
@@ -92,6 +99,10 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "LastAuthenticatorStep",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "RequireMfa",
                 table: "AspNetUsers");
         }
     }

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Tessera.Server.Storage.Migrations.Postgres
+namespace Tessera.Server.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class AccountsAndAdministration : Migration
@@ -13,7 +13,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "RefreshTokens",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -21,7 +21,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "OpaqueTokens",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -29,7 +29,7 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "DeviceAuthorizations",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -37,21 +37,21 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<bool>(
                 name: "Administration",
                 table: "Clients",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<bool>(
                 name: "RequireMfa",
                 table: "Clients",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "Amr",
                 table: "AuthorizationCodes",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -59,8 +59,15 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<long>(
                 name: "LastAuthenticatorStep",
                 table: "AspNetUsers",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RequireMfa",
+                table: "AspNetUsers",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
         }
 
         /// <inheritdoc />
@@ -92,6 +99,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "LastAuthenticatorStep",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "RequireMfa",
                 table: "AspNetUsers");
         }
     }
