@@ -41,6 +41,7 @@ public sealed class TesseraOptions
     [ValidateObjectMembers]
     public DeviceFlowOptions DeviceFlow { get; set; } = new();
     public UserOptions Users { get; set; } = new();
+    [ValidateObjectMembers]
     public MfaOptions Mfa { get; set; } = new();
     [ValidateObjectMembers]
     public PersonalAccessTokenOptions PersonalAccessTokens { get; set; } = new();
@@ -60,6 +61,13 @@ public sealed class MfaOptions
     /// up before any session starts.
     /// </summary>
     public MfaRequirement Required { get; set; } = MfaRequirement.Optional;
+
+    /// <summary>
+    /// How long "remember this browser" spares the code after a password there; 00:00:00 (default) offers no such box.
+    /// A remembered browser's sign-in says amr pwd only: a request that needs a second factor still asks for a code.
+    /// </summary>
+    [SettingRange(typeof(TimeSpan), "00:00:00", "90.00:00:00", ErrorMessage = "Tessera:Mfa:RememberBrowser must be between 00:00:00 (off) and 90 days.")]
+    public TimeSpan RememberBrowser { get; set; } = TimeSpan.Zero;
 }
 
 public enum MfaRequirement

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
 using Tessera.Server.Vocabulary;
@@ -24,6 +25,14 @@ internal static class PageRegistration
             cookie.LoginPath = urls.PathBase + PagePaths.SignIn;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = false;
+        });
+        // "Remember this browser" lasts as long as Tessera:Mfa:RememberBrowser says; Identity checks the cookie's security
+        // stamp, so a password change or a second-factor reset forgets every remembered browser.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme).Configure<IOptions<TesseraOptions>>((cookie, tessera) =>
+        {
+            cookie.Cookie.Name = "tessera.two-factor-remembered";
+            cookie.Cookie.HttpOnly = true;
+            cookie.ExpireTimeSpan = tessera.Value.Mfa.RememberBrowser > TimeSpan.Zero ? tessera.Value.Mfa.RememberBrowser : TimeSpan.FromMinutes(1);
         });
         services.AddAntiforgery(antiforgery =>
         {

@@ -77,6 +77,45 @@ public abstract class MfaRequirementTests(DatabaseKind kind)
     }
 
     [Fact]
+    public async Task A_remembered_browser_is_spared_the_code_until_the_password_changes_and_its_sign_in_says_pwd_only()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, PeopleImport.Create(),
+            new Dictionary<string, string?> { ["Tessera:Mfa:RememberBrowser"] = "30.00:00:00" });
+        var protocol = new ProtocolClient(server.CreateClient());
+        var app = await SecondFactor.EnableAsync(server, PeopleImport.Alice, PeopleImport.AlicePassword);
+        using var browser = new Browser(server);
+        var signIn = await browser.FollowAsync(await browser.GetAsync("/account/security"));
+        var codePage = await browser.FollowAsync(await browser.SubmitAsync(signIn, signIn.RequestPath,
+            [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", signIn.Field("returnUrl")!)]));
+        Assert.Contains("name=\"rememberBrowser\"", codePage.Html, StringComparison.Ordinal);
+        await browser.SubmitAsync(codePage, codePage.RequestPath, [("recoveryCode", app.NextRecoveryCode()), ("rememberBrowser", "true"), ("returnUrl", "/account/security")]);
+        await SignOutAsync(browser);
+
+        // The same browser, the password only: no code page, and the tokens say so.
+        var remembered = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser, CodeFlow.AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", null)));
+        var tokens = await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret,
+            ("grant_type", "authorization_code"), ("code", remembered["code"]), ("redirect_uri", PeopleImport.WebRedirect));
+        // Another browser is asked, and so is this one once an administrator set a new password.
+        var elsewhere = await PasswordStepAsync(server, PeopleImport.Alice, PeopleImport.AlicePassword);
+        Assert.Equal(200, (await AdminApi.SendJsonAsync(protocol, HttpMethod.Put, $"/admin/users/{PeopleImport.Alice}", new { password = "Alice-new-pass-2" })).Status);
+        await SignOutAsync(browser);
+        var again = await browser.FollowAsync(await browser.GetAsync("/account/security"));
+        var afterReset = await browser.FollowAsync(await browser.SubmitAsync(again, again.RequestPath,
+            [("username", PeopleImport.Alice), ("password", "Alice-new-pass-2"), ("returnUrl", again.Field("returnUrl")!)]));
+
+        Assert.Equal(["pwd"], Jwt.Payload((string)tokens.Json["id_token"]!)["amr"]!.AsArray().Select(m => (string)m!));
+        Assert.StartsWith("/account/sign-in/two-factor", elsewhere, StringComparison.Ordinal);
+        Assert.StartsWith("/account/sign-in/two-factor", afterReset.RequestPath, StringComparison.Ordinal);
+    }
+
+    private static async Task SignOutAsync(Browser browser)
+    {
+        var page = await browser.GetAsync("/account/sign-out");
+        if (page.AntiforgeryToken is not null) await browser.SubmitAsync(page, "/account/sign-out", []);
+    }
+
+    [Fact]
     public async Task Where_it_is_never_no_authenticator_can_be_set_up_and_one_set_up_before_is_still_asked_for()
     {
         await using var database = await TestDatabase.CreateAsync(kind);

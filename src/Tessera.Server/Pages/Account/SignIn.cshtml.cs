@@ -61,7 +61,9 @@ internal sealed class SignInModel(
 
         // Two-factor users get no session yet: only a short-lived proof of the password, for the code page — or, where a
         // second factor is required (Tessera:Mfa:Required always, or the user's requireMfa) and missing, for setting one up.
-        if (await users.GetTwoFactorEnabledAsync(user) || SecondFactorRequirement.AppliesTo(user, options.Value.Mfa))
+        // A browser the user asked to remember (Tessera:Mfa:RememberBrowser) is spared the code; its session says pwd only.
+        var remembered = await RememberedBrowser.IsAsync(HttpContext, users, user, options.Value.Mfa);
+        if (!remembered && (await users.GetTwoFactorEnabledAsync(user) || SecondFactorRequirement.AppliesTo(user, options.Value.Mfa)))
         {
             await HttpContext.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, SecondFactorPending.For(user));
             return await users.GetTwoFactorEnabledAsync(user)

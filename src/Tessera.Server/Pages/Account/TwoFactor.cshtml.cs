@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
@@ -20,12 +21,17 @@ namespace Tessera.Server.Pages.Account;
 /// </summary>
 internal sealed class TwoFactorModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, SecondFactorThrottle throttle, TimeProvider clock, IssuerUrls urls,
-    SnapshotCache snapshots, ILogger<TwoFactorModel> logger) : PageModel
+    SnapshotCache snapshots, IOptions<TesseraOptions> options, ILogger<TwoFactorModel> logger) : PageModel
 {
     private const string WrongCode = "The code is not correct.";
 
     [BindProperty] public string? Code { get; set; }
     [BindProperty] public string? RecoveryCode { get; set; }
+    [BindProperty] public bool RememberBrowser { get; set; }
+
+    /// <summary>Tessera:Mfa:RememberBrowser in whole days, or 0 when the box is not offered.</summary>
+    public int RememberBrowserDays => (int)options.Value.Mfa.RememberBrowser.TotalDays;
+    public bool RememberBrowserOffered => options.Value.Mfa.RememberBrowser > TimeSpan.Zero;
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Problem { get; private set; }
 
@@ -69,6 +75,7 @@ internal sealed class TwoFactorModel(
         await signIn.SignOutAsync();
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock, firstFactor, provider));
         AccountSecurityLog.SecondFactorSignIn(logger, user.Id, byRecoveryCode ? "recovery code" : "authenticator");
+        if (RememberBrowser && RememberBrowserOffered) await signIn.RememberTwoFactorClientAsync(user);
         // Only a local URL: this page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
     }
