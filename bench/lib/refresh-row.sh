@@ -62,13 +62,7 @@ row() { # <scenario> <scope> <expected scope in the answer>
   wj=$(sed -n 's/^WRK_JSON //p' "$dir/$scenario.wrk.txt" | tail -1)
   [[ -n $wj ]] || fail "wrk produced no summary (see $scenario.wrk.txt)"
   read -r wall usr sys < "$dir/$scenario.wrk-time.txt"
-  extra=$(node -e '
-    const [wj, j0, j1, hz, wall, usr, sys, s0, s1, t0, t1] = process.argv.slice(1).map((v, i) => i === 0 ? v : Number(v));
-    const w = JSON.parse(wj), srv = (j1 - j0) / hz, wrkcpu = usr + sys, busy = (s1 - s0) / hz, total = (t1 - t0) / hz;
-    const bg = total > 0 ? Math.max(0, (busy - srv - wrkcpu) / total * 100) : 0;
-    process.stdout.write(`"srv_cores":${(srv / w.duration_s).toFixed(3)},"srv_cpu_us_per_req":${(srv * 1e6 / w.requests).toFixed(1)},` +
-      `"wrk_cores":${(wrkcpu / wall).toFixed(3)},"bg_load_pct":${bg.toFixed(1)}`);
-  ' "$wj" "$j0" "$j1" "$hz" "$wall" "$usr" "$sys" "$s0" "$s1" "$t0" "$t1")
+  extra=$(node "$here/cpu-extra.mjs" "$wj" "$j0" "$j1" "$hz" "$wall" "$usr" "$sys" "$s0" "$s1" "$t0" "$t1")
   printf '{"peer":"%s","scenario":"%s","url":"%s","check":"refresh answered scope %s",%s,"peak_rss_kib":%s,"wrk":%s}\n' \
     "$name" "$scenario" "$base/connect/token" "$expected" "$extra" "${hwm:-0}" "$wj" >> "$dir/results.jsonl"
   log "$scenario: $(grep -o '"rps":[0-9.]*' <<<"$wj"), $(grep -o '"non2xx":[0-9]*' <<<"$wj")"

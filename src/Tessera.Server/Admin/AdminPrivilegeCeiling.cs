@@ -20,7 +20,7 @@ internal sealed class AdminPrivilegeCeiling(AdminCallerPermissions callers)
     {
         var adminPermissions = concerned.Where(BuiltInApi.IsAdminScope).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (adminPermissions.Count == 0) return null;
-        var held = await callers.OfAsync(context.User, context.RequestAborted);
+        var held = await callers.OfAsync(context);
         if (held.Contains(BuiltInApi.AdminScope)) return null;
         if (adminPermissions.FirstOrDefault(p => !held.Contains(p)) is not { } missing) return null;
         // RFC 6750 §3.1: the request needs more privilege than the access token carries.

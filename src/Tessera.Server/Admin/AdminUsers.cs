@@ -158,10 +158,8 @@ internal static class AdminUsers
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
         if (await CeilingAsync(context, user, permissions, ceiling) is { } refused) return refused;
-        var result = await users.SetTwoFactorEnabledAsync(user, false);
-        if (result.Succeeded) result = await users.ResetAuthenticatorKeyAsync(user);
+        var result = await SecondFactors.TurnOffAsync(users, user);
         if (!result.Succeeded) return Refused(result);
-        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
         await revocation.RevokeEverythingAsync(users, user, context.RequestAborted);
         AdminUsersLog.SecondFactorReset(logger, user.Id, context.User.Subject());
         return new JsonOk<UserView>(UserView.Of(user));

@@ -59,7 +59,7 @@ internal sealed class DeviceModel(
         // grant narrows the same way when the device polls.
         Scopes = await heldScopes.OfAsync(user.Id, SpaceDelimited.Split(device.Scope), snapshots.Current.Catalog, HttpContext.RequestAborted);
         // The client's requireMfa holds here too: a session that gave no second factor approves nothing for it.
-        if (client.RequireMfa && !SpaceDelimited.Split(SessionClaims.AmrOf(User)).Contains(AuthenticationContextClasses.MultiFactorMethod))
+        if (client.RequireMfa && !SessionClaims.GaveSecondFactor(User))
         {
             if (!await users.GetTwoFactorEnabledAsync(user))
                 return Refuse(StatusCodes.Status403Forbidden, "This application requires a sign-in with a second factor. Set one up on your security page first.");

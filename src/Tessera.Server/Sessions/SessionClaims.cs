@@ -57,6 +57,10 @@ public static class SessionClaims
     public static string AmrOf(ClaimsPrincipal? principal) =>
         string.Join(' ', principal?.FindAll(AuthenticationMethods).Select(c => c.Value) ?? []);
 
+    /// <summary>Whether the sign-in behind the principal gave a second factor (amr mfa, RFC 8176 §2).</summary>
+    public static bool GaveSecondFactor(ClaimsPrincipal? principal) =>
+        principal?.HasClaim(AuthenticationMethods, AuthenticationContextClasses.MultiFactorMethod) == true;
+
     /// <summary>The session's auth_time, or 0 when the cookie has none.</summary>
     public static long AuthTimeOf(ClaimsPrincipal? principal) =>
         long.TryParse(principal?.FindFirstValue(AuthTime), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;

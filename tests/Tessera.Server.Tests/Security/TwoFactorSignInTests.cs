@@ -81,6 +81,32 @@ public abstract class TwoFactorSignInTests(DatabaseKind kind)
     }
 
     [Fact]
+    public async Task A_code_posted_without_the_password_step_opens_nothing()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, PeopleImport.Create());
+        var app = await SecondFactor.EnableAsync(server, Alice, Password);
+        using var attacker = new Browser(server);
+        // The attack: a right code (seen over a shoulder) without the password, and the setup step without a sign-in.
+        var signInPage = await attacker.GetAsync("/account/sign-in");
+        var code = await attacker.SubmitAsync(signInPage, "/account/sign-in/two-factor", [("code", app.Code(steps: 1)), ("returnUrl", "/account/security")]);
+        var setup = await attacker.SubmitAsync(signInPage, "/account/sign-in/set-up-two-factor?handler=setup", []);
+        var security = await attacker.GetAsync("/account/security");
+
+        Assert.Equal(302, code.Status);
+        Assert.StartsWith("/account/sign-in", code.Location, StringComparison.Ordinal);
+        Assert.DoesNotContain("two-factor", code.Location, StringComparison.Ordinal);
+        Assert.Equal(302, setup.Status);
+        Assert.StartsWith("/account/sign-in", setup.Location, StringComparison.Ordinal);
+        Assert.Equal(302, security.Status);
+        // The code was not spent: its owner still signs in with it.
+        var (owner, accepted) = await TwoStepsAsync(server, "code", app.Code(steps: 1));
+        owner.Dispose();
+        Assert.Equal(302, accepted.Status);
+        Assert.Equal("/account/security", accepted.Location);
+    }
+
+    [Fact]
     public async Task An_authenticator_code_is_accepted_once_and_an_older_one_never_after_it()
     {
         await using var database = await TestDatabase.CreateAsync(kind);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
+using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;
 
@@ -74,22 +75,15 @@ internal sealed class SecurityModel(
         if (!await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, "Two-factor sign-in is off.");
 
         // A session alone (a cookie copied from an unlocked computer) must not remove the second factor.
-        var guess = await throttle.BeginAsync(user.Id, HttpContext.RequestAborted);
-        if (guess is { Allowed: false }) return await ProblemAsync(user, "Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
-        var right = !string.IsNullOrWhiteSpace(RecoveryCode)
-            ? (await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode)).Succeeded
-            : !string.IsNullOrWhiteSpace(Code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Code);
-        if (!right)
+        var answer = await SecondFactorAnswer.CheckAsync(users, throttle, logger, user, Code, RecoveryCode, HttpContext.RequestAborted);
+        if (answer.Throttled)
         {
-            AccountSecurityLog.SecondFactorRefused(logger, user.Id);
-            return await ProblemAsync(user, "The code is not correct.");
+            TooManyRequests.SetRetryAfter(Response, answer.RetryAfterSeconds);
+            return await ProblemAsync(user, "Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
         }
-        await throttle.SucceededAsync(guess);
+        if (!answer.Right) return await ProblemAsync(user, "The code is not correct.");
 
-        await users.SetTwoFactorEnabledAsync(user, false);
-        // The app's key and the printed codes stop working: a new key no one has seen, and no codes.
-        await users.ResetAuthenticatorKeyAsync(user);
-        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        await SecondFactors.TurnOffAsync(users, user);
         AccountSecurityLog.TwoFactorDisabled(logger, user.Id);
         Notice = "Two-factor sign-in is off.";
         await LoadAsync(user);

@@ -47,24 +47,13 @@ internal sealed class TwoFactorModel(
         // The proof of the password lives five minutes in this browser; without it (or a session to step up) there is nothing to complete.
         if (await PendingUserAsync() is not { DisabledAt: null } user) return BackToPassword();
 
-        var guess = await throttle.BeginAsync(user.Id, HttpContext.RequestAborted);
-        if (guess is { Allowed: false })
+        var answer = await SecondFactorAnswer.CheckAsync(users, throttle, logger, user, Code, RecoveryCode, HttpContext.RequestAborted);
+        if (answer.Throttled)
         {
-            TooManyRequests.SetRetryAfter(Response, guess.RetryAfterSeconds);
+            TooManyRequests.SetRetryAfter(Response, answer.RetryAfterSeconds);
             return Refuse("Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
         }
-
-        var byRecoveryCode = !string.IsNullOrWhiteSpace(RecoveryCode);
-        var right = byRecoveryCode
-            ? (await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode!)).Succeeded
-            : !string.IsNullOrWhiteSpace(Code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Code);
-        if (!right)
-        {
-            AccountSecurityLog.SecondFactorRefused(logger, user.Id);
-            return Refuse(WrongCode);
-        }
-        await throttle.SucceededAsync(guess);
-        if (byRecoveryCode) AccountSecurityLog.RecoveryCodeUsed(logger, user.Id, await users.CountRecoveryCodesAsync(user));
+        if (!answer.Right) return Refuse(WrongCode);
 
         // The first factor as the pending sign-in recorded it (a password, or an external provider), or for a step-up as
         // the session began.
@@ -74,7 +63,7 @@ internal sealed class TwoFactorModel(
         // The password's proof, or the session being stepped up, gives way to the new session.
         await signIn.SignOutAsync();
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock, firstFactor, provider));
-        AccountSecurityLog.SecondFactorSignIn(logger, user.Id, byRecoveryCode ? "recovery code" : "authenticator");
+        AccountSecurityLog.SecondFactorSignIn(logger, user.Id, answer.ByRecoveryCode ? "recovery code" : "authenticator");
         if (RememberBrowser && RememberBrowserOffered) await signIn.RememberTwoFactorClientAsync(user);
         // Only a local URL: this page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");

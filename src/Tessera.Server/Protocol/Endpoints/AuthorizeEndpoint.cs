@@ -71,7 +71,7 @@ internal static class AuthorizeEndpoint
         }
 
         // Step-up: the request needs a second factor this session has not given; the user gives it without the password again.
-        if (request.SecondFactorRequired && !SpaceDelimited.Split(SessionClaims.AmrOf(session.Principal)).Contains(AuthenticationContextClasses.MultiFactorMethod))
+        if (request.SecondFactorRequired && !SessionClaims.GaveSecondFactor(session.Principal))
         {
             // OIDC Core §3.1.2.6: prompt=none cannot ask the user for anything.
             if (request.Prompt.Contains("none")) return Redirect(OAuthError.InteractionRequired("this request needs a sign-in with a second factor"));

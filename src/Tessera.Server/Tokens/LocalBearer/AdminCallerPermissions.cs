@@ -12,6 +12,17 @@ namespace Tessera.Server.Tokens.LocalBearer;
 /// </summary>
 internal sealed class AdminCallerPermissions(UserPermissions permissions)
 {
+    private static readonly object ItemKey = new();
+
+    /// <summary>The request's caller, read once per request: the policy and the privilege ceiling both ask.</summary>
+    public Task<IReadOnlySet<string>> OfAsync(HttpContext context)
+    {
+        if (context.Items.TryGetValue(ItemKey, out var known) && known is Task<IReadOnlySet<string>> read) return read;
+        var reading = OfAsync(context.User, context.RequestAborted);
+        context.Items[ItemKey] = reading;
+        return reading;
+    }
+
     public async Task<IReadOnlySet<string>> OfAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         var scopes = SpaceDelimited.Split(caller.FindFirstValue(Claims.Scope)).Where(BuiltInApi.IsAdminScope).ToHashSet(StringComparer.Ordinal);

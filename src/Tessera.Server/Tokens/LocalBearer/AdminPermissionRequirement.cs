@@ -30,7 +30,7 @@ internal sealed class AdminPermissionRequirementHandler(AdminCallerPermissions c
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AdminPermissionRequirement requirement)
     {
-        var cancellationToken = (context.Resource as HttpContext)?.RequestAborted ?? CancellationToken.None;
-        if (requirement.IsMetBy(await callers.OfAsync(context.User, cancellationToken))) context.Succeed(requirement);
+        var held = context.Resource is HttpContext request ? await callers.OfAsync(request) : await callers.OfAsync(context.User, CancellationToken.None);
+        if (requirement.IsMetBy(held)) context.Succeed(requirement);
     }
 }

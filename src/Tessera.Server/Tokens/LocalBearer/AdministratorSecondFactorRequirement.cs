@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Tessera.Server.Sessions;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens.LocalBearer;
@@ -19,7 +20,8 @@ internal sealed class AdministratorSecondFactorRequirementHandler : Authorizatio
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AdministratorSecondFactorRequirement requirement)
     {
-        if (context.User.IsClientsOwnToken() || context.User.HasClaim(Claims.Amr, AuthenticationContextClasses.MultiFactorMethod))
+        // The token's amr claims, as CallerClaims writes them, read like a session's.
+        if (context.User.IsClientsOwnToken() || SessionClaims.GaveSecondFactor(context.User))
             context.Succeed(requirement);
         return Task.CompletedTask;
     }
