@@ -28,7 +28,8 @@ public sealed class SessionChainTests(ChainFixture chain)
             await page.FillAsync("input[autocomplete=current-password]", ChainFixture.Password);
             await page.ClickAsync("button[type=submit]");
             await page.ClickAsync("button[name=decision][value=allow]");
-            await page.WaitForURLAsync(inbox);
+            await page.WaitForURLAsync(inbox, Chromium.Committed);
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("body")).ToContainTextAsync("\"sub\"");
             pageText = await page.InnerTextAsync("body");
 
             // Still signed in at Tessera, alice makes herself a personal access token for the ledger on her account page.

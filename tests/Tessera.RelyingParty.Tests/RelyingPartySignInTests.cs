@@ -35,7 +35,7 @@ public sealed class RelyingPartySignInTests(RelyingPartyFixture fixture)
             await SignInAsync(page, SignsIn);
             await Expect(page.Locator("main")).ToContainTextAsync("Third-Party App");
             await page.ClickAsync("button[name=decision][value=allow]");
-            await page.WaitForURLAsync(new Uri(fixture.App.BaseAddress, "/profile").ToString());
+            await page.WaitForURLAsync(new Uri(fixture.App.BaseAddress, "/profile").ToString(), Chromium.Committed);
             await Expect(page.Locator("#name")).ToHaveTextAsync(NameOf(SignsIn));
             await Expect(page.Locator("#email")).ToHaveTextAsync($"{SignsIn}@example.com");
             subject = await page.InnerTextAsync("#sub");
@@ -66,7 +66,7 @@ public sealed class RelyingPartySignInTests(RelyingPartyFixture fixture)
             await page.GotoAsync(new Uri(fixture.App.BaseAddress, "/profile").ToString());
             await SignInAsync(page, Denies);
             await page.ClickAsync("button[name=decision][value=deny]");
-            await page.WaitForURLAsync(url => url.StartsWith(new Uri(fixture.App.BaseAddress, "/denied").ToString(), StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.StartsWith(new Uri(fixture.App.BaseAddress, "/denied").ToString(), StringComparison.Ordinal), Chromium.Committed);
             await Expect(page.Locator("#denied")).ToHaveTextAsync("access denied");
         });
 
