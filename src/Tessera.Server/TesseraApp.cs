@@ -12,6 +12,7 @@ using Tessera.Server.ExternalIdentities;
 using Tessera.Server.Housekeeping;
 using Tessera.Server.Import;
 using Tessera.Server.Keys;
+using Tessera.Server.Mail;
 using Tessera.Server.Pages;
 using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol.Endpoints;
@@ -93,7 +94,11 @@ public static partial class TesseraApp
             // The two-factor secrets encrypted and hashed at rest; authenticator codes accepted once.
             .AddUserStore<TesseraUserStore>()
             .AddTokenProvider<ReplayRefusingAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            // The mailed links (password reset, e-mail verification and change): Data Protection, bound to the security stamp.
+            .AddTokenProvider<DataProtectorTokenProvider<TesseraUser>>(TokenOptions.DefaultProvider)
             .AddSignInManager();
+        services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = options.Email.LinkLifetime);
+        services.AddTesseraMail(options.Email);
         services.AddTesseraPages().AddExternalProviders(options);
         services.AddTransportSecurity(options);
         services.AddTesseraRateLimits(options.RateLimits);
@@ -161,6 +166,7 @@ public static partial class TesseraApp
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Startup");
         Log.Starting(logger, options.Issuer, options.Database.Provider);
         KeyRingProtection.LogAtStart(options.DataProtection, logger);
+        MailRegistration.LogAtStart(options.Email, logger);
 
         await using (var scope = app.Services.CreateAsyncScope())
         {

@@ -86,6 +86,9 @@ public sealed class TesseraServer : IAsyncDisposable
             ["Tessera:RateLimits:RegistrationsPerIp:PermitLimit"] = "0",
             ["Tessera:RateLimits:DeviceAuthorizationsPerIp:PermitLimit"] = "0",
             ["Tessera:RateLimits:DevicePageSubmissionsPerIp:PermitLimit"] = "0",
+            ["Tessera:RateLimits:AccountMailRequestsPerIp:PermitLimit"] = "0",
+            // Without an SMTP server in the test's settings, mail goes to a directory of this server's own.
+            ["Tessera:Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), $"tessera-mail-{Guid.NewGuid():n}"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
 
@@ -102,7 +105,10 @@ public sealed class TesseraServer : IAsyncDisposable
                 builder.Host.UseDefaultServiceProvider(provider => { provider.ValidateScopes = true; provider.ValidateOnBuild = true; });
             });
             await app.StartAsync();
-            return new TesseraServer(app, database, ownsDatabase, importPath, baseAddress, config["Tessera:Issuer"]!);
+            return new TesseraServer(app, database, ownsDatabase, importPath, baseAddress, config["Tessera:Issuer"]!)
+            {
+                MailDirectory = config["Tessera:Email:PickupDirectory"]!,
+            };
         }
         catch
         {
@@ -114,6 +120,9 @@ public sealed class TesseraServer : IAsyncDisposable
     /// <summary>The setting that chooses the host environment (Production unless a test says otherwise).</summary>
     public const string EnvironmentSetting = "environment";
 
+    /// <summary>Where this server writes mail when the test gave it no SMTP server.</summary>
+    public string MailDirectory { get; private init; } = "";
+
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     public T GetService<T>() where T : notnull => _app.Services.GetRequiredService<T>();
@@ -124,6 +133,7 @@ public sealed class TesseraServer : IAsyncDisposable
         await _app.DisposeAsync();
         if (_ownedDatabase is not null) await _ownedDatabase.DisposeAsync();
         File.Delete(_importPath);
+        if (Directory.Exists(MailDirectory)) Directory.Delete(MailDirectory, recursive: true);
     }
 
     /// <summary>A port free on 127.0.0.1 now, for a server whose address must be known before it starts.</summary>

@@ -19,6 +19,15 @@ public sealed class RateLimitOptions
     /// <summary>Registration form posts per client IP (per node).</summary>
     public WindowLimit RegistrationsPerIp { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromHours(1) };
 
+    /// <summary>Posts that send account mail (forgot password, verification again) per client IP (per node).</summary>
+    public WindowLimit AccountMailRequestsPerIp { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>
+    /// Account mails per recipient address (every node): a stranger must not make the server flood someone's inbox.
+    /// Over the limit the page answers as always, and no message leaves.
+    /// </summary>
+    public WindowLimit AccountMailsPerAddress { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromHours(1) };
+
     /// <summary><c>POST /connect/device</c> per client IP (per node): each call creates a row.</summary>
     public WindowLimit DeviceAuthorizationsPerIp { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) };
 
@@ -41,6 +50,8 @@ public sealed class RateLimitOptions
         (nameof(SignInFailuresPerIp), SignInFailuresPerIp),
         (nameof(SecondFactorFailuresPerUser), SecondFactorFailuresPerUser),
         (nameof(RegistrationsPerIp), RegistrationsPerIp),
+        (nameof(AccountMailRequestsPerIp), AccountMailRequestsPerIp),
+        (nameof(AccountMailsPerAddress), AccountMailsPerAddress),
         (nameof(DeviceAuthorizationsPerIp), DeviceAuthorizationsPerIp),
         (nameof(DevicePageSubmissionsPerIp), DevicePageSubmissionsPerIp),
         (nameof(WrongUserCodesPerUser), WrongUserCodesPerUser),

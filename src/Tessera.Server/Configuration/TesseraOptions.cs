@@ -44,6 +44,8 @@ public sealed class TesseraOptions
     [ValidateObjectMembers]
     public MfaOptions Mfa { get; set; } = new();
     [ValidateObjectMembers]
+    public EmailOptions Email { get; set; } = new();
+    [ValidateObjectMembers]
     public PersonalAccessTokenOptions PersonalAccessTokens { get; set; } = new();
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 

@@ -20,6 +20,7 @@ internal sealed class TesseraOptionsRuleValidator(IHostEnvironment environment) 
         KeyRingProtection.Validate(options.DataProtection, environment, errors);
         TransportSecurity.Validate(options.ForwardedHeaders, errors);
         ExternalProvidersValidator.Validate(options.ExternalProviders, errors);
+        EmailRule.Validate(options.Email, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

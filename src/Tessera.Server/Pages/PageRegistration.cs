@@ -44,6 +44,7 @@ internal static class PageRegistration
         services.AddRazorPages().AddApplicationPart(typeof(PageRegistration).Assembly);
         services.AddSingleton<ErrorPages>();
         services.AddSingleton<UserCodeAttempts>();
+        services.AddSingleton<Account.AccountMail>();
         return authentication;
     }
 

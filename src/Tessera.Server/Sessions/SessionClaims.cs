@@ -64,4 +64,8 @@ public static class SessionClaims
     /// <summary>The session's auth_time, or 0 when the cookie has none.</summary>
     public static long AuthTimeOf(ClaimsPrincipal? principal) =>
         long.TryParse(principal?.FindFirstValue(AuthTime), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+    /// <summary>How the principal's session was signed in (auth_time, amr, idp): for a new session that replaces it.</summary>
+    public static Claim[] AuthenticationOf(ClaimsPrincipal principal) =>
+        principal.Claims.Where(c => c.Type is AuthTime or AuthenticationMethods or IdentityProvider).Select(c => new Claim(c.Type, c.Value)).ToArray();
 }

@@ -14,6 +14,7 @@ internal static class RequestRateLimits
 {
     public const string Registration = "registration-per-ip";
     public const string DeviceAuthorization = "device-authorization-per-ip";
+    public const string AccountMail = "account-mail-per-ip";
     public const string DevicePage = "device-page-per-ip";
 
     public static IServiceCollection AddTesseraRateLimits(this IServiceCollection services, RateLimitOptions limits)
@@ -21,10 +22,12 @@ internal static class RequestRateLimits
         services.AddSingleton<GuessCounters>();
         services.AddScoped<SignInThrottle>();   // scoped: Identity's ILookupNormalizer is scoped
         services.AddSingleton<ClientRequestLimits>();
+        services.AddSingleton<AccountMailThrottle>();
         services.AddRateLimiter(rateLimiter =>
         {
             // Only the forms' POSTs count: showing a page costs nothing worth limiting.
             rateLimiter.AddPolicy(Registration, context => PerIp(context, limits.RegistrationsPerIp, postsOnly: true));
+            rateLimiter.AddPolicy(AccountMail, context => PerIp(context, limits.AccountMailRequestsPerIp, postsOnly: true));
             rateLimiter.AddPolicy(DevicePage, context => PerIp(context, limits.DevicePageSubmissionsPerIp, postsOnly: true));
             rateLimiter.AddPolicy(DeviceAuthorization, context => PerIp(context, limits.DeviceAuthorizationsPerIp, postsOnly: false));
             rateLimiter.OnRejected = (rejected, _) =>

@@ -17,4 +17,8 @@ public static class PagePaths
     public const string Device = "/device";
 
     public const string Error = "/error";
+
+    /// <summary>The pages that mailed links open (the links are built from the issuer, never from the request's Host).</summary>
+    public const string ResetPassword = "/account/reset-password";
+    public const string ConfirmEmail = "/account/confirm-email";
 }

@@ -12,7 +12,7 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
     [
         ["Vocabulary", "Hosting"],
         ["Configuration"],
-        ["Storage", "Responses"],
+        ["Storage", "Responses", "Mail"],
         ["Keys", "Clients"],
         ["Apis"],
         ["Catalog", "Throttling"],

@@ -53,7 +53,7 @@ public abstract class CredentialChangeTests(TesseraServer server) : ServerTest(s
         var refreshToken = RefreshTokenOf(await dan.WebTokensAsync(laptop, Protocol, "openid offline_access message"));
         using var thief = new Browser(Server, laptop);
 
-        var changed = await laptop.SubmitAsync(await laptop.GetAsync("/account"), "/account?handler=ChangePassword",
+        var changed = await laptop.SubmitAsync(await laptop.GetAsync("/account/security"), "/account/security?handler=password",
             [("currentPassword", dan.Password), ("newPassword", "Dan-new-pass-2")]);
 
         Assert.Contains("Your password is changed.", changed.Html);
@@ -69,10 +69,10 @@ public abstract class CredentialChangeTests(TesseraServer server) : ServerTest(s
         using var browser = new Browser(Server);
         var refreshToken = RefreshTokenOf(await dan.WebTokensAsync(browser, Protocol, "openid offline_access message"));
 
-        var refused = await browser.SubmitAsync(await browser.GetAsync("/account"), "/account?handler=ChangePassword",
+        var refused = await browser.SubmitAsync(await browser.GetAsync("/account/security"), "/account/security?handler=password",
             [("currentPassword", "not-the-password"), ("newPassword", "Dan-new-pass-2")]);
 
-        Assert.Contains("Incorrect password.", refused.Html);
+        Assert.Contains("Your current password is not correct.", refused.Html);
         Assert.Equal(200, (await RefreshAsync(Protocol, refreshToken)).Status);
         using var other = new Browser(Server);
         Assert.Equal(302, (await dan.SignInAsync(other)).Status);

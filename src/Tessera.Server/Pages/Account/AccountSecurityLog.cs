@@ -1,6 +1,6 @@
 namespace Tessera.Server.Pages.Account;
 
-/// <summary>Security events of accounts (second factor), source-generated; never a code, key or password.</summary>
+/// <summary>Security events of accounts (second factor, password, e-mail), source-generated; never a code, key, link or password.</summary>
 internal static partial class AccountSecurityLog
 {
     [LoggerMessage(101, LogLevel.Information, "Security event: authenticator enabled for user {UserId}")]
@@ -17,4 +17,22 @@ internal static partial class AccountSecurityLog
 
     [LoggerMessage(105, LogLevel.Warning, "Security event: user {UserId} used a recovery code; {Left} left")]
     public static partial void RecoveryCodeUsed(ILogger logger, string userId, int left);
+
+    [LoggerMessage(106, LogLevel.Information, "Security event: password reset requested for user {UserId}")]
+    public static partial void PasswordResetRequested(ILogger logger, string userId);
+
+    [LoggerMessage(107, LogLevel.Information, "Security event: password reset completed for user {UserId}")]
+    public static partial void PasswordResetCompleted(ILogger logger, string userId);
+
+    [LoggerMessage(108, LogLevel.Information, "Security event: password changed by user {UserId}")]
+    public static partial void PasswordChanged(ILogger logger, string userId);
+
+    [LoggerMessage(109, LogLevel.Information, "Security event: e-mail change requested by user {UserId}")]
+    public static partial void EmailChangeRequested(ILogger logger, string userId);
+
+    [LoggerMessage(110, LogLevel.Information, "Security event: e-mail address changed for user {UserId}")]
+    public static partial void EmailChanged(ILogger logger, string userId);
+
+    [LoggerMessage(111, LogLevel.Information, "Security event: e-mail address verified for user {UserId}")]
+    public static partial void EmailVerified(ILogger logger, string userId);
 }

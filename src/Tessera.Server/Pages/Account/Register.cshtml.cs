@@ -5,17 +5,20 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
+using Tessera.Server.Throttling;
+using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;
 
 /// <summary>
 /// Self-registration, off unless <c>Tessera:Users:SelfRegistration</c> is true (then 404, as if the page did not exist).
 /// Passwords go through Identity's validators and hasher; the new user is signed in. Posts are limited per client IP
-/// (<see cref="Throttling.RequestRateLimits.Registration"/>).
+/// (<see cref="Throttling.RequestRateLimits.Registration"/>). An e-mail address given here is mailed a verification link.
 /// </summary>
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Throttling.RequestRateLimits.Registration)]
 internal sealed class RegisterModel(
-    UserManager<TesseraUser> users, SignInManager<TesseraUser> signIn, IOptions<TesseraOptions> options, TimeProvider clock) : PageModel
+    UserManager<TesseraUser> users, SignInManager<TesseraUser> signIn, IOptions<TesseraOptions> options, TimeProvider clock,
+    AccountMail mail, AccountMailThrottle mailThrottle) : PageModel
 {
     [BindProperty] public string Username { get; set; } = "";
     [BindProperty] public string? Email { get; set; }
@@ -37,6 +40,8 @@ internal sealed class RegisterModel(
         var user = new TesseraUser { UserName = Username.Trim(), Email = string.IsNullOrWhiteSpace(Email) ? null : Email.Trim() };
         var created = await users.CreateAsync(user, Password);
         if (!created.Succeeded) return Refuse(created.Errors.Select(e => e.Description).ToList());
+        if (user.Email is not null && await mailThrottle.MaySendAsync(user.NormalizedEmail!, HttpContext.RequestAborted))
+            mail.EmailVerification(user, user.Email, await EmailVerificationTokens.GenerateAsync(users, user));
 
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));
         // Only a local URL: the page must not become an open redirector.

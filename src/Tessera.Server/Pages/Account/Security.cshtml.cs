@@ -10,11 +10,11 @@ using Tessera.Server.Users;
 namespace Tessera.Server.Pages.Account;
 
 /// <summary>
-/// The signed-in user's sign-in security: set up an authenticator app (a new key as a QR code and as text, confirmed
+/// The signed-in user's sign-in security (the password and e-mail handlers are in Security.Credentials.cs): set up an authenticator app (a new key as a QR code and as text, confirmed
 /// by a first code), which turns on two-factor sign-in and shows ten recovery codes once; turn it off again with a
 /// current code or a recovery code (wrong ones counted like at sign-in), after which the old key and codes work no more.
 /// </summary>
-internal sealed class SecurityModel(
+internal sealed partial class SecurityModel(
     UserManager<TesseraUser> users, SecondFactorThrottle throttle, IOptions<TesseraOptions> options, ILogger<SecurityModel> logger) : PageModel
 {
     [BindProperty] public string? Code { get; set; }
@@ -93,6 +93,9 @@ internal sealed class SecurityModel(
     private async Task LoadAsync(TesseraUser user)
     {
         TwoFactorEnabled = await users.GetTwoFactorEnabledAsync(user);
+        Email = user.Email;
+        EmailVerified = user.EmailConfirmed;
+        HasPassword = await users.HasPasswordAsync(user);
         RecoveryCodesLeft = TwoFactorEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
     }
 

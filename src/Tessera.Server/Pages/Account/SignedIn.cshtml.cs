@@ -23,7 +23,7 @@ internal sealed record ListedSession(string Id, string Device, string? IpAddress
 /// </summary>
 internal sealed class SignedInModel(
     UserManager<TesseraUser> users, SignInManager<TesseraUser> signIn, ConsentStore consents, TokenRevoker revoker,
-    SessionStore sessions, UserRevocation revocation, SnapshotCache snapshots, TimeProvider clock) : PageModel
+    SessionStore sessions, SnapshotCache snapshots) : PageModel
 {
     public string? Username { get; private set; }
     public IReadOnlyList<GrantedApplication> Grants { get; private set; } = [];
@@ -71,25 +71,6 @@ internal sealed class SignedInModel(
         return await SignOutHereAsync();
     }
 
-    /// <summary>
-    /// The user's own password change: the current password proves it is them; Identity's validators judge the new one.
-    /// Everything the old password got (sessions elsewhere, refresh tokens, personal access tokens) ends; this browser
-    /// continues in a new session.
-    /// </summary>
-    public async Task<IActionResult> OnPostChangePasswordAsync(
-        [FromForm(Name = "currentPassword")] string? currentPassword, [FromForm(Name = "newPassword")] string? newPassword)
-    {
-        var user = await users.GetUserAsync(User);
-        if (user is null) return SignInAgain();
-        if (string.IsNullOrEmpty(currentPassword) || string.IsNullOrEmpty(newPassword))
-            return await ShowAsync(user, problem: "Enter your current password and a new password.");
-        var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
-        if (!changed.Succeeded) return await ShowAsync(user, problem: string.Join(" ", changed.Errors.Select(e => e.Description)));
-        await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));
-        return await ShowAsync(user, "Your password is changed. Every other session and every token is signed out.", newestIsCurrent: true);
-    }
-
     private string? CurrentSessionId => User.FindFirst(SessionClaims.SessionId)?.Value;
 
     private async Task<IActionResult> SignOutHereAsync()
@@ -101,23 +82,22 @@ internal sealed class SignedInModel(
 
     private RedirectToPageResult SignInAgain() => RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/SignedIn") });
 
-    private async Task<IActionResult> ShowAsync(TesseraUser user, string? notice = null, string? problem = null, bool newestIsCurrent = false)
+    private async Task<IActionResult> ShowAsync(TesseraUser user, string? notice = null, string? problem = null)
     {
         Notice = notice;
         Problem = problem;
-        await LoadAsync(user, newestIsCurrent);
+        await LoadAsync(user);
         return Page();
     }
 
-    private async Task LoadAsync(TesseraUser user, bool newestIsCurrent = false)
+    private async Task LoadAsync(TesseraUser user)
     {
         Username = user.UserName;
         Grants = (await consents.ListAsync(user.Id, HttpContext.RequestAborted))
             .Select(c => new GrantedApplication(c.ClientId, Name(c.ClientId), SpaceDelimited.Split(c.Scopes), DateTimeOffset.FromUnixTimeSeconds(c.GrantedAt)))
             .ToList();
         var active = await sessions.ListActiveAsync(user.Id, HttpContext.RequestAborted);
-        // After a password change the new session's id is in the response cookie, not yet in User: it is the newest.
-        var current = newestIsCurrent ? active.FirstOrDefault()?.Id : CurrentSessionId;
+        var current = CurrentSessionId;
         Sessions = active
             .Select(s => new ListedSession(s.Id, UserAgentDescription.Describe(s.UserAgent), s.IpAddress,
                 DateTimeOffset.FromUnixTimeSeconds(s.CreatedAt), DateTimeOffset.FromUnixTimeSeconds(s.LastSeenAt), s.Id == current))

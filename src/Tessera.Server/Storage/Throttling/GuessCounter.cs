@@ -29,4 +29,5 @@ internal static class GuessKinds
     public const string SignInIp = "sign-in:ip";
     public const string DeviceUserCode = "device-code:user";
     public const string SecondFactorUser = "second-factor:user";
+    public const string AccountMailAddress = "account-mail:address";
 }
