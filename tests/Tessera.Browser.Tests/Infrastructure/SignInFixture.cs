@@ -16,7 +16,7 @@ public sealed class SignInFixture : IAsyncLifetime
     /// One user per test: consent is remembered per user, client and scopes, so a user who allowed access in one test
     /// would see no consent page in another, whatever order xunit picks.
     /// </summary>
-    public static readonly string[] Usernames = ["alice", "bob", "carol", "dave", "erin", "grace"];
+    public static readonly string[] Usernames = ["alice", "bob", "carol", "dave", "erin", "grace", "heidi"];
     public const string Password = "Browser-test-pass-1";
 
     public static string NameOf(string username) => char.ToUpperInvariant(username[0]) + username[1..] + " Liddell";
@@ -25,6 +25,10 @@ public sealed class SignInFixture : IAsyncLifetime
 
     private CallbackListener? _callback;
     private TesseraServer? _server;
+    private SmtpInbox? _inbox;
+
+    /// <summary>The SMTP server the Tessera server mails to (self-registration is open, so a test can sign up).</summary>
+    public SmtpInbox Inbox => _inbox ?? throw new InvalidOperationException("not started");
 
     public CallbackListener Callback => _callback ?? throw new InvalidOperationException("not started");
     public TesseraServer Server => _server ?? throw new InvalidOperationException("not started");
@@ -53,13 +57,17 @@ public sealed class SignInFixture : IAsyncLifetime
     {
         // The listener first: its port is part of the redirect URI the import registers.
         _callback = await CallbackListener.StartAsync();
-        _server = await TesseraServer.StartAsync(DatabaseKind.Sqlite, Import(_callback.RedirectUri));
+        _inbox = SmtpInbox.Start();
+        var settings = _inbox.Settings();
+        settings["Tessera:Users:SelfRegistration"] = "true";
+        _server = await TesseraServer.StartAsync(DatabaseKind.Sqlite, Import(_callback.RedirectUri), settings);
     }
 
     public async Task DisposeAsync()
     {
         if (_server is not null) await _server.DisposeAsync();
         if (_callback is not null) await _callback.DisposeAsync();
+        _inbox?.Dispose();
     }
 }
 
