@@ -98,6 +98,7 @@ public static partial class TesseraApp
             .AddTokenProvider<DataProtectorTokenProvider<TesseraUser>>(TokenOptions.DefaultProvider)
             .AddSignInManager();
         services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = options.Email.LinkLifetime);
+        services.AddTesseraPasskeys();
         services.AddTesseraMail(options.Email);
         services.AddTesseraPages().AddExternalProviders(options);
         services.AddTransportSecurity(options);

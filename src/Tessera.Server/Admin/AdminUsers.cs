@@ -158,7 +158,7 @@ internal static class AdminUsers
         var user = await users.FindByNameAsync(username);
         if (user is null) return NotFound();
         if (await CeilingAsync(context, user, permissions, ceiling) is { } refused) return refused;
-        var result = await SecondFactors.TurnOffAsync(users, user);
+        var result = await SecondFactors.ResetAsync(users, user);
         if (!result.Succeeded) return Refused(result);
         await revocation.RevokeEverythingAsync(users, user, context.RequestAborted);
         AdminUsersLog.SecondFactorReset(logger, user.Id, context.User.Subject());

@@ -28,6 +28,9 @@ public sealed class RateLimitOptions
     /// </summary>
     public WindowLimit AccountMailsPerAddress { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromHours(1) };
 
+    /// <summary>Passkey ceremonies begun (sign-in page, code page, security page) per client IP (per node): each stores a challenge.</summary>
+    public WindowLimit PasskeyCeremoniesPerIp { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
+
     /// <summary><c>POST /connect/device</c> per client IP (per node): each call creates a row.</summary>
     public WindowLimit DeviceAuthorizationsPerIp { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) };
 
@@ -52,6 +55,7 @@ public sealed class RateLimitOptions
         (nameof(RegistrationsPerIp), RegistrationsPerIp),
         (nameof(AccountMailRequestsPerIp), AccountMailRequestsPerIp),
         (nameof(AccountMailsPerAddress), AccountMailsPerAddress),
+        (nameof(PasskeyCeremoniesPerIp), PasskeyCeremoniesPerIp),
         (nameof(DeviceAuthorizationsPerIp), DeviceAuthorizationsPerIp),
         (nameof(DevicePageSubmissionsPerIp), DevicePageSubmissionsPerIp),
         (nameof(WrongUserCodesPerUser), WrongUserCodesPerUser),

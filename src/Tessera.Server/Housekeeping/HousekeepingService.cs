@@ -65,6 +65,8 @@ internal sealed partial class HousekeepingService(
             .OrderBy(u => u.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.GuessCounters.Where(g => g.ExpiresAt <= now)
             .OrderBy(g => g.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        total += await DeleteInBatchesAsync(() => db.PasskeyCeremonies.Where(c => c.ExpiresAt <= now)
+            .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         return total;
     }
 

@@ -61,7 +61,7 @@ internal sealed class DeviceModel(
         // The client's requireMfa holds here too: a session that gave no second factor approves nothing for it.
         if (client.RequireMfa && !SessionClaims.GaveSecondFactor(User))
         {
-            if (!await users.GetTwoFactorEnabledAsync(user))
+            if (!await SecondFactors.HasAnyAsync(users, user))
                 return Refuse(StatusCodes.Status403Forbidden, "This application requires a sign-in with a second factor. Set one up on your security page first.");
             return StepUp();
         }

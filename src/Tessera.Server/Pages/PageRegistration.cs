@@ -45,9 +45,14 @@ internal static class PageRegistration
         services.AddSingleton<ErrorPages>();
         services.AddSingleton<UserCodeAttempts>();
         services.AddSingleton<Account.AccountMail>();
+        services.AddScoped<Account.PasskeyCeremony>();
         return authentication;
     }
 
-    public static void MapTesseraPages(this WebApplication app, IssuerUrls urls) =>
-        app.MapGroup(urls.PathBase).MapRazorPages().WithMetadata(new PageSecurityHeaders.Marker());
+    public static void MapTesseraPages(this WebApplication app, IssuerUrls urls)
+    {
+        var pages = app.MapGroup(urls.PathBase);
+        pages.MapRazorPages().WithMetadata(new PageSecurityHeaders.Marker());
+        pages.MapGet(PasskeyScript.Path, PasskeyScript.Serve).ExcludeFromDescription();
+    }
 }

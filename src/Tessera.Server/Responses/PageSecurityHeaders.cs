@@ -1,8 +1,8 @@
 namespace Tessera.Server.Responses;
 
 /// <summary>
-/// Headers on every page: no framing (clickjacking on sign-in and consent), a strict CSP (no scripts, no external
-/// resources), no caching of pages that show personal data, no referrer leaking the authorization request.
+/// Headers on every page: no framing (clickjacking on sign-in and consent), a strict CSP (only the server's own script
+/// — the passkey forms' — and requests back to the server, no inline script, no external resources), no caching of pages that show personal data, no referrer leaking the authorization request.
 /// </summary>
 internal static class PageSecurityHeaders
 {
@@ -31,7 +31,7 @@ internal static class PageSecurityHeaders
         var headers = response.Headers;
         headers.XFrameOptions = "DENY";
         headers.ContentSecurityPolicy =
-            $"default-src 'none'; style-src 'self'; img-src 'self'; form-action {formAction}; frame-ancestors 'none'; base-uri 'none'";
+            $"default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action {formAction}; frame-ancestors 'none'; base-uri 'none'";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         // The values anti-forgery would set anyway (it logs a warning when it has to override others).

@@ -23,20 +23,30 @@ public static class SessionClaims
 
     /// <summary>
     /// A sign-in completed with an authenticator or recovery code: the first factor's amr (<c>pwd</c>, or <c>fed</c> for
-    /// a step-up of an external sign-in) with <c>otp</c> and <c>mfa</c> (RFC 8176 §2), auth_time when the second factor
-    /// was given, and the identity provider of the first factor, if any.
+    /// a step-up of an external sign-in) with <c>otp</c> and <c>mfa</c> (RFC 8176 §2) — or, for a passkey as the second
+    /// factor, its own methods (<see cref="PasskeyMethods"/>) —, auth_time when the second factor was given, and the
+    /// identity provider of the first factor, if any.
     /// </summary>
-    public static Claim[] ForSecondFactorSignIn(TimeProvider clock, IEnumerable<string> firstFactor, string? identityProvider)
+    public static Claim[] ForSecondFactorSignIn(
+        TimeProvider clock, IEnumerable<string> firstFactor, string? identityProvider, IEnumerable<string>? secondFactor = null)
     {
         var claims = new List<Claim>
         {
             new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
             new(SessionId, SecretGenerator.NewSecret(16)),
         };
-        claims.AddRange(firstFactor.Concat(["otp", "mfa"]).Distinct(StringComparer.Ordinal).Select(method => new Claim(AuthenticationMethods, method)));
+        claims.AddRange(firstFactor.Concat(secondFactor ?? ["otp", "mfa"]).Append("mfa").Distinct(StringComparer.Ordinal).Select(method => new Claim(AuthenticationMethods, method)));
         if (identityProvider is not null) claims.Add(new Claim(IdentityProvider, identityProvider));
         return [.. claims];
     }
+
+    /// <summary>A sign-in with a passkey instead of a password: the passkey's own methods (hwk or swk, user, mfa).</summary>
+    public static Claim[] ForPasskeySignIn(TimeProvider clock, IEnumerable<string> methods) =>
+    [
+        new(AuthTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        new(SessionId, SecretGenerator.NewSecret(16)),
+        .. methods.Select(method => new Claim(AuthenticationMethods, method)),
+    ];
 
     /// <summary>The identity provider a session came through (absent for a local sign-in).</summary>
     public const string IdentityProvider = "idp";

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage.Apis;
@@ -35,6 +36,9 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
     public DbSet<GuessCounter> GuessCounters => Set<GuessCounter>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
+    public DbSet<PasskeyUse> PasskeyUses => Set<PasskeyUse>();
+
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -44,6 +48,39 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
         builder.Entity<TesseraRole>().Property(r => r.Description).HasMaxLength(TesseraRole.MaxDescriptionLength);
         // Every node reads the disabled users at each revocation poll; the enabled many stay out of this index.
         builder.Entity<TesseraUser>().HasIndex(u => u.DisabledAt).HasFilter("\"DisabledAt\" IS NOT NULL");
+
+        // Identity's passkeys (its schema version 3). Identity configures them only when IdentityOptions reach the context
+        // through the application's service provider, which the design-time factories and pooled contexts do not promise;
+        // the table is declared here so the model never depends on how the context was made.
+        builder.Entity<IdentityUserPasskey<string>>(passkey =>
+        {
+            passkey.ToTable("AspNetUserPasskeys");
+            passkey.HasKey(p => p.CredentialId);
+            // WebAuthn §5.1: a credential id is at most 1023 bytes.
+            passkey.Property(p => p.CredentialId).HasMaxLength(1024);
+            passkey.OwnsOne(p => p.Data).ToJson();
+            passkey.HasOne<TesseraUser>().WithMany().HasForeignKey(p => p.UserId).IsRequired();
+        });
+
+        builder.Entity<PasskeyCeremony>(ceremony =>
+        {
+            ceremony.Property(c => c.Id).HasMaxLength(64);
+            ceremony.Property(c => c.Kind).HasMaxLength(32);
+            ceremony.Property(c => c.UserId).HasMaxLength(450);
+            ceremony.Property(c => c.State).HasMaxLength(8192);
+            ceremony.HasIndex(c => c.ExpiresAt);
+        });
+
+        builder.Entity<PasskeyUse>(use =>
+        {
+            use.HasKey(u => u.CredentialId);
+            // WebAuthn credential ids are at most 1023 bytes (Identity's own column is as long).
+            use.Property(u => u.CredentialId).HasMaxLength(1024);
+            use.Property(u => u.UserId).HasMaxLength(450);
+            use.HasIndex(u => u.UserId);
+            // The last use goes with its passkey (removed by the user, reset by an administrator, or with the user).
+            use.HasOne<IdentityUserPasskey<string>>().WithOne().HasForeignKey<PasskeyUse>(u => u.CredentialId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         builder.Entity<UserSession>(session =>
         {

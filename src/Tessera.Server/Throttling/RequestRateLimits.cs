@@ -15,6 +15,10 @@ internal static class RequestRateLimits
     public const string Registration = "registration-per-ip";
     public const string DeviceAuthorization = "device-authorization-per-ip";
     public const string AccountMail = "account-mail-per-ip";
+    public const string PasskeyCeremony = "passkey-ceremony-per-ip";
+
+    /// <summary>The page handler that begins a passkey ceremony (the pages' other posts are not counted by that limit).</summary>
+    public const string PasskeyOptionsHandler = "passkeyoptions";
     public const string DevicePage = "device-page-per-ip";
 
     public static IServiceCollection AddTesseraRateLimits(this IServiceCollection services, RateLimitOptions limits)
@@ -27,6 +31,10 @@ internal static class RequestRateLimits
         {
             // Only the forms' POSTs count: showing a page costs nothing worth limiting.
             rateLimiter.AddPolicy(Registration, context => PerIp(context, limits.RegistrationsPerIp, postsOnly: true));
+            rateLimiter.AddPolicy(PasskeyCeremony, context =>
+                string.Equals(context.Request.Query["handler"], PasskeyOptionsHandler, StringComparison.OrdinalIgnoreCase)
+                    ? PerIp(context, limits.PasskeyCeremoniesPerIp, postsOnly: true)
+                    : RateLimitPartition.GetNoLimiter(""));
             rateLimiter.AddPolicy(AccountMail, context => PerIp(context, limits.AccountMailRequestsPerIp, postsOnly: true));
             rateLimiter.AddPolicy(DevicePage, context => PerIp(context, limits.DevicePageSubmissionsPerIp, postsOnly: true));
             rateLimiter.AddPolicy(DeviceAuthorization, context => PerIp(context, limits.DeviceAuthorizationsPerIp, postsOnly: false));

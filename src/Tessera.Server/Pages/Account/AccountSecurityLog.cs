@@ -35,4 +35,16 @@ internal static partial class AccountSecurityLog
 
     [LoggerMessage(111, LogLevel.Information, "Security event: e-mail address verified for user {UserId}")]
     public static partial void EmailVerified(ILogger logger, string userId);
+
+    [LoggerMessage(112, LogLevel.Information, "Security event: passkey added for user {UserId}")]
+    public static partial void PasskeyAdded(ILogger logger, string userId);
+
+    [LoggerMessage(113, LogLevel.Information, "Security event: passkey removed for user {UserId}")]
+    public static partial void PasskeyRemoved(ILogger logger, string userId);
+
+    [LoggerMessage(114, LogLevel.Information, "Security event: user {UserId} signed in with a passkey")]
+    public static partial void PasskeySignIn(ILogger logger, string userId);
+
+    [LoggerMessage(115, LogLevel.Warning, "Security event: a passkey answer was refused ({Ceremony})")]
+    public static partial void PasskeyRefused(ILogger logger, string ceremony);
 }

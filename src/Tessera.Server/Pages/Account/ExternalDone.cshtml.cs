@@ -8,6 +8,7 @@ using Tessera.Server.ExternalIdentities;
 using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
+using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages.Account;
@@ -57,7 +58,7 @@ internal sealed class ExternalDoneModel(
         if (SecondFactorRequirement.AppliesTo(outcome.Value, options.Value.Mfa))
         {
             await HttpContext.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, SecondFactorPending.For(outcome.Value, "fed", provider));
-            return await users.GetTwoFactorEnabledAsync(outcome.Value)
+            return await SecondFactors.HasAnyAsync(users, outcome.Value)
                 ? RedirectToPage("/Account/TwoFactor", new { returnUrl })
                 : RedirectToPage("/Account/SecondFactorSetup", new { returnUrl });
         }

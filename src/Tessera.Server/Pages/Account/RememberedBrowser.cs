@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Tessera.Server.Configuration;
 using Tessera.Server.Storage.Users;
+using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;
 
@@ -15,7 +16,7 @@ internal static class RememberedBrowser
 {
     public static async Task<bool> IsAsync(HttpContext context, UserManager<TesseraUser> users, TesseraUser user, MfaOptions mfa)
     {
-        if (mfa.RememberBrowser <= TimeSpan.Zero || !await users.GetTwoFactorEnabledAsync(user)) return false;
+        if (mfa.RememberBrowser <= TimeSpan.Zero || !await SecondFactors.HasAnyAsync(users, user)) return false;
         var remembered = await context.AuthenticateAsync(IdentityConstants.TwoFactorRememberMeScheme);
         if (remembered.Principal is not { } principal || principal.FindFirstValue(ClaimTypes.Name) != user.Id) return false;
         var stamp = principal.FindFirstValue(users.Options.ClaimsIdentity.SecurityStampClaimType);

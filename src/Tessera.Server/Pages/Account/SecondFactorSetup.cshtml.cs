@@ -6,6 +6,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
+using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;
 
@@ -30,7 +31,7 @@ internal sealed class SecondFactorSetupModel(
     public async Task<IActionResult> OnGetAsync()
     {
         if (await PendingUserAsync() is not { } user) return BackToSignIn();
-        if (await users.GetTwoFactorEnabledAsync(user)) return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
+        if (await SecondFactors.HasAnyAsync(users, user)) return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
         AllowRedirectToClient();
         return Page();
     }
@@ -38,7 +39,7 @@ internal sealed class SecondFactorSetupModel(
     public async Task<IActionResult> OnPostSetupAsync()
     {
         if (await PendingUserAsync() is not { } user) return BackToSignIn();
-        if (await users.GetTwoFactorEnabledAsync(user)) return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
+        if (await SecondFactors.HasAnyAsync(users, user)) return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
         Setup = await AuthenticatorSetup.NewAsync(users, user);
         AllowRedirectToClient();
         return Page();
@@ -47,7 +48,7 @@ internal sealed class SecondFactorSetupModel(
     public async Task<IActionResult> OnPostConfirmAsync()
     {
         if (await PendingUserAsync() is not { } user) return BackToSignIn();
-        if (await users.GetTwoFactorEnabledAsync(user)) return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
+        if (await SecondFactors.HasAnyAsync(users, user)) return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
         AllowRedirectToClient();
         NewRecoveryCodes = await AuthenticatorSetup.ConfirmAsync(users, user, Code);
         if (NewRecoveryCodes is null)

@@ -14,8 +14,10 @@ namespace Tessera.Server.Pages.Account;
 /// by a first code), which turns on two-factor sign-in and shows ten recovery codes once; turn it off again with a
 /// current code or a recovery code (wrong ones counted like at sign-in), after which the old key and codes work no more.
 /// </summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RequestRateLimits.PasskeyCeremony)]
 internal sealed partial class SecurityModel(
-    UserManager<TesseraUser> users, SecondFactorThrottle throttle, IOptions<TesseraOptions> options, ILogger<SecurityModel> logger) : PageModel
+    UserManager<TesseraUser> users, SecondFactorThrottle throttle, IOptions<TesseraOptions> options, PasskeyCeremonies ceremonies,
+    ILogger<SecurityModel> logger) : PageModel
 {
     [BindProperty] public string? Code { get; set; }
     [BindProperty] public string? RecoveryCode { get; set; }
@@ -96,6 +98,7 @@ internal sealed partial class SecurityModel(
         Email = user.Email;
         EmailVerified = user.EmailConfirmed;
         HasPassword = await users.HasPasswordAsync(user);
+        await LoadPasskeysAsync(user, ceremonies);
         RecoveryCodesLeft = TwoFactorEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
     }
 

@@ -8,6 +8,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
+using Tessera.Server.Users;
 
 namespace Tessera.Server.Pages.Account;
 
@@ -15,7 +16,8 @@ namespace Tessera.Server.Pages.Account;
 /// Username and password through ASP.NET Core Identity; starts the session cookie. Failures are throttled per username
 /// and IP (<see cref="SignInThrottle"/>) instead of locking the account, and every failure answers alike.
 /// </summary>
-internal sealed class SignInModel(
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RequestRateLimits.PasskeyCeremony)]
+internal sealed partial class SignInModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots,
     Microsoft.Extensions.Options.IOptions<TesseraOptions> options, ExternalIdentities.ExternalProviderList providers,
     SignInThrottle throttle) : PageModel
@@ -63,10 +65,11 @@ internal sealed class SignInModel(
         // second factor is required (Tessera:Mfa:Required always, or the user's requireMfa) and missing, for setting one up.
         // A browser the user asked to remember (Tessera:Mfa:RememberBrowser) is spared the code; its session says pwd only.
         var remembered = await RememberedBrowser.IsAsync(HttpContext, users, user, options.Value.Mfa);
-        if (!remembered && (await users.GetTwoFactorEnabledAsync(user) || SecondFactorRequirement.AppliesTo(user, options.Value.Mfa)))
+        var hasSecondFactor = await SecondFactors.HasAnyAsync(users, user);
+        if (!remembered && (hasSecondFactor || SecondFactorRequirement.AppliesTo(user, options.Value.Mfa)))
         {
             await HttpContext.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, SecondFactorPending.For(user));
-            return await users.GetTwoFactorEnabledAsync(user)
+            return hasSecondFactor
                 ? RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl })
                 : RedirectToPage("/Account/SecondFactorSetup", new { returnUrl = ReturnUrl });
         }

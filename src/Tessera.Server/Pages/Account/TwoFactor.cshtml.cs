@@ -8,6 +8,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
+using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Pages.Account;
@@ -17,8 +18,10 @@ namespace Tessera.Server.Pages.Account;
 /// one of the recovery codes (each once). Wrong codes are counted per user on every node (<see cref="SecondFactorThrottle"/>).
 /// Only a right code starts the session, with amr pwd, otp and mfa. It is also the step-up of a session that has not
 /// given a second factor yet (a request that needs one, OIDC Core §3.1.2.1 acr_values or the client's requireMfa):
-/// the signed-in user gives a code, not the password again, and the session starts anew with auth_time now.
+/// the signed-in user gives a code, not the password again, and the session starts anew with auth_time now. One of the
+/// user's passkeys does as well as a code (TwoFactor's passkey handlers; amr pwd with hwk|swk, user, mfa).
 /// </summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RequestRateLimits.PasskeyCeremony)]
 internal sealed class TwoFactorModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, SecondFactorThrottle throttle, TimeProvider clock, IssuerUrls urls,
     SnapshotCache snapshots, IOptions<TesseraOptions> options, ILogger<TwoFactorModel> logger) : PageModel
@@ -35,11 +38,32 @@ internal sealed class TwoFactorModel(
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Problem { get; private set; }
 
+    /// <summary>Which second factors the user has: the page offers those.</summary>
+    public bool HasAuthenticator { get; private set; }
+    public bool HasPasskey { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
-        if (await PendingUserAsync() is null) return BackToPassword();
+        if (await PendingUserAsync() is not { } user) return BackToPassword();
+        await LoadAsync(user);
         AllowRedirectToClient();
         return Page();
+    }
+
+    /// <summary>WebAuthn options for this user's passkeys only: the password (or the session) already named the account.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync([FromServices] PasskeyCeremony passkeys)
+    {
+        if (await PendingUserAsync() is not { DisabledAt: null } user) return BackToPassword();
+        return await passkeys.RequestOptionsAsync(HttpContext, user);
+    }
+
+    /// <summary>A passkey as the second factor: it must be one of the pending user's, answering a challenge begun for them.</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync([FromForm] string? credential, [FromServices] PasskeyCeremony passkeys)
+    {
+        if (await PendingUserAsync() is not { DisabledAt: null } user) return BackToPassword();
+        if (await passkeys.SignInAsync(HttpContext, user, credential) is not var (_, passkey))
+            return await RefuseAsync(user, "The passkey could not be checked. Try again.");
+        return await CompleteAsync(user, PasskeyMethods.Of(passkey), "passkey", rememberBrowser: false);
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -51,10 +75,15 @@ internal sealed class TwoFactorModel(
         if (answer.Throttled)
         {
             TooManyRequests.SetRetryAfter(Response, answer.RetryAfterSeconds);
-            return Refuse("Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
+            return await RefuseAsync(user, "Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
         }
-        if (!answer.Right) return Refuse(WrongCode);
+        if (!answer.Right) return await RefuseAsync(user, WrongCode);
+        return await CompleteAsync(user, ["otp", "mfa"], answer.ByRecoveryCode ? "recovery code" : "authenticator", RememberBrowser);
+    }
 
+    /// <summary>The second factor is given: the pending sign-in (or the session being stepped up) becomes a new session.</summary>
+    private async Task<IActionResult> CompleteAsync(TesseraUser user, IReadOnlyList<string> secondFactor, string method, bool rememberBrowser)
+    {
         // The first factor as the pending sign-in recorded it (a password, or an external provider), or for a step-up as
         // the session began.
         var pending = await SecondFactorPending.ReadAsync(HttpContext);
@@ -62,9 +91,9 @@ internal sealed class TwoFactorModel(
         var provider = pending is { } p ? p.IdentityProvider : User.FindFirst(SessionClaims.IdentityProvider)?.Value;
         // The password's proof, or the session being stepped up, gives way to the new session.
         await signIn.SignOutAsync();
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock, firstFactor, provider));
-        AccountSecurityLog.SecondFactorSignIn(logger, user.Id, answer.ByRecoveryCode ? "recovery code" : "authenticator");
-        if (RememberBrowser && RememberBrowserOffered) await signIn.RememberTwoFactorClientAsync(user);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock, firstFactor, provider, secondFactor));
+        AccountSecurityLog.SecondFactorSignIn(logger, user.Id, method);
+        if (rememberBrowser && RememberBrowserOffered) await signIn.RememberTwoFactorClientAsync(user);
         // Only a local URL: this page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
     }
@@ -73,13 +102,20 @@ internal sealed class TwoFactorModel(
     private async Task<TesseraUser?> PendingUserAsync()
     {
         if (await signIn.GetTwoFactorAuthenticationUserAsync() is { } afterPassword) return afterPassword;
-        return await users.GetUserAsync(User) is { } signedIn && await users.GetTwoFactorEnabledAsync(signedIn) ? signedIn : null;
+        return await users.GetUserAsync(User) is { } signedIn && await SecondFactors.HasAnyAsync(users, signedIn) ? signedIn : null;
     }
 
     private RedirectToPageResult BackToPassword() => RedirectToPage("/Account/SignIn", new { returnUrl = ReturnUrl });
 
-    private PageResult Refuse(string problem, int status = StatusCodes.Status400BadRequest)
+    private async Task LoadAsync(TesseraUser user)
     {
+        HasAuthenticator = await users.GetTwoFactorEnabledAsync(user);
+        HasPasskey = (await users.GetPasskeysAsync(user)).Count > 0;
+    }
+
+    private async Task<PageResult> RefuseAsync(TesseraUser user, string problem, int status = StatusCodes.Status400BadRequest)
+    {
+        await LoadAsync(user);
         Problem = problem;
         Code = null;
         RecoveryCode = null;

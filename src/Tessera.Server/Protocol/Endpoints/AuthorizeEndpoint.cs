@@ -75,7 +75,7 @@ internal static class AuthorizeEndpoint
         {
             // OIDC Core §3.1.2.6: prompt=none cannot ask the user for anything.
             if (request.Prompt.Contains("none")) return Redirect(OAuthError.InteractionRequired("this request needs a sign-in with a second factor"));
-            if (!await users.GetTwoFactorEnabledAsync(user!))
+            if (!await SecondFactors.HasAnyAsync(users, user!))
                 return Redirect(OAuthError.UnmetAuthenticationRequirements("this request needs a second factor, and the user has none set up"));
             var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query);
             return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.TwoFactor, "returnUrl", returnUrl));

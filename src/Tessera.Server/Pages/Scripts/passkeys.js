@@ -1,0 +1,48 @@
+// Tessera's only script: the WebAuthn half of the passkey forms (sign-in, the code page, the security page). It is
+// served by the server itself, so the pages' CSP allows it with script-src 'self' and no inline script. A form marked
+// data-passkey="get" or "create" asks the server for options (a POST with the form's anti-forgery token), lets the
+// browser's authenticator answer, and posts the answer as JSON in the form's "credential" field.
+'use strict';
+
+document.addEventListener('DOMContentLoaded', () => {
+  for (const form of document.querySelectorAll('form[data-passkey]')) {
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      usePasskey(form);
+    });
+  }
+});
+
+async function usePasskey(form) {
+  const problem = form.querySelector('[data-passkey-problem]');
+  const say = text => {
+    if (problem) {
+      problem.textContent = text;
+      problem.hidden = false;
+    }
+  };
+  if (!window.PublicKeyCredential || !PublicKeyCredential.parseRequestOptionsFromJSON) {
+    say('This browser cannot use passkeys.');
+    return;
+  }
+  try {
+    const token = form.querySelector('input[name="__RequestVerificationToken"]').value;
+    const response = await fetch(form.dataset.options, {
+      method: 'POST',
+      headers: { 'RequestVerificationToken': token },
+      credentials: 'same-origin',
+    });
+    if (!response.ok) {
+      say(response.status === 429 ? 'Too many attempts. Try again in a minute.' : 'The passkey check could not start.');
+      return;
+    }
+    const options = await response.json();
+    const credential = form.dataset.passkey === 'create'
+      ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) })
+      : await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+    form.querySelector('input[name="credential"]').value = JSON.stringify(credential.toJSON());
+    form.submit();
+  } catch (error) {
+    say('No passkey was used (' + error.name + ').');
+  }
+}
