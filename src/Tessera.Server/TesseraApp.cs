@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Tessera.Server.Admin;
 using Tessera.Server.Apis;
+using Tessera.Server.BackChannelLogout;
 using Tessera.Server.Catalog;
 using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
@@ -153,6 +154,7 @@ public static partial class TesseraApp
         services.AddTesseraOpenApi();
         services.AddScoped<ImportApplier>();
 
+        services.AddBackChannelLogout();
         services.AddHostedService<SnapshotRefreshService>();
         services.AddHostedService<KeyRotationService>();
         services.AddHostedService<RevocationPollService>();

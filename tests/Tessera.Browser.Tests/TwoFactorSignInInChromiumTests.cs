@@ -72,6 +72,8 @@ public sealed class TwoFactorSignInInChromiumTests(SignInFixture fixture) : IDis
             await page.GotoAsync(request.Url);
             await SignInAsync(page, Grace, Password);
             await page.WaitForURLAsync(url => url.Contains("/account/sign-in/two-factor", StringComparison.Ordinal), Chromium.Committed);
+            // The code page parsed before typing into it: a fill on a document still loading was once lost in CI.
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
             await secondStep(page);
             var callback = fixture.Callback.RedirectUri.ToString();
             var consent = page.Locator("button[name=decision][value=allow]");

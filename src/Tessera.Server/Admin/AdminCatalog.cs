@@ -71,6 +71,8 @@ internal static class AdminCatalog
         IdTokenClaims = client.IdTokenClaims.Length == 0 ? null : [.. SpaceDelimited.Split(client.IdTokenClaims)],
         Administration = client.Administration ? true : null,
         RequireMfa = client.RequireMfa ? true : null,
+        BackchannelLogoutUri = client.BackchannelLogoutUri,
+        BackchannelLogoutSessionRequired = client.BackchannelLogoutUri is null ? null : client.BackchannelLogoutSessionRequired,
     };
 
     /// <summary>Validates the whole document; null when it is valid, else the invalid_request to answer.</summary>

@@ -43,4 +43,7 @@ public sealed record RegisteredClient(
 
     /// <summary>Sign-ins for this client need a second factor (step-up for a session without one).</summary>
     public bool RequireMfa { get; init; }
+
+    /// <summary>OIDC Back-Channel Logout 1.0: where this client hears that a session it received tokens in has ended.</summary>
+    public string? BackchannelLogoutUri { get; init; }
 }

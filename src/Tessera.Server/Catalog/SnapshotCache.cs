@@ -117,6 +117,7 @@ internal sealed partial class SnapshotCache(
             IdTokenClaims = SpaceDelimited.ToSet(client.IdTokenClaims),
             Administration = client.Administration,
             RequireMfa = client.RequireMfa,
+            BackchannelLogoutUri = client.BackchannelLogoutUri,
         };
     }
 

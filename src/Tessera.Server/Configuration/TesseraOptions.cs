@@ -46,6 +46,8 @@ public sealed class TesseraOptions
     [ValidateObjectMembers]
     public EmailOptions Email { get; set; } = new();
     [ValidateObjectMembers]
+    public BackChannelLogoutOptions BackChannelLogout { get; set; } = new();
+    [ValidateObjectMembers]
     public PersonalAccessTokenOptions PersonalAccessTokens { get; set; } = new();
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 

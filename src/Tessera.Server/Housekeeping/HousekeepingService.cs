@@ -65,6 +65,10 @@ internal sealed partial class HousekeepingService(
             .OrderBy(u => u.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.GuessCounters.Where(g => g.ExpiresAt <= now)
             .OrderBy(g => g.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        // A session lives at most a day (the cookie's eight hours): its clients are not needed after that.
+        var sessionClientsBefore = now - (long)TimeSpan.FromDays(2).TotalSeconds;
+        total += await DeleteInBatchesAsync(() => db.SessionClients.Where(c => c.CreatedAt <= sessionClientsBefore)
+            .OrderBy(c => c.CreatedAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.PasskeyCeremonies.Where(c => c.ExpiresAt <= now)
             .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         return total;

@@ -89,6 +89,8 @@ internal sealed partial class ImportApplier(
         client.IdTokenClaims = SpaceDelimited.Join(imported.IdTokenClaims ?? []);
         client.Administration = imported.Administration ?? false;
         client.RequireMfa = imported.RequireMfa ?? false;
+        client.BackchannelLogoutUri = imported.BackchannelLogoutUri;
+        client.BackchannelLogoutSessionRequired = imported.BackchannelLogoutSessionRequired ?? false;
     }
 
     private void WriteClientCredentials(Client client, ImportedClient imported, CredentialWrites credentials, bool logWrites)

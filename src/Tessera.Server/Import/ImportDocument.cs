@@ -86,6 +86,15 @@ public sealed record ImportedClient
 
     /// <summary>Users sign in to this client with a second factor (default false); a session without one is asked for it.</summary>
     public bool? RequireMfa { get; init; }
+
+    /// <summary>
+    /// OIDC Back-Channel Logout 1.0 §2.2: where Tessera POSTs a logout token when a session this client received tokens
+    /// in ends. https, or http for a confidential client (the specification's allowance).
+    /// </summary>
+    public string? BackchannelLogoutUri { get; init; }
+
+    /// <summary>§2.2: the client needs <c>sid</c> in logout tokens (Tessera always sends it for a session; default false).</summary>
+    public bool? BackchannelLogoutSessionRequired { get; init; }
 }
 
 public sealed record ImportedUser

@@ -11,6 +11,8 @@ internal static class InteractiveClientValidator
         ValidateUris(client.RedirectUris, $"{at}.redirectUris", problems);
         ValidateUris(client.PostLogoutRedirectUris, $"{at}.postLogoutRedirectUris", problems);
 
+        BackChannelLogoutUriRule.Validate(client, at, problems);
+
         var grants = client.GrantTypes ?? [];
         // RFC 6749 §3.1.2.2: a client using the authorization endpoint must register its redirect URIs.
         if (grants.Contains(GrantTypes.AuthorizationCode) && client.RedirectUris is not { Count: > 0 })

@@ -4,7 +4,11 @@ using Tessera.Server.Storage.Sessions;
 
 namespace Tessera.Server.Sessions;
 
-/// <summary>The <c>UserSessions</c> table. Ending a session also drops it from this node's cache at once.</summary>
+/// <summary>
+/// The <c>UserSessions</c> table. Ending a session also drops it from this node's cache at once, and — in the same
+/// transaction — queues a back-channel logout for every client that received tokens in it and asked to hear
+/// (OIDC Back-Channel Logout 1.0 §2.5; <see cref="SessionClient"/>, delivered by BackChannelLogout/LogoutDeliveryService).
+/// </summary>
 internal sealed class SessionStore(ITesseraDbContextFactory databases, SessionCache cache, TimeProvider clock)
 {
     public async Task CreateAsync(UserSession session, CancellationToken cancellationToken)
@@ -40,8 +44,11 @@ internal sealed class SessionStore(ITesseraDbContextFactory databases, SessionCa
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         await using var db = databases.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ended = await db.UserSessions.Where(s => s.Id == id && s.UserId == userId && s.EndedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.EndedAt, now), cancellationToken);
+        if (ended > 0) await QueueLogoutsAsync(db, [id], now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         cache.Remove(id);
         return ended > 0;
     }
@@ -51,9 +58,42 @@ internal sealed class SessionStore(ITesseraDbContextFactory databases, SessionCa
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         await using var db = databases.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = await db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null).Select(s => s.Id).ToListAsync(cancellationToken);
-        await db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null)
+        await db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null && ids.Contains(s.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.EndedAt, now), cancellationToken);
+        await QueueLogoutsAsync(db, ids, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         foreach (var id in ids) cache.Remove(id);
+    }
+
+    /// <summary>
+    /// What ends with these (just ended) sessions: their refresh tokens issued without offline_access (Back-Channel Logout
+    /// §2.7), and a notification for each client that received tokens in one of them.
+    /// </summary>
+    private static async Task QueueLogoutsAsync(TesseraDbContext db, List<string> sessionIds, long now, CancellationToken cancellationToken)
+    {
+        if (sessionIds.Count == 0) return;
+        await db.RefreshTokens.Where(t => t.SessionBound && t.RevokedAt == null && t.SessionId != null && sessionIds.Contains(t.SessionId))
+            .ExecuteUpdateAsync(t => t.SetProperty(r => r.RevokedAt, now), cancellationToken);
+        var clients = await db.SessionClients.AsNoTracking().Where(c => sessionIds.Contains(c.SessionId)).ToListAsync(cancellationToken);
+        if (clients.Count == 0) return;
+        db.LogoutNotifications.AddRange(clients.Select(c => new LogoutNotification
+        {
+            ClientId = c.ClientId, UserId = c.UserId, SessionId = c.SessionId, CreatedAt = now, NextAttemptAt = now,
+        }));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>OIDC Back-Channel Logout 1.0: <paramref name="clientId"/> received tokens in this session and wants to hear when it ends.</summary>
+    public async Task RecordClientAsync(string sessionId, string clientId, string userId, CancellationToken cancellationToken)
+    {
+        await using var db = databases.Create();
+        // One statement for both providers: the pair is recorded once, however many codes the client redeems.
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "SessionClients" ("SessionId", "ClientId", "UserId", "CreatedAt")
+            VALUES ({sessionId}, {clientId}, {userId}, {clock.GetUtcNow().ToUnixTimeSeconds()})
+            ON CONFLICT ("SessionId", "ClientId") DO NOTHING
+            """, cancellationToken);
     }
 }

@@ -37,6 +37,8 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<GuessCounter> GuessCounters => Set<GuessCounter>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
+    public DbSet<SessionClient> SessionClients => Set<SessionClient>();
+    public DbSet<LogoutNotification> LogoutNotifications => Set<LogoutNotification>();
     public DbSet<PasskeyUse> PasskeyUses => Set<PasskeyUse>();
 
 
@@ -82,6 +84,24 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             use.HasOne<IdentityUserPasskey<string>>().WithOne().HasForeignKey<PasskeyUse>(u => u.CredentialId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        builder.Entity<SessionClient>(client =>
+        {
+            client.HasKey(c => new { c.SessionId, c.ClientId });
+            client.Property(c => c.SessionId).HasMaxLength(64);
+            client.Property(c => c.ClientId).HasMaxLength(200);
+            client.Property(c => c.UserId).HasMaxLength(450);
+            client.HasIndex(c => c.CreatedAt);
+        });
+
+        builder.Entity<LogoutNotification>(logout =>
+        {
+            logout.Property(l => l.ClientId).HasMaxLength(200);
+            logout.Property(l => l.UserId).HasMaxLength(450);
+            logout.Property(l => l.SessionId).HasMaxLength(64);
+            // Every node's sender looks for due notifications.
+            logout.HasIndex(l => l.NextAttemptAt);
+        });
+
         builder.Entity<UserSession>(session =>
         {
             session.Property(s => s.Id).HasMaxLength(64);
@@ -112,6 +132,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             client.Property(c => c.ClientId).HasMaxLength(200);
             client.Property(c => c.DisplayName).HasMaxLength(200);
             client.Property(c => c.IdTokenClaims).HasMaxLength(1200);
+            client.Property(c => c.BackchannelLogoutUri).HasMaxLength(2000);
             client.HasIndex(c => c.ClientId).IsUnique();
         });
 
@@ -177,6 +198,8 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             token.HasIndex(t => t.FamilyId);
             token.HasIndex(t => new { t.Subject, t.ClientId });
             token.HasIndex(t => t.ExpiresAt);
+            // A session that ends revokes the refresh tokens bound to it (Back-Channel Logout §2.7).
+            token.HasIndex(t => t.SessionId).HasFilter("\"SessionId\" IS NOT NULL");
         });
 
         builder.Entity<DeviceAuthorization>(device =>

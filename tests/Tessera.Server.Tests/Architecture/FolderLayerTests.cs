@@ -21,7 +21,7 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
         ["Tokens"],
         ["Protocol"],
         ["Roles"],
-        ["PersonalAccessTokens", "ExternalIdentities", "Import", "Housekeeping"],
+        ["PersonalAccessTokens", "ExternalIdentities", "Import", "Housekeeping", "BackChannelLogout"],
         ["Pages", "Admin"],
     ]);
 

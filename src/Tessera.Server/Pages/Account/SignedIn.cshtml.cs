@@ -62,12 +62,16 @@ internal sealed class SignedInModel(
         return await ShowAsync(user, ended ? "The session is signed out." : null, ended ? null : "That session is not one of your active sessions.");
     }
 
-    /// <summary>"Sign out everywhere": every session of the user, this one included.</summary>
+    /// <summary>
+    /// "Sign out everywhere": every session of the user, this one included, and every application's refresh tokens —
+    /// offline_access ones too, which an ordinary sign-out leaves alone (OIDC Core §11).
+    /// </summary>
     public async Task<IActionResult> OnPostEndAllSessionsAsync()
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return SignInAgain();
         await sessions.EndAllAsync(user.Id, CancellationToken.None);
+        await revoker.RevokeUserGrantsAsync(user.Id, CancellationToken.None);
         return await SignOutHereAsync();
     }
 

@@ -17,6 +17,8 @@ async function usePasskey(form) {
   const problem = form.querySelector('[data-passkey-problem]');
   const say = text => {
     if (problem) {
+      // An alert only once there is something to say: a hidden, empty alert would still count as one.
+      problem.setAttribute('role', 'alert');
       problem.textContent = text;
       problem.hidden = false;
     }

@@ -44,6 +44,9 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             json.WriteString("userinfo_endpoint", urls.UserInfo);
             json.WriteString("device_authorization_endpoint", urls.DeviceAuthorization);
             json.WriteString("end_session_endpoint", urls.EndSession);
+            // OIDC Back-Channel Logout 1.0 §2.1: logout tokens are sent, and carry sid.
+            json.WriteBoolean("backchannel_logout_supported", true);
+            json.WriteBoolean("backchannel_logout_session_supported", true);
             WriteArray(json, "grant_types_supported", grants.GrantTypes.Order(StringComparer.Ordinal));
             WriteArray(json, "response_types_supported", ["code"]);
             WriteArray(json, "response_modes_supported", ["query"]);

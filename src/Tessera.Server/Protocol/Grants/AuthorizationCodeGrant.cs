@@ -1,6 +1,7 @@
 using Tessera.Server.Apis;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
+using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tokens.AccessTokens;
@@ -12,7 +13,7 @@ namespace Tessera.Server.Protocol.Grants;
 
 /// <summary>RFC 6749 §4.1.3: the client redeems an authorization code for an access token (and an ID token with openid).</summary>
 internal sealed class AuthorizationCodeGrant(
-    AuthorizationCodeStore codes, UserTokens userTokens, TokenRevoker revoker,
+    AuthorizationCodeStore codes, UserTokens userTokens, TokenRevoker revoker, SessionStore sessions,
     ITesseraDbContextFactory databases, TimeProvider clock) : IGrantHandler
 {
     public string GrantType => GrantTypes.AuthorizationCode;
@@ -54,8 +55,11 @@ internal sealed class AuthorizationCodeGrant(
         // RFC 8707 §2.2: the token request's resource picks the API; the code is used up either way, like any code.
         var target = TokenTargets.ForUser(scopes, request.Form.All(Parameters.Resource), request.Client, request.Catalog);
         if (target.Failed) return target.Error;
+        // OIDC Back-Channel Logout 1.0 §2.7: without offline_access a refresh token lives only as long as the session.
+        var sessionBound = code.SessionId is not null && !scopes.Contains(UserTokens.OfflineAccess);
         var issued = await userTokens.IssueAsync(
-            new UserGrant(user, request.Client, scopes, scopes, target.Value, code.AuthTime, code.SessionId, code.Nonce) { Amr = code.Amr }, cancellationToken);
+            new UserGrant(user, request.Client, scopes, scopes, target.Value, code.AuthTime, code.SessionId, code.Nonce)
+            { Amr = code.Amr, SessionBound = sessionBound }, cancellationToken);
         var token = issued.AccessToken;
         if (await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.FamilyId))
         {
@@ -63,6 +67,9 @@ internal sealed class AuthorizationCodeGrant(
             await RevokeIssuedAsync(await codes.FindAsync(code.Hash), CancellationToken.None);
             return OAuthError.InvalidGrant("the authorization code was used twice; the tokens issued for it are revoked");
         }
+        // §2.5: this client is told when the session ends — if it registered where to hear it.
+        if (code.SessionId is not null && request.Client.BackchannelLogoutUri is not null)
+            await sessions.RecordClientAsync(code.SessionId, request.Client.ClientId, user.Id, cancellationToken);
         return issued.Response;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
+using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tokens.RefreshTokens;
@@ -16,7 +17,7 @@ namespace Tessera.Server.Protocol.Grants;
 /// </summary>
 internal sealed class RefreshTokenGrant(
     RefreshTokenStore refreshTokens, UserTokens userTokens, HeldScopes heldScopes, TokenRevoker revoker, ITesseraDbContextFactory databases,
-    IOptions<TesseraOptions> options, TimeProvider clock) : IGrantHandler
+    SessionStore sessions, IOptions<TesseraOptions> options, TimeProvider clock) : IGrantHandler
 {
     private const string Inactive = "the refresh token is invalid, expired or revoked";
 
@@ -40,6 +41,13 @@ internal sealed class RefreshTokenGrant(
         if (row.IssuedAt < request.Client.RegisteredAt) return OAuthError.InvalidGrant("the refresh token was issued to another client");
         if (row.RevokedAt is not null || row.ExpiresAt <= now) return OAuthError.InvalidGrant(Inactive);
         if (row.ConsumedAt is { } consumedAt && !WithinGrace(consumedAt, now)) return await RefuseReuseAsync(row, cancellationToken);
+        // OIDC Back-Channel Logout 1.0 §2.7: a refresh token issued without offline_access ends with its session. Ending a
+        // session revokes them (SessionStore); this check covers a refresh racing the sign-out.
+        if (row.SessionBound && (row.SessionId is null || await sessions.FindActiveAsync(row.SessionId, cancellationToken) is null))
+        {
+            await revoker.RevokeRefreshFamilyAsync(row.FamilyId, cancellationToken);
+            return OAuthError.InvalidGrant("the session this refresh token belongs to has ended");
+        }
 
         var refreshed = ScopePolicy.Refreshed(row.Scope, request.Form[Parameters.Scope], request.Client);
         if (refreshed.Failed) return refreshed.Error;
@@ -67,7 +75,7 @@ internal sealed class RefreshTokenGrant(
 
         var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, granted, scopes, target.Value, row.AuthTime, row.SessionId,
             FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt)
-        { Amr = row.Amr }, cancellationToken);
+        { Amr = row.Amr, SessionBound = row.SessionBound }, cancellationToken);
 
         // A reuse elsewhere may have revoked the family while this rotation was under way: the new tokens go with it.
         if (await refreshTokens.IsFamilyRevokedAsync(row.FamilyId, cancellationToken))

@@ -23,12 +23,21 @@ public sealed record UserGrant(
 {
     /// <summary>RFC 8176 amr values of the sign-in behind the grant, space-delimited; "" when unknown (a grant from before they were kept).</summary>
     public string Amr { get; init; } = "";
+
+    /// <summary>
+    /// OIDC Back-Channel Logout 1.0 §2.7: a sign-in without offline_access whose refresh token lives only as long as
+    /// <see cref="SessionId"/>; a refresh keeps it so.
+    /// </summary>
+    public bool SessionBound { get; init; }
 }
 
 /// <summary>The response, the access token in it (to be revoked with its grant) and the refresh-token family, if any.</summary>
 public sealed record IssuedUserTokens(TokenResponse Response, IssuedAccessToken AccessToken, string? FamilyId);
 
-/// <summary>Issues the tokens of a user's grant: access token, ID token with openid, refresh token with offline_access.</summary>
+/// <summary>
+/// Issues the tokens of a user's grant: access token, ID token with openid, refresh token with offline_access (or bound
+/// to the session without it).
+/// </summary>
 internal sealed class UserTokens(
     AccessTokenIssuer issuer, IdTokenWriter idTokens, RefreshTokenStore refreshTokens, TokenUserClaims userClaims, IOptions<TesseraOptions> options,
     TimeProvider clock)
@@ -48,8 +57,10 @@ internal sealed class UserTokens(
             cancellationToken);
 
         string? refreshToken = null, familyId = null;
-        // OIDC Core §11: offline_access asks for a refresh token; RFC 6749 §6: only a client allowed the refresh_token grant gets one.
-        if (grant.GrantedScopes.Contains(OfflineAccess) && grant.Client.GrantTypes.Contains(GrantTypes.RefreshToken))
+        // OIDC Core §11: offline_access asks for a refresh token that outlives the session; without it (Back-Channel Logout
+        // §2.7) the refresh token ends with the session. RFC 6749 §6: only a client allowed the refresh_token grant gets one.
+        var offline = grant.GrantedScopes.Contains(OfflineAccess);
+        if ((offline || grant.SessionBound) && grant.Client.GrantTypes.Contains(GrantTypes.RefreshToken))
         {
             var now = clock.GetUtcNow().ToUnixTimeSeconds();
             familyId = grant.FamilyId ?? SecretGenerator.NewSecret(16);
@@ -63,6 +74,7 @@ internal sealed class UserTokens(
                 AuthTime = grant.AuthTime,
                 Amr = grant.Amr,
                 SessionId = grant.SessionId,
+                SessionBound = !offline,
                 IssuedAt = now,
                 ExpiresAt = grant.RefreshExpiresAt ?? now + (long)options.Value.RefreshTokens.Lifetime.TotalSeconds,
                 AccessTokenJti = access.Jti,

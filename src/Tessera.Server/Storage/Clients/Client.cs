@@ -60,4 +60,10 @@ public sealed class Client
 
     /// <summary>Every sign-in for this client uses a second factor: a session without one is asked for it (step-up).</summary>
     public bool RequireMfa { get; set; }
+
+    /// <summary>OIDC Back-Channel Logout 1.0 §2.2: where logout tokens for this client's sessions are POSTed; null for none.</summary>
+    public string? BackchannelLogoutUri { get; set; }
+
+    /// <summary>§2.2 backchannel_logout_session_required, as registered (every logout token carries sid anyway).</summary>
+    public bool BackchannelLogoutSessionRequired { get; set; }
 }

@@ -21,6 +21,12 @@ public sealed class RefreshToken
     /// <summary>RFC 8176 amr values of the sign-in, space-delimited ("pwd otp mfa"); "" when unknown.</summary>
     public string Amr { get; set; } = "";
     public string? SessionId { get; set; }
+
+    /// <summary>
+    /// OIDC Back-Channel Logout 1.0 §2.7: issued without offline_access, so it lives only as long as <see cref="SessionId"/>.
+    /// An offline_access token survives an ordinary sign-out (OIDC Core §11).
+    /// </summary>
+    public bool SessionBound { get; set; }
     public long IssuedAt { get; set; }
 
     /// <summary>Counted from the grant: rotation hands the same expiry to the child.</summary>

@@ -257,6 +257,13 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<bool>("Administration")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("BackchannelLogoutSessionRequired")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("BackchannelLogoutUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -383,6 +390,73 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.HasKey("Name");
 
                     b.ToTable("ServerSecrets");
+                });
+
+            modelBuilder.Entity("Tessera.Server.Storage.Sessions.LogoutNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.ToTable("LogoutNotifications");
+                });
+
+            modelBuilder.Entity("Tessera.Server.Storage.Sessions.SessionClient", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("SessionId", "ClientId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("SessionClients");
                 });
 
             modelBuilder.Entity("Tessera.Server.Storage.Sessions.UserSession", b =>
@@ -749,6 +823,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<bool>("SessionBound")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("SessionId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -763,6 +840,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("FamilyId");
+
+                    b.HasIndex("SessionId")
+                        .HasFilter("\"SessionId\" IS NOT NULL");
 
                     b.HasIndex("Subject", "ClientId");
 

@@ -242,6 +242,13 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("Administration")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("BackchannelLogoutSessionRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BackchannelLogoutUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -368,6 +375,71 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.HasKey("Name");
 
                     b.ToTable("ServerSecrets");
+                });
+
+            modelBuilder.Entity("Tessera.Server.Storage.Sessions.LogoutNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.ToTable("LogoutNotifications");
+                });
+
+            modelBuilder.Entity("Tessera.Server.Storage.Sessions.SessionClient", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SessionId", "ClientId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("SessionClients");
                 });
 
             modelBuilder.Entity("Tessera.Server.Storage.Sessions.UserSession", b =>
@@ -734,6 +806,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("SessionBound")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SessionId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -748,6 +823,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("FamilyId");
+
+                    b.HasIndex("SessionId")
+                        .HasFilter("\"SessionId\" IS NOT NULL");
 
                     b.HasIndex("Subject", "ClientId");
 
