@@ -18,6 +18,8 @@ internal static class GatewayAuthentication
         services.AddDistributedMemoryCache();
         services.AddSingleton<SessionTicketStore>();
         services.AddSingleton<SessionRefresher>();
+        services.AddSingleton<EndedSessions>();
+        services.AddSingleton<LogoutTokenValidator>();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = GatewaySchemes.Caller;

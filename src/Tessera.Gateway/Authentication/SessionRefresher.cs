@@ -21,7 +21,8 @@ namespace Tessera.Gateway.Authentication;
 /// protection), and requests still holding the old ticket shortly after get its result. Redeeming one rotating refresh
 /// token twice would be a replay (RFC 9700 §4.14.2), which revokes the whole grant and would sign the user out.
 /// </remarks>
-internal sealed class SessionRefresher(IOptions<GatewayOptions> gateway, IOptionsMonitor<TesseraOptions> tessera, TimeProvider clock)
+internal sealed class SessionRefresher(
+    IOptions<GatewayOptions> gateway, IOptionsMonitor<TesseraOptions> tessera, EndedSessions ended, TimeProvider clock)
 {
     private static readonly TimeSpan Early = TimeSpan.FromSeconds(30);
 
@@ -36,6 +37,14 @@ internal sealed class SessionRefresher(IOptions<GatewayOptions> gateway, IOption
 
     public async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
+        // OIDC Back-Channel Logout: the Tessera session this one began in has ended; so does this one, ticket and all.
+        if (context.Principal?.FindFirst("sid")?.Value is { } sid && await ended.HasEndedAsync(sid, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(GatewaySchemes.Cookie);
+            return;
+        }
+
         var expiresAt = context.Properties.GetTokenValue("expires_at");
         if (expiresAt is null || !DateTimeOffset.TryParse(expiresAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiry)) return;
         if (expiry - Early > clock.GetUtcNow()) return;

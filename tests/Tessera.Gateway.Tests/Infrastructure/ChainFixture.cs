@@ -64,6 +64,9 @@ public sealed class ChainFixture : IAsyncLifetime
                 ["scopes"] = Strings("openid", "profile", "offline_access", "internal", "message", "ledger"),
                 // The gateway checks the ledger API's opaque tokens (issued to svc) through introspection.
                 ["introspects"] = Strings("ledger"),
+                // OIDC Back-Channel Logout: Tessera tells the gateway when a session its users signed in with ends.
+                ["backchannelLogoutUri"] = new Uri(gateway, SessionEndpoints.BackChannelLogoutPath).ToString(),
+                ["backchannelLogoutSessionRequired"] = true,
             }),
         ["users"] = new JsonArray(new JsonObject
         {
