@@ -28,7 +28,7 @@ public sealed class OidcTestClient(TesseraServer server, Uri redirectUri, string
         return (string?)_discovery[name] ?? throw new InvalidOperationException($"discovery has no {name}");
     }
 
-    public async Task<AuthorizationRequest> NewAuthorizationRequestAsync(string scope)
+    public async Task<AuthorizationRequest> NewAuthorizationRequestAsync(string scope, params (string Name, string Value)[] extra)
     {
         var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
@@ -39,6 +39,7 @@ public sealed class OidcTestClient(TesseraServer server, Uri redirectUri, string
             ["response_type"] = "code", ["client_id"] = clientId, ["redirect_uri"] = redirectUri.ToString(), ["scope"] = scope,
             ["state"] = state, ["nonce"] = nonce, ["code_challenge"] = challenge, ["code_challenge_method"] = "S256",
         });
+        foreach (var (name, value) in extra) url = QueryHelpers.AddQueryString(url, name, value);
         return new AuthorizationRequest(url, state, nonce, verifier);
     }
 

@@ -12,11 +12,13 @@ public sealed class SignInFixture : IAsyncLifetime
 {
     public const string ClientId = "browser-app";
     public const string ClientSecret = "browser-app-secret-0123456789-abcdef";
+    /// <summary>The same app registered with requireMfa: every sign-in for it gives a second factor.</summary>
+    public const string MfaClientId = "browser-app-mfa";
     /// <summary>
     /// One user per test: consent is remembered per user, client and scopes, so a user who allowed access in one test
     /// would see no consent page in another, whatever order xunit picks.
     /// </summary>
-    public static readonly string[] Usernames = ["alice", "bob", "carol", "dave", "erin", "grace", "heidi"];
+    public static readonly string[] Usernames = ["alice", "bob", "carol", "dave", "erin", "grace", "heidi", "judy", "ken"];
     public const string Password = "Browser-test-pass-1";
 
     public static string NameOf(string username) => char.ToUpperInvariant(username[0]) + username[1..] + " Liddell";
@@ -40,13 +42,22 @@ public sealed class SignInFixture : IAsyncLifetime
             ["name"] = "messages", ["audience"] = MessagesAudience, ["scopes"] = new JsonArray("message"),
             ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "RS256",
         }),
-        ["clients"] = new JsonArray(new JsonObject
-        {
-            ["clientId"] = ClientId, ["clientSecret"] = ClientSecret, ["displayName"] = "Browser Test App",
-            ["grantTypes"] = new JsonArray("authorization_code"),
-            ["redirectUris"] = new JsonArray(redirectUri.ToString()),
-            ["scopes"] = new JsonArray("openid", "profile", "email", "message"),
-        }),
+        ["clients"] = new JsonArray(
+            new JsonObject
+            {
+                ["clientId"] = ClientId, ["clientSecret"] = ClientSecret, ["displayName"] = "Browser Test App",
+                ["grantTypes"] = new JsonArray("authorization_code"),
+                ["redirectUris"] = new JsonArray(redirectUri.ToString()),
+                ["scopes"] = new JsonArray("openid", "profile", "email", "message"),
+            },
+            new JsonObject
+            {
+                ["clientId"] = MfaClientId, ["clientSecret"] = ClientSecret, ["displayName"] = "Browser Test App (second factor)",
+                ["grantTypes"] = new JsonArray("authorization_code"),
+                ["redirectUris"] = new JsonArray(redirectUri.ToString()),
+                ["scopes"] = new JsonArray("openid", "profile"),
+                ["requireMfa"] = true,
+            }),
         ["users"] = new JsonArray(Usernames.Select(username => (JsonNode)new JsonObject
         {
             ["username"] = username, ["password"] = Password, ["name"] = NameOf(username), ["email"] = EmailOf(username), ["emailVerified"] = true,
