@@ -37,13 +37,19 @@ public abstract class Rfc6749RefreshTokenGrantTests(TesseraServer server) : Serv
         Assert.Contains("refresh_token", json["grant_types_supported"]!.AsArray().Select(g => (string?)g));
     }
 
+    /// <summary>
+    /// OIDC Back-Channel Logout 1.0 §2.7: without offline_access a client allowed the refresh_token grant still gets a
+    /// refresh token, bound to the sign-in's session (its end is tested in Security/BackChannelLogoutTests).
+    /// </summary>
     [Fact]
-    public async Task Without_offline_access_no_refresh_token_is_issued()
+    public async Task Without_offline_access_the_refresh_token_is_one_of_the_session_and_refreshes_while_it_lasts()
     {
         var tokens = await WebTokensAsync(Server, Protocol, "openid message");
+        var refreshed = await RefreshAsync(Protocol, RefreshTokenOf(tokens));
 
         Assert.Equal(200, tokens.Status);
-        Assert.Null(tokens.Json["refresh_token"]);
+        Assert.Equal(200, refreshed.Status);
+        Assert.Equal("openid message", (string?)refreshed.Json["scope"]);
     }
 
     [Fact]
