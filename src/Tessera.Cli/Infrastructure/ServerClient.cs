@@ -89,9 +89,15 @@ public sealed class ServerClient : IDisposable
 
         var error = await ReadObjectAsync(response);
         var description = (string?)error["error_description"] ?? (string?)error["title"] ?? response.ReasonPhrase ?? "no reason given";
-        // RFC 9470 §3: the token is fine, but the sign-in behind it is too old for this request (creating a PAT).
+        // RFC 9470 §3: the token is fine, but the sign-in behind it is not enough: too old (max_age, creating a PAT) or
+        // without the class asked for (acr_values, the admin API wants a second factor).
         if ((string?)error["error"] == "insufficient_user_authentication")
-            throw new CliException("This needs a recent sign-in, and yours is too old: sign in again: tessera login", ExitCodes.NotSignedIn);
+        {
+            var challenge = string.Join(' ', response.Headers.WwwAuthenticate.Select(h => h.ToString()));
+            throw challenge.Contains("acr_values=", StringComparison.Ordinal)
+                ? new CliException("This needs a sign-in with a second factor: sign in again with tessera login, and give your code or passkey.", ExitCodes.NotSignedIn)
+                : new CliException("This needs a recent sign-in, and yours is too old: sign in again: tessera login", ExitCodes.NotSignedIn);
+        }
         throw response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => new CliException($"The server did not accept the access token ({description}); sign in with 'tessera login' or set TESSERA_TOKEN.", ExitCodes.NotSignedIn),

@@ -13,7 +13,22 @@ public static partial class DeviceLoginInChromium
     public static Task<CliResult> RunAsync(TesseraCli cli, string issuer) => RunAsync(cli, issuer, "allow");
 
     /// <param name="decision">The button alice presses on the device page: allow or deny.</param>
-    public static async Task<CliResult> RunAsync(TesseraCli cli, string issuer, string decision, params string[] extraArgs)
+    public static Task<CliResult> RunAsync(TesseraCli cli, string issuer, string decision, params string[] extraArgs) =>
+        RunAsync(cli, issuer, async (page, code) =>
+        {
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in", Chromium.Committed);
+            await page.FillAsync("input[autocomplete=username]", CliServer.Alice);
+            await page.FillAsync("input[autocomplete=current-password]", CliServer.AlicePassword);
+            await page.ClickAsync("button[type=submit]");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/device", Chromium.Committed);
+            await page.FillAsync("input[name=user_code]", code);
+            await page.ClickAsync("button[type=submit]");
+            await page.ClickAsync($"button[name=decision][value={decision}]");
+            await Assertions.Expect(page.Locator("#outcome")).ToBeVisibleAsync();
+        }, extraArgs);
+
+    /// <param name="person">What the person does in Chromium, from the verification address, with the code the CLI showed.</param>
+    public static async Task<CliResult> RunAsync(TesseraCli cli, string issuer, Func<IPage, string, Task> person, params string[] extraArgs)
     {
         using var process = cli.Start(["login", "--issuer", issuer, .. extraArgs]);
         process.StandardInput.Close();
@@ -37,15 +52,7 @@ public static partial class DeviceLoginInChromium
         await chromium.RunAsync(async page =>
         {
             await page.GotoAsync(instruction.Groups["uri"].Value);
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in", Chromium.Committed);
-            await page.FillAsync("input[autocomplete=username]", CliServer.Alice);
-            await page.FillAsync("input[autocomplete=current-password]", CliServer.AlicePassword);
-            await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/device", Chromium.Committed);
-            await page.FillAsync("input[name=user_code]", instruction.Groups["code"].Value);
-            await page.ClickAsync("button[type=submit]");
-            await page.ClickAsync($"button[name=decision][value={decision}]");
-            await Assertions.Expect(page.Locator("#outcome")).ToBeVisibleAsync();
+            await person(page, instruction.Groups["code"].Value);
         });
 
         using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
