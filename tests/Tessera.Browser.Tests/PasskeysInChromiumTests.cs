@@ -162,15 +162,7 @@ public sealed class PasskeysInChromiumTests(PasskeyFixture fixture) : IDisposabl
         await page.ClickAsync("button:has-text('Sign in'):not(:has-text('passkey'))");
     }
 
-    /// <summary>Consent if asked, then the callback: where the browser landed.</summary>
-    private async Task<Uri> ApproveAsync(IPage page)
-    {
-        var callback = fixture.Callback.RedirectUri.ToString();
-        await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal) || url.Contains("/consent", StringComparison.Ordinal), Chromium.Committed);
-        if (page.Url.Contains("/consent", StringComparison.Ordinal)) await page.ClickAsync("button[name=decision][value=allow]");
-        await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal), Chromium.Committed);
-        return new Uri(page.Url);
-    }
+    private Task<Uri> ApproveAsync(IPage page) => AppCallback.ReachAsync(page, fixture.Callback.RedirectUri);
 
     private async Task<JsonWebToken> IdTokenClaimsAsync(Uri landed, AuthorizationRequest request)
     {

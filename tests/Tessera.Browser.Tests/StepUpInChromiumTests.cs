@@ -76,15 +76,7 @@ public sealed class StepUpInChromiumTests(SignInFixture fixture) : IDisposable
         Assert.Empty(chromium.ConsoleErrors);
     }
 
-    /// <summary>Consent if asked, then the callback.</summary>
-    private async Task<Uri> CallbackAsync(IPage page)
-    {
-        var callback = fixture.Callback.RedirectUri.ToString();
-        await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal) || url.Contains("/consent", StringComparison.Ordinal), Chromium.Committed);
-        if (page.Url.Contains("/consent", StringComparison.Ordinal)) await page.ClickAsync("button[name=decision][value=allow]");
-        await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal), Chromium.Committed);
-        return new Uri(page.Url);
-    }
+    private Task<Uri> CallbackAsync(IPage page) => AppCallback.ReachAsync(page, fixture.Callback.RedirectUri);
 
     private static async Task<JsonWebToken> IdTokenAsync(OidcTestClient client, Uri landed, AuthorizationRequest request)
     {

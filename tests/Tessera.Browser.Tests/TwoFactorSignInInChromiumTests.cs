@@ -75,12 +75,7 @@ public sealed class TwoFactorSignInInChromiumTests(SignInFixture fixture) : IDis
             // The code page parsed before typing into it: a fill on a document still loading was once lost in CI.
             await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
             await secondStep(page);
-            var callback = fixture.Callback.RedirectUri.ToString();
-            var consent = page.Locator("button[name=decision][value=allow]");
-            await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal) || url.Contains("/consent", StringComparison.Ordinal), Chromium.Committed);
-            if (page.Url.Contains("/consent", StringComparison.Ordinal)) await consent.ClickAsync();
-            await page.WaitForURLAsync(url => url.StartsWith(callback + "?", StringComparison.Ordinal), Chromium.Committed);
-            landed = new Uri(page.Url);
+            landed = await AppCallback.ReachAsync(page, fixture.Callback.RedirectUri);
         });
         Assert.Empty(chromium.ConsoleErrors);
         var token = await _client.RedeemAsync(OidcTestClient.Query(landed)["code"], request.Verifier);

@@ -21,13 +21,24 @@ public abstract class AccountMailTests(DatabaseKind kind)
     private const string NewPassword = "Alice-new-pass-2";
     private const string InvalidLink = "This link is not valid any more";
 
-    private async Task<(TestDatabase Database, TesseraServer Server, SmtpInbox Inbox)> StartAsync(Dictionary<string, string?>? more = null)
+    /// <summary>A server that mails to its own SMTP inbox, on a database of its own; disposed together.</summary>
+    private sealed record MailingServer(TestDatabase Database, TesseraServer Server, SmtpInbox Inbox) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            await Database.DisposeAsync();
+            Inbox.Dispose();
+        }
+    }
+
+    private async Task<MailingServer> StartAsync(Dictionary<string, string?>? more = null)
     {
         var inbox = SmtpInbox.Start();
         var settings = inbox.Settings();
         foreach (var (key, value) in more ?? []) settings[key] = value;
         var database = await TestDatabase.CreateAsync(kind);
-        return (database, await TesseraServer.StartAsync(database, PeopleImport.Create(), settings), inbox);
+        return new MailingServer(database, await TesseraServer.StartAsync(database, PeopleImport.Create(), settings), inbox);
     }
 
     private static async Task<Browser.Page> AskForResetAsync(Browser browser, string email)
@@ -86,10 +97,8 @@ public abstract class AccountMailTests(DatabaseKind kind)
     [Fact]
     public async Task Forgot_password_answers_alike_for_a_known_and_an_unknown_address_and_mails_only_the_owner()
     {
-        var (database, server, inbox) = await StartAsync();
-        await using var _ = database;
-        await using var __ = server;
-        using var ___ = inbox;
+        await using var mailing = await StartAsync();
+        var (server, inbox) = (mailing.Server, mailing.Inbox);
         using var browser = new Browser(server);
 
         var unknown = await AskForResetAsync(browser, "nobody@example.com");
@@ -109,10 +118,8 @@ public abstract class AccountMailTests(DatabaseKind kind)
     [Fact]
     public async Task The_mailed_link_sets_a_new_password_once_on_any_node_and_ends_every_session_and_token()
     {
-        var (database, a, inbox) = await StartAsync();
-        await using var _ = database;
-        await using var __ = a;
-        using var ___ = inbox;
+        await using var mailing = await StartAsync();
+        var (a, inbox, database) = (mailing.Server, mailing.Inbox, mailing.Database);
         var settings = inbox.Settings();
         settings["Tessera:Issuer"] = a.Issuer;
         await using var b = await TesseraServer.StartAsync(database, PeopleImport.Create(), settings);
@@ -143,10 +150,8 @@ public abstract class AccountMailTests(DatabaseKind kind)
     [Fact]
     public async Task A_link_posted_twice_at_once_sets_one_password()
     {
-        var (database, server, inbox) = await StartAsync();
-        await using var _ = database;
-        await using var __ = server;
-        using var ___ = inbox;
+        await using var mailing = await StartAsync();
+        var (server, inbox) = (mailing.Server, mailing.Inbox);
         using var browser = new Browser(server);
         await AskForResetAsync(browser, AliceEmail);
         var link = SmtpInbox.LinkIn(await inbox.WaitForAsync(AliceEmail), server.Issuer);
@@ -170,10 +175,8 @@ public abstract class AccountMailTests(DatabaseKind kind)
     [Fact]
     public async Task A_link_does_not_reset_another_user_and_a_changed_code_resets_nobody()
     {
-        var (database, server, inbox) = await StartAsync();
-        await using var _ = database;
-        await using var __ = server;
-        using var ___ = inbox;
+        await using var mailing = await StartAsync();
+        var (server, inbox) = (mailing.Server, mailing.Inbox);
         using var browser = new Browser(server);
         await AskForResetAsync(browser, AliceEmail);
         var link = SmtpInbox.LinkIn(await inbox.WaitForAsync(AliceEmail), server.Issuer);
@@ -223,10 +226,8 @@ public abstract class AccountMailTests(DatabaseKind kind)
     [Fact]
     public async Task A_forged_host_header_does_not_change_where_the_link_points()
     {
-        var (database, server, inbox) = await StartAsync();
-        await using var _ = database;
-        await using var __ = server;
-        using var ___ = inbox;
+        await using var mailing = await StartAsync();
+        var (server, inbox) = (mailing.Server, mailing.Inbox);
         using var browser = new Browser(server);
         var form = await browser.GetAsync("/account/forgot-password");
         browser.Http.DefaultRequestHeaders.Host = "evil.example";
@@ -241,10 +242,8 @@ public abstract class AccountMailTests(DatabaseKind kind)
     [Fact]
     public async Task A_reset_password_signs_nobody_in_and_the_second_factor_is_still_asked()
     {
-        var (database, server, inbox) = await StartAsync();
-        await using var _ = database;
-        await using var __ = server;
-        using var ___ = inbox;
+        await using var mailing = await StartAsync();
+        var (server, inbox) = (mailing.Server, mailing.Inbox);
         await SecondFactor.EnableAsync(server, Alice, AlicePassword);
         using var browser = new Browser(server);
         await AskForResetAsync(browser, AliceEmail);
@@ -264,10 +263,8 @@ public abstract class AccountMailTests(DatabaseKind kind)
     public async Task Mails_to_one_address_are_limited_on_every_node_while_the_page_answers_alike()
     {
         var limit = new Dictionary<string, string?> { ["Tessera:RateLimits:AccountMailsPerAddress:PermitLimit"] = "2" };
-        var (database, a, inbox) = await StartAsync(limit);
-        await using var _ = database;
-        await using var __ = a;
-        using var ___ = inbox;
+        await using var mailing = await StartAsync(limit);
+        var (a, inbox, database) = (mailing.Server, mailing.Inbox, mailing.Database);
         var settings = inbox.Settings();
         settings["Tessera:Issuer"] = a.Issuer;
         settings["Tessera:RateLimits:AccountMailsPerAddress:PermitLimit"] = "2";
@@ -317,10 +314,8 @@ public abstract class AccountMailTests(DatabaseKind kind)
     public async Task Registration_mails_a_link_that_verifies_that_address_only()
     {
         var settings = new Dictionary<string, string?> { ["Tessera:Users:SelfRegistration"] = "true" };
-        var (database, server, inbox) = await StartAsync(settings);
-        await using var _ = database;
-        await using var __ = server;
-        using var ___ = inbox;
+        await using var mailing = await StartAsync(settings);
+        var (server, inbox) = (mailing.Server, mailing.Inbox);
         using var browser = new Browser(server);
         var form = await browser.GetAsync("/account/register");
         await browser.SubmitAsync(form, "/account/register", [("username", "mia"), ("email", "mia@example.com"), ("password", "Mia-test-pass-1")]);
@@ -346,10 +341,8 @@ public abstract class AccountMailTests(DatabaseKind kind)
     [Fact]
     public async Task The_e_mail_change_needs_the_password_and_takes_effect_once_from_the_new_address()
     {
-        var (database, server, inbox) = await StartAsync();
-        await using var _ = database;
-        await using var __ = server;
-        using var ___ = inbox;
+        await using var mailing = await StartAsync();
+        var (server, inbox) = (mailing.Server, mailing.Inbox);
         var protocol = new ProtocolClient(server.CreateClient());
         using var browser = new Browser(server);
         var signIn = await browser.FollowAsync(await browser.GetAsync("/account/security"));
