@@ -10,6 +10,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Clients;
 using Tessera.Server.Configuration;
 using Tessera.Server.ExternalIdentities;
+using Tessera.Server.Health;
 using Tessera.Server.Housekeeping;
 using Tessera.Server.Import;
 using Tessera.Server.Keys;
@@ -155,6 +156,7 @@ public static partial class TesseraApp
         services.AddScoped<ImportApplier>();
 
         services.AddBackChannelLogout();
+        services.AddTesseraHealth();
         services.AddHostedService<SnapshotRefreshService>();
         services.AddHostedService<KeyRotationService>();
         services.AddHostedService<RevocationPollService>();
@@ -229,5 +231,6 @@ public static partial class TesseraApp
         app.MapPersonalAccessTokenEndpoints();
         app.MapTesseraOpenApi();
         app.MapProviderTokenEndpoint(app.Services.GetRequiredService<IssuerUrls>());
+        app.MapTesseraHealth(app.Services.GetRequiredService<IssuerUrls>());
     }
 }

@@ -47,6 +47,23 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase("postgres", builder.ConnectionString, admin, name, null);
     }
 
+    /// <summary>
+    /// A PostgreSQL outage for this database alone (the shared server keeps serving the other tests): new connections
+    /// are refused and the open ones are ended; <paramref name="down"/> false lets connections in again.
+    /// </summary>
+    public async Task SetOutageAsync(bool down)
+    {
+        if (_postgresAdmin is null) throw new InvalidOperationException("an outage is simulated on PostgreSQL only");
+        await using var connection = new NpgsqlConnection(_postgresAdmin);
+        await connection.OpenAsync();
+        await using (var allow = new NpgsqlCommand($"ALTER DATABASE {_postgresName} ALLOW_CONNECTIONS {(down ? "false" : "true")}", connection))
+            await allow.ExecuteNonQueryAsync();
+        if (!down) return;
+        await using var terminate = new NpgsqlCommand(
+            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_postgresName}' AND pid <> pg_backend_pid()", connection);
+        await terminate.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_postgresAdmin is not null)

@@ -30,6 +30,9 @@ internal sealed partial class SnapshotCache(
 
     public Snapshot Current => _current ?? throw new InvalidOperationException("The snapshot is loaded at start, before requests are served.");
 
+    /// <summary>When the database's change stamp was last read (the snapshot is known to be current as of then); null before.</summary>
+    public DateTimeOffset? LastCheckedAt { get; private set; }
+
     /// <summary>Reloads when the database's change stamp differs from the loaded one, or always with <paramref name="force"/>.</summary>
     public async Task RefreshAsync(bool force, CancellationToken cancellationToken)
     {
@@ -38,11 +41,16 @@ internal sealed partial class SnapshotCache(
         {
             await using var db = databases.Create();
             var version = await ChangeStamps.ReadAsync(db, cancellationToken);
-            if (!force && _current is not null && _current.Catalog.Version == version) return;
+            if (!force && _current is not null && _current.Catalog.Version == version)
+            {
+                LastCheckedAt = clock.GetUtcNow();
+                return;
+            }
 
             var catalog = await LoadCatalogAsync(db, version, cancellationToken);
             var keys = await LoadKeysAsync(db, cancellationToken);
             _current = new Snapshot(catalog, keys);
+            LastCheckedAt = clock.GetUtcNow();
             Log.ConfigurationLoaded(logger, version, catalog.ClientCount, catalog.Apis.Count, keys.Keys.Count);
         }
         finally

@@ -21,7 +21,7 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
         ["Tokens"],
         ["Protocol"],
         ["Roles"],
-        ["PersonalAccessTokens", "ExternalIdentities", "Import", "Housekeeping", "BackChannelLogout"],
+        ["PersonalAccessTokens", "ExternalIdentities", "Import", "Housekeeping", "BackChannelLogout", "Health"],
         ["Pages", "Admin"],
     ]);
 
