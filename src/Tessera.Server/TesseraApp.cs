@@ -176,7 +176,8 @@ public static partial class TesseraApp
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
-            await SchemaMigration.MigrateAsync(db, CancellationToken.None);
+            await DatabaseStartup.RunAsync(() => SchemaMigration.MigrateAsync(db, CancellationToken.None),
+                options.Database.StartupTimeout, logger, app.Services.GetRequiredService<TimeProvider>());
             await app.Services.GetRequiredService<ClientSecretHasher>()
                 .LoadAsync(db, app.Services.GetRequiredService<IDataProtectionProvider>(), CancellationToken.None);
             // Before the first request, not at the first revocation poll: a restart must not forget who is disabled.

@@ -154,6 +154,10 @@ public sealed class DatabaseOptions
     // Required also refuses an empty or all-blank string.
     [Required(ErrorMessage = "Tessera:Database:ConnectionString is required.")]
     public string ConnectionString { get; set; } = "Data Source=./data/tessera.db";
+
+    /// <summary>How long a starting node waits for an unreachable database (retrying with backoff) before it gives up.</summary>
+    [SettingRange(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Tessera:Database:StartupTimeout must be between 00:00:00 and 1 hour.")]
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 public static class DatabaseProviders
