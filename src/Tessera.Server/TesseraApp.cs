@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -209,14 +210,18 @@ public static partial class TesseraApp
         app.UseTransportSecurity(app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value);
         app.UseExceptionHandler(error => error.Run(async context =>
         {
-            // No stack trace or exception text leaves the server; the log has the details.
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            // No stack trace or exception text leaves the server; the log has the details. A database outage is not the
+            // server failing: 503 with Retry-After (RFC 6749 §4.1.2.1 temporarily_unavailable), so clients and load
+            // balancers wait and come back; the node recovers by itself when the database does.
+            var unavailable = context.Features.Get<IExceptionHandlerFeature>()?.Error is { } failure && DatabaseUnavailable.Is(failure);
+            context.Response.StatusCode = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
+            if (unavailable) context.Response.Headers.RetryAfter = "5";
             await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string>
             {
-                ["error"] = "server_error",
-                ["error_description"] = "the server could not complete the request",
+                ["error"] = unavailable ? "temporarily_unavailable" : "server_error",
+                ["error_description"] = unavailable ? "the database is not reachable; retry later" : "the server could not complete the request",
             }));
         }));
         app.UseRouting();

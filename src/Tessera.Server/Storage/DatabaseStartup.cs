@@ -1,7 +1,3 @@
-using System.Net.Sockets;
-using Microsoft.Data.Sqlite;
-using Npgsql;
-
 namespace Tessera.Server.Storage;
 
 /// <summary>
@@ -25,7 +21,7 @@ internal static partial class DatabaseStartup
                 if (attempt > 1) Log.Reached(logger, attempt);
                 return;
             }
-            catch (Exception e) when (IsUnreachable(e))
+            catch (Exception e) when (DatabaseUnavailable.Is(e))
             {
                 var reason = Reason(e);
                 if (clock.GetUtcNow() + wait > until)
@@ -36,17 +32,6 @@ internal static partial class DatabaseStartup
             }
         }
     }
-
-    /// <summary>Failures of reaching the server, not of what it answered (a wrong password is not waited out).</summary>
-    private static bool IsUnreachable(Exception e) => e switch
-    {
-        PostgresException postgres => postgres.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown
-            or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.TooManyConnections,
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or TimeoutException,
-        SocketException or TimeoutException => true,
-        SqliteException => false,
-        _ => e.InnerException is { } inner && IsUnreachable(inner),
-    };
 
     private static string Reason(Exception e)
     {

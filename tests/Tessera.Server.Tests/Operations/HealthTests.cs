@@ -33,7 +33,11 @@ public sealed class HealthTests_Sqlite() : HealthTests(DatabaseKind.Sqlite);
 
 public sealed class HealthTests_Postgres() : HealthTests(DatabaseKind.Postgres);
 
-/// <summary>A PostgreSQL outage of one node's database: ready turns 503 while it lasts and 200 when it ends, while live stays 200.</summary>
+/// <summary>
+/// A PostgreSQL outage of one node's database: ready turns 503 while it lasts and 200 when it ends, while live stays
+/// 200; a request that needs the database gets 503 temporarily_unavailable with Retry-After, never 500, and what needs
+/// no database (discovery, JWKS) keeps answering.
+/// </summary>
 public sealed class DatabaseOutageHealthTests
 {
     [Fact]
@@ -42,6 +46,7 @@ public sealed class DatabaseOutageHealthTests
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
         await using var server = await TesseraServer.StartAsync(database, PeopleImport.Create());
         using var http = server.CreateClient();
+        var protocol = new ProtocolClient(server.CreateClient());
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
 
         await database.SetOutageAsync(down: true);
@@ -51,6 +56,17 @@ public sealed class DatabaseOutageHealthTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
             Assert.Equal("Unhealthy", await down.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/.well-known/openid-configuration")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/.well-known/jwks")).StatusCode);
+
+            // An opaque token is a row: its issuance needs the database.
+            using var token = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials", ["client_id"] = TestClients.Service, ["client_secret"] = TestClients.ServiceSecret, ["scope"] = "ledger",
+            }));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, token.StatusCode);
+            Assert.Equal("temporarily_unavailable", (string?)System.Text.Json.Nodes.JsonNode.Parse(await token.Content.ReadAsStringAsync())!["error"]);
+            Assert.Equal(TimeSpan.FromSeconds(5), token.Headers.RetryAfter?.Delta);
         }
         finally
         {
@@ -65,5 +81,6 @@ public sealed class DatabaseOutageHealthTests
             status = (await http.GetAsync("/health/ready")).StatusCode;
         }
         Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(200, (await protocol.ClientCredentialsAsync(TestClients.Service, TestClients.ServiceSecret, "ledger")).Status);
     }
 }
