@@ -144,6 +144,18 @@ public sealed class DecodeTests(CliServerFixture fixture) : IClassFixture<CliSer
         Assert.Equal(4, garbage.ExitCode);
     }
 
+    [Fact]
+    public async Task Verify_on_a_handle_fails_with_exit_code_4_instead_of_passing_having_checked_nothing()
+    {
+        var opaque = await JwtAsync("ledger");
+
+        var verified = await _cli.RunAsync("decode", opaque, "--verify");
+
+        Assert.Equal(4, verified.ExitCode);
+        Assert.Equal("error: A handle cannot be verified offline: only the server knows it. Ask the server with --introspect (and a client allowed to introspect it).",
+            LastLine(verified.Stderr));
+    }
+
     /// <summary>The error sentence: the last line on standard error (a progress line may come before it).</summary>
     private static string LastLine(string stderr) => stderr.TrimEnd().Split('\n')[^1];
 

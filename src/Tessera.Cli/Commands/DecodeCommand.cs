@@ -65,6 +65,9 @@ public static class DecodeCommand
                 failure = "This is not a token Tessera issues: neither a JWT nor a tsr_ handle.";
                 break;
         }
+        // A handle carries nothing to check a signature on: --verify must not pass on having checked nothing.
+        if (failure is null && kind != TokenKind.Jwt && parse.GetValue(Verify) && !parse.GetValue(Introspect))
+            failure = "A handle cannot be verified offline: only the server knows it. Ask the server with --introspect (and a client allowed to introspect it).";
 
         if (failure is null && parse.GetValue(Introspect)) failure = await IntrospectAsync(parse, token, result);
 
