@@ -25,11 +25,17 @@ public static class ImportFile
         }
         catch (JsonException e)
         {
-            var what = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "unknown field"
-                : "invalid value";
-            throw new ImportException([$"{path}: {what} at {e.Path ?? "$"} — {FirstSentence(e.Message)}"]);
+            if (e.Message.Contains("could not be mapped", StringComparison.Ordinal) && AllUnknownFields(path) is { Count: > 0 } unknown)
+                throw new ImportException([.. unknown.Select(field => $"{path}: unknown field at {field}")]);
+            throw new ImportException([$"{path}: invalid value at {e.Path ?? "$"} — {FirstSentence(e.Message)}"]);
         }
+    }
+
+    /// <summary>The serializer stops at the first unknown field; this finds them all.</summary>
+    private static List<string> AllUnknownFields(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return UnknownFields.In(document.RootElement, typeof(ImportDocument));
     }
 
     private static string FirstSentence(string message)

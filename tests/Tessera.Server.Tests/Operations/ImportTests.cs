@@ -28,6 +28,25 @@ public abstract class ImportTests(DatabaseKind kind)
     }
 
     [Fact]
+    public async Task Every_unknown_field_is_named_at_once_and_free_form_attributes_are_not_fields()
+    {
+        var import = StandardImport();
+        import["clients"]![0]!["secretz"] = "x";
+        import["clients"]![1]!["redirect_uris"] = new System.Text.Json.Nodes.JsonArray("https://app.example/cb");
+        import["apiResources"]![0]!["scope"] = "message";
+        import["tenants"] = new System.Text.Json.Nodes.JsonArray();
+
+        var e = await Assert.ThrowsAsync<ImportException>(() => TesseraServer.StartAsync(kind, import));
+
+        Assert.Equal(4, e.Problems.Count);
+        Assert.All(e.Problems, problem => Assert.Contains(": unknown field at $.", problem, StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.EndsWith("$.clients[0].secretz", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.EndsWith("$.clients[1].redirect_uris", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.EndsWith("$.apiResources[0].scope", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.EndsWith("$.tenants", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_value_of_the_wrong_type_stops_the_start_and_names_its_path()
     {
         var import = StandardImport();
