@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace Tessera.Server.Storage;
@@ -30,6 +30,9 @@ internal static class SchemaMigration
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
             try
             {
+                // On a new database EF Core reads the history table before creating it, and logs that failed query at
+                // Error although it handles it: an operator must see no fail line on a normal first start.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
             }
             finally
@@ -43,16 +46,30 @@ internal static class SchemaMigration
         }
     }
 
-    /// <summary>The lock needs a connection, and a connection needs the database: create it first, as MigrateAsync would.</summary>
+    /// <summary>
+    /// The lock needs a connection, and a connection needs the database: create it first, as MigrateAsync would. Through
+    /// a plain connection to the maintenance database, not EF Core's creator: two nodes starting together race to create
+    /// it, and EF Core would log the loser's handled "already exists" at Error.
+    /// </summary>
     private static async Task EnsureDatabaseExistsAsync(TesseraDbContext db, CancellationToken cancellationToken)
     {
-        var creator = db.GetService<IRelationalDatabaseCreator>();
-        if (await creator.ExistsAsync(cancellationToken)) return;
+        var target = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+        var name = target.Database ?? throw new InvalidOperationException("The PostgreSQL connection string names no database.");
+        var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection))
+        {
+            exists.Parameters.AddWithValue("name", name);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not null) return;
+        }
         try
         {
-            await creator.CreateAsync(cancellationToken);
+            // An identifier cannot be a parameter; quoted, with any quote inside doubled.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
             // Another node created it in the same instant.
         }
