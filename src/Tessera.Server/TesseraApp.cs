@@ -91,6 +91,9 @@ public static partial class TesseraApp
         services.AddSingleton<IValidateOptions<TesseraOptions>, TesseraOptionsAttributeValidator>();
         services.AddSingleton<IValidateOptions<TesseraOptions>, TesseraOptionsRuleValidator>();
         var options = builder.Configuration.GetSection(TesseraOptions.Section).Get<TesseraOptions>() ?? new TesseraOptions();
+        // An unready node answers its probe with 503, which is how a load balancer drains it, not a failure of the
+        // server: the health check service would log every such probe at Error (a "fail:" line per probe).
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -61,7 +61,14 @@ internal sealed partial class KeyManager(
             }
         }
 
-        if (!changed) return;
+        if (!changed)
+        {
+            // Two nodes starting together: the other created the first keys after this node loaded its snapshot. Without
+            // them here this node could not sign until its next poll.
+            if (AlgorithmsInUse(catalog).Any(algorithm => cache.Current.Keys.SigningKey(algorithm, now) is null))
+                await cache.RefreshAsync(force: true, cancellationToken);
+            return;
+        }
         await db.SaveChangesAsync(cancellationToken);
         await ChangeStamps.BumpAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -36,16 +36,13 @@ internal sealed class ClientSecretHasher
         var row = await db.ServerSecrets.AsNoTracking().SingleOrDefaultAsync(s => s.Name == SecretName, cancellationToken);
         if (row is null)
         {
-            var fresh = RandomNumberGenerator.GetBytes(32);
-            db.ServerSecrets.Add(new ServerSecret { Name = SecretName, ProtectedValue = Convert.ToBase64String(protector.Protect(fresh)) });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException e) when (UniqueViolation.Is(e))
-            {
-                db.ChangeTracker.Clear();
-            }
+            var fresh = Convert.ToBase64String(protector.Protect(RandomNumberGenerator.GetBytes(32)));
+            // Nodes starting together race to create it: the first insert wins, the others read the winner's. One
+            // statement, so the losers' conflict is not an error EF Core would log.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "ServerSecrets" ("Name", "ProtectedValue") VALUES ({SecretName}, {fresh})
+                ON CONFLICT ("Name") DO NOTHING
+                """, cancellationToken);
             row = await db.ServerSecrets.AsNoTracking().SingleAsync(s => s.Name == SecretName, cancellationToken);
         }
         _key = protector.Unprotect(Convert.FromBase64String(row.ProtectedValue));

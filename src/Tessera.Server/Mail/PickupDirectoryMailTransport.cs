@@ -13,6 +13,9 @@ internal sealed class PickupDirectoryMailTransport(string directory) : IMailTran
         Directory.CreateDirectory(directory);
         // Sortable by time, unique without coordination between nodes sharing the directory.
         var name = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}.eml";
-        await message.WriteToAsync(Path.Combine(directory, name), cancellationToken);
+        // Written aside, then renamed: whoever watches the directory never opens a half-written message.
+        var partial = Path.Combine(directory, name + ".partial");
+        await message.WriteToAsync(partial, cancellationToken);
+        File.Move(partial, Path.Combine(directory, name));
     }
 }

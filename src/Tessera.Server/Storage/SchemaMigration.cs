@@ -54,7 +54,8 @@ internal static class SchemaMigration
     private static async Task EnsureDatabaseExistsAsync(TesseraDbContext db, CancellationToken cancellationToken)
     {
         var target = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
-        var name = target.Database ?? throw new InvalidOperationException("The PostgreSQL connection string names no database.");
+        // Npgsql's own default: without a Database, the one named like the user.
+        var name = target.Database ?? target.Username ?? "postgres";
         var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
         await connection.OpenAsync(cancellationToken);
