@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 
 namespace Tessera.Server.Tests.Operations;
@@ -14,37 +14,23 @@ public sealed class ContentRootTests
     {
         var elsewhere = Directory.CreateTempSubdirectory("tessera-cwd-").FullName;
         var port = TesseraServer.FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = elsewhere, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Tessera.Server.dll"));
-        foreach (var argument in new[] { "--urls", $"http://127.0.0.1:{port}", $"--Tessera:Issuer=http://127.0.0.1:{port}", "--Tessera:DataProtection:AllowUnprotected=true" })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        using var server = ServerProcess.Start(
+            ["--urls", $"http://127.0.0.1:{port}", $"--Tessera:Issuer=http://127.0.0.1:{port}", "--Tessera:DataProtection:AllowUnprotected=true"],
+            workingDirectory: elsewhere);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-            var answered = false;
-            for (var i = 0; i < 120 && !answered && !process.HasExited; i++)
-            {
-                try { answered = (await http.GetAsync("/health/live")).IsSuccessStatusCode; }
-                catch (HttpRequestException) { await Task.Delay(250); }
-            }
-            Assert.True(answered, "the server did not answer: " + (process.HasExited ? await stderr : "still starting"));
+            Assert.True(await server.AnswersAsync(port, "/health/live"), "the server did not answer");
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await http.GetAsync("/.well-known/openid-configuration");
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await server.StopAsync();
             Directory.Delete(elsewhere, recursive: true);
         }
 
         // appsettings.json keeps Microsoft.AspNetCore at Warning: no per-request lines, while Tessera's own start lines show.
-        var log = await stdout;
+        var log = await server.Stdout;
         Assert.Contains("Issuer http://127.0.0.1:", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Request starting", log, StringComparison.Ordinal);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Tessera.Server.Storage;
+using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 
 namespace Tessera.Server.Tests.Operations;
@@ -38,24 +39,15 @@ public sealed class DatabaseStartupTests
     [Fact]
     public async Task The_server_process_exits_non_zero_with_one_line_and_no_stack_trace()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Tessera.Server.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{TesseraServer.FreePort()}");
-        foreach (var (key, value) in Unreachable("00:00:01")) start.ArgumentList.Add($"--{key}={value}");
-        start.Environment["Logging__LogLevel__Default"] = "None";
-        start.Environment["Tessera__DataProtection__AllowUnprotected"] = "true";
+        using var server = ServerProcess.Start(
+            ["--urls", $"http://127.0.0.1:{TesseraServer.FreePort()}", .. Unreachable("00:00:01").Select(s => $"--{s.Key}={s.Value}")],
+            environment: new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "None", ["Tessera__DataProtection__AllowUnprotected"] = "true" });
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(deadline.Token);
+        await server.ExitAsync();
 
-        var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, process.ExitCode);
+        var lines = (await server.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, server.ExitCode);
         Assert.StartsWith("tessera: cannot start. the database could not be reached within 00:00:01 (", Assert.Single(lines), StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", await stdout + await stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", await server.Stdout + await server.Stderr, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Npgsql;
+using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 
 namespace Tessera.Server.Tests.Operations;
@@ -18,24 +18,25 @@ public sealed class FirstStartLogTests
         var name = "tessera_first_" + Guid.NewGuid().ToString("n")[..12];
         var connection = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString;
         var ports = new[] { TesseraServer.FreePort(), TesseraServer.FreePort() };
-        var nodes = ports.Select(port => Start(port, ports[0], connection)).ToList();
+        var nodes = ports.Select(port => ServerProcess.Start(
+        [
+            "--urls", $"http://127.0.0.1:{port}", $"--Tessera:Issuer=http://127.0.0.1:{ports[0]}", "--Tessera:DataProtection:AllowUnprotected=true",
+            "--Tessera:Database:Provider=postgres", $"--Tessera:Database:ConnectionString={connection}",
+        ])).ToList();
         try
         {
-            var logs = nodes.Select(n => n.StandardOutput.ReadToEndAsync()).ToList();
-            foreach (var port in ports) Assert.True(await ReadyAsync(port), $"node on {port} did not become ready");
-            foreach (var node in nodes) node.Kill(entireProcessTree: true);
-            foreach (var node in nodes) await node.WaitForExitAsync();
+            for (var i = 0; i < ports.Length; i++) Assert.True(await nodes[i].AnswersAsync(ports[i], "/health/ready"), $"node on {ports[i]} did not become ready");
+            foreach (var node in nodes) await node.StopAsync();
 
-            foreach (var log in logs)
+            foreach (var node in nodes)
             {
-                var text = await log;
+                var text = await node.Stdout;
                 Assert.Contains("Issuer http://127.0.0.1:", text, StringComparison.Ordinal);
                 Assert.False(text.Contains("fail:", StringComparison.Ordinal) || text.Contains("crit:", StringComparison.Ordinal), text);
             }
         }
         finally
         {
-            foreach (var node in nodes.Where(n => !n.HasExited)) node.Kill(entireProcessTree: true);
             foreach (var node in nodes) node.Dispose();
             NpgsqlConnection.ClearAllPools();
             await using var drop = new NpgsqlConnection(admin);
@@ -43,37 +44,5 @@ public sealed class FirstStartLogTests
             await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", drop);
             await command.ExecuteNonQueryAsync();
         }
-    }
-
-    private static Process Start(int port, int issuerPort, string connection)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Tessera.Server.dll"));
-        foreach (var argument in new[]
-        {
-            "--urls", $"http://127.0.0.1:{port}", $"--Tessera:Issuer=http://127.0.0.1:{issuerPort}", "--Tessera:DataProtection:AllowUnprotected=true",
-            "--Tessera:Database:Provider=postgres", $"--Tessera:Database:ConnectionString={connection}",
-        })
-            start.ArgumentList.Add(argument);
-        var process = Process.Start(start)!;
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
-    }
-
-    private static async Task<bool> ReadyAsync(int port)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-        for (var i = 0; i < 160; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return true;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
-            await Task.Delay(250);
-        }
-        return false;
     }
 }
