@@ -16,6 +16,7 @@ internal static class PasskeyRegistration
     {
         services.TryAddScoped<IPasskeyHandler<TesseraUser>, PasskeyHandler<TesseraUser>>();
         services.AddSingleton<PasskeyCeremonies>();
+        services.AddSingleton<PasskeyLastUses>();
         services.AddOptions<IdentityPasskeyOptions>().Configure<IssuerUrls>((passkeys, urls) =>
         {
             var issuer = new Uri(urls.Issuer);

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Tests.Infrastructure;
@@ -130,6 +132,30 @@ public abstract class BackChannelLogoutTests(DatabaseKind kind)
 
         Assert.Equal(sid, logout.GetClaim("sid").Value);
         Assert.All(listener.At(WebPath).SkipLast(1), attempt => Assert.Equal(503, attempt.AnsweredStatus));
+    }
+
+    [Fact]
+    public async Task A_client_that_keeps_failing_is_tried_max_attempts_times_and_then_given_up()
+    {
+        await using var listener = await LogoutListener.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(kind);
+        listener.Status = 500;
+        var settings = FastDelivery();
+        settings["Tessera:BackChannelLogout:MaxAttempts"] = "2";
+        await using var server = await TesseraServer.StartAsync(database, Import(listener), settings);
+        var protocol = new ProtocolClient(server.CreateClient());
+        using var browser = new Browser(server);
+        await SignInAtWebAsync(browser, protocol, "openid");
+
+        await SignOutAsync(browser);
+        await listener.WaitForAttemptsAsync(WebPath, 2);
+        // Two more first-retry delays: a third attempt would have come by now.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+
+        Assert.Equal(2, listener.At(WebPath).Count);
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Tessera.Server.Storage.TesseraDbContext>();
+        Assert.Equal(0, await db.LogoutNotifications.CountAsync());
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Tessera.Server.Pages.Account;
 /// (<see cref="PasskeyCeremonies"/>) and bound to its purpose and user.
 /// </summary>
 internal sealed class PasskeyCeremony(
-    IPasskeyHandler<TesseraUser> handler, PasskeyCeremonies ceremonies, UserManager<TesseraUser> users, IssuerUrls urls, TimeProvider clock,
+    IPasskeyHandler<TesseraUser> handler, PasskeyCeremonies ceremonies, PasskeyLastUses lastUses, UserManager<TesseraUser> users, IssuerUrls urls, TimeProvider clock,
     ILogger<PasskeyCeremony> logger)
 {
     /// <summary>Options to register a new passkey for <paramref name="user"/> (its existing passkeys excluded).</summary>
@@ -73,7 +73,7 @@ internal sealed class PasskeyCeremony(
         }
         // The new sign count (a cloned authenticator shows itself by going backwards) and when it was used.
         await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
-        await ceremonies.RecordUseAsync(user.Id, result.Passkey.CredentialId, clock.GetUtcNow().ToUnixTimeSeconds());
+        await lastUses.RecordAsync(user.Id, result.Passkey.CredentialId, clock.GetUtcNow().ToUnixTimeSeconds());
         return (user, result.Passkey);
     }
 

@@ -69,9 +69,9 @@ internal sealed partial class SecurityModel
         return Page();
     }
 
-    private async Task LoadPasskeysAsync(TesseraUser user, PasskeyCeremonies lastUses)
+    private async Task LoadPasskeysAsync(TesseraUser user, PasskeyLastUses lastUses)
     {
-        var used = await lastUses.LastUsesAsync(user.Id, HttpContext.RequestAborted);
+        var used = await lastUses.OfAsync(user.Id, HttpContext.RequestAborted);
         Passkeys = (await users.GetPasskeysAsync(user))
             .Select(p => (Passkey: p, Id: Base64UrlEncoder.Encode(p.CredentialId)))
             .Select(p => new ListedPasskey(p.Id, p.Passkey.Name ?? "Passkey", p.Passkey.CreatedAt,

@@ -16,7 +16,7 @@ namespace Tessera.Server.Pages.Account;
 /// </summary>
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RequestRateLimits.PasskeyCeremony)]
 internal sealed partial class SecurityModel(
-    UserManager<TesseraUser> users, SecondFactorThrottle throttle, IOptions<TesseraOptions> options, PasskeyCeremonies ceremonies,
+    UserManager<TesseraUser> users, SecondFactorThrottle throttle, IOptions<TesseraOptions> options, PasskeyLastUses passkeyUses,
     ILogger<SecurityModel> logger) : PageModel
 {
     [BindProperty] public string? Code { get; set; }
@@ -98,7 +98,7 @@ internal sealed partial class SecurityModel(
         Email = user.Email;
         EmailVerified = user.EmailConfirmed;
         HasPassword = await users.HasPasswordAsync(user);
-        await LoadPasskeysAsync(user, ceremonies);
+        await LoadPasskeysAsync(user, passkeyUses);
         RecoveryCodesLeft = TwoFactorEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
     }
 
