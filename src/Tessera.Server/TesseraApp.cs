@@ -26,6 +26,7 @@ using Tessera.Server.Roles;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
+using Tessera.Server.Telemetry;
 using Tessera.Server.Throttling;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.AuthorizationCodes;
@@ -101,6 +102,7 @@ public static partial class TesseraApp
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
         });
 
+        builder.AddTesseraTelemetry(options.Telemetry);
         services.AddTesseraStorage(options.Database);
         services.AddTesseraDataProtection(options.DataProtection);
         services.AddIdentityCore<TesseraUser>(identity =>
@@ -255,5 +257,6 @@ public static partial class TesseraApp
         app.MapTesseraOpenApi();
         app.MapProviderTokenEndpoint(app.Services.GetRequiredService<IssuerUrls>());
         app.MapTesseraHealth(app.Services.GetRequiredService<IssuerUrls>());
+        app.MapTesseraMetrics(app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value.Telemetry, app.Services.GetRequiredService<IssuerUrls>());
     }
 }

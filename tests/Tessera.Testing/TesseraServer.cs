@@ -40,12 +40,13 @@ public sealed class TesseraServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server on a fresh database of its own, dropped when the server is disposed.</summary>
-    public static async Task<TesseraServer> StartAsync(DatabaseKind kind, JsonObject import, IDictionary<string, string?>? settings = null)
+    public static async Task<TesseraServer> StartAsync(
+        DatabaseKind kind, JsonObject import, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
         try
         {
-            return await StartAsync(database, ownsDatabase: true, import, settings);
+            return await StartAsync(database, ownsDatabase: true, import, settings, configure);
         }
         catch
         {
@@ -58,10 +59,13 @@ public sealed class TesseraServer : IAsyncDisposable
     /// Starts a server on a database the caller owns and disposes: several servers may use it, one after another
     /// (a restart) or at the same time (nodes of one cluster).
     /// </summary>
-    public static Task<TesseraServer> StartAsync(TestDatabase database, JsonObject import, IDictionary<string, string?>? settings = null) =>
-        StartAsync(database, ownsDatabase: false, import, settings);
+    public static Task<TesseraServer> StartAsync(
+        TestDatabase database, JsonObject import, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
+        StartAsync(database, ownsDatabase: false, import, settings, configure);
 
-    private static async Task<TesseraServer> StartAsync(TestDatabase database, bool ownsDatabase, JsonObject import, IDictionary<string, string?>? settings)
+    /// <param name="configure">More services for the host (an in-memory telemetry exporter), never a replacement of the server's own.</param>
+    private static async Task<TesseraServer> StartAsync(
+        TestDatabase database, bool ownsDatabase, JsonObject import, IDictionary<string, string?>? settings, Action<WebApplicationBuilder>? configure)
     {
         var importPath = Path.Combine(Path.GetTempPath(), $"tessera-import-{Guid.NewGuid():n}.json");
         await File.WriteAllTextAsync(importPath, import.ToJsonString());
@@ -103,6 +107,7 @@ public sealed class TesseraServer : IAsyncDisposable
                 // Every test server checks service lifetimes as Development does (a singleton holding a scoped service
                 // fails the first test); production hosts skip it, since scope validation costs on every resolution.
                 builder.Host.UseDefaultServiceProvider(provider => { provider.ValidateScopes = true; provider.ValidateOnBuild = true; });
+                configure?.Invoke(builder);
             });
             await app.StartAsync();
             return new TesseraServer(app, database, ownsDatabase, importPath, baseAddress, config["Tessera:Issuer"]!)

@@ -4,6 +4,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Keys;
+using Tessera.Server.Telemetry;
 
 namespace Tessera.Server.Catalog;
 
@@ -17,6 +18,7 @@ internal sealed partial class KeyManager(
     SnapshotCache cache,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
+    TesseraMetrics metrics,
     ILogger<KeyManager> logger)
 {
     // Tokens may be checked a little after exp by APIs with clock skew: keep retired keys that much longer.
@@ -57,6 +59,7 @@ internal sealed partial class KeyManager(
                 var next = keyMaterial.Create(algorithm, keys.RsaKeySize, activatesAt, now);
                 db.SigningKeys.Add(next);
                 Log.NextKeyPublished(logger, algorithm, next.Id, DateTimeOffset.FromUnixTimeSeconds(activatesAt));
+                metrics.KeyRotated(algorithm);
                 changed = true;
             }
         }
@@ -95,6 +98,7 @@ internal sealed partial class KeyManager(
         await transaction.CommitAsync(cancellationToken);
         await cache.RefreshAsync(force: true, cancellationToken);
         Log.KeyRotatedNow(logger, algorithm, fresh.Id);
+        metrics.KeyRotated(algorithm);
         return fresh;
     }
 

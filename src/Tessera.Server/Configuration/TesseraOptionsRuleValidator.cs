@@ -21,6 +21,7 @@ internal sealed class TesseraOptionsRuleValidator(IHostEnvironment environment) 
         TransportSecurity.Validate(options.ForwardedHeaders, errors);
         ExternalProvidersValidator.Validate(options.ExternalProviders, errors);
         EmailRule.Validate(options.Email, errors);
+        TelemetryRule.Validate(options.Telemetry, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

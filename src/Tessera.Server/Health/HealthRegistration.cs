@@ -18,6 +18,7 @@ internal static class HealthRegistration
             .AddCheck<DatabaseReadyCheck>("database", tags: [Ready])
             .AddCheck<SigningKeysReadyCheck>("signing-keys", tags: [Ready])
             .AddCheck<SnapshotFreshnessCheck>("configuration", tags: [Ready]);
+        services.AddHostedService<OperationalGauges>();
         return services;
     }
 

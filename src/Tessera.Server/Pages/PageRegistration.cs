@@ -12,6 +12,7 @@ internal static class PageRegistration
 {
     public static Microsoft.AspNetCore.Authentication.AuthenticationBuilder AddTesseraPages(this IServiceCollection services)
     {
+        services.AddSingleton<Account.SignInEvents>();
         var authentication = services.AddAuthentication(IdentityConstants.ApplicationScheme);
         authentication.AddIdentityCookies();
         // Configured from IssuerUrls when first used, after the options validator has checked the issuer.

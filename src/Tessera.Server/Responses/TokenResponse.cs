@@ -11,4 +11,8 @@ public sealed record TokenResponse(string AccessToken, string TokenType, long Ex
 
     /// <summary>RFC 8693 §2.2.1: the type of the token a token exchange issued.</summary>
     public string? IssuedTokenType { get; init; }
+
+    /// <summary>What was issued, for metrics only (never written to the response): the access token's format and alg.</summary>
+    public string AccessTokenFormat { get; init; } = "";
+    public string? SigningAlgorithm { get; init; }
 }

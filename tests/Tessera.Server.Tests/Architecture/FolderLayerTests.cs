@@ -12,7 +12,7 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
     [
         ["Vocabulary", "Hosting"],
         ["Configuration"],
-        ["Storage", "Responses", "Mail"],
+        ["Storage", "Responses", "Mail", "Telemetry"],
         ["Keys", "Clients"],
         ["Apis"],
         ["Catalog", "Throttling"],

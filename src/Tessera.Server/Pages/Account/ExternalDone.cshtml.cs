@@ -20,7 +20,7 @@ namespace Tessera.Server.Pages.Account;
 /// </summary>
 internal sealed class ExternalDoneModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, ExternalAccounts accounts,
-    IOptions<TesseraOptions> options, ErrorPages errors, TimeProvider clock) : PageModel
+    IOptions<TesseraOptions> options, ErrorPages errors, TimeProvider clock, SignInEvents events) : PageModel
 {
     public async Task<IActionResult> OnGetAsync()
     {
@@ -49,9 +49,16 @@ internal sealed class ExternalDoneModel(
         }
 
         var outcome = await accounts.SignInAsync(provider, result.Principal!, providerTokens);
-        if (outcome.Failed) return Redirect(errors.Link(outcome.Error));
+        if (outcome.Failed)
+        {
+            events.Failed(HttpContext, null, null, Telemetry.SignInOutcomes.External);
+            return Redirect(errors.Link(outcome.Error));
+        }
         if (await users.IsLockedOutAsync(outcome.Value))
+        {
+            events.Locked(HttpContext, outcome.Value, null, Telemetry.SignInOutcomes.External);
             return Redirect(errors.Link(OAuthError.AccessDenied("This account is locked. Try again later.")));
+        }
 
         // A second factor required (Tessera:Mfa:Required always, or the user's requireMfa): the provider's sign-in is the
         // first factor, and the second is asked here as after a password.
@@ -63,6 +70,7 @@ internal sealed class ExternalDoneModel(
                 : RedirectToPage("/Account/SecondFactorSetup", new { returnUrl });
         }
         await signIn.SignInWithClaimsAsync(outcome.Value, isPersistent: false, SessionClaims.ForExternalSignIn(clock, provider));
+        events.Succeeded(HttpContext, outcome.Value, Telemetry.SignInOutcomes.External);
         return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage("/Account/SignedIn");
     }
 }

@@ -20,8 +20,13 @@ internal sealed partial class SignInModel
     {
         var proved = await passkeys.SignInAsync(HttpContext, expected: null, credential);
         // A disabled user's passkey answers like any refused one: the page does not tell who is disabled.
-        if (proved is not var (user, passkey) || user.DisabledAt is not null) return Refuse(PasskeyRefused);
+        if (proved is not var (user, passkey) || user.DisabledAt is not null)
+        {
+            events.Failed(HttpContext, proved?.User, null, Telemetry.SignInOutcomes.Passkey);
+            return Refuse(PasskeyRefused);
+        }
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasskeySignIn(clock, PasskeyMethods.Of(passkey)));
+        events.Succeeded(HttpContext, user, Telemetry.SignInOutcomes.Passkey);
         AccountSecurityLog.PasskeySignIn(logger, user.Id);
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
     }

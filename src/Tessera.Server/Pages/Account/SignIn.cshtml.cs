@@ -20,7 +20,7 @@ namespace Tessera.Server.Pages.Account;
 internal sealed partial class SignInModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots,
     Microsoft.Extensions.Options.IOptions<TesseraOptions> options, ExternalIdentities.ExternalProviderList providers,
-    SignInThrottle throttle) : PageModel
+    SignInThrottle throttle, SignInEvents events) : PageModel
 {
     private const string WrongCredentials = "The username or password is not correct.";
 
@@ -42,13 +42,18 @@ internal sealed partial class SignInModel(
     {
         // Decided before the username is looked up, so a throttled answer is the same for real and unknown usernames.
         var attempt = await throttle.BeginAsync(Username, HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted);
-        if (attempt.Refused) return TooManyAttempts(attempt.RetryAfterSeconds);
+        if (attempt.Refused)
+        {
+            events.Locked(HttpContext, null, Username, Telemetry.SignInOutcomes.Password);
+            return TooManyAttempts(attempt.RetryAfterSeconds);
+        }
 
         var user = string.IsNullOrEmpty(Username) ? null : await users.FindByNameAsync(Username);
         if (user is null)
         {
             // Hash anyway, so the response time does not tell which usernames exist.
             users.PasswordHasher.HashPassword(new TesseraUser(), Password);
+            events.Failed(HttpContext, null, Username, Telemetry.SignInOutcomes.Password);
             return Refuse(WrongCredentials);
         }
 
@@ -56,9 +61,12 @@ internal sealed partial class SignInModel(
         // password, after the same hashing work, so it tells nothing either.
         var result = await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: false);
         if (result.IsLockedOut || result.IsNotAllowed) users.PasswordHasher.HashPassword(new TesseraUser(), Password);
-        if (!result.Succeeded) return Refuse(WrongCredentials);
         // A disabled user gets the words of a wrong password: the page does not tell who is disabled.
-        if (user.DisabledAt is not null) return Refuse(WrongCredentials);
+        if (!result.Succeeded || user.DisabledAt is not null)
+        {
+            events.Failed(HttpContext, user, Username, Telemetry.SignInOutcomes.Password);
+            return Refuse(WrongCredentials);
+        }
         await throttle.SucceededAsync(attempt);
 
         // Two-factor users get no session yet: only a short-lived proof of the password, for the code page — or, where a
@@ -69,12 +77,14 @@ internal sealed partial class SignInModel(
         if (!remembered && (hasSecondFactor || SecondFactorRequirement.AppliesTo(user, options.Value.Mfa)))
         {
             await HttpContext.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, SecondFactorPending.For(user));
+            events.SecondFactorRequired(HttpContext, user);
             return hasSecondFactor
                 ? RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl })
                 : RedirectToPage("/Account/SecondFactorSetup", new { returnUrl = ReturnUrl });
         }
 
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));
+        events.Succeeded(HttpContext, user, Telemetry.SignInOutcomes.Password);
         // Only a local URL: the sign-in page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
     }

@@ -24,7 +24,7 @@ namespace Tessera.Server.Pages.Account;
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RequestRateLimits.PasskeyCeremony)]
 internal sealed class TwoFactorModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, SecondFactorThrottle throttle, TimeProvider clock, IssuerUrls urls,
-    SnapshotCache snapshots, IOptions<TesseraOptions> options, ILogger<TwoFactorModel> logger) : PageModel
+    SnapshotCache snapshots, IOptions<TesseraOptions> options, SignInEvents events, ILogger<TwoFactorModel> logger) : PageModel
 {
     private const string WrongCode = "The code is not correct.";
 
@@ -62,7 +62,10 @@ internal sealed class TwoFactorModel(
     {
         if (await PendingUserAsync() is not { DisabledAt: null } user) return BackToPassword();
         if (await passkeys.SignInAsync(HttpContext, user, credential) is not var (_, passkey))
+        {
+            events.Failed(HttpContext, user, null, Telemetry.SignInOutcomes.SecondFactor);
             return await RefuseAsync(user, "The passkey could not be checked. Try again.");
+        }
         return await CompleteAsync(user, PasskeyMethods.Of(passkey), "passkey", rememberBrowser: false);
     }
 
@@ -75,9 +78,14 @@ internal sealed class TwoFactorModel(
         if (answer.Throttled)
         {
             TooManyRequests.SetRetryAfter(Response, answer.RetryAfterSeconds);
+            events.Locked(HttpContext, user, null, Telemetry.SignInOutcomes.SecondFactor);
             return await RefuseAsync(user, "Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
         }
-        if (!answer.Right) return await RefuseAsync(user, WrongCode);
+        if (!answer.Right)
+        {
+            events.Failed(HttpContext, user, null, Telemetry.SignInOutcomes.SecondFactor);
+            return await RefuseAsync(user, WrongCode);
+        }
         return await CompleteAsync(user, ["otp", "mfa"], answer.ByRecoveryCode ? "recovery code" : "authenticator", RememberBrowser);
     }
 
@@ -93,6 +101,7 @@ internal sealed class TwoFactorModel(
         await signIn.SignOutAsync();
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForSecondFactorSignIn(clock, firstFactor, provider, secondFactor));
         AccountSecurityLog.SecondFactorSignIn(logger, user.Id, method);
+        events.Succeeded(HttpContext, user, Telemetry.SignInOutcomes.SecondFactor);
         if (rememberBrowser && RememberBrowserOffered) await signIn.RememberTwoFactorClientAsync(user);
         // Only a local URL: this page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");

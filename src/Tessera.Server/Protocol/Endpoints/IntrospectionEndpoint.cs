@@ -5,6 +5,7 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
+using Tessera.Server.Telemetry;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Tokens.RefreshTokens;
@@ -21,20 +22,24 @@ internal static class IntrospectionEndpoint
     public static async Task<IResult> HandleAsync(
         HttpContext context, ClientAuthentication clientAuthentication, AccessTokenInspector inspector,
         RefreshTokenStore refreshTokens, TokenUserClaims userClaims, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options,
-        TimeProvider clock)
+        TimeProvider clock, TesseraMetrics metrics)
     {
         var request = await TokenParameterRequest.ReadAsync(context, clientAuthentication, snapshots.Current.Catalog, urls.Introspection, options.Value.Limits.MaxFormBytes);
         if (request.Failed) return ProtocolResults.Error(request.Error);
 
         if (request.Value.Token.StartsWith(OpaqueHandles.RefreshTokenPrefix, StringComparison.Ordinal))
-            return await RefreshTokenAsync(request.Value, refreshTokens, urls, clock, context.RequestAborted);
+            return await RefreshTokenAsync(request.Value, refreshTokens, urls, clock, metrics, context.RequestAborted);
 
         var inspected = await inspector.InspectAsync(request.Value.Token, context.RequestAborted);
 
         // RFC 7662 §2.2: an inactive token gets only "active": false, whatever the reason. RFC 7662 §4: so does a caller
         // that is neither the token's client nor a resource server of its audience — it learns nothing about it.
         if (inspected is null || !IntrospectionAudience.MayIntrospect(request.Value.Client, inspected, snapshots.Current.Catalog))
+        {
+            metrics.Introspected(active: false);
             return ProtocolResults.Json(json => json.WriteBoolean(Claims.Active, false));
+        }
+        metrics.Introspected(active: true);
         // A PAT's roles and attributes are the user's current ones; other tokens carry theirs from issuance.
         var userClaimsJson = inspected.Format == AccessTokenFormats.PersonalAccessToken
             ? await userClaims.ForPersonalAccessTokenAsync(inspected, snapshots.Current.Catalog, context.RequestAborted)
@@ -83,11 +88,13 @@ internal static class IntrospectionEndpoint
     /// expired, and its family intact. RFC 7662 §2.2: token_type refresh_token.
     /// </summary>
     private static async Task<IResult> RefreshTokenAsync(
-        TokenParameterRequest request, RefreshTokenStore refreshTokens, IssuerUrls urls, TimeProvider clock, CancellationToken cancellationToken)
+        TokenParameterRequest request, RefreshTokenStore refreshTokens, IssuerUrls urls, TimeProvider clock, TesseraMetrics metrics,
+        CancellationToken cancellationToken)
     {
         var row = await refreshTokens.FindAsync(request.Token, cancellationToken);
         var active = row is { ConsumedAt: null, RevokedAt: null } && row.ExpiresAt > clock.GetUtcNow().ToUnixTimeSeconds()
             && row.ClientId == request.Client.ClientId && !await refreshTokens.IsFamilyRevokedAsync(row.FamilyId, cancellationToken);
+        metrics.Introspected(active);
         if (!active) return ProtocolResults.Json(json => json.WriteBoolean(Claims.Active, false));
         return ProtocolResults.Json(json =>
         {

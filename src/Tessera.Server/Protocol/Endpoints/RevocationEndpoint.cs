@@ -3,6 +3,7 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
+using Tessera.Server.Telemetry;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.RefreshTokens;
 using Tessera.Server.Tokens.Revocation;
@@ -15,7 +16,8 @@ internal static class RevocationEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext context, ClientAuthentication clientAuthentication, AccessTokenInspector inspector, TokenRevoker revoker,
-        RefreshTokenStore refreshTokens, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options)
+        RefreshTokenStore refreshTokens, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options,
+        TesseraMetrics metrics)
     {
         // RFC 7009 §2.1: a public client (a native app signing out) identifies itself with client_id; it still revokes
         // only tokens issued to it, checked below.
@@ -29,6 +31,7 @@ internal static class RevocationEndpoint
             if (refresh.ClientId != request.Value.Client.ClientId)
                 return ProtocolResults.Error(OAuthError.UnauthorizedClient("the token was not issued to this client"));
             await revoker.RevokeRefreshFamilyAsync(refresh.FamilyId, context.RequestAborted);
+            metrics.Revoked(TokenTypes.RefreshToken);
             return Results.Ok();
         }
 
@@ -41,6 +44,7 @@ internal static class RevocationEndpoint
             return ProtocolResults.Error(OAuthError.UnauthorizedClient("the token was not issued to this client"));
 
         await revoker.RevokeAsync(inspected, context.RequestAborted);
+        metrics.Revoked(TokenTypes.AccessToken);
         return Results.Ok();
     }
 }

@@ -4,6 +4,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Telemetry;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.AuthorizationCodes;
 using Tessera.Server.Tokens.Revocation;
@@ -14,7 +15,7 @@ namespace Tessera.Server.Protocol.Grants;
 /// <summary>RFC 6749 §4.1.3: the client redeems an authorization code for an access token (and an ID token with openid).</summary>
 internal sealed class AuthorizationCodeGrant(
     AuthorizationCodeStore codes, UserTokens userTokens, TokenRevoker revoker, SessionStore sessions,
-    ITesseraDbContextFactory databases, TimeProvider clock) : IGrantHandler
+    ITesseraDbContextFactory databases, TimeProvider clock, TesseraMetrics metrics) : IGrantHandler
 {
     public string GrantType => GrantTypes.AuthorizationCode;
 
@@ -36,6 +37,7 @@ internal sealed class AuthorizationCodeGrant(
             if (await codes.MarkReplayedAsync(value, request.Client.ClientId) is { } replayed)
             {
                 await RevokeIssuedAsync(replayed, CancellationToken.None);
+                metrics.AuthorizationCodeReplayed(request.Client.ClientId);
                 return OAuthError.InvalidGrant("the authorization code was already used");
             }
             // RFC 6749 §4.1.3: the code must be valid, unexpired and issued to this client.

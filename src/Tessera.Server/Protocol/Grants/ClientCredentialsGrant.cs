@@ -19,6 +19,6 @@ internal sealed class ClientCredentialsGrant(AccessTokenIssuer issuer) : IGrantH
         // RFC 9068 §2.2: with no resource owner, sub is the client's own identifier.
         var token = await issuer.IssueAsync(request.Client.ClientId, request.Client.ClientId, target.Value, request.CancellationToken);
         // RFC 6749 §4.4.3: no refresh token for client credentials.
-        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope);
+        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { AccessTokenFormat = token.Format, SigningAlgorithm = token.SigningAlgorithm };
     }
 }

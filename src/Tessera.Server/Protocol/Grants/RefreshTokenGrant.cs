@@ -5,6 +5,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Telemetry;
 using Tessera.Server.Tokens.RefreshTokens;
 using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Vocabulary;
@@ -17,7 +18,7 @@ namespace Tessera.Server.Protocol.Grants;
 /// </summary>
 internal sealed class RefreshTokenGrant(
     RefreshTokenStore refreshTokens, UserTokens userTokens, HeldScopes heldScopes, TokenRevoker revoker, ITesseraDbContextFactory databases,
-    SessionStore sessions, IOptions<TesseraOptions> options, TimeProvider clock) : IGrantHandler
+    SessionStore sessions, IOptions<TesseraOptions> options, TimeProvider clock, TesseraMetrics metrics) : IGrantHandler
 {
     private const string Inactive = "the refresh token is invalid, expired or revoked";
 
@@ -93,6 +94,7 @@ internal sealed class RefreshTokenGrant(
     {
         // RFC 9700 §4.14.2: a rotated refresh token used again means two parties hold it; revoke the whole family.
         await revoker.RevokeRefreshFamilyAsync(row.FamilyId, cancellationToken);
+        metrics.RefreshTokenReused(row.ClientId);
         return OAuthError.InvalidGrant("the refresh token was already used; its grant is revoked");
     }
 }

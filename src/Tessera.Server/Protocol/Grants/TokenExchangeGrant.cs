@@ -55,7 +55,7 @@ internal sealed partial class TokenExchangeGrant(
         var token = await issuer.IssueAsync(claims, cancellationToken);
         Log.TokenExchanged(logger, request.Client.ClientId, narrowed.Primary.Audience, subject.Value.Subject);
         // RFC 8693 §2.2.1: issued_token_type is required; token_type is Bearer for an access token; no refresh token.
-        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IssuedTokenType = requestedType };
+        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IssuedTokenType = requestedType, AccessTokenFormat = token.Format, SigningAlgorithm = token.SigningAlgorithm };
     }
 
     /// <summary>

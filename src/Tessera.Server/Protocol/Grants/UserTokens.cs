@@ -90,7 +90,7 @@ internal sealed class UserTokens(
                 UserClaimsJson = await userClaims.ForIdTokenAsync(grant.User, grant.Client, cancellationToken),
             })
             : null;
-        var response = new TokenResponse(access.Value, TokenTypes.Bearer, access.ExpiresIn, access.Scope) { IdToken = idToken, RefreshToken = refreshToken };
+        var response = new TokenResponse(access.Value, TokenTypes.Bearer, access.ExpiresIn, access.Scope) { IdToken = idToken, RefreshToken = refreshToken, AccessTokenFormat = access.Format, SigningAlgorithm = access.SigningAlgorithm };
         return new IssuedUserTokens(response, access, familyId);
     }
 }

@@ -28,4 +28,10 @@ public sealed record IssuedAccessToken(string Value, long ExpiresIn, string Scop
 
     /// <summary>SHA-256 of an opaque handle (its row's key); null for a JWT.</summary>
     public byte[]? OpaqueHash { get; init; }
+
+    /// <summary>jwt or opaque (the API's choice), for metrics.</summary>
+    public string Format { get; init; } = "";
+
+    /// <summary>The JWT's alg; null for an opaque token.</summary>
+    public string? SigningAlgorithm { get; init; }
 }

@@ -3,6 +3,7 @@ using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Telemetry;
 using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Vocabulary;
 
@@ -26,11 +27,20 @@ internal sealed class AccessTokenIssuer(
     public async ValueTask<IssuedAccessToken> IssueAsync(AccessTokenClaims claims, CancellationToken cancellationToken)
     {
         var opaque = claims.Target.Format == AccessTokenFormats.Opaque;
-        var value = opaque ? await StoreOpaqueAsync(claims, cancellationToken) : WriteJwt(claims, claims.IssuedAt);
+        var algorithm = opaque ? null : claims.Target.Primary.SigningAlgorithm;
+        string value;
+        using (var activity = TesseraTracing.Source.StartActivity(opaque ? "store opaque token" : "sign access token"))
+        {
+            activity?.SetTag("tessera.token_format", claims.Target.Format);
+            if (algorithm is not null) activity?.SetTag("tessera.signing_alg", algorithm);
+            value = opaque ? await StoreOpaqueAsync(claims, cancellationToken) : WriteJwt(claims, claims.IssuedAt);
+        }
         return new IssuedAccessToken(value, claims.ExpiresAt - claims.IssuedAt, claims.Scope)
         {
             Jti = claims.Jti,
             OpaqueHash = opaque ? OpaqueHandles.Hash(value) : null,
+            Format = claims.Target.Format,
+            SigningAlgorithm = algorithm,
         };
     }
 

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Telemetry;
 
 namespace Tessera.Server.Tokens.Opaque;
 
@@ -26,11 +28,15 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
         new BoundedChannelOptions(16 * MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _writer;
 
-    public OpaqueTokenStore(ITesseraDbContextFactory databases, OpaqueTokenCache cache)
+    private readonly TesseraMetrics _metrics;
+
+    public OpaqueTokenStore(ITesseraDbContextFactory databases, OpaqueTokenCache cache, TesseraMetrics metrics)
     {
         _databases = databases;
         _cache = cache;
-        _writer = Task.Run(WriteLoopAsync);
+        _metrics = metrics;
+        // Not in the context of whichever request first needed the store: its span would parent every batch's.
+        using (ExecutionContext.SuppressFlow()) _writer = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>Completes once the row is committed; throws if the transaction that carried it failed.</summary>
@@ -45,7 +51,9 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
     /// <summary>The row for a handle's hash: from this node's cache, else from the database (and then cached).</summary>
     public async ValueTask<OpaqueToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {
-        if (_cache.Find(hash) is { } cached) return cached;
+        var cached = _cache.Find(hash);
+        _metrics.IntrospectionCacheLookup(hit: cached is not null);
+        if (cached is not null) return cached;
         await using var db = _databases.Create();
         var row = await _findByHash(db, hash, cancellationToken);
         if (row is not null) _cache.Add(row);
@@ -69,6 +77,8 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
             while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next)) batch.Add(next);
             try
             {
+                // One INSERT serves many requests: its span links to each request's trace instead of belonging to one.
+                using var activity = TesseraTracing.Source.HasListeners() ? StartBatchActivity(batch) : null;
                 await using var db = _databases.Create();
                 await _insert.ExecuteAsync(db, batch.ConvertAll(p => p.Token), CancellationToken.None);
                 foreach (var pending in batch) pending.Committed.TrySetResult();
@@ -87,8 +97,19 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
         await _writer;
     }
 
+    private static Activity? StartBatchActivity(List<PendingInsert> batch)
+    {
+        var links = batch.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller));
+        var activity = TesseraTracing.Source.StartActivity(ActivityKind.Internal, parentContext: default, links: links, name: "insert opaque tokens");
+        activity?.SetTag("tessera.batch_size", batch.Count);
+        return activity;
+    }
+
     private sealed record PendingInsert(OpaqueToken Token)
     {
+        /// <summary>The request's span, so the batch's span can link back to every request it wrote for.</summary>
+        public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
+
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,0 +1,64 @@
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Tessera.Server.Configuration;
+
+namespace Tessera.Server.Telemetry;
+
+/// <summary>
+/// OpenTelemetry's traces and metrics, switched on by an exporter: the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>,
+/// <c>Tessera:Telemetry:Otlp</c>, or the Prometheus scrape endpoint. Traces follow a request from Kestrel through the
+/// server's own spans (<see cref="TesseraTracing"/>) into EF Core and Npgsql, and out through HttpClient (W3C traceparent).
+/// Metrics are the <c>Tessera</c> meter's, ASP.NET Core's and Kestrel's built-in meters, HttpClient's and Npgsql's.
+/// </summary>
+internal static class TelemetryRegistration
+{
+    /// <summary>The OpenTelemetry variable that names a collector (OpenTelemetry's exporter reads it and its siblings).</summary>
+    private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    public static void AddTesseraTelemetry(this WebApplicationBuilder builder, TelemetryOptions telemetry)
+    {
+        builder.Services.AddSingleton<TesseraMetrics>();
+        var otlpFromEnvironment = !string.IsNullOrEmpty(builder.Configuration[OtlpEndpointVariable]);
+        var otlp = !string.IsNullOrEmpty(telemetry.Otlp);
+        if (!otlpFromEnvironment && !otlp && !telemetry.Prometheus) return;
+
+        var openTelemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("tessera", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .WithTracing(tracing => tracing
+                // A caller's decision is kept (its sampled trace continues here); traces that start here are sampled at the ratio.
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio)))
+                .AddSource(TesseraTracing.SourceName)
+                // Probes every few seconds would bury the requests that matter.
+                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !context.Request.Path.Value!.Contains("/health/", StringComparison.Ordinal))
+                .AddHttpClientInstrumentation()
+                .AddEntityFrameworkCoreInstrumentation()
+                .AddNpgsql())
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(TesseraMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsqlInstrumentation();
+                if (telemetry.Prometheus) metrics.AddPrometheusExporter();
+            });
+
+        if (otlp)
+            openTelemetry.UseOtlpExporter(
+                telemetry.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf, new Uri(telemetry.Otlp!));
+        else if (otlpFromEnvironment)
+            openTelemetry.UseOtlpExporter();
+    }
+
+    /// <summary><c>/metrics</c> when Tessera:Telemetry:Prometheus is on, answered only inside PrometheusNetworks (404 elsewhere).</summary>
+    public static void MapTesseraMetrics(this WebApplication app, TelemetryOptions telemetry, IssuerUrls urls)
+    {
+        if (!telemetry.Prometheus) return;
+        var networks = PrometheusNetworks.Parse(telemetry.EffectivePrometheusNetworks);
+        app.MapPrometheusScrapingEndpoint(urls.PathBase + "/metrics").AddEndpointFilter(async (context, next) =>
+            networks.Allows(context.HttpContext.Connection.RemoteIpAddress) ? await next(context) : Results.NotFound());
+    }
+}
