@@ -4,6 +4,7 @@ using Tessera.Gateway.Authentication;
 using Tessera.Gateway.Configuration;
 using Tessera.Gateway.Identity;
 using Tessera.Gateway.Routing;
+using Tessera.Gateway.Telemetry;
 
 namespace Tessera.Gateway;
 
@@ -30,6 +31,7 @@ public static class GatewayApp
         var problems = new GatewayOptionsValidator().Validate(null, gateway);
         if (problems.Failed) throw new OptionsValidationException(GatewayOptions.Section, typeof(GatewayOptions), problems.Failures);
         builder.Services.AddSingleton(Options.Create(gateway));
+        builder.AddGatewayTelemetry();
 
         builder.Services.AddGatewayAuthentication(gateway);
         builder.Services.AddAuthorization();

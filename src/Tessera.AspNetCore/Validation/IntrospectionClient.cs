@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
@@ -41,8 +42,13 @@ internal sealed class IntrospectionClient(TesseraOptions options, TimeProvider c
         try
         {
             // Concurrent first requests with one token share one introspection (HybridCache's stampede protection).
-            answer = await options.TokenCache.GetOrCreateAsync(_keyPrefix is null ? hash : _keyPrefix + hash, (Client: this, Token: token),
-                static (state, shared) => state.Client.IntrospectAsync(state.Token, shared), _entry, cancellationToken: cancellationToken);
+            answer = await options.TokenCache.GetOrCreateAsync(_keyPrefix is null ? hash : _keyPrefix + hash,
+                (Client: this, Token: token, Caller: Activity.Current),
+                static (state, shared) =>
+                {
+                    CallerTrace.Continue(state.Caller);
+                    return state.Client.IntrospectAsync(state.Token, shared);
+                }, _entry, cancellationToken: cancellationToken);
         }
         catch (NoAnswerException)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Duende.IdentityModel.Client;
@@ -74,8 +75,12 @@ internal sealed class SessionRefresher(
     /// would keep the old one, and redeeming that would be the replay. The backchannel's timeout bounds it.
     /// </summary>
     private Task<RefreshedTokens> RefreshOnceAsync(string refreshToken, CancellationToken cancellationToken) =>
-        _recent.GetOrCreateAsync(TokenHash.Of(refreshToken), (Refresher: this, RefreshToken: refreshToken),
-            static (state, _) => state.Refresher.RefreshAsync(state.RefreshToken, CancellationToken.None), RecentlyRefreshed,
+        _recent.GetOrCreateAsync(TokenHash.Of(refreshToken), (Refresher: this, RefreshToken: refreshToken, Caller: Activity.Current),
+            static (state, _) =>
+            {
+                CallerTrace.Continue(state.Caller);
+                return state.Refresher.RefreshAsync(state.RefreshToken, CancellationToken.None);
+            }, RecentlyRefreshed,
             cancellationToken: cancellationToken).AsTask();
 
     private async ValueTask<RefreshedTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Duende.IdentityModel.Client;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -40,8 +41,12 @@ internal sealed class IdentityTokenExchanger(IOptions<GatewayOptions> gateway, I
         var key = subjectHash ?? TokenHash.Of(subjectToken);
         try
         {
-            var identityToken = await _cache.GetOrCreateAsync(key, (Exchanger: this, SubjectToken: subjectToken, Key: key),
-                static (state, shared) => state.Exchanger.ExchangeNowAsync(state.SubjectToken, state.Key, shared), SharedExchange,
+            var identityToken = await _cache.GetOrCreateAsync(key, (Exchanger: this, SubjectToken: subjectToken, Key: key, Caller: Activity.Current),
+                static (state, shared) =>
+                {
+                    CallerTrace.Continue(state.Caller);
+                    return state.Exchanger.ExchangeNowAsync(state.SubjectToken, state.Key, shared);
+                }, SharedExchange,
                 cancellationToken: cancellationToken);
             return new ExchangeResult(identityToken, null);
         }
