@@ -11,7 +11,8 @@ var next = builder.Configuration["Service:Next"];
 
 builder.Services.AddAuthentication(TesseraDefaults.AuthenticationScheme).AddTessera(o =>
 {
-    o.Authority = builder.Configuration["Tessera:Authority"] ?? "http://127.0.0.1:5180";
+    // run.sh passes Tessera's address (samples/gateway/ports.env).
+    o.Authority = builder.Configuration["Tessera:Authority"] ?? throw new InvalidOperationException("Tessera:Authority is required (--Tessera:Authority=http://127.0.0.1:PORT).");
     o.Audience = builder.Configuration["Tessera:Audience"] ?? "https://internal.example";
     o.RequireHttpsMetadata = false;                 // the sample's issuer is on loopback
     o.TokenHeader = TesseraDefaults.IdentityHeader; // only the gateway's identity token counts here
