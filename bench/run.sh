@@ -19,6 +19,9 @@
 #   sqlite-refresh  refresh of a user's grant (bench/lib/refresh-row.sh): an API with userAccess rbac and claims
 #                 ["roles"] against a consent-based API in the same server and run (the cost of roles); not in the
 #                 default passes, no peer has the row (pg-refresh also exists)
+#   sqlite-ES256-otel, sqlite-opaque-otel (and pg-…-otel)   the same rows with telemetry on: traces and metrics exported
+#                 over OTLP/HTTP to a local sink (bench/lib/otlp-sink.mjs, answers 200 to every export) — the cost of
+#                 OpenTelemetry against the row without it in the same run (issue 18)
 #   sqlite-pat    introspection of a personal access token (bench/lib/pat-row.sh: a PAT made through the device flow
 #                 and /api/pats, then the peers' introspect.lua against it; no peer has PATs, so no ratio but the ceiling)
 # Gateway rows (bench/lib/gateway-pass.sh, issue 5), in their own table: the same GET to a fixed-response upstream through
@@ -82,8 +85,10 @@ chmod 755 "$WORK"
 PG_DATA=$WORK/pg
 as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 SAMPLER_PID=""
+OTLP_SINK_PID=""
 cleanup() {
   if [[ -n $SAMPLER_PID ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
+  if [[ -n $OTLP_SINK_PID ]]; then kill "$OTLP_SINK_PID" 2>/dev/null || true; fi
   if [[ -f $PG_DATA/postmaster.pid ]]; then
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -t 20 stop >/dev/null 2>&1 \
       || as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
@@ -178,8 +183,19 @@ if [[ "${ONLY_TESSERA:-0}" != 1 ]]; then
   pass peers "^(${PEER_ROWS}|cryptolimits)\$" SKIP_CRYPTO="${SKIP_CRYPTO:-0}"
 fi
 
+OTLP_SINK_PORT=${OTLP_SINK_PORT:-18099}
+if [[ " $TESSERA_PASSES " == *"-otel "* ]]; then
+  node "$BENCH/lib/otlp-sink.mjs" "$OTLP_SINK_PORT" > "$OUT/otlp-sink.log" 2>&1 &
+  OTLP_SINK_PID=$!
+fi
+
 for p in $TESSERA_PASSES; do
   db=${p%%-*}; variant=${p#*-}
+  telemetry=""
+  if [[ $variant == *-otel ]]; then
+    variant=${variant%-otel}
+    telemetry="env Tessera__Telemetry__Otlp=http://127.0.0.1:$OTLP_SINK_PORT "
+  fi
   case $db in sqlite) dbarg=sqlite ;; pg) dbarg=postgres ;; *) die "unknown Tessera pass $p" ;; esac
   if [[ $variant == refresh ]]; then
     PASS_DIRS+=("$OUT/pass-tessera-$p")
@@ -205,10 +221,10 @@ for p in $TESSERA_PASSES; do
   esac
   introspect=""; jwks=""; discovery=""
   [[ $variant == opaque ]] && introspect=/connect/introspect
-  [[ $p == sqlite-ES256 ]] && { jwks=/.well-known/jwks; discovery=/.well-known/openid-configuration; }
+  [[ $p == sqlite-ES256 || $p == sqlite-ES256-otel ]] && { jwks=/.well-known/jwks; discovery=/.well-known/openid-configuration; }
   pass "tessera-$p" "^tessera-$p/" SKIP_CRYPTO=1 \
     EXTRA_NAME="tessera-$p" EXTRA_DIR="$WORK/tessera" EXTRA_PORT="$TESSERA_PORT" \
-    EXTRA_CMD="bash $BENCH/lib/start-tessera.sh $import $dbarg" EXTRA_READY_PATH=/.well-known/openid-configuration \
+    EXTRA_CMD="${telemetry}bash $BENCH/lib/start-tessera.sh $import $dbarg" EXTRA_READY_PATH=/.well-known/openid-configuration \
     EXTRA_TOKEN_PATH=/connect/token EXTRA_TOKEN_EXPECT="$expect" EXTRA_INTROSPECT_PATH="$introspect" \
     EXTRA_OPAQUE_ENV="" EXTRA_JWKS_PATH="$jwks" EXTRA_DISCOVERY_PATH="$discovery"
 done

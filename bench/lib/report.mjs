@@ -43,11 +43,11 @@ const PEER_SCENARIO = {
   discovery: 'discovery',
   'post-fixed-200B': 'POST -> fixed 200 B',
 };
-// tessera-<sqlite|pg>-<RS256|ES256|opaque|pat>/<token|introspect|jwks|discovery> (pat: bench/lib/pat-row.sh)
+// tessera-<sqlite|pg>-<RS256|ES256|opaque|pat>[-otel]/<token|introspect|jwks|discovery> (pat: bench/lib/pat-row.sh; -otel: OTLP on)
 function classify(r) {
-  const m = /^tessera-(sqlite|pg)-(RS256|ES256|opaque|pat)$/.exec(r.peer);
+  const m = /^tessera-(sqlite|pg)-(RS256|ES256|opaque|pat)(-otel)?$/.exec(r.peer);
   if (m) {
-    const db = m[1] === 'pg' ? 'PostgreSQL' : 'SQLite';
+    const db = (m[1] === 'pg' ? 'PostgreSQL' : 'SQLite') + (m[3] ? ', telemetry on' : '');
     let scen;
     if (r.scenario === 'token') scen = m[2] === 'opaque' ? 'token opaque' : `token JWT ${m[2]}`;
     else if (r.scenario === 'introspect') scen = m[2] === 'pat' ? 'introspection of a personal access token' : 'introspect opaque';

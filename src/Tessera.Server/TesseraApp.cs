@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Tessera.Server.Admin;
 using Tessera.Server.Apis;
+using Tessera.Server.Audit;
 using Tessera.Server.BackChannelLogout;
 using Tessera.Server.Catalog;
 using Tessera.Server.Clients;
@@ -129,6 +130,10 @@ public static partial class TesseraApp
         services.AddServerSideSessions();
 
         services.AddSingleton(TimeProvider.System);
+        // The audit trail reads who and where from the request it is told about in grants, which carry no HttpContext.
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AuditTrail>();
+        services.AddHostedService<AuditWriter>();
         services.AddSingleton<IssuerUrls>();
         services.AddSingleton(new JsonWebTokenHandler { MapInboundClaims = false });
         services.AddSingleton<KeyMaterial>();

@@ -5,6 +5,7 @@ using Tessera.Server.Keys;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Keys;
 using Tessera.Server.Telemetry;
+using Tessera.Server.Audit;
 
 namespace Tessera.Server.Catalog;
 
@@ -19,6 +20,7 @@ internal sealed partial class KeyManager(
     IOptions<TesseraOptions> options,
     TimeProvider clock,
     TesseraMetrics metrics,
+    AuditTrail audit,
     ILogger<KeyManager> logger)
 {
     // Tokens may be checked a little after exp by APIs with clock skew: keep retired keys that much longer.
@@ -60,6 +62,12 @@ internal sealed partial class KeyManager(
                 db.SigningKeys.Add(next);
                 Log.NextKeyPublished(logger, algorithm, next.Id, DateTimeOffset.FromUnixTimeSeconds(activatesAt));
                 metrics.KeyRotated(algorithm);
+                // Scheduled: the server's own doing, saved with the key.
+                audit.Add(db, new AuditEntry(AuditEventTypes.KeyRotated)
+                {
+                    Actor = AuditEventTypes.System,
+                    Details = new Dictionary<string, string?> { ["kid"] = next.Id, ["alg"] = algorithm, ["activates_at"] = activatesAt.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                }, null);
                 changed = true;
             }
         }

@@ -51,6 +51,8 @@ public sealed class TesseraOptions
     public PersonalAccessTokenOptions PersonalAccessTokens { get; set; } = new();
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
     public TelemetryOptions Telemetry { get; set; } = new();
+    [ValidateObjectMembers]
+    public AuditOptions Audit { get; set; } = new();
 
     /// <summary>External identity providers by name (the name appears in the callback path and the token API).</summary>
     public Dictionary<string, ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);

@@ -8,6 +8,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Vocabulary;
+using Tessera.Server.Audit;
 
 namespace Tessera.Server.ExternalIdentities;
 
@@ -36,7 +37,7 @@ internal static partial class ProviderTokenEndpoint
 
     private static async Task<Results<JsonOk<ProviderAccessToken>, ForbiddenError, NotFoundError>> HandleAsync(
         string sub, string provider, HttpContext context, ClaimsPrincipal caller,
-        UserManager<TesseraUser> users, ProviderTokens tokens, ProviderTokenRefresher refresher, ILoggerFactory loggers)
+        UserManager<TesseraUser> users, ProviderTokens tokens, ProviderTokenRefresher refresher, ILoggerFactory loggers, AuditTrail audit)
     {
         var (callerSubject, clientId) = (caller.Subject(), caller.ClientId());
         // Decided here, not in the policy: the rule compares the token with the user the path names (the resource).
@@ -67,6 +68,10 @@ internal static partial class ProviderTokenEndpoint
         }
 
         Log.TokenReleased(logger, clientId, callerSubject, provider, sub);
+        audit.Post(new AuditEntry(AuditEventTypes.ProviderTokenReleased)
+        {
+            UserId = sub, ClientId = clientId, Details = new Dictionary<string, string?> { ["provider"] = provider },
+        }, context);
         return new JsonOk<ProviderAccessToken>(new ProviderAccessToken(
             provider, stored.AccessToken, stored.TokenType ?? "Bearer", stored.ExpiresAt, stored.Scope, stored.OpenId));
     }

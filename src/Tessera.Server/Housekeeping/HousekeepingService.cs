@@ -71,6 +71,10 @@ internal sealed partial class HousekeepingService(
             .OrderBy(c => c.CreatedAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         total += await DeleteInBatchesAsync(() => db.PasskeyCeremonies.Where(c => c.ExpiresAt <= now)
             .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
+        // Tessera:Audit:Retention (90 days by default): the trail is kept that long, then goes like every other expired row.
+        var auditBefore = clock.GetUtcNow().Add(-options.Value.Audit.Retention).ToUnixTimeMilliseconds();
+        total += await DeleteInBatchesAsync(() => db.AuditEvents.Where(e => e.OccurredAt < auditBefore)
+            .OrderBy(e => e.OccurredAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
         return total;
     }
 

@@ -40,6 +40,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<SessionClient> SessionClients => Set<SessionClient>();
     public DbSet<LogoutNotification> LogoutNotifications => Set<LogoutNotification>();
     public DbSet<PasskeyUse> PasskeyUses => Set<PasskeyUse>();
+    public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
 
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -100,6 +101,23 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             logout.Property(l => l.SessionId).HasMaxLength(64);
             // Every node's sender looks for due notifications.
             logout.HasIndex(l => l.NextAttemptAt);
+        });
+
+        builder.Entity<Audit.AuditEvent>(audit =>
+        {
+            audit.Property(e => e.Type).HasMaxLength(Audit.AuditEvent.MaxTypeLength);
+            audit.Property(e => e.UserId).HasMaxLength(Audit.AuditEvent.MaxIdLength);
+            audit.Property(e => e.ClientId).HasMaxLength(Audit.AuditEvent.MaxIdLength);
+            audit.Property(e => e.Actor).HasMaxLength(Audit.AuditEvent.MaxIdLength);
+            audit.Property(e => e.IpAddress).HasMaxLength(64);
+            audit.Property(e => e.UserAgent).HasMaxLength(Audit.AuditEvent.MaxUserAgentLength);
+            audit.Property(e => e.Outcome).HasMaxLength(16);
+            audit.Property(e => e.Details).HasMaxLength(Audit.AuditEvent.MaxDetailsLength);
+            // GET /admin/audit filters by one of these and pages newest first by Id; housekeeping prunes by time.
+            audit.HasIndex(e => new { e.Type, e.Id });
+            audit.HasIndex(e => new { e.UserId, e.Id });
+            audit.HasIndex(e => new { e.ClientId, e.Id });
+            audit.HasIndex(e => e.OccurredAt);
         });
 
         builder.Entity<UserSession>(session =>

@@ -22,6 +22,7 @@ public sealed class TesseraMetrics
     private readonly Counter<long> _authorizationCodeReplays;
     private readonly Counter<long> _signIns;
     private readonly Counter<long> _keyRotations;
+    private readonly Counter<long> _auditDropped;
 
     public TesseraMetrics(IMeterFactory meters)
     {
@@ -35,6 +36,7 @@ public sealed class TesseraMetrics
         _authorizationCodeReplays = Meter.CreateCounter<long>("tessera.authorization_code.replays", "{event}", "Authorization codes presented twice (their tokens are revoked).");
         _signIns = Meter.CreateCounter<long>("tessera.signins", "{attempt}", "Sign-in attempts, by outcome (succeeded, failed, locked, mfa_required) and method.");
         _keyRotations = Meter.CreateCounter<long>("tessera.keys.rotations", "{key}", "Signing keys created by rotation, by algorithm.");
+        _auditDropped = Meter.CreateCounter<long>("tessera.audit.dropped", "{event}", "Audit events not written to the table because the queue was full (they are still logged).");
     }
 
     /// <summary>The meter, for the gauges whose values live elsewhere (active sessions, key age, outbox backlog).</summary>
@@ -68,6 +70,8 @@ public sealed class TesseraMetrics
 
     public void SignIn(string outcome, string method) =>
         _signIns.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("method", method));
+
+    public void AuditEventDropped() => _auditDropped.Add(1);
 
     public void KeyRotated(string algorithm) => _keyRotations.Add(1, new KeyValuePair<string, object?>("signing_alg", algorithm));
 }

@@ -2,11 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Vocabulary;
+using Tessera.Server.Audit;
 
 namespace Tessera.Server.Users;
 
 /// <summary>Remembered consent, per user + client: the union of the scopes the user approved.</summary>
-internal sealed class ConsentStore(ITesseraDbContextFactory databases, TimeProvider clock)
+internal sealed class ConsentStore(ITesseraDbContextFactory databases, TimeProvider clock, AuditTrail audit)
 {
     /// <summary>True when the user already approved every requested scope for this client.</summary>
     public async Task<bool> CoversAsync(string userId, string clientId, IEnumerable<string> scopes, CancellationToken cancellationToken)
@@ -38,7 +39,11 @@ internal sealed class ConsentStore(ITesseraDbContextFactory databases, TimeProvi
     public async Task WithdrawAsync(string userId, string clientId, CancellationToken cancellationToken)
     {
         await using var db = databases.Create();
-        await db.Consents.Where(c => c.UserId == userId && c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.Consents.Where(c => c.UserId == userId && c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken) == 0) return;
+        audit.Add(db, new AuditEntry(AuditEventTypes.ConsentWithdrawn) { UserId = userId, ClientId = clientId }, null);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task GrantAsync(string userId, string clientId, IEnumerable<string> scopes, CancellationToken cancellationToken)
@@ -52,6 +57,10 @@ internal sealed class ConsentStore(ITesseraDbContextFactory databases, TimeProvi
         }
         consent.Scopes = SpaceDelimited.Join(SpaceDelimited.Split(consent.Scopes).Union(scopes, StringComparer.Ordinal).Order(StringComparer.Ordinal));
         consent.GrantedAt = clock.GetUtcNow().ToUnixTimeSeconds();
+        audit.Add(db, new AuditEntry(AuditEventTypes.ConsentGranted)
+        {
+            UserId = userId, ClientId = clientId, Details = new Dictionary<string, string?> { ["scope"] = consent.Scopes },
+        }, null);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

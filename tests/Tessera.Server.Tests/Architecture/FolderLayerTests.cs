@@ -13,6 +13,7 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
         ["Vocabulary", "Hosting"],
         ["Configuration"],
         ["Storage", "Responses", "Mail", "Telemetry"],
+        ["Audit"],
         ["Keys", "Clients"],
         ["Apis"],
         ["Catalog", "Throttling"],

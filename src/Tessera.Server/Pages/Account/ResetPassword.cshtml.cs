@@ -26,16 +26,24 @@ internal sealed class ResetPasswordModel(
     public async Task<IActionResult> OnGetAsync() =>
         await FindValidAsync() is null ? RefuseLink() : Page();
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] Audit.AuditTrail audit, [FromServices] Storage.TesseraDbContext db)
     {
         if (await FindValidAsync() is not { } user) return RefuseLink();
         if (string.IsNullOrEmpty(NewPassword)) return Refuse(["Enter a new password."]);
 
+        // In the user store's own context: saved by the same SaveChanges as the new hash, or not at all.
+        var audited = audit.Add(db, new Audit.AuditEntry(Audit.AuditEventTypes.PasswordChanged)
+        {
+            UserId = user.Id, Actor = user.Id, Details = new Dictionary<string, string?> { ["username"] = user.UserName, ["via"] = "reset link" },
+        }, HttpContext);
         var reset = await users.ResetPasswordAsync(user, Code!, NewPassword);
         // Two parallel posts of one link: the first changed the stamp, the second's token check fails here.
         if (!reset.Succeeded)
+        {
+            db.Entry(audited).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
             return reset.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
                 ? RefuseLink() : Refuse(reset.Errors.Select(e => e.Description).ToList());
+        }
 
         // The link came to this address: it is the owner's.
         if (!user.EmailConfirmed)

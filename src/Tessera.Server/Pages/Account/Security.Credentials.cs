@@ -5,6 +5,7 @@ using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
 using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Users;
+using Tessera.Server.Audit;
 
 namespace Tessera.Server.Pages.Account;
 
@@ -22,16 +23,26 @@ internal sealed partial class SecurityModel
     public async Task<IActionResult> OnPostPasswordAsync(
         [FromForm] string? currentPassword, [FromForm] string? newPassword,
         [FromServices] SignInManager<TesseraUser> signIn, [FromServices] SignInThrottle signInThrottle,
-        [FromServices] UserRevocation revocation, [FromServices] TimeProvider clock)
+        [FromServices] UserRevocation revocation, [FromServices] TimeProvider clock,
+        [FromServices] AuditTrail audit, [FromServices] Storage.TesseraDbContext db)
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
         if (string.IsNullOrEmpty(newPassword)) return await ProblemAsync(user, "Enter a new password.");
         if (await RefusedProofAsync(user, currentPassword, signInThrottle, clock) is { } refused) return refused;
 
+        // In the user store's own context: saved by the same SaveChanges as the new hash, or not at all.
+        var audited = audit.Add(db, new AuditEntry(AuditEventTypes.PasswordChanged)
+        {
+            UserId = user.Id, Details = new Dictionary<string, string?> { ["username"] = user.UserName, ["via"] = "account" },
+        }, HttpContext);
         var changed = await users.HasPasswordAsync(user)
             ? await users.ChangePasswordAsync(user, currentPassword!, newPassword)
             : await users.AddPasswordAsync(user, newPassword);
-        if (!changed.Succeeded) return await ProblemAsync(user, string.Join(" ", changed.Errors.Select(e => e.Description)));
+        if (!changed.Succeeded)
+        {
+            db.Entry(audited).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+            return await ProblemAsync(user, string.Join(" ", changed.Errors.Select(e => e.Description)));
+        }
 
         await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
         // This browser goes on in a new session that says how this one was signed in (a second factor stays given).

@@ -1,5 +1,6 @@
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Telemetry;
+using Tessera.Server.Audit;
 
 namespace Tessera.Server.Pages.Account;
 
@@ -7,15 +8,38 @@ namespace Tessera.Server.Pages.Account;
 /// Every sign-in attempt's outcome, told once: the <c>tessera.signins</c> counter. The pages call it where they decide,
 /// so a metric never says more than the page did.
 /// </summary>
-internal sealed class SignInEvents(TesseraMetrics metrics)
+internal sealed class SignInEvents(TesseraMetrics metrics, AuditTrail audit)
 {
-    public void Succeeded(HttpContext context, TesseraUser user, string method) => metrics.SignIn(SignInOutcomes.Succeeded, method);
+    public void Succeeded(HttpContext context, TesseraUser user, string method)
+    {
+        metrics.SignIn(SignInOutcomes.Succeeded, method);
+        audit.Post(Entry(AuditEventTypes.SignInSucceeded, AuditEventTypes.Success, user, user.UserName, method), context);
+    }
 
     /// <summary>A wrong password or code, an unknown or disabled user: one outcome, as the page answers them alike.</summary>
-    public void Failed(HttpContext context, TesseraUser? user, string? username, string method) => metrics.SignIn(SignInOutcomes.Failed, method);
+    public void Failed(HttpContext context, TesseraUser? user, string? username, string method)
+    {
+        metrics.SignIn(SignInOutcomes.Failed, method);
+        audit.Post(Entry(AuditEventTypes.SignInFailed, AuditEventTypes.Failure, user, username ?? user?.UserName, method), context);
+    }
 
     /// <summary>Refused before checking: too many recent failures for this username or address (throttled, not locked for good).</summary>
-    public void Locked(HttpContext context, TesseraUser? user, string? username, string method) => metrics.SignIn(SignInOutcomes.Locked, method);
+    public void Locked(HttpContext context, TesseraUser? user, string? username, string method)
+    {
+        metrics.SignIn(SignInOutcomes.Locked, method);
+        audit.Post(Entry(AuditEventTypes.UserLocked, AuditEventTypes.Failure, user, username ?? user?.UserName, method), context);
+    }
 
     public void SecondFactorRequired(HttpContext context, TesseraUser user) => metrics.SignIn(SignInOutcomes.MfaRequired, SignInOutcomes.Password);
+
+    /// <summary>
+    /// The actor of a sign-in is the user it is for, when known; else the name that was typed (an unknown username is
+    /// kept too: a spray of guessed names is what a security team looks for). Never the password.
+    /// </summary>
+    private static AuditEntry Entry(string type, string outcome, TesseraUser? user, string? username, string method) => new(type, outcome)
+    {
+        UserId = user?.Id,
+        Actor = user?.Id ?? "anonymous",
+        Details = new Dictionary<string, string?> { ["username"] = username, ["method"] = method },
+    };
 }

@@ -9,13 +9,14 @@ using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.AuthorizationCodes;
 using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Vocabulary;
+using Tessera.Server.Audit;
 
 namespace Tessera.Server.Protocol.Grants;
 
 /// <summary>RFC 6749 §4.1.3: the client redeems an authorization code for an access token (and an ID token with openid).</summary>
 internal sealed class AuthorizationCodeGrant(
     AuthorizationCodeStore codes, UserTokens userTokens, TokenRevoker revoker, SessionStore sessions,
-    ITesseraDbContextFactory databases, TimeProvider clock, TesseraMetrics metrics) : IGrantHandler
+    ITesseraDbContextFactory databases, TimeProvider clock, TesseraMetrics metrics, AuditTrail audit) : IGrantHandler
 {
     public string GrantType => GrantTypes.AuthorizationCode;
 
@@ -38,6 +39,11 @@ internal sealed class AuthorizationCodeGrant(
             {
                 await RevokeIssuedAsync(replayed, CancellationToken.None);
                 metrics.AuthorizationCodeReplayed(request.Client.ClientId);
+                audit.Post(new AuditEntry(AuditEventTypes.AuthorizationCodeReplayed, AuditEventTypes.Failure)
+                {
+                    UserId = replayed.Subject, ClientId = request.Client.ClientId, Actor = request.Client.ClientId,
+                    Details = new Dictionary<string, string?> { ["result"] = "the tokens issued for the code are revoked" },
+                }, null);
                 return OAuthError.InvalidGrant("the authorization code was already used");
             }
             // RFC 6749 §4.1.3: the code must be valid, unexpired and issued to this client.

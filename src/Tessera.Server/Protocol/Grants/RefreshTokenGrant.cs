@@ -9,6 +9,7 @@ using Tessera.Server.Telemetry;
 using Tessera.Server.Tokens.RefreshTokens;
 using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Vocabulary;
+using Tessera.Server.Audit;
 
 namespace Tessera.Server.Protocol.Grants;
 
@@ -18,7 +19,7 @@ namespace Tessera.Server.Protocol.Grants;
 /// </summary>
 internal sealed class RefreshTokenGrant(
     RefreshTokenStore refreshTokens, UserTokens userTokens, HeldScopes heldScopes, TokenRevoker revoker, ITesseraDbContextFactory databases,
-    SessionStore sessions, IOptions<TesseraOptions> options, TimeProvider clock, TesseraMetrics metrics) : IGrantHandler
+    SessionStore sessions, IOptions<TesseraOptions> options, TimeProvider clock, TesseraMetrics metrics, AuditTrail audit) : IGrantHandler
 {
     private const string Inactive = "the refresh token is invalid, expired or revoked";
 
@@ -95,6 +96,11 @@ internal sealed class RefreshTokenGrant(
         // RFC 9700 §4.14.2: a rotated refresh token used again means two parties hold it; revoke the whole family.
         await revoker.RevokeRefreshFamilyAsync(row.FamilyId, cancellationToken);
         metrics.RefreshTokenReused(row.ClientId);
+        audit.Post(new AuditEntry(AuditEventTypes.RefreshTokenReused, AuditEventTypes.Failure)
+        {
+            UserId = row.Subject, ClientId = row.ClientId, Actor = row.ClientId,
+            Details = new Dictionary<string, string?> { ["family"] = row.FamilyId, ["result"] = "the grant is revoked" },
+        }, null);
         return OAuthError.InvalidGrant("the refresh token was already used; its grant is revoked");
     }
 }

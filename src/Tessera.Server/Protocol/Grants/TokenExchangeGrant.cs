@@ -4,6 +4,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Vocabulary;
+using Tessera.Server.Audit;
 
 namespace Tessera.Server.Protocol.Grants;
 
@@ -13,7 +14,7 @@ namespace Tessera.Server.Protocol.Grants;
 /// </summary>
 internal sealed partial class TokenExchangeGrant(
     ExchangeParties parties, AccessTokenIssuer issuer, HeldScopes heldScopes, TokenUserClaims userClaims, ITesseraDbContextFactory databases,
-    ILogger<TokenExchangeGrant> logger) : IGrantHandler
+    AuditTrail audit, ILogger<TokenExchangeGrant> logger) : IGrantHandler
 {
     public string GrantType => GrantTypes.TokenExchange;
 
@@ -54,6 +55,13 @@ internal sealed partial class TokenExchangeGrant(
 
         var token = await issuer.IssueAsync(claims, cancellationToken);
         Log.TokenExchanged(logger, request.Client.ClientId, narrowed.Primary.Audience, subject.Value.Subject);
+        audit.Post(new AuditEntry(AuditEventTypes.TokenExchanged)
+        {
+            // A client's own token has sub = its client_id: no user is affected then.
+            UserId = subject.Value.Subject == subject.Value.ClientId ? null : subject.Value.Subject,
+            ClientId = request.Client.ClientId, Actor = request.Client.ClientId,
+            Details = new Dictionary<string, string?> { ["audience"] = narrowed.Primary.Audience, ["scope"] = claims.Scope },
+        }, null);
         // RFC 8693 §2.2.1: issued_token_type is required; token_type is Bearer for an access token; no refresh token.
         return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IssuedTokenType = requestedType, AccessTokenFormat = token.Format, SigningAlgorithm = token.SigningAlgorithm };
     }

@@ -3,11 +3,12 @@ using Tessera.Protocol;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Vocabulary;
+using Tessera.Server.Audit;
 
 namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>Creates, lists, finds and revokes personal access tokens. Only the SHA-256 of a token is stored.</summary>
-internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory databases, PersonalAccessTokenCache cache, TimeProvider clock)
+internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory databases, PersonalAccessTokenCache cache, TimeProvider clock, AuditTrail audit)
 {
     /// <summary>The new row and the token, which exists nowhere else and is shown to the user once.</summary>
     public async Task<(PersonalAccessToken Row, string Token)> CreateAsync(
@@ -27,6 +28,11 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
         };
         await using var db = databases.Create();
         db.PersonalAccessTokens.Add(row);
+        audit.Add(db, new AuditEntry(AuditEventTypes.PatCreated)
+        {
+            UserId = userId, ClientId = clientId,
+            Details = new Dictionary<string, string?> { ["id"] = row.Id, ["name"] = name, ["scope"] = scope },
+        }, null);
         await db.SaveChangesAsync(cancellationToken);
         return (row, token);
     }
@@ -74,7 +80,11 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
         var hash = await db.PersonalAccessTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAt == null)
             .Select(t => t.Hash).FirstOrDefaultAsync(cancellationToken);
         if (hash is null) return false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await RevokeAsync(db, hash, cancellationToken);
+        audit.Add(db, new AuditEntry(AuditEventTypes.PatRevoked) { UserId = userId, Details = new Dictionary<string, string?> { ["id"] = id } }, null);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
