@@ -21,13 +21,13 @@ public static class CacheMemory
         Report("opaque, client credentials (sub = client_id, no user claims)", rows, () =>
         {
             var cache = new OpaqueTokenCache(Options.Create(new TesseraOptions { Cache = { OpaqueTokenCacheSize = rows } }));
-            for (var i = 0; i < rows; i++) cache.Add(ClientToken());
+            for (var i = 0; i < rows; i++) cache.Keep(ClientToken());
             return cache;
         });
         Report("opaque, a user's token (amr, auth_time, a roles claim)", rows, () =>
         {
             var cache = new OpaqueTokenCache(Options.Create(new TesseraOptions { Cache = { OpaqueTokenCacheSize = rows } }));
-            for (var i = 0; i < rows; i++) cache.Add(UserToken(i));
+            for (var i = 0; i < rows; i++) cache.Keep(UserToken(i));
             return cache;
         });
         Report("session (browser User-Agent, IPv4)", rows, () =>
