@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Npgsql;
 using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 using Xunit.Abstractions;
@@ -13,7 +14,7 @@ namespace Tessera.Server.Tests.Operations;
 /// A cluster you can trust: two nodes started together as OS processes on one PostgreSQL database (PostgreSQL only — a
 /// SQLite file is not shared between hosts), each on its own port of 127.0.0.1, one issuer. Under a bounded load of
 /// client-credentials requests for a JWT API and an opaque API, alternating between the nodes, one node is killed
-/// (SIGKILL, no graceful stop). No token answered 200 is lost: every opaque one is active at the survivor and at the
+/// (SIGKILL, no graceful stop) while its opaque-token inserts are held back by a table lock. No token answered 200 is lost: every opaque one is active at the survivor and at the
 /// killed node restarted, every JWT verifies against both nodes' JWKS; only requests in flight to the killed node fail,
 /// and only with a connection error. Then revocation and client changes cross from one node to the other within their
 /// poll intervals.
@@ -27,6 +28,7 @@ public sealed class ClusterCrashTests(ITestOutputHelper output)
 
     private static readonly TimeSpan LoadLimit = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan KillAfter = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan HoldBeforeKill = TimeSpan.FromMilliseconds(300);
     private const int Workers = 4;
     private const int MaxRequestsPerWorker = 500;
     /// <summary>Each worker's pause between requests, so the bounded load spans the kill (at most 800 requests a second in all).</summary>
@@ -84,11 +86,22 @@ public sealed class ClusterCrashTests(ITestOutputHelper output)
                     await Task.Delay(Pace);
                 }
             })).ToList();
-            await Task.Delay(KillAfter);
-            killStarted = clock.Elapsed;
-            await nodes[0].StopAsync();
-            killEnded = clock.Elapsed;
-            Volatile.Write(ref killed, 1);
+            await Task.Delay(KillAfter - HoldBeforeKill);
+            // Opaque-token inserts are held back for a moment before the kill, so node 0 dies with rows queued and not
+            // yet committed: had it answered 200 before its commit, those tokens would be lost below.
+            await using (var holder = new NpgsqlConnection(database.ConnectionString))
+            {
+                await holder.OpenAsync();
+                await using var hold = await holder.BeginTransactionAsync();
+                await using (var command = new NpgsqlCommand("LOCK TABLE \"OpaqueTokens\" IN EXCLUSIVE MODE", holder, hold))
+                    await command.ExecuteNonQueryAsync();
+                await Task.Delay(HoldBeforeKill);
+                killStarted = clock.Elapsed;
+                await nodes[0].StopAsync();
+                killEnded = clock.Elapsed;
+                Volatile.Write(ref killed, 1);
+                await hold.RollbackAsync();
+            }
             await Task.WhenAll(load);
             var loadTime = clock.Elapsed;
 
