@@ -4,5 +4,8 @@ using Tessera.Benchmarks;
 // hit-path-ab OTHER_DLL [ROUNDS]: this build's cache-hit path against another build's, interleaved (HitPathAB.cs).
 if (args is ["hit-path-ab", var other, ..]) return await HitPathAB.RunAsync(other, args.Length > 2 ? int.Parse(args[2]) : 40);
 
+// cache-memory [ROWS]: managed bytes per row of the opaque-token and session caches (CacheMemory.cs).
+if (args is ["cache-memory", ..]) return CacheMemory.Run(args.Length > 1 ? int.Parse(args[1]) : 50_000);
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -61,7 +61,7 @@ public sealed class ServerProcess : IDisposable
         await _process.WaitForExitAsync(deadline.Token);
     }
 
-    /// <summary>Ends it now, and waits until it has.</summary>
+    /// <summary>Ends it now (Process.Kill: SIGKILL on Linux, no graceful stop, as a crash), and waits until it has.</summary>
     public async Task StopAsync()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

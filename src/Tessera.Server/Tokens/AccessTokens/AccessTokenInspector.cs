@@ -55,8 +55,8 @@ internal sealed partial class AccessTokenInspector(
     {
         var hash = OpaqueHandles.Hash(handle);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var row = await store.FindAsync(hash, cancellationToken);
-        if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !IssuedToARegisteredClient(row.ClientId, row.IssuedAt)) return null;
+        var row = await store.FindActiveAsync(hash, cancellationToken);
+        if (row is null || row.ExpiresAt <= now || !IssuedToARegisteredClient(row.ClientId, row.IssuedAt)) return null;
         return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
             SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash)
         { AuthTime = row.AuthTime, UserClaimsJson = row.UserClaims, Amr = row.Amr };

@@ -48,16 +48,18 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
         await pending.Committed.Task;
     }
 
-    /// <summary>The row for a handle's hash: from this node's cache, else from the database (and then cached).</summary>
-    public async ValueTask<OpaqueToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
+    /// <summary>
+    /// What introspection needs of the token with a handle's hash: from this node's cache, else from the database (and
+    /// then cached); null when there is no such token or it is revoked.
+    /// </summary>
+    public async ValueTask<CachedOpaqueToken?> FindActiveAsync(byte[] hash, CancellationToken cancellationToken)
     {
         var cached = _cache.Find(hash);
         _metrics.IntrospectionCacheLookup(hit: cached is not null);
         if (cached is not null) return cached;
         await using var db = _databases.Create();
         var row = await _findByHash(db, hash, cancellationToken);
-        if (row is not null) _cache.Add(row);
-        return row;
+        return row is null ? null : _cache.Keep(row);
     }
 
     /// <summary>Marks the row revoked and forgets it here; other nodes forget it at their next revocation poll.</summary>
