@@ -21,7 +21,8 @@
 #                 default passes, no peer has the row (pg-refresh also exists)
 #   sqlite-ES256-otel, sqlite-opaque-otel (and pg-…-otel)   the same rows with telemetry on: traces and metrics exported
 #                 over OTLP/HTTP to a local sink (bench/lib/otlp-sink.mjs, answers 200 to every export) — the cost of
-#                 OpenTelemetry against the row without it in the same run (issue 18)
+#                 OpenTelemetry against the row without it in the same run (issue 18); OTEL_SETTINGS adds settings
+#                 to those servers, e.g. OTEL_SETTINGS="Tessera__Telemetry__TraceSampleRatio=0.1 " (end it with a space)
 #   sqlite-pat    introspection of a personal access token (bench/lib/pat-row.sh: a PAT made through the device flow
 #                 and /api/pats, then the peers' introspect.lua against it; no peer has PATs, so no ratio but the ceiling)
 # Gateway rows (bench/lib/gateway-pass.sh, issue 5), in their own table: the same GET to a fixed-response upstream through
@@ -194,7 +195,7 @@ for p in $TESSERA_PASSES; do
   telemetry=""
   if [[ $variant == *-otel ]]; then
     variant=${variant%-otel}
-    telemetry="env Tessera__Telemetry__Otlp=http://127.0.0.1:$OTLP_SINK_PORT "
+    telemetry="env Tessera__Telemetry__Otlp=http://127.0.0.1:$OTLP_SINK_PORT ${OTEL_SETTINGS:-}"
   fi
   case $db in sqlite) dbarg=sqlite ;; pg) dbarg=postgres ;; *) die "unknown Tessera pass $p" ;; esac
   if [[ $variant == refresh ]]; then

@@ -204,4 +204,48 @@ public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<
     public Task DisposeAsync() => Task.CompletedTask;
 
     public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task The_audit_trail_lists_the_changes_made_and_follow_prints_each_new_one()
+    {
+        var rotated = await _cli.RunAsync("keys", "rotate");
+        Assert.True(rotated.ExitCode == 0, rotated.ToString());
+
+        var listed = await _cli.RunAsync("audit", "--type", "key.rotated", "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var events = JsonNode.Parse(listed.Stdout)!.AsArray();
+        Assert.Contains(events, e => (string?)e!["actor"] == CliServer.Admin && (string?)e["outcome"] == "success");
+
+        using var follow = _cli.Start("audit", "--follow", "--json", "--type", "role.created", "--limit", "1");
+        try
+        {
+            var role = "followed-" + Guid.NewGuid().ToString("n")[..8];
+            var file = WriteFile("role.json", new JsonObject { ["name"] = role, ["permissions"] = new JsonArray("message") });
+            Assert.Equal(0, (await _cli.RunAsync("roles", "create", "--file", file)).ExitCode);
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            string? line;
+            do line = await follow.StandardOutput.ReadLineAsync(deadline.Token);
+            while (line is not null && !line.Contains(role, StringComparison.Ordinal));
+            Assert.NotNull(line);
+            Assert.Equal("role.created", (string?)JsonNode.Parse(line)!["type"]);
+        }
+        finally
+        {
+            follow.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_audit_trail_is_refused_to_a_token_without_the_audit_permission()
+    {
+        var secretFile = Path.Combine(_cli.ConfigDirectory, "admin-secret");
+        var readOnly = await _cli.RunAsync("token", "--client-id", CliServer.Admin, "--client-secret-file", secretFile, "--scope", "tessera:admin:read");
+        Assert.True(readOnly.ExitCode == 0, readOnly.ToString());
+        _cli.Environment["TESSERA_TOKEN"] = readOnly.Stdout.Trim();
+
+        var refused = await _cli.RunAsync("audit");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("tessera:admin:audit", refused.Stderr, StringComparison.Ordinal);
+    }
 }

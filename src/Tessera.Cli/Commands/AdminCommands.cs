@@ -20,6 +20,7 @@ public static class AdminCommands
         Catalog("roles", "role", "/admin/roles", "name", ["name", "description", "permissions"]),
         UserCommands.Create(),
         Keys(),
+        AuditCommand.Create(),
     ];
 
     /// <summary>list, show, create --file, update --file, delete for one kind of catalog entry.</summary>

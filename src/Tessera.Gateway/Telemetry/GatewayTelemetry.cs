@@ -19,7 +19,8 @@ internal static class GatewayTelemetry
     {
         if (string.IsNullOrEmpty(builder.Configuration[OtlpEndpointVariable])) return;
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("tessera-gateway", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "tessera-gateway",
+                serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
             .UseOtlpExporter();

@@ -28,28 +28,29 @@ internal static class AuditedAdminChange
 
             var target = await TargetAsync(context, userManager);
             var entry = new AuditEntry(type) { UserId = target.UserId, ClientId = target.ClientId, Details = target.Details };
-            var row = audit.Add(db, entry, context);
+            // A new user's id exists only once Identity made it: that one event follows the change instead of joining it.
+            var joined = type != AuditEventTypes.UserCreated;
+            var row = joined ? audit.Add(db, entry, context) : null;
 
             var result = await next(invocation);
 
             var status = StatusOf(result);
             if (status is >= 200 and < 300)
             {
-                if (db.Entry(row).State == EntityState.Added)
+                if (row is null)
+                {
+                    audit.Add(db, entry with { UserId = await CreatedUserAsync(context, userManager) }, context);
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }
+                else if (db.Entry(row).State == EntityState.Added)
                 {
                     // The change saved without this context (a bulk delete, a key rotation): the event follows it now.
-                    var created = target.UserId is null && type == AuditEventTypes.UserCreated ? await CreatedUserAsync(context, userManager) : null;
-                    if (created is not null)
-                    {
-                        db.Entry(row).State = EntityState.Detached;
-                        audit.Add(db, entry with { UserId = created }, context);
-                    }
                     await db.SaveChangesAsync(CancellationToken.None);
                 }
             }
             else
             {
-                db.Entry(row).State = EntityState.Detached;
+                if (row is not null) db.Entry(row).State = EntityState.Detached;
                 var details = new Dictionary<string, string?>(target.Details ?? new Dictionary<string, string?>()) { ["status"] = status.ToString(System.Globalization.CultureInfo.InvariantCulture) };
                 audit.Post(entry with { Outcome = AuditEventTypes.Failure, Details = details }, context);
             }

@@ -1,11 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Tessera.Server.Audit;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Keys;
 using Tessera.Server.Telemetry;
-using Tessera.Server.Audit;
 
 namespace Tessera.Server.Catalog;
 

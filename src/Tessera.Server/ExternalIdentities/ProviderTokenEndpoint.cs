@@ -2,13 +2,13 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Tessera.Server.Audit;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Vocabulary;
-using Tessera.Server.Audit;
 
 namespace Tessera.Server.ExternalIdentities;
 

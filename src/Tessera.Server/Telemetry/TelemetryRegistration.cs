@@ -27,7 +27,9 @@ internal static class TelemetryRegistration
         if (!otlpFromEnvironment && !otlp && !telemetry.Prometheus) return;
 
         var openTelemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("tessera", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            // OTEL_SERVICE_NAME wins, as the OpenTelemetry specification says; else "tessera".
+            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "tessera",
+                serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithTracing(tracing => tracing
                 // A caller's decision is kept (its sampled trace continues here); traces that start here are sampled at the ratio.
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio)))

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Audit;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Vocabulary;
-using Tessera.Server.Audit;
 
 namespace Tessera.Server.Users;
 

@@ -44,7 +44,7 @@ public static class CliServer
             new JsonObject
             {
                 ["clientId"] = Admin, ["clientSecret"] = AdminSecret,
-                ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray("tessera:admin"),
+                ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray("tessera:admin", "tessera:admin:read"),
             },
         },
         ["users"] = new JsonArray

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Tessera.Server.Audit;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
 using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Users;
-using Tessera.Server.Audit;
 
 namespace Tessera.Server.Pages.Account;
 

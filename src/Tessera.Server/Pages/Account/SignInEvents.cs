@@ -1,6 +1,6 @@
+using Tessera.Server.Audit;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Telemetry;
-using Tessera.Server.Audit;
 
 namespace Tessera.Server.Pages.Account;
 

@@ -1,4 +1,5 @@
 using Tessera.Server.Apis;
+using Tessera.Server.Audit;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
@@ -9,7 +10,6 @@ using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.AuthorizationCodes;
 using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Vocabulary;
-using Tessera.Server.Audit;
 
 namespace Tessera.Server.Protocol.Grants;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tessera.Server.Audit;
 using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
@@ -9,7 +10,6 @@ using Tessera.Server.Telemetry;
 using Tessera.Server.Tokens.RefreshTokens;
 using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Vocabulary;
-using Tessera.Server.Audit;
 
 namespace Tessera.Server.Protocol.Grants;
 

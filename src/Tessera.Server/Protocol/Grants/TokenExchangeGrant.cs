@@ -1,10 +1,10 @@
 using Tessera.Server.Apis;
+using Tessera.Server.Audit;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Vocabulary;
-using Tessera.Server.Audit;
 
 namespace Tessera.Server.Protocol.Grants;
 

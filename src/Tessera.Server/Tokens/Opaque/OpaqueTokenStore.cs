@@ -79,7 +79,7 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
             while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next)) batch.Add(next);
             try
             {
-                // One INSERT serves many requests: its span links to each request's trace instead of belonging to one.
+                // One INSERT serves many requests: its span is a child of the first and links to the others.
                 using var activity = TesseraTracing.Source.HasListeners() ? StartBatchActivity(batch) : null;
                 await using var db = _databases.Create();
                 await _insert.ExecuteAsync(db, batch.ConvertAll(p => p.Token), CancellationToken.None);
@@ -99,10 +99,16 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
         await _writer;
     }
 
+    /// <summary>
+    /// The batch's span is a child of its first request's span (so it is sampled with that trace) and links to the
+    /// others, whose traces it also served.
+    /// </summary>
     private static Activity? StartBatchActivity(List<PendingInsert> batch)
     {
-        var links = batch.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller));
-        var activity = TesseraTracing.Source.StartActivity(ActivityKind.Internal, parentContext: default, links: links, name: "insert opaque tokens");
+        var callers = batch.Where(p => p.Caller != default).Select(p => p.Caller).ToList();
+        var parent = callers.Count > 0 ? callers[0] : default;
+        var links = callers.Skip(1).Select(c => new ActivityLink(c));
+        var activity = TesseraTracing.Source.StartActivity(ActivityKind.Internal, parentContext: parent, links: links, name: "insert opaque tokens");
         activity?.SetTag("tessera.batch_size", batch.Count);
         return activity;
     }

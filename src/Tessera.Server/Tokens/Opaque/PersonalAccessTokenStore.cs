@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Protocol;
+using Tessera.Server.Audit;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Vocabulary;
-using Tessera.Server.Audit;
 
 namespace Tessera.Server.Tokens.Opaque;
 
