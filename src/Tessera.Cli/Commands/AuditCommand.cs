@@ -51,9 +51,12 @@ public static class AuditCommand
                 return;
             }
 
-            // Oldest first from here on: what came before, then each new event once, found by id.
+            // Oldest first from here on: what came before, then each new event once, found by id (the server answers only
+            // events settled for a few seconds, so one that commits late is not skipped). An empty trail starts from the
+            // newest id there will be, not from the oldest event kept.
             var newest = 0L;
             foreach (var e in page.Reverse()) newest = Print(e!, json, newest);
+            if (newest == 0) newest = await NewestIdAsync(server, bearer);
             while (!cancellation.IsCancellationRequested)
             {
                 try
@@ -70,6 +73,10 @@ public static class AuditCommand
         }));
         return command;
     }
+
+    /// <summary>The newest event's id in the whole trail (0 when it is empty): where following starts when the filter matched nothing yet.</summary>
+    private static async Task<long> NewestIdAsync(ServerClient server, string bearer) =>
+        (await server.ApiAsync(HttpMethod.Get, "/admin/audit?limit=1", bearer))!["events"]!.AsArray() is [{ } newest] ? newest["id"]!.GetValue<long>() : 0;
 
     /// <summary>One event per line: JSON with --json (a stream a SIEM shipper can read), else the table's columns.</summary>
     private static long Print(JsonNode e, bool json, long newest)

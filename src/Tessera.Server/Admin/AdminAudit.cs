@@ -12,13 +12,14 @@ namespace Tessera.Server.Admin;
 /// <summary>
 /// GET /admin/audit: the audit trail, newest first, filtered by type, affected user or client and a time window, in
 /// pages joined by an opaque cursor (keyset pagination on the event id: a page never repeats or skips an event while
-/// new ones arrive). <c>after</c> reads forward instead, oldest first — what <c>tessera audit --follow</c> polls with.
+/// new ones arrive). <c>after</c> reads forward instead, oldest first, events at least five seconds old — what <c>tessera audit --follow</c> polls with.
 /// Needs tessera:admin:audit (or tessera:admin); tessera:admin:read does not open it.
 /// </summary>
 internal static class AdminAudit
 {
     private const int DefaultLimit = 100;
     private const int MaxLimit = 1000;
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(5);
 
     public sealed record AuditEventView(
         long Id, string Type, string Time, string? User, string? Client, string Actor, string? Ip, string? UserAgent, string Outcome,
@@ -29,7 +30,7 @@ internal static class AdminAudit
 
     public static async Task<Results<JsonOk<AuditPage>, BadRequestError>> ListAsync(
         string? type, string? user, string? client, string? since, string? until, string? cursor, string? after, int? limit,
-        TesseraDbContext db, CancellationToken cancellationToken)
+        TesseraDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!TryTime(since, out var sinceMs)) return Invalid("since must be an ISO 8601 time, e.g. 2026-12-01T00:00:00Z");
         if (!TryTime(until, out var untilMs)) return Invalid("until must be an ISO 8601 time, e.g. 2026-12-01T00:00:00Z");
@@ -46,7 +47,14 @@ internal static class AdminAudit
         if (sinceMs is { } from) events = events.Where(e => e.OccurredAt >= from);
         if (untilMs is { } to) events = events.Where(e => e.OccurredAt < to);
         if (before is { } b) events = events.Where(e => e.Id < b);
-        if (afterId is { } a) events = events.Where(e => e.Id > a);
+        if (afterId is { } a)
+        {
+            // Ids are handed out before commit, so a lower id can appear after a higher one (another node's batch, a
+            // longer transaction). Reading forward, only events settled for a few seconds are answered: a follower that
+            // moves past an id never misses one that commits later.
+            var settled = clock.GetUtcNow().Add(-SettleTime).ToUnixTimeMilliseconds();
+            events = events.Where(e => e.Id > a && e.OccurredAt <= settled);
+        }
         var ordered = afterId is null ? events.OrderByDescending(e => e.Id) : events.OrderBy(e => e.Id);
 
         var page = await ordered.Take(take + 1).ToListAsync(cancellationToken);

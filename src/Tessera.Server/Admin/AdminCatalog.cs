@@ -108,6 +108,8 @@ internal static class AdminCatalog
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await ChangeStamps.BumpAsync(db, cancellationToken);
         await delete();
+        // What else the request added to the context (its audit event) commits with the delete.
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await snapshots.RefreshAsync(force: true, cancellationToken);
     }

@@ -43,7 +43,7 @@ internal static class AdminRoutes
         var keys = admin.MapGroup("/keys").WithTags("Keys");
         keys.MapGet("/", ListKeys).WithSummary("The signing keys: current, next and retired.")
             .RequireAuthorization(BuiltInApiPolicies.AdminRead("keys"));
-        keys.MapPost("/rotate", RotateKeyAsync).Audited(AuditEventTypes.KeyRotated).WithSummary("Makes a new key of ?algorithm= (default RS256) sign from now on.")
+        keys.MapPost("/rotate", RotateKeyAsync).Audited(AuditEventTypes.KeyRotated, AuditJoin.HandlerWritesIt).WithSummary("Makes a new key of ?algorithm= (default RS256) sign from now on.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("keys"));
 
         var clients = admin.MapGroup("/clients").WithTags("Clients");
@@ -51,13 +51,13 @@ internal static class AdminRoutes
             .RequireAuthorization(BuiltInApiPolicies.AdminRead("clients"));
         clients.MapGet("/{clientId}", AdminClients.GetAsync).WithSummary("One client.")
             .RequireAuthorization(BuiltInApiPolicies.AdminRead("clients"));
-        clients.MapPost("/", AdminClients.CreateAsync).Audited(AuditEventTypes.ClientCreated).Accepts<ImportedClient>("application/json")
+        clients.MapPost("/", AdminClients.CreateAsync).Audited(AuditEventTypes.ClientCreated, AuditJoin.HandlerTransaction).Accepts<ImportedClient>("application/json")
             .WithSummary("Creates a client; a confidential one without clientSecret or jwks gets a generated secret, returned once.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("clients"));
-        clients.MapPut("/{clientId}", AdminClients.ReplaceAsync).Audited(AuditEventTypes.ClientUpdated).Accepts<ImportedClient>("application/json")
+        clients.MapPut("/{clientId}", AdminClients.ReplaceAsync).Audited(AuditEventTypes.ClientUpdated, AuditJoin.HandlerTransaction).Accepts<ImportedClient>("application/json")
             .WithSummary("Replaces a client; without clientSecret it keeps the one it has.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("clients"));
-        clients.MapDelete("/{clientId}", AdminClients.DeleteAsync).Audited(AuditEventTypes.ClientDeleted).WithSummary("Deletes a client and the consents given to it.")
+        clients.MapDelete("/{clientId}", AdminClients.DeleteAsync).Audited(AuditEventTypes.ClientDeleted, AuditJoin.HandlerTransaction).WithSummary("Deletes a client and the consents given to it.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("clients"));
 
         var apis = admin.MapGroup("/apis").WithTags("APIs");
@@ -65,13 +65,13 @@ internal static class AdminRoutes
             .RequireAuthorization(BuiltInApiPolicies.AdminRead("apis"));
         apis.MapGet("/{name}", AdminApis.GetAsync).WithSummary("One API resource.")
             .RequireAuthorization(BuiltInApiPolicies.AdminRead("apis"));
-        apis.MapPost("/", AdminApis.CreateAsync).Audited(AuditEventTypes.ApiCreated).Accepts<ImportedApi>("application/json").WithSummary("Creates an API resource.")
+        apis.MapPost("/", AdminApis.CreateAsync).Audited(AuditEventTypes.ApiCreated, AuditJoin.HandlerTransaction).Accepts<ImportedApi>("application/json").WithSummary("Creates an API resource.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("apis"));
-        apis.MapPut("/{name}", AdminApis.ReplaceAsync).Audited(AuditEventTypes.ApiUpdated).Accepts<ImportedApi>("application/json").WithSummary("Replaces an API resource.")
+        apis.MapPut("/{name}", AdminApis.ReplaceAsync).Audited(AuditEventTypes.ApiUpdated, AuditJoin.HandlerTransaction).Accepts<ImportedApi>("application/json").WithSummary("Replaces an API resource.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("apis"));
-        apis.MapDelete("/{name}", AdminApis.DeleteAsync).Audited(AuditEventTypes.ApiDeleted).WithSummary("Deletes an API resource no client uses.")
+        apis.MapDelete("/{name}", AdminApis.DeleteAsync).Audited(AuditEventTypes.ApiDeleted, AuditJoin.HandlerTransaction).WithSummary("Deletes an API resource no client uses.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("apis"));
-        apis.MapPost("/{name}/signing-secret", ResetApiSecretAsync).Audited(AuditEventTypes.ApiSecretReset).WithSummary("A new shared secret for an HS256/384/512 API, shown once.")
+        apis.MapPost("/{name}/signing-secret", ResetApiSecretAsync).Audited(AuditEventTypes.ApiSecretReset, AuditJoin.HandlerTransaction).WithSummary("A new shared secret for an HS256/384/512 API, shown once.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("apis"));
 
         var roles = admin.MapGroup("/roles").WithTags("Roles");
@@ -79,12 +79,12 @@ internal static class AdminRoutes
             .RequireAuthorization(BuiltInApiPolicies.AdminRead("roles"));
         roles.MapGet("/{name}", AdminRoles.GetAsync).WithSummary("One role.")
             .RequireAuthorization(BuiltInApiPolicies.AdminRead("roles"));
-        roles.MapPost("/", AdminRoles.CreateAsync).Audited(AuditEventTypes.RoleCreated).Accepts<ImportedRole>("application/json").WithSummary("Creates a role.")
+        roles.MapPost("/", AdminRoles.CreateAsync).Audited(AuditEventTypes.RoleCreated, AuditJoin.AfterSuccess).Accepts<ImportedRole>("application/json").WithSummary("Creates a role.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("roles"));
-        roles.MapPut("/{name}", AdminRoles.ReplaceAsync).Audited(AuditEventTypes.RoleUpdated).Accepts<ImportedRole>("application/json")
+        roles.MapPut("/{name}", AdminRoles.ReplaceAsync).Audited(AuditEventTypes.RoleUpdated, AuditJoin.AfterSuccess).Accepts<ImportedRole>("application/json")
             .WithSummary("Replaces a role's description and permissions; PATs carrying a permission taken away end.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("roles"));
-        roles.MapDelete("/{name}", AdminRoles.DeleteAsync).Audited(AuditEventTypes.RoleDeleted).WithSummary("Deletes a role; its members' PATs carrying what it gave end.")
+        roles.MapDelete("/{name}", AdminRoles.DeleteAsync).Audited(AuditEventTypes.RoleDeleted, AuditJoin.AfterSuccess).WithSummary("Deletes a role; its members' PATs carrying what it gave end.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("roles"));
 
         admin.MapGet("/audit", AdminAudit.ListAsync).WithTags("Audit")
@@ -94,27 +94,27 @@ internal static class AdminRoutes
         var users = admin.MapGroup("/users").WithTags("Users");
         users.MapGet("/", AdminUsers.ListAsync).WithSummary("Users by username, 1000 at a time (?skip=N).")
             .RequireAuthorization(BuiltInApiPolicies.AdminRead("users"));
-        users.MapPost("/", AdminUsers.CreateAsync).Audited(AuditEventTypes.UserCreated).Accepts<AdminUsers.NewUser>("application/json").WithSummary("Creates a user.")
+        users.MapPost("/", AdminUsers.CreateAsync).Audited(AuditEventTypes.UserCreated, AuditJoin.AfterSuccess).Accepts<AdminUsers.NewUser>("application/json").WithSummary("Creates a user.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
-        users.MapPut("/{username}", AdminUsers.UpdateAsync).Audited(AuditEventTypes.UserUpdated).Accepts<AdminUsers.UserChange>("application/json")
+        users.MapPut("/{username}", AdminUsers.UpdateAsync).Audited(AuditEventTypes.UserUpdated, AuditJoin.AfterSuccess).Accepts<AdminUsers.UserChange>("application/json")
             .WithSummary("Changes the fields given: password, email, emailVerified, name. A new password ends every session and token of the user.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
         users.MapGet("/{username}/roles", AdminRoles.ShowAssignedAsync).WithSummary("The user's roles.")
             .RequireAuthorization(BuiltInApiPolicies.AdminRead("roles"));
-        users.MapPut("/{username}/roles", AdminRoles.AssignAsync).Audited(AuditEventTypes.UserRolesChanged).Accepts<AdminRoles.RoleAssignment>("application/json")
+        users.MapPut("/{username}/roles", AdminRoles.AssignAsync).Audited(AuditEventTypes.UserRolesChanged, AuditJoin.AfterSuccess).Accepts<AdminRoles.RoleAssignment>("application/json")
             .WithSummary("Sets the user's roles ({\"roles\": [...]} replaces the set); PATs carrying a permission taken away end.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("roles"));
-        users.MapDelete("/{username}", AdminUsers.DeleteAsync).Audited(AuditEventTypes.UserDeleted).WithSummary("Deletes a user, revoking their sessions, personal access tokens and grants.")
+        users.MapDelete("/{username}", AdminUsers.DeleteAsync).Audited(AuditEventTypes.UserDeleted, AuditJoin.AfterSuccess).WithSummary("Deletes a user, revoking their sessions, personal access tokens and grants.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
-        users.MapPost("/{username}/disable", AdminUsers.DisableAsync).Audited(AuditEventTypes.UserDisabled)
+        users.MapPost("/{username}/disable", AdminUsers.DisableAsync).Audited(AuditEventTypes.UserDisabled, AuditJoin.AfterSuccess)
             .WithSummary("Disables a user: no sign-in, refresh or token use; ends every session and revokes every token.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
-        users.MapPost("/{username}/enable", AdminUsers.EnableAsync).Audited(AuditEventTypes.UserEnabled).WithSummary("Enables a disabled user again; revoked tokens stay revoked.")
+        users.MapPost("/{username}/enable", AdminUsers.EnableAsync).Audited(AuditEventTypes.UserEnabled, AuditJoin.AfterSuccess).WithSummary("Enables a disabled user again; revoked tokens stay revoked.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
-        users.MapPost("/{username}/reset-mfa", AdminUsers.ResetMfaAsync).Audited(AuditEventTypes.UserMfaReset)
+        users.MapPost("/{username}/reset-mfa", AdminUsers.ResetMfaAsync).Audited(AuditEventTypes.UserMfaReset, AuditJoin.AfterSuccess)
             .WithSummary("Turns off a user's two-factor sign-in (a lost authenticator): the old key and recovery codes stop working, every session and token ends.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
-        users.MapPost("/{username}/revoke", AdminUsers.RevokeAsync).Audited(AuditEventTypes.UserTokensRevoked)
+        users.MapPost("/{username}/revoke", AdminUsers.RevokeAsync).Audited(AuditEventTypes.UserTokensRevoked, AuditJoin.AfterSuccess)
             .WithSummary("Ends every session and revokes every refresh token and personal access token of a user, who stays enabled.")
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
     }

@@ -1,22 +1,44 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Audit;
+using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
 
 namespace Tessera.Server.Admin;
 
+/// <summary>How an admin route's change and its audit event are written together.</summary>
+internal enum AuditJoin
+{
+    /// <summary>
+    /// The handler saves the request's context inside its own transaction (the import applier, the catalog's delete,
+    /// the API secret): the event is added to that context first, so it commits or rolls back with the change.
+    /// </summary>
+    HandlerTransaction,
+
+    /// <summary>
+    /// Identity's user and role managers save in several steps with no one transaction to join (and revocation writes on
+    /// other connections): the event is written right after the handler succeeded, never before, so a change that fails
+    /// half-way is a failure event, not a success.
+    /// </summary>
+    AfterSuccess,
+
+    /// <summary>The handler writes its own event in its transaction (a key rotation, with the new kid); failures are recorded here.</summary>
+    HandlerWritesIt,
+}
+
 /// <summary>
-/// Every change through the admin API leaves one audit event (issue 18). The event is added to the request's own
-/// database context before the change runs, so a change saved through that context (the import applier's, Identity's
-/// user and role stores') commits its event in the same SaveChanges; a change that saved otherwise gets its event
-/// saved right after. A refused change (4xx) leaves a <c>failure</c> event with the status instead. The affected
-/// client, API, role or user is taken from the path, or for a creation from the body's id — never a secret from it.
+/// Every change through the admin API leaves one audit event (issue 18): a success written as <see cref="AuditJoin"/>
+/// says, or a failure — a refusal (4xx, with its status) or an exception (500) — through the queue. The affected
+/// client, API, role or user comes from the path, from the created resource in the handler's answer, or for the import
+/// applier's creations from the body's id (the applier reads the body with the same strict, case-sensitive rules) —
+/// never anything else from a body.
 /// </summary>
 internal static class AuditedAdminChange
 {
-    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder route, string type) =>
+    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder route, string type, AuditJoin join) =>
         route.AddEndpointFilter(async (invocation, next) =>
         {
             var context = invocation.HttpContext;
@@ -24,42 +46,62 @@ internal static class AuditedAdminChange
             var audit = services.GetRequiredService<AuditTrail>();
             var db = services.GetRequiredService<TesseraDbContext>();
             var userManager = services.GetRequiredService<UserManager<TesseraUser>>();
-            context.Request.EnableBuffering();
+            if (join == AuditJoin.HandlerTransaction) context.Request.EnableBuffering();
 
-            var target = await TargetAsync(context, userManager);
+            var target = await TargetAsync(context, userManager, readBody: join == AuditJoin.HandlerTransaction);
             var entry = new AuditEntry(type) { UserId = target.UserId, ClientId = target.ClientId, Details = target.Details };
-            // A new user's id exists only once Identity made it: that one event follows the change instead of joining it.
-            var joined = type != AuditEventTypes.UserCreated;
-            var row = joined ? audit.Add(db, entry, context) : null;
+            if (join == AuditJoin.HandlerTransaction) audit.Add(db, entry, context);
 
-            var result = await next(invocation);
+            object? result;
+            try
+            {
+                result = await next(invocation);
+            }
+            catch (Exception)
+            {
+                ForgetUnsavedEvents(db);
+                audit.Post(Failed(entry, StatusCodes.Status500InternalServerError), context);
+                throw;
+            }
 
             var status = StatusOf(result);
-            if (status is >= 200 and < 300)
+            if (status is < 200 or >= 300)
             {
-                if (row is null)
-                {
-                    audit.Add(db, entry with { UserId = await CreatedUserAsync(context, userManager) }, context);
-                    await db.SaveChangesAsync(CancellationToken.None);
-                }
-                else if (db.Entry(row).State == EntityState.Added)
-                {
-                    // The change saved without this context (a bulk delete, a key rotation): the event follows it now.
-                    await db.SaveChangesAsync(CancellationToken.None);
-                }
+                ForgetUnsavedEvents(db);
+                audit.Post(Failed(entry, status), context);
+                return result;
             }
-            else
+            try
             {
-                if (row is not null) db.Entry(row).State = EntityState.Detached;
-                var details = new Dictionary<string, string?>(target.Details ?? new Dictionary<string, string?>()) { ["status"] = status.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-                audit.Post(entry with { Outcome = AuditEventTypes.Failure, Details = details }, context);
+                if (join == AuditJoin.AfterSuccess) audit.Add(db, entry with { UserId = entry.UserId ?? CreatedUserId(result), Details = WithCreatedName(entry.Details, result) }, context);
+                // A handler that saved the change without this context (it should not happen) still gets its event, right after.
+                if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+            {
+                // The change is made; an event that cannot be saved now goes through the queue rather than failing the answer.
+                ForgetUnsavedEvents(db);
+                audit.Post(entry, context);
             }
             return result;
         });
 
+    private static AuditEntry Failed(AuditEntry entry, int status) => entry with
+    {
+        Outcome = AuditEventTypes.Failure,
+        Details = new Dictionary<string, string?>(entry.Details ?? new Dictionary<string, string?>()) { ["status"] = status.ToString(CultureInfo.InvariantCulture) },
+    };
+
+    /// <summary>Takes unsaved audit events out of the request's context, so no later save in the request writes them.</summary>
+    private static void ForgetUnsavedEvents(TesseraDbContext db)
+    {
+        foreach (var entry in db.ChangeTracker.Entries<Storage.Audit.AuditEvent>().Where(e => e.State == EntityState.Added).ToList())
+            entry.State = EntityState.Detached;
+    }
+
     private sealed record Target(string? UserId, string? ClientId, IReadOnlyDictionary<string, string?>? Details);
 
-    private static async Task<Target> TargetAsync(HttpContext context, UserManager<TesseraUser> users)
+    private static async Task<Target> TargetAsync(HttpContext context, UserManager<TesseraUser> users, bool readBody)
     {
         var route = context.Request.RouteValues;
         if (route.TryGetValue("clientId", out var clientId) && clientId is string client) return new Target(null, client, null);
@@ -72,23 +114,28 @@ internal static class AuditedAdminChange
             return new Target(null, null, new Dictionary<string, string?> { ["name"] = named });
         if (context.Request.Path.Value?.EndsWith("/rotate", StringComparison.Ordinal) == true)
             return new Target(null, null, new Dictionary<string, string?> { ["alg"] = context.Request.Query["algorithm"].FirstOrDefault() ?? "RS256" });
+        if (!readBody) return new Target(null, null, null);
 
-        // A creation: the new thing's id is in the body (read again after the handler read it; only the id is kept).
+        // The import applier's creations: the id from the body, which the applier reads with the same strict,
+        // case-sensitive rules (a second "clientId" spelled otherwise is refused there). Only the id is kept.
         var body = await BodyAsync(context);
         if (body?.TryGetProperty("clientId", out var id) == true && id.ValueKind == JsonValueKind.String) return new Target(null, id.GetString(), null);
-        if (body?.TryGetProperty("username", out var newUser) == true && newUser.ValueKind == JsonValueKind.String)
-            return new Target(null, null, new Dictionary<string, string?> { ["username"] = newUser.GetString() });
         if (body?.TryGetProperty("name", out var item) == true && item.ValueKind == JsonValueKind.String)
             return new Target(null, null, new Dictionary<string, string?> { ["name"] = item.GetString() });
         return new Target(null, null, null);
     }
 
-    private static async Task<string?> CreatedUserAsync(HttpContext context, UserManager<TesseraUser> users)
-    {
-        var body = await BodyAsync(context);
-        return body?.TryGetProperty("username", out var name) == true && name.ValueKind == JsonValueKind.String
-            && await users.FindByNameAsync(name.GetString()!) is { } user ? user.Id : null;
-    }
+    /// <summary>A user created by POST /admin/users: the id Identity gave it, from the handler's answer.</summary>
+    private static string? CreatedUserId(object? result) => Unwrap(result) is JsonCreated<AdminUsers.CreatedUser> created ? created.Value.Id : null;
+
+    /// <summary>A role created by POST /admin/roles: its name as the handler stored it.</summary>
+    private static IReadOnlyDictionary<string, string?>? WithCreatedName(IReadOnlyDictionary<string, string?>? details, object? result) =>
+        Unwrap(result) switch
+        {
+            JsonCreated<AdminUsers.CreatedUser> user => new Dictionary<string, string?> { ["username"] = user.Value.Username },
+            JsonCreated<Import.ImportedRole> role => new Dictionary<string, string?> { ["name"] = role.Value.Name },
+            _ => details,
+        };
 
     private static async Task<JsonElement?> BodyAsync(HttpContext context)
     {
@@ -110,9 +157,12 @@ internal static class AuditedAdminChange
         }
     }
 
-    private static int StatusOf(object? result)
+    private static object? Unwrap(object? result)
     {
         while (result is INestedHttpResult nested) result = nested.Result;
-        return result is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK;
+        return result;
     }
+
+    private static int StatusOf(object? result) =>
+        Unwrap(result) is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK;
 }

@@ -100,6 +100,11 @@ internal sealed partial class KeyManager(
         var fresh = keyMaterial.Create(algorithm, options.Value.Keys.RsaKeySize, now, now);
         Retire(stored.Where(k => k.ActivatesAt <= now), now, catalog);
         db.SigningKeys.Add(fresh);
+        // An administrator's rotation (the actor is read from the request), saved with the key.
+        audit.Add(db, new AuditEntry(AuditEventTypes.KeyRotated)
+        {
+            Details = new Dictionary<string, string?> { ["kid"] = fresh.Id, ["alg"] = algorithm },
+        }, null);
 
         await db.SaveChangesAsync(cancellationToken);
         await ChangeStamps.BumpAsync(db, cancellationToken);

@@ -30,4 +30,10 @@ public sealed class TelemetryOptions
     /// the noise (bench/RESULTS.md, "Telemetry"). Metrics count every request whatever the ratio.
     /// </summary>
     public double TraceSampleRatio { get; set; } = 0.05;
+
+    /// <summary>
+    /// Whether a caller's sampled traceparent makes this node record the trace (OpenTelemetry's parent-based default). Off
+    /// by default: any caller can set the flag. Turn it on when the callers are your own gateway and services.
+    /// </summary>
+    public bool FollowCallerSampling { get; set; }
 }

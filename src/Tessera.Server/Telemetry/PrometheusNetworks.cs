@@ -11,6 +11,13 @@ internal sealed class PrometheusNetworks(IReadOnlyList<IPNetwork> networks)
 {
     public static PrometheusNetworks Parse(IEnumerable<string> cidrs) => new([.. cidrs.Select(c => IPNetwork.Parse(c))]);
 
+    /// <summary>
+    /// A request still carrying X-Forwarded-For came through a proxy whose headers were not applied (Tessera:ForwardedHeaders
+    /// names no such proxy): its address is the proxy's — loopback for nginx on the same host — not the caller's. Refused.
+    /// </summary>
+    public bool Allows(HttpContext context) =>
+        !context.Request.Headers.ContainsKey("X-Forwarded-For") && Allows(context.Connection.RemoteIpAddress);
+
     public bool Allows(IPAddress? address)
     {
         if (address is null) return false;

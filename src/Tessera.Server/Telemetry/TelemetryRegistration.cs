@@ -31,8 +31,10 @@ internal static class TelemetryRegistration
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "tessera",
                 serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithTracing(tracing => tracing
-                // A caller's decision is kept (its sampled trace continues here); traces that start here are sampled at the ratio.
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio)))
+                // Traces that start here are sampled at the ratio. A caller's "sampled" flag is anyone's to set: followed only
+                // when the operator says the callers are their own (FollowCallerSampling), else sampled at the ratio too,
+                // so no caller can make every request record and export its spans.
+                .SetSampler(Sampler(telemetry))
                 .AddSource(TesseraTracing.SourceName)
                 // Probes every few seconds would bury the requests that matter.
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !context.Request.Path.Value!.Contains("/health/", StringComparison.Ordinal))
@@ -55,12 +57,21 @@ internal static class TelemetryRegistration
             openTelemetry.UseOtlpExporter();
     }
 
+    private static ParentBasedSampler Sampler(TelemetryOptions telemetry)
+    {
+        var ratio = new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio);
+        return telemetry.FollowCallerSampling
+            ? new ParentBasedSampler(ratio)
+            : new ParentBasedSampler(ratio, remoteParentSampled: ratio, remoteParentNotSampled: new AlwaysOffSampler(),
+                localParentSampled: new AlwaysOnSampler(), localParentNotSampled: new AlwaysOffSampler());
+    }
+
     /// <summary><c>/metrics</c> when Tessera:Telemetry:Prometheus is on, answered only inside PrometheusNetworks (404 elsewhere).</summary>
     public static void MapTesseraMetrics(this WebApplication app, TelemetryOptions telemetry, IssuerUrls urls)
     {
         if (!telemetry.Prometheus) return;
         var networks = PrometheusNetworks.Parse(telemetry.EffectivePrometheusNetworks);
         app.MapPrometheusScrapingEndpoint(urls.PathBase + "/metrics").AddEndpointFilter(async (context, next) =>
-            networks.Allows(context.HttpContext.Connection.RemoteIpAddress) ? await next(context) : Results.NotFound());
+            networks.Allows(context.HttpContext) ? await next(context) : Results.NotFound());
     }
 }

@@ -17,6 +17,7 @@ public abstract class OpenApiDocumentTests(TesseraServer server) : ServerTest(se
     public static TheoryData<string, string> Operations => new()
     {
         { "GET /admin/keys", "200" },
+        { "GET /admin/audit", "200 400" },
         { "POST /admin/keys/rotate", "200 400" },
         { "GET /admin/clients", "200" },
         { "POST /admin/clients", "201 400" },

@@ -44,7 +44,8 @@ public abstract class TelemetryTests(DatabaseKind kind)
     [Fact]
     public async Task A_token_request_is_one_trace_through_client_authentication_the_grant_signing_and_storage()
     {
-        await using var server = await StartAsync();
+        // The test is the trusted caller whose sampled trace the server follows.
+        await using var server = await StartAsync(new Dictionary<string, string?> { ["Tessera:Telemetry:FollowCallerSampling"] = "true" });
         var protocol = new ProtocolClient(server.CreateClient());
 
         // The caller's trace, sampled (traceparent flag 01): the server follows its decision.
@@ -76,6 +77,23 @@ public abstract class TelemetryTests(DatabaseKind kind)
             && (s.ParentSpanId == storing.SpanId || s.Links.Any(l => l.Context.TraceId == caller.TraceId && l.Context.SpanId == storing.SpanId))));
         if (kind == DatabaseKind.Postgres)
             await EventuallyAsync(() => Snapshot().FirstOrDefault(s => s.Source.Name == "Npgsql" && s.ParentSpanId == insert.SpanId));
+    }
+
+    [Fact]
+    public async Task A_callers_sampled_flag_is_not_followed_unless_the_callers_are_trusted()
+    {
+        // Anyone can send "sampled": with the ratio at 0 and callers not trusted, nothing of the request is recorded.
+        await using var server = await StartAsync(new Dictionary<string, string?> { ["Tessera:Telemetry:TraceSampleRatio"] = "0" });
+        var protocol = new ProtocolClient(server.CreateClient());
+
+        using var caller = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start();
+        caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        Assert.Equal(200, (await protocol.ClientCredentialsAsync(_client, Secret, "message")).Status);
+        caller.Stop();
+
+        Assert.DoesNotContain(Spans(caller.TraceId), s => s.Kind == ActivityKind.Server || s.Source.Name == "Tessera");
+        // The client's own span is the test's, not the server's: the request did go out in the caller's trace.
+        Assert.Contains(Spans(caller.TraceId), s => s.Kind == ActivityKind.Client);
     }
 
     [Fact]
@@ -144,6 +162,10 @@ public abstract class TelemetryTests(DatabaseKind kind)
             var text = await scrape.Content.ReadAsStringAsync();
             Assert.Contains("tessera_tokens_issued", text, StringComparison.Ordinal);
             Assert.Contains("tessera_keys_age", text, StringComparison.Ordinal);
+            // Through a proxy whose forwarded headers are not configured, the address is the proxy's (loopback): refused.
+            using var proxied = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            proxied.Headers.Add("X-Forwarded-For", "203.0.113.9");
+            Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(proxied)).StatusCode);
         }
 
         await using var closed = await StartAsync(new Dictionary<string, string?>
@@ -216,6 +238,16 @@ public abstract class TelemetryTests(DatabaseKind kind)
     }
 }
 
+// One collection: an OpenTelemetry listener hears every host of the process, so a server that follows callers' sampling
+// would record another test's server spans; the two suites take turns instead of running side by side.
+[Collection(TelemetryCollection.Name)]
 public sealed class TelemetryTests_Sqlite() : TelemetryTests(DatabaseKind.Sqlite);
 
+[Collection(TelemetryCollection.Name)]
 public sealed class TelemetryTests_Postgres() : TelemetryTests(DatabaseKind.Postgres);
+
+[CollectionDefinition(Name)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "telemetry";
+}

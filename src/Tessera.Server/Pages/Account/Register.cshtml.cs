@@ -18,7 +18,7 @@ namespace Tessera.Server.Pages.Account;
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Throttling.RequestRateLimits.Registration)]
 internal sealed class RegisterModel(
     UserManager<TesseraUser> users, SignInManager<TesseraUser> signIn, IOptions<TesseraOptions> options, TimeProvider clock,
-    AccountMail mail, AccountMailThrottle mailThrottle) : PageModel
+    AccountMail mail, AccountMailThrottle mailThrottle, SignInEvents events) : PageModel
 {
     [BindProperty] public string Username { get; set; } = "";
     [BindProperty] public string? Email { get; set; }
@@ -44,6 +44,7 @@ internal sealed class RegisterModel(
             mail.EmailVerification(user, user.Email, await EmailVerificationTokens.GenerateAsync(users, user));
 
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.ForPasswordSignIn(clock));
+        events.Succeeded(HttpContext, user, Telemetry.SignInOutcomes.Password);
         // Only a local URL: the page must not become an open redirector.
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
     }

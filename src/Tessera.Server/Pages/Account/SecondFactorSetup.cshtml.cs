@@ -17,7 +17,7 @@ namespace Tessera.Server.Pages.Account;
 /// </summary>
 internal sealed class SecondFactorSetupModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots,
-    ILogger<SecondFactorSetupModel> logger) : PageModel
+    SignInEvents events, ILogger<SecondFactorSetupModel> logger) : PageModel
 {
     [BindProperty] public string? Code { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
@@ -64,6 +64,7 @@ internal sealed class SecondFactorSetupModel(
         await signIn.SignInWithClaimsAsync(user, isPersistent: false,
             SessionClaims.ForSecondFactorSignIn(clock, pending?.FirstFactor ?? ["pwd"], pending?.IdentityProvider));
         AccountSecurityLog.AuthenticatorEnabled(logger, user.Id);
+        events.Succeeded(HttpContext, user, Telemetry.SignInOutcomes.SecondFactor);
         return Page();
     }
 

@@ -33,13 +33,14 @@ internal sealed class SignInEvents(TesseraMetrics metrics, AuditTrail audit)
     public void SecondFactorRequired(HttpContext context, TesseraUser user) => metrics.SignIn(SignInOutcomes.MfaRequired, SignInOutcomes.Password);
 
     /// <summary>
-    /// The actor of a sign-in is the user it is for, when known; else the name that was typed (an unknown username is
-    /// kept too: a spray of guessed names is what a security team looks for). Never the password.
+    /// A sign-in's affected user is the account it is for, when known, and the typed name is kept too (a spray of
+    /// guessed names is what a security team looks for). Only a successful sign-in names the user as the actor: who
+    /// typed a failed one is not known. Never the password.
     /// </summary>
     private static AuditEntry Entry(string type, string outcome, TesseraUser? user, string? username, string method) => new(type, outcome)
     {
         UserId = user?.Id,
-        Actor = user?.Id ?? "anonymous",
+        Actor = outcome == AuditEventTypes.Success && user is not null ? user.Id : "anonymous",
         Details = new Dictionary<string, string?> { ["username"] = username, ["method"] = method },
     };
 }

@@ -36,7 +36,8 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
         _cache = cache;
         _metrics = metrics;
         // Not in the context of whichever request first needed the store: its span would parent every batch's.
-        using (ExecutionContext.SuppressFlow()) _writer = Task.Run(WriteLoopAsync);
+        if (ExecutionContext.IsFlowSuppressed()) _writer = Task.Run(WriteLoopAsync);
+        else using (ExecutionContext.SuppressFlow()) _writer = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>Completes once the row is committed; throws if the transaction that carried it failed.</summary>
@@ -106,8 +107,9 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
     private static Activity? StartBatchActivity(List<PendingInsert> batch)
     {
         var callers = batch.Where(p => p.Caller != default).Select(p => p.Caller).ToList();
-        var parent = callers.Count > 0 ? callers[0] : default;
-        var links = callers.Skip(1).Select(c => new ActivityLink(c));
+        // A recorded request's span, when there is one: a batch whose first request was not sampled is still traced.
+        var parent = callers.FirstOrDefault(c => c.TraceFlags.HasFlag(ActivityTraceFlags.Recorded), callers.FirstOrDefault());
+        var links = callers.Where(c => c != parent).Select(c => new ActivityLink(c));
         var activity = TesseraTracing.Source.StartActivity(ActivityKind.Internal, parentContext: parent, links: links, name: "insert opaque tokens");
         activity?.SetTag("tessera.batch_size", batch.Count);
         return activity;
