@@ -98,6 +98,21 @@ public abstract class AuditTrailTests(DatabaseKind kind)
     }
 
     [Fact]
+    public async Task A_change_refused_half_way_is_one_failure_event_and_never_a_success()
+    {
+        // Identity saves the name before it checks the new password: the event must follow the answer, not the first save.
+        var (server, protocol) = await StartAsync();
+        await using var _ = server;
+
+        var refused = await AdminApi.SendJsonAsync(protocol, HttpMethod.Put, "/admin/users/alice", new { name = "Renamed", password = "short" });
+
+        Assert.Equal(400, refused.Status);
+        var e = Assert.Single(await EventuallyAsync(protocol, "type=user.updated", 1));
+        Assert.Equal("failure", e["outcome"]!.GetValue<string>());
+        Assert.Equal("400", e["details"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Sign_ins_that_succeed_fail_or_are_throttled_are_recorded_with_the_address_and_browser()
     {
         var (server, protocol) = await StartAsync();
