@@ -163,15 +163,10 @@ public abstract class AuditTrailTests(DatabaseKind kind)
         var (server, protocol) = await StartAsync();
         await using var _ = server;
         using var browser = new Browser(server);
-        var code = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser,
-            CodeFlow.AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid offline_access message", null)))["code"];
-        (string, string)[] redeem = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", PeopleImport.WebRedirect)];
-        var tokens = await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, redeem);
-        var refresh = CodeFlow.RefreshTokenOf(tokens);
-        Assert.Equal(200, (await CodeFlow.RefreshAsync(protocol, refresh)).Status);
-        Assert.Equal("invalid_grant", (await CodeFlow.RefreshAsync(protocol, refresh)).Error);
-        // Last: a replayed code revokes what was issued for it, the refresh tokens too.
-        Assert.Equal("invalid_grant", (await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, redeem)).Error);
+        var (_, tokens, _, reused, replayed) = await ReuseAndReplayAsync(browser, protocol);
+        Assert.Equal(200, tokens.Status);
+        Assert.Equal("invalid_grant", reused.Error);
+        Assert.Equal("invalid_grant", replayed.Error);
         var signedIn = await browser.GetAsync("/account");
         await browser.SubmitAsync(signedIn, "/account", [("client_id", PeopleImport.Web)]);
 
@@ -270,14 +265,7 @@ public abstract class AuditTrailTests(DatabaseKind kind)
         secrets.Add(newUserPassword + "x");
         await SignInAsync(server, PeopleImport.Alice, WrongPassword);
         using var browser = new Browser(server);
-        var code = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser,
-            CodeFlow.AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid offline_access message", null)))["code"];
-        (string, string)[] redeem = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", PeopleImport.WebRedirect)];
-        var tokens = await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, redeem);
-        var refresh = CodeFlow.RefreshTokenOf(tokens);
-        await CodeFlow.RefreshAsync(protocol, refresh);
-        await CodeFlow.RefreshAsync(protocol, refresh);
-        await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, redeem);
+        var (code, tokens, refresh, _, _) = await ReuseAndReplayAsync(browser, protocol);
         var (_, bearer) = await PatApi.NewUserAsync(server, protocol);
         var pat = (string)(await PatApi.CreateAsync(protocol, bearer, new { name = "scan", scopes = new[] { "message" }, expires_in_days = 1 })).Json["token"]!;
         secrets.AddRange([code, refresh, tokens.AccessToken, (string)tokens.Json["id_token"]!, bearer, pat]);
@@ -312,6 +300,24 @@ public abstract class AuditTrailTests(DatabaseKind kind)
 
         var times = (await EventsAsync(protocol, "type=signin.failed")).Select(e => DateTimeOffset.Parse(e["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds()).ToList();
         Assert.Equal([recent], times);
+    }
+
+    /// <summary>
+    /// Alice signs in at the web client and consents; the code is redeemed, the refresh token used and used again (a
+    /// reuse), then the code presented again (a replay — last, since it revokes what the code gave, the refresh tokens too).
+    /// </summary>
+    private static async Task<(string Code, ProtocolResponse Tokens, string Refresh, ProtocolResponse Reused, ProtocolResponse Replayed)> ReuseAndReplayAsync(
+        Browser browser, ProtocolClient protocol)
+    {
+        var code = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser,
+            CodeFlow.AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid offline_access message", null)))["code"];
+        (string, string)[] redeem = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", PeopleImport.WebRedirect)];
+        var tokens = await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, redeem);
+        var refresh = CodeFlow.RefreshTokenOf(tokens);
+        Assert.Equal(200, (await CodeFlow.RefreshAsync(protocol, refresh)).Status);
+        var reused = await CodeFlow.RefreshAsync(protocol, refresh);
+        var replayed = await protocol.TokenAsync(PeopleImport.Web, PeopleImport.WebSecret, redeem);
+        return (code, tokens, refresh, reused, replayed);
     }
 
     private static void AssertEvent(IReadOnlyList<JsonNode> events, string actor, string? client = null, string? user = null, string outcome = "success")
