@@ -26,7 +26,7 @@ wait_for() {   # wait_for URL NAME: at most 60 s
 sed "s#\${GATEWAY_URL}#$GATEWAY_URL#g" "$here/import.template.json" > "$data/import.json"
 
 (cd "$repo/src/Tessera.Server" && exec dotnet run -c Release --no-build -- --urls "$TESSERA_URL" \
-  "--Tessera:Issuer=$TESSERA_URL" --import "$data/import.json" \
+  "--Tessera:Issuer=$TESSERA_URL" --import "$data/import.json" --Tessera:Telemetry:FollowCallerSampling=true \
   "--Tessera:Database:ConnectionString=Data Source=$data/tessera.db") > "$data/tessera.log" 2>&1 &
 pids+=($!)
 wait_for "$TESSERA_URL/.well-known/openid-configuration" tessera

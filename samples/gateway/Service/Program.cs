@@ -1,6 +1,9 @@
 // A microservice behind the Tessera gateway. It trusts only the identity token in the Tessera-Identity header
 // (audience: the internal services, keys: Tessera's JWKS) and, when it has a next service, calls it with the same
 // identity token. Run twice by ../run.sh: "orders" (calls "inventory") and "inventory".
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Tessera.AspNetCore;
 using Tessera.AspNetCore.Authorization;
 using Tessera.AspNetCore.Forwarding;
@@ -18,6 +21,15 @@ builder.Services.AddAuthentication(TesseraDefaults.AuthenticationScheme).AddTess
     o.TokenHeader = TesseraDefaults.IdentityHeader; // only the gateway's identity token counts here
 });
 builder.Services.AddAuthorization();
+// With a collector (OTEL_EXPORTER_OTLP_ENDPOINT), this service's spans — its request, its call to the next service and
+// the library's introspection — join the caller's trace: ASP.NET Core reads the traceparent, HttpClient passes it on.
+if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+{
+    builder.Services.AddOpenTelemetry()
+        .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? name))
+        .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+        .UseOtlpExporter();
+}
 if (next is not null) builder.Services.AddHttpClient("next", c => c.BaseAddress = new Uri(next)).AddTesseraIdentityForwarding();
 
 var app = builder.Build();
