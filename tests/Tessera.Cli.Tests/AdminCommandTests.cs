@@ -219,10 +219,16 @@ public sealed class AdminCommandTests(CliServerFixture fixture) : IClassFixture<
         using var follow = _cli.Start("audit", "--follow", "--json", "--type", "role.created", "--limit", "1");
         try
         {
+            // Bounded waits: the follower says on standard error when it follows (an event made before that is not new to
+            // it), then a new event appears once settled (five seconds) at its next poll.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? note;
+            do note = await follow.StandardError.ReadLineAsync(deadline.Token);
+            while (note is not null && !note.Contains("Following", StringComparison.Ordinal));
+            Assert.NotNull(note);
             var role = "followed-" + Guid.NewGuid().ToString("n")[..8];
             var file = WriteFile("role.json", new JsonObject { ["name"] = role, ["permissions"] = new JsonArray("message") });
             Assert.Equal(0, (await _cli.RunAsync("roles", "create", "--file", file)).ExitCode);
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             string? line;
             do line = await follow.StandardOutput.ReadLineAsync(deadline.Token);
             while (line is not null && !line.Contains(role, StringComparison.Ordinal));

@@ -57,6 +57,8 @@ public static class AuditCommand
             var newest = 0L;
             foreach (var e in page.Reverse()) newest = Print(e!, json, newest);
             if (newest == 0) newest = await NewestIdAsync(server, bearer);
+            // On standard error, so the events on standard output stay a clean stream; from here on nothing is missed.
+            Output.Note("Following the audit trail (Ctrl-C stops).");
             while (!cancellation.IsCancellationRequested)
             {
                 try
