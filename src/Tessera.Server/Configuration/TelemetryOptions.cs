@@ -25,9 +25,9 @@ public sealed class TelemetryOptions
     public IEnumerable<string> EffectivePrometheusNetworks => PrometheusNetworks is { Length: > 0 } configured ? configured : ["127.0.0.0/8", "::1/128"];
 
     /// <summary>
-    /// The share of traces started here that are recorded (0 to 1); a caller's sampled trace is always followed. 5 % by
-    /// default: recording and exporting every token request's spans cost a quarter of the ES256 throughput, 5 % is within
-    /// the noise (bench/RESULTS.md, "Telemetry"). Metrics count every request whatever the ratio.
+    /// The share of traces started here that are recorded (0 to 1). 5 % by default: recording and exporting every token
+    /// request's spans cost a quarter of the ES256 throughput (bench/RESULTS.md, "Telemetry"). Metrics count every
+    /// request whatever the ratio.
     /// </summary>
     public double TraceSampleRatio { get; set; } = 0.05;
 
