@@ -142,7 +142,7 @@ public abstract class AuditTrailTests(DatabaseKind kind)
     {
         var (server, protocol) = await StartAsync();
         await using var _ = server;
-        var (username, bearer) = await PatApi.NewUserAsync(server, protocol);
+        var (_, bearer) = await PatApi.NewUserAsync(server, protocol);
 
         var created = await PatApi.CreateAsync(protocol, bearer, new { name = "ci", scopes = new[] { "message" }, expires_in_days = 1 });
         var id = (string)created.Json["id"]!;
@@ -154,7 +154,6 @@ public abstract class AuditTrailTests(DatabaseKind kind)
         Assert.Equal("message", made["details"]!["scope"]!.GetValue<string>());
         Assert.Equal(made["user"]!.GetValue<string>(), revoked["user"]!.GetValue<string>());
         Assert.Equal(made["user"]!.GetValue<string>(), revoked["actor"]!.GetValue<string>());
-        Assert.NotNull(username);
     }
 
     [Fact]
