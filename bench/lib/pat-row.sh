@@ -19,7 +19,8 @@ hz=$(getconf CLK_TCK)
 log() { printf '[pat] %s\n' "$*" >&2; }
 fail() { log "FAILED: $*"; printf '{"peer":"%s","scenario":"introspect","error":"%s"}\n' "$name" "${*//\"/\'}" >> "$dir/results.jsonl"; exit 0; }
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];process.stdout.write(v===undefined?"":String(v))})' "$1"; }
-field() { sed -n 's/.*name="__RequestVerificationToken"[^>]*value="\([^"]*\)".*/\1/p' | head -1; }
+# shellcheck source=device-grant.sh
+source "$here/device-grant.sh"
 
 PORT=$TESSERA_PORT bash "$here/start-tessera.sh" pat "$db" > "$dir/server.log" 2>&1 &
 pid=$!
@@ -29,16 +30,7 @@ curl -sf -o /dev/null "$base/.well-known/openid-configuration" || fail "the serv
 server_pid=$pid   # start-tessera.sh execs dotnet: the same process
 
 # A user's tessera:pats token through the device flow, then the PAT through the API (the CLI's path).
-device=$(curl -s -d client_id=bench-cli -d scope=tessera:pats "$base/connect/device")
-user_code=$(json user_code <<<"$device"); device_code=$(json device_code <<<"$device")
-[[ -n $user_code ]] || fail "no device code: $device"
-token=$(curl -s -c "$jar" -b "$jar" "$base/account/sign-in?returnUrl=%2Fdevice" | field)
-curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "__RequestVerificationToken=$token" -d username=bench-user \
-  -d password=Bench-user-pass-1 -d returnUrl=/device "$base/account/sign-in?returnUrl=%2Fdevice"
-token=$(curl -s -c "$jar" -b "$jar" "$base/device" | field)
-token=$(curl -s -c "$jar" -b "$jar" --data-urlencode "__RequestVerificationToken=$token" -d "user_code=$user_code" "$base/device" | field)
-curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "__RequestVerificationToken=$token" -d "user_code=$user_code" -d decision=allow "$base/device"
-access=$(curl -s -d grant_type=urn:ietf:params:oauth:grant-type:device_code -d "device_code=$device_code" -d client_id=bench-cli "$base/connect/token" | json access_token)
+access=$(device_grant "$base" bench-cli tessera:pats bench-user Bench-user-pass-1 "$jar" | json access_token) || fail "no device code"
 [[ -n $access ]] || fail "the device flow gave no access token"
 pat=$(curl -s -H "Authorization: Bearer $access" -H 'Content-Type: application/json' \
   -d '{"name":"bench","scopes":["api"],"expires_in_days":1}' "$base/api/pats" | json token)

@@ -21,7 +21,8 @@ hz=$(getconf CLK_TCK)
 log() { printf '[refresh] %s\n' "$*" >&2; }
 fail() { log "FAILED: $*"; printf '{"peer":"%s","scenario":"refresh","error":"%s"}\n' "$name" "${*//\"/\'}" >> "$dir/results.jsonl"; exit 0; }
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];process.stdout.write(v===undefined?"":String(v))})' "$1"; }
-field() { sed -n 's/.*name="__RequestVerificationToken"[^>]*value="\([^"]*\)".*/\1/p' | head -1; }
+# shellcheck source=device-grant.sh
+source "$here/device-grant.sh"
 
 export Tessera__RefreshTokens__ReuseGraceSeconds=300
 PORT=$TESSERA_PORT bash "$here/start-tessera.sh" refresh "$db" > "$dir/server.log" 2>&1 &
@@ -32,17 +33,9 @@ curl -sf -o /dev/null "$base/.well-known/openid-configuration" || fail "the serv
 
 # One user's grant through the device flow: its refresh token.
 grant() {
-  local scope=$1 jar=$dir/cookies-$RANDOM.txt device user_code device_code token
-  device=$(curl -s -d client_id=bench-cli --data-urlencode "scope=$scope" "$base/connect/device")
-  user_code=$(json user_code <<<"$device"); device_code=$(json device_code <<<"$device")
-  [[ -n $user_code ]] || fail "no device code: $device"
-  token=$(curl -s -c "$jar" -b "$jar" "$base/account/sign-in?returnUrl=%2Fdevice" | field)
-  curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "__RequestVerificationToken=$token" -d username=bench-user \
-    -d password=Bench-user-pass-1 -d returnUrl=/device "$base/account/sign-in?returnUrl=%2Fdevice"
-  token=$(curl -s -c "$jar" -b "$jar" "$base/device" | field)
-  token=$(curl -s -c "$jar" -b "$jar" --data-urlencode "__RequestVerificationToken=$token" -d "user_code=$user_code" "$base/device" | field)
-  curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "__RequestVerificationToken=$token" -d "user_code=$user_code" -d decision=allow "$base/device"
-  curl -s -d grant_type=urn:ietf:params:oauth:grant-type:device_code -d "device_code=$device_code" -d client_id=bench-cli "$base/connect/token" | json refresh_token
+  local answer
+  answer=$(device_grant "$base" bench-cli "$1" bench-user Bench-user-pass-1 "$dir/cookies-$RANDOM.txt") || fail "no device code for '$1'"
+  json refresh_token <<<"$answer"
 }
 
 busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }

@@ -4,7 +4,8 @@
 # PostgreSQL database on the throw-away cluster, which Tessera's migrations create on start.
 #   start-tessera.sh <jwt-RS256|jwt-ES256|opaque> <sqlite|postgres>
 # Needs (exported by bench/run.sh): TESSERA_DLL, BENCH_DATA, and for postgres PG_PORT (PG_CONN_EXTRA is appended
-# to the Npgsql connection string, for experiments, e.g. "Max Auto Prepare=20").
+# to the Npgsql connection string, for experiments, e.g. "Max Auto Prepare=20"). PG_DATABASE and PG_USER replace the
+# fresh database and the postgres role (bench/dbcost.sh: two nodes share one database, each under its own role).
 set -euo pipefail
 variant=$1 db=$2
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +16,7 @@ case $db in
   sqlite)   export Tessera__Database__Provider=sqlite
             export Tessera__Database__ConnectionString="Data Source=$BENCH_DATA/tessera-$variant-$stamp.db" ;;
   postgres) export Tessera__Database__Provider=postgres
-            export Tessera__Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=tessera_$stamp${PG_CONN_EXTRA:+;$PG_CONN_EXTRA}" ;;
+            export Tessera__Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=${PG_USER:-postgres};Database=${PG_DATABASE:-tessera_$stamp}${PG_CONN_EXTRA:+;$PG_CONN_EXTRA}" ;;
   *) echo "start-tessera: database must be sqlite or postgres" >&2; exit 2 ;;
 esac
 export Tessera__Import=$import
