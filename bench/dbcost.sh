@@ -142,14 +142,18 @@ RT_OPAQUE=$(refresh_token_for "offline_access opaque" || true)
 
 # --------------------------------------------------------------------------- the operations and the table
 commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')
+# The server's code is what the figures describe: name the last commit that changed it, for before/after comparisons.
+src_commit=$(git -C "$REPO" log -1 --format=%h -- src 2>/dev/null || echo '?')
 dirty=$(git -C "$REPO" status --porcelain -- src 2>/dev/null | head -1)
+npgsql=$(grep -o '"Npgsql/[^"]*"' "$(dirname "$TESSERA_DLL")/Tessera.Server.deps.json" 2>/dev/null | head -1 | tr -d '"' | cut -d/ -f2)
 log "operations (Tessera $commit${dirty:+ + local changes}, PostgreSQL $PG_VERSION, $(nproc) cores)"
 A_URL=http://127.0.0.1:$A_PORT B_URL=http://127.0.0.1:$B_PORT PG_PORT=$PG_PORT PG_DATABASE=$DATABASE \
   A_ROLE=tessera_a B_ROLE=tessera_b A_APP=tessera-a B_APP=tessera-b TURNS_URL=http://127.0.0.1:$RELAY_CONTROL \
   A_TURNS_PORT=$A_RELAY B_TURNS_PORT=$B_RELAY RT_JWT=$RT_JWT RT_OPAQUE=$RT_OPAQUE OUT=$OUT DEADLINE=$DEADLINE \
   timeout "$(remaining)" node "$BENCH/lib/dbcost.mjs" > "$OUT/table.md" || log "the operations ended early (status $?)"
 {
-  printf 'Tessera %s%s, PostgreSQL %s, %s cores, load average %s\n' "$commit" "${dirty:+ (+ local changes)}" "$PG_VERSION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf 'Tessera %s (src/ last changed in %s)%s, Npgsql %s, PostgreSQL %s, %s cores, load average %s, %s UTC\n' "$commit" "$src_commit" \
+    "${dirty:+ + local changes}" "${npgsql:-?}" "$PG_VERSION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u '+%Y-%m-%d %H:%M')"
   cat "$OUT/table.md"
 } | tee "$OUT/table.txt"
 log "done in $(( $(date +%s) - T0 )) s; every statement of every row in $OUT/dbcost.md"

@@ -201,7 +201,8 @@ async function main() {
   }
 
   // B's idle window: wait for the rest of it, then read B's counters.
-  const wait = IDLE_SECONDS * 1000 - (Date.now() - idleStart);
+  // A late start (a slow publish) shortens the window rather than losing the table: its length is printed.
+  const wait = Math.min(IDLE_SECONDS * 1000 - (Date.now() - idleStart), left() - 10_000);
   if (wait > 0) { log(`waiting ${Math.round(wait / 1000)} s for the end of B's idle window`); await sleep(wait); }
   const idleSeconds = (Date.now() - idleStart) / 1000;
   const idle = { seconds: idleSeconds, statements: readStatements(B_ROLE), turns: await turns(B_TURNS), connections: JSON.parse(psql(connectionsSql))[B_APP] ?? 0 };
