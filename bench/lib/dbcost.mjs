@@ -48,8 +48,9 @@ function readStatements(role) {
     AND s.dbid = (SELECT oid FROM pg_database WHERE datname = ${quote(DB)})`));
 }
 
-const connectionsSql = `SELECT coalesce(json_object_agg(application_name, n), '{}') FROM (SELECT application_name, count(*) AS n
-  FROM pg_stat_activity WHERE datname = ${quote(DB)} GROUP BY application_name) c`;
+// Connections each node holds (an idle pooled connection counts: the node keeps it open).
+const connectionsSql = `SELECT coalesce(json_object_agg(application_name, json_build_object('held', n)), '{}')
+  FROM (SELECT application_name, count(*) AS n FROM pg_stat_activity WHERE datname = ${quote(DB)} GROUP BY application_name) c`;
 
 async function turns(port, reset = false) {
   const res = await fetch(`${TURNS}/${reset ? `reset?port=${port}` : 'counts'}`, { signal: AbortSignal.timeout(5000) });
@@ -205,33 +206,43 @@ async function main() {
   const wait = Math.min(IDLE_SECONDS * 1000 - (Date.now() - idleStart), left() - 10_000);
   if (wait > 0) { log(`waiting ${Math.round(wait / 1000)} s for the end of B's idle window`); await sleep(wait); }
   const idleSeconds = (Date.now() - idleStart) / 1000;
-  const idle = { seconds: idleSeconds, statements: readStatements(B_ROLE), turns: await turns(B_TURNS), connections: JSON.parse(psql(connectionsSql))[B_APP] ?? 0 };
+  const idle = { seconds: idleSeconds, statements: readStatements(B_ROLE), turns: await turns(B_TURNS), connections: JSON.parse(psql(connectionsSql))[B_APP]?.held ?? 0 };
   log(`idle node: ${idleSeconds.toFixed(1)} s`);
 
-  // Connections under load: LOAD_CONCURRENCY callers at A, sampled in pg_stat_activity and at the relay.
+  // Connections under load: LOAD_CONCURRENCY callers, sampled in pg_stat_activity and at the relay. The pool keeps
+  // what a load opened, so each load goes to a node that holds only a few connections before it: opaque issuance and
+  // then JWT introspection to A, opaque introspection to B (its idle window is over) with handles B has not seen.
   const loads = [];
-  for (const [key, label, request] of [
-    ['load-opaque', 'client credentials → opaque', async () => (await clientCredentials(A, 'opaque')).status === 200],
-    ['load-jwt-introspection', 'JWT introspection', async () => (await introspect(A, prepared.jwtAtA[Math.floor(Math.random() * N)])).json?.active === true],
-    ['load-miss', 'opaque introspection (misses first, then hits)', async () => (await introspect(A, prepared.missPool[Math.floor(Math.random() * prepared.missPool.length)])).json?.active === true],
+  const pick = list => list[Math.floor(Math.random() * list.length)];
+  const nodes = { A: { url: A, role: A_ROLE, app: A_APP, turns: A_TURNS }, B: { url: B, role: B_ROLE, app: B_APP, turns: B_TURNS } };
+  for (const [key, at, label, request] of [
+    ['load-opaque', 'A', 'client credentials → opaque', async () => (await clientCredentials(A, 'opaque')).status === 200],
+    ['load-miss', 'B', 'opaque introspection (each handle missed once, then hits)', async () => (await introspect(B, pick(prepared.missPool))).json?.active === true],
+    ['load-jwt-introspection', 'A', 'JWT introspection', async () => (await introspect(A, pick(prepared.jwtAtA))).json?.active === true],
   ]) {
     if (left() < LOAD_SECONDS * 1000 + 15_000) { log(`no time left for the load "${label}": skipped`); continue; }
-    if (key === 'load-miss') prepared.missPool = await issue(B, 'opaque', 2 * LOAD_CONCURRENCY);
-    resetStatements(A_ROLE);
-    await turns(A_TURNS, true);
+    const node = nodes[at];
+    if (key === 'load-miss') prepared.missPool = await issue(A, 'opaque', 2 * LOAD_CONCURRENCY);
+    resetStatements(node.role);
+    const before = JSON.parse(psql(connectionsSql))[node.app]?.held ?? 0;
+    await turns(node.turns, true);
     let peak = 0, samples = 0, sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        try { peak = Math.max(peak, JSON.parse(await psqlAsync(connectionsSql))[A_APP] ?? 0); samples++; } catch { /* one lost sample */ }
+        try {
+          peak = Math.max(peak, JSON.parse(await psqlAsync(connectionsSql))[node.app]?.held ?? 0);
+          samples++;
+        } catch { /* one lost sample */ }
         await sleep(250);
       }
     })();
     const result = await closedLoop(LOAD_CONCURRENCY, LOAD_SECONDS, request);
     sampling = false;
     await sampler;
-    const rt = await turns(A_TURNS);
-    loads.push({ key, label, ...result, peakConnections: peak, samples, relayPeakOpen: rt.peakOpen, statements: readStatements(A_ROLE), turns: rt });
-    log(`load "${label}": ${result.ok} ok, ${result.failed} failed, peak ${peak} connections`);
+    const rt = await turns(node.turns);
+    loads.push({ key, node: at, label, ...result, before, peakConnections: peak, samples, relayPeakOpen: rt.peakOpen,
+      statements: readStatements(node.role), turns: rt });
+    log(`load "${label}" at ${at}: ${result.ok} ok, ${result.failed} failed, peak ${peak} connections, ${before} before`);
   }
 
   const report = render(rows, idle, loads);
@@ -300,14 +311,14 @@ function render(rows, idle, loads) {
   listing('idle node B', idle.statements);
   for (const l of loads) {
     const st = calls(l.statements, 'statement'), ok = Math.max(l.ok, 1);
-    out.push(`| ${LOAD_CONCURRENCY} concurrent callers for ${f(l.seconds)} s: ${l.label} (${l.ok} answered, ${l.failed} failed) | ${l.ok} | ${f(st / ok)} | ${f(calls(l.statements, 'transaction') / ok)} | ${f(calls(l.statements, 'session') / ok)} | ${f(l.turns.turns / ok)} | **${l.peakConnections} peak** in pg_stat_activity (${l.samples} samples; ${l.relayPeakOpen} at the relay), ${l.turns.opened} opened | ${verdict('load', { peak: l.peakConnections })} |`);
+    out.push(`| node ${l.node}, ${LOAD_CONCURRENCY} concurrent callers for ${f(l.seconds)} s: ${l.label} (${l.ok} answered, ${l.failed} failed) | ${l.ok} | ${f(st / ok)} | ${f(calls(l.statements, 'transaction') / ok)} | ${f(calls(l.statements, 'session') / ok)} | ${f(l.turns.turns / ok)} | **${l.peakConnections} held at peak** (${l.before} before; ${l.samples} samples of pg_stat_activity; ${l.relayPeakOpen} at the relay), ${l.turns.opened} opened | ${verdict('load', { peak: l.peakConnections })} |`);
     listing(`${LOAD_CONCURRENCY} concurrent callers: ${l.label}`, l.statements);
   }
   const table = [
     '',
-    'Statements: pg_stat_statements calls (track=all) under node A\'s role in the row\'s window, divided by the operations;',
+    'Statements: pg_stat_statements calls (track=all) under the node\'s role in the row\'s window, divided by the operations;',
     '"pool resets" are the DISCARD ALL Npgsql sends with the first statement after a connection comes back from the pool.',
-    'Round trips: client→server turns on node A\'s connections, counted by a relay in front of PostgreSQL',
+    'Round trips: client→server turns on the node\'s connections, counted by a relay in front of PostgreSQL',
     '(bench/lib/pg-turns.mjs; the turns that open a connection are not included, "opened" counts those connections).',
     'Node A runs with its periodic jobs slowed down; a statement of those jobs (one that node B runs while idle) that falls',
     'in a row\'s window is left out and named. Every statement of every row: dbcost.md next to the raw dbcost.json.',
