@@ -81,6 +81,7 @@ public sealed class TesseraServer : IAsyncDisposable
             ["Tessera:Import"] = importPath,
             ["Tessera:Database:Provider"] = database.Provider,
             ["Tessera:Database:ConnectionString"] = database.ConnectionString,
+            ["Tessera:Database:PgBouncer"] = database.ThroughPgBouncer ? "true" : "false",
             ["Logging:LogLevel:Default"] = "Warning",
             // Test servers run as Production (the rules a deployment meets), with the key ring in the throw-away database.
             ["Tessera:DataProtection:AllowUnprotected"] = "true",

@@ -12,17 +12,27 @@ public sealed class TestDatabase : IAsyncDisposable
     private readonly string? _postgresName;
     private readonly string? _sqliteDirectory;
 
-    private TestDatabase(string provider, string connectionString, string? postgresAdmin, string? postgresName, string? sqliteDirectory)
+    private TestDatabase(string provider, string connectionString, string? postgresAdmin, string? postgresName, string? sqliteDirectory,
+        bool throughPgBouncer = false)
     {
         Provider = provider;
         ConnectionString = connectionString;
         _postgresAdmin = postgresAdmin;
         _postgresName = postgresName;
         _sqliteDirectory = sqliteDirectory;
+        ThroughPgBouncer = throughPgBouncer;
     }
 
     public string Provider { get; }
+
+    /// <summary>What the server connects with: through PgBouncer for <see cref="DatabaseKind.PgBouncer"/>.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>Whether <see cref="ConnectionString"/> names PgBouncer; the server is then started with Tessera:Database:PgBouncer.</summary>
+    public bool ThroughPgBouncer { get; }
+
+    /// <summary>The database's name on the PostgreSQL server (null for SQLite), for a test that watches its sessions.</summary>
+    public string? PostgresName => _postgresName;
 
     public static async Task<TestDatabase> CreateAsync(DatabaseKind kind)
     {
@@ -44,6 +54,11 @@ public sealed class TestDatabase : IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
         var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+        if (kind == DatabaseKind.PgBouncer)
+        {
+            var bouncer = await PgBouncer.GetAsync();
+            return new TestDatabase("postgres", bouncer.ConnectionStringFor(builder.ConnectionString), admin, name, null, throughPgBouncer: true);
+        }
         return new TestDatabase("postgres", builder.ConnectionString, admin, name, null);
     }
 

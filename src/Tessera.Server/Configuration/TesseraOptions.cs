@@ -161,6 +161,21 @@ public sealed class DatabaseOptions
     /// <summary>How long a starting node waits for an unreachable database (retrying with backoff) before it gives up.</summary>
     [SettingRange(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Tessera:Database:StartupTimeout must be between 00:00:00 and 1 hour.")]
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// PostgreSQL: the most connections this node opens, shared by every request and background job (a request waits
+    /// for a free one). Nodes × this must stay under the server's max_connections (docs/deployment.md). A
+    /// <c>Maximum Pool Size</c> in the connection string wins.
+    /// </summary>
+    [SettingRange(1, 1000, ErrorMessage = "Tessera:Database:MaxPoolSize must be between 1 and 1000.")]
+    public int MaxPoolSize { get; set; } = 20;
+
+    /// <summary>
+    /// PostgreSQL: the connection string names PgBouncer in transaction mode, older than 1.21, which cannot carry
+    /// prepared statements from one transaction to the next: automatic preparation is then off. A <c>Max Auto Prepare</c>
+    /// in the connection string wins.
+    /// </summary>
+    public bool PgBouncer { get; set; }
 }
 
 public static class DatabaseProviders

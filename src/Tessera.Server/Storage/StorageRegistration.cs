@@ -14,7 +14,7 @@ internal static class StorageRegistration
     {
         if (database.Provider == DatabaseProviders.Postgres)
         {
-            services.AddPooledDbContextFactory<PostgresTesseraDbContext>(o => o.UseNpgsql(database.ConnectionString));
+            services.AddPooledDbContextFactory<PostgresTesseraDbContext>(o => o.UseNpgsql(PostgresConnectionString.For(database)));
             AddAliases<PostgresTesseraDbContext>(services);
         }
         else

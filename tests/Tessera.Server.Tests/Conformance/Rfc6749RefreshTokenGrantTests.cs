@@ -181,3 +181,6 @@ public sealed class Rfc6749RefreshTokenGrantTests_Sqlite(SqlitePeopleFixture f) 
 
 [Collection(PostgresPeopleCollection.Name)]
 public sealed class Rfc6749RefreshTokenGrantTests_Postgres(PostgresPeopleFixture f) : Rfc6749RefreshTokenGrantTests(f.Server);
+
+[Collection(PgBouncerPeopleCollection.Name)]
+public sealed class Rfc6749RefreshTokenGrantTests_PgBouncer(PgBouncerPeopleFixture f) : Rfc6749RefreshTokenGrantTests(f.Server);

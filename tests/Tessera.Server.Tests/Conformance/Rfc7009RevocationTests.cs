@@ -58,3 +58,6 @@ public sealed class Rfc7009RevocationTests_Sqlite(SqliteServerFixture f) : Rfc70
 
 [Collection(PostgresCollection.Name)]
 public sealed class Rfc7009RevocationTests_Postgres(PostgresServerFixture f) : Rfc7009RevocationTests(f.Server);
+
+[Collection(PgBouncerCollection.Name)]
+public sealed class Rfc7009RevocationTests_PgBouncer(PgBouncerServerFixture f) : Rfc7009RevocationTests(f.Server);

@@ -81,3 +81,6 @@ public sealed class Rfc7662IntrospectionTests_Sqlite(SqliteServerFixture f) : Rf
 
 [Collection(PostgresCollection.Name)]
 public sealed class Rfc7662IntrospectionTests_Postgres(PostgresServerFixture f) : Rfc7662IntrospectionTests(f.Server);
+
+[Collection(PgBouncerCollection.Name)]
+public sealed class Rfc7662IntrospectionTests_PgBouncer(PgBouncerServerFixture f) : Rfc7662IntrospectionTests(f.Server);

@@ -171,6 +171,8 @@ public sealed class SqlitePeopleFixture() : PeopleFixture(DatabaseKind.Sqlite);
 
 public sealed class PostgresPeopleFixture() : PeopleFixture(DatabaseKind.Postgres);
 
+public sealed class PgBouncerPeopleFixture() : PeopleFixture(DatabaseKind.PgBouncer);
+
 [CollectionDefinition(Name)]
 public sealed class SqlitePeopleCollection : ICollectionFixture<SqlitePeopleFixture>
 {
@@ -181,4 +183,10 @@ public sealed class SqlitePeopleCollection : ICollectionFixture<SqlitePeopleFixt
 public sealed class PostgresPeopleCollection : ICollectionFixture<PostgresPeopleFixture>
 {
     public const string Name = "people-postgres";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PgBouncerPeopleCollection : ICollectionFixture<PgBouncerPeopleFixture>
+{
+    public const string Name = "people-pgbouncer";
 }

@@ -21,6 +21,8 @@ public sealed class SqliteServerFixture() : ServerFixture(DatabaseKind.Sqlite);
 
 public sealed class PostgresServerFixture() : ServerFixture(DatabaseKind.Postgres);
 
+public sealed class PgBouncerServerFixture() : ServerFixture(DatabaseKind.PgBouncer);
+
 [CollectionDefinition(Name)]
 public sealed class SqliteCollection : ICollectionFixture<SqliteServerFixture>
 {
@@ -31,4 +33,11 @@ public sealed class SqliteCollection : ICollectionFixture<SqliteServerFixture>
 public sealed class PostgresCollection : ICollectionFixture<PostgresServerFixture>
 {
     public const string Name = "postgres";
+}
+
+/// <summary>Suites that also run through PgBouncer in transaction mode (docs/deployment.md): a class X_PgBouncer beside X_Postgres.</summary>
+[CollectionDefinition(Name)]
+public sealed class PgBouncerCollection : ICollectionFixture<PgBouncerServerFixture>
+{
+    public const string Name = "pgbouncer";
 }

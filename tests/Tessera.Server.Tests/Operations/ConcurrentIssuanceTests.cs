@@ -24,3 +24,6 @@ public sealed class ConcurrentIssuanceTests_Sqlite(SqliteServerFixture f) : Conc
 
 [Collection(PostgresCollection.Name)]
 public sealed class ConcurrentIssuanceTests_Postgres(PostgresServerFixture f) : ConcurrentIssuanceTests(f.Server);
+
+[Collection(PgBouncerCollection.Name)]
+public sealed class ConcurrentIssuanceTests_PgBouncer(PgBouncerServerFixture f) : ConcurrentIssuanceTests(f.Server);

@@ -159,3 +159,6 @@ public sealed class HousekeepingTests_Sqlite(SqliteServerFixture f) : Housekeepi
 
 [Collection(PostgresCollection.Name)]
 public sealed class HousekeepingTests_Postgres(PostgresServerFixture f) : HousekeepingTests(f.Server);
+
+[Collection(PgBouncerCollection.Name)]
+public sealed class HousekeepingTests_PgBouncer(PgBouncerServerFixture f) : HousekeepingTests(f.Server);

@@ -33,6 +33,7 @@ public sealed class SettingBoundsTests
         { "Tessera:PersonalAccessTokens:MaxPerUser", "0", "Tessera:PersonalAccessTokens:MaxPerUser must be between 1 and 10000." },
         { "Tessera:PersonalAccessTokens:MaxAuthAge", "30.00:00:01", "Tessera:PersonalAccessTokens:MaxAuthAge must be between 1 second and 30 days." },
         { "Tessera:Database:StartupTimeout", "01:00:01", "Tessera:Database:StartupTimeout must be between 00:00:00 and 1 hour." },
+        { "Tessera:Database:MaxPoolSize", "0", "Tessera:Database:MaxPoolSize must be between 1 and 1000." },
         { "Tessera:Email:LinkLifetime", "7.00:00:01", "Tessera:Email:LinkLifetime must be between 1 second and 7 days." },
         { "Tessera:Email:Smtp:Port", "0", "Tessera:Email:Smtp:Port must be between 1 and 65535." },
         { "Tessera:PersonalAccessTokens:PageMaxAuthAge", "00:00:00", "Tessera:PersonalAccessTokens:PageMaxAuthAge must be between 1 second and 1 day." },

@@ -126,3 +126,6 @@ public sealed class RefreshTokenReplayTests_Sqlite(SqlitePeopleFixture f) : Refr
 
 [Collection(PostgresPeopleCollection.Name)]
 public sealed class RefreshTokenReplayTests_Postgres(PostgresPeopleFixture f) : RefreshTokenReplayTests(f.Server);
+
+[Collection(PgBouncerPeopleCollection.Name)]
+public sealed class RefreshTokenReplayTests_PgBouncer(PgBouncerPeopleFixture f) : RefreshTokenReplayTests(f.Server);

@@ -162,3 +162,6 @@ public sealed class ServerSideSessionTests_Sqlite(SqlitePeopleFixture f) : Serve
 
 [Collection(PostgresPeopleCollection.Name)]
 public sealed class ServerSideSessionTests_Postgres(PostgresPeopleFixture f) : ServerSideSessionTests(f.Server);
+
+[Collection(PgBouncerPeopleCollection.Name)]
+public sealed class ServerSideSessionTests_PgBouncer(PgBouncerPeopleFixture f) : ServerSideSessionTests(f.Server);

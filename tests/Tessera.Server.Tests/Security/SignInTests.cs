@@ -157,3 +157,6 @@ public sealed class SignInTests_Sqlite(SqlitePeopleFixture f) : SignInTests(f.Se
 
 [Collection(PostgresPeopleCollection.Name)]
 public sealed class SignInTests_Postgres(PostgresPeopleFixture f) : SignInTests(f.Server);
+
+[Collection(PgBouncerPeopleCollection.Name)]
+public sealed class SignInTests_PgBouncer(PgBouncerPeopleFixture f) : SignInTests(f.Server);

@@ -1,0 +1,37 @@
+using Npgsql;
+using Tessera.Server.Configuration;
+
+namespace Tessera.Server.Storage;
+
+/// <summary>
+/// The connection string a node opens PostgreSQL with: the operator's, plus the pool's bound and automatic preparation
+/// where the operator's string does not set them itself — what the string says wins. Npgsql keeps one pool per
+/// connection string in the process, so every context and background job of the node shares this one pool.
+/// </summary>
+internal static class PostgresConnectionString
+{
+    /// <summary>
+    /// Statements each connection keeps prepared once used five times (Npgsql's threshold). The introspection read cost
+    /// PostgreSQL about half the CPU prepared (docs/deployment.md); the server runs a few dozen distinct statements.
+    /// </summary>
+    public const int AutoPreparedStatements = 50;
+
+    // Npgsql's builder lists the keys a string sets under their canonical names, whichever alias the string used.
+    private const string MaxPoolSizeKey = "Maximum Pool Size";
+    private const string MaxAutoPrepareKey = "Max Auto Prepare";
+    private const string NoResetOnCloseKey = "No Reset On Close";
+
+    public static string For(DatabaseOptions database)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var set = builder.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!set.Contains(MaxPoolSizeKey)) builder.MaxPoolSize = database.MaxPoolSize;
+        // A prepared statement lives in one PostgreSQL session, and PgBouncer in transaction mode (before 1.21) hands
+        // the next transaction another one: "prepared statement "_auto1" does not exist".
+        if (!set.Contains(MaxAutoPrepareKey)) builder.MaxAutoPrepare = database.PgBouncer ? 0 : AutoPreparedStatements;
+        // Npgsql's DISCARD ALL on returning a connection would reset whichever session PgBouncer lent: wasted, since in
+        // transaction mode no session state survives a transaction anyway.
+        if (database.PgBouncer && !set.Contains(NoResetOnCloseKey)) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
+    }
+}
