@@ -1,92 +1,102 @@
-using Microsoft.EntityFrameworkCore;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Hosting;
 using Tessera.Server.Storage;
+using Tessera.Server.Telemetry;
 
 namespace Tessera.Server.Housekeeping;
 
 /// <summary>
-/// Deletes rows nobody needs any more — expired opaque tokens (revoked ones stay until they expire, so every node's
-/// revocation poll sees them), expired refresh tokens, device authorizations and personal access tokens, expired deny-list
-/// entries, used client assertions and ended guess-counter windows, expired sessions and sessions ended a day ago, authorization
-/// codes a day after they expired — in bounded batches along the
-/// expiry indexes. Deletes are idempotent, so several nodes may run it at once.
+/// Deletes rows nobody needs any more (<see cref="ExpiredRowSweeps"/> says which), one node at a time
+/// (<see cref="HousekeepingLease"/>). Each table's backlog is worked off in batches until a batch comes back short —
+/// there is no cap a sustained load could outrun — each batch its own short statement, with a pause between batches so
+/// that no lock is held long and inserts waiting on one get in.
 /// </summary>
 internal sealed partial class HousekeepingService(
     ITesseraDbContextFactory databases,
     IOptions<TesseraOptions> options,
+    TesseraMetrics metrics,
     TimeProvider clock,
     ILogger<HousekeepingService> logger) : PeriodicService(options.Value.Housekeeping.Interval, logger)
 {
-    // Bounds one pass, so a huge backlog is worked off over several intervals instead of one long lock.
-    private const int MaxBatchesPerPass = 100;
+    // The timer's pass and a pass asked for directly (tests, an operator's tool) never run side by side on one node.
+    private readonly SemaphoreSlim _onePassAtATime = new(1, 1);
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => RunPassAsync(cancellationToken);
+
+    /// <summary>One pass; returns how many rows it deleted (0 when another node held the lease).</summary>
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken) =>
+        (await RunPassAsync(cancellationToken)).Deleted;
+
+    public async Task<HousekeepingPass> RunPassAsync(CancellationToken cancellationToken)
+    {
+        await _onePassAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            await using var db = databases.Create();
+            await using var lease = await HousekeepingLease.TryTakeAsync(db, cancellationToken);
+            if (lease is null)
+            {
+                Log.PassSkipped(logger);
+                metrics.HousekeepingPass("skipped", Stopwatch.GetElapsedTime(started));
+                return HousekeepingPass.Skipped;
+            }
+
+            var tables = new List<TableSweepResult>();
+            foreach (var sweep in ExpiredRowSweeps.At(clock.GetUtcNow(), options.Value.Audit.Retention))
+                tables.Add(await WorkOffAsync(db, sweep, cancellationToken));
+
+            var pass = new HousekeepingPass(false, tables);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (pass.Deleted > 0) Log.PassCompleted(logger, pass.Deleted, (long)elapsed.TotalMilliseconds);
+            metrics.HousekeepingPass("completed", elapsed);
+            return pass;
+        }
+        finally
+        {
+            _onePassAtATime.Release();
+        }
+    }
+
+    /// <summary>Deletes one table's batches until one comes back short: then nothing that had expired at the pass start is left.</summary>
+    private async Task<TableSweepResult> WorkOffAsync(TesseraDbContext db, ExpiredRowSweep sweep, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Housekeeping;
+        var started = Stopwatch.GetTimestamp();
+        var deleted = 0;
+        var batches = 0;
+        while (true)
+        {
+            var batchStarted = Stopwatch.GetTimestamp();
+            var rows = await sweep.DeleteBatchAsync(db, settings.BatchSize, cancellationToken);
+            batches++;
+            deleted += rows;
+            if (rows > 0) metrics.HousekeepingDeleted(sweep.Table, rows);
+            if (rows < settings.BatchSize) break;
+            await Task.Delay(PauseAfter(db, Stopwatch.GetElapsedTime(batchStarted), settings.BatchPause), cancellationToken);
+        }
+        if (deleted > 0) Log.TableWorkedOff(logger, sweep.Table, deleted, batches, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new TableSweepResult(sweep.Table, deleted, batches);
+    }
 
     /// <summary>
-    /// A redeemed code is kept after it expires so that a replay can still revoke what it issued (RFC 6749 §4.1.2);
-    /// after a day every access token issued from it has expired (an API's lifetime is at most a day).
+    /// On PostgreSQL a batch locks only the rows it deletes, so inserts never wait on it: the configured pause is enough.
+    /// SQLite has one writer lock, held for the whole batch, and a writer waiting on it sleeps in growing steps
+    /// (busy_timeout): pausing at least as long as the batch took leaves the lock free at least half the time.
     /// </summary>
-    public static readonly TimeSpan AuthorizationCodeRetention = TimeSpan.FromDays(1);
-
-    /// <summary>How long an ended session's row stays (the revocation poll must see it on every node first).</summary>
-    public static readonly TimeSpan EndedSessionRetention = TimeSpan.FromDays(1);
-
-    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var deleted = await DeleteExpiredAsync(cancellationToken);
-        if (deleted > 0) Log.ExpiredRowsDeleted(logger, deleted);
-    }
-
-    /// <summary>One pass; returns how many rows it deleted.</summary>
-    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var batch = options.Value.Housekeeping.BatchSize;
-        await using var db = databases.Create();
-        var total = 0;
-        total += await DeleteInBatchesAsync(() => db.OpaqueTokens.Where(t => t.ExpiresAt <= now)
-            .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        total += await DeleteInBatchesAsync(() => db.RevokedJwts.Where(r => r.ExpiresAt <= now)
-            .OrderBy(r => r.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        total += await DeleteInBatchesAsync(() => db.RefreshTokens.Where(t => t.ExpiresAt <= now)
-            .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        total += await DeleteInBatchesAsync(() => db.DeviceAuthorizations.Where(d => d.ExpiresAt <= now)
-            .OrderBy(d => d.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        total += await DeleteInBatchesAsync(() => db.PersonalAccessTokens.Where(t => t.ExpiresAt <= now)
-            .OrderBy(t => t.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        // An ended session is kept a day, long enough for every node's poll to have seen it and for the user to see it ended.
-        var sessionsBefore = now - (long)EndedSessionRetention.TotalSeconds;
-        total += await DeleteInBatchesAsync(() => db.UserSessions.Where(s => s.ExpiresAt <= now || s.EndedAt <= sessionsBefore)
-            .OrderBy(s => s.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        var codesBefore = now - (long)AuthorizationCodeRetention.TotalSeconds;
-        total += await DeleteInBatchesAsync(() => db.AuthorizationCodes.Where(c => c.ExpiresAt <= codesBefore)
-            .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        total += await DeleteInBatchesAsync(() => db.ClientAssertionUses.Where(u => u.ExpiresAt <= now)
-            .OrderBy(u => u.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        total += await DeleteInBatchesAsync(() => db.GuessCounters.Where(g => g.ExpiresAt <= now)
-            .OrderBy(g => g.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        // A session lives at most a day (the cookie's eight hours): its clients are not needed after that.
-        var sessionClientsBefore = now - (long)TimeSpan.FromDays(2).TotalSeconds;
-        total += await DeleteInBatchesAsync(() => db.SessionClients.Where(c => c.CreatedAt <= sessionClientsBefore)
-            .OrderBy(c => c.CreatedAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        total += await DeleteInBatchesAsync(() => db.PasskeyCeremonies.Where(c => c.ExpiresAt <= now)
-            .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        // Tessera:Audit:Retention (90 days by default): the trail is kept that long, then goes like every other expired row.
-        var auditBefore = clock.GetUtcNow().Add(-options.Value.Audit.Retention).ToUnixTimeMilliseconds();
-        total += await DeleteInBatchesAsync(() => db.AuditEvents.Where(e => e.OccurredAt < auditBefore)
-            .OrderBy(e => e.OccurredAt).Take(batch).ExecuteDeleteAsync(cancellationToken), batch);
-        return total;
-    }
-
-    private static async Task<int> DeleteInBatchesAsync(Func<Task<int>> deleteBatch, int batch)
-    {
-        var total = 0;
-        for (var i = 0; i < MaxBatchesPerPass; i++)
-        {
-            var deleted = await deleteBatch();
-            total += deleted;
-            if (deleted < batch) break;
-        }
-        return total;
-    }
+    private static TimeSpan PauseAfter(TesseraDbContext db, TimeSpan batch, TimeSpan configured) =>
+        db is PostgresTesseraDbContext || batch < configured ? configured : batch;
 }
+
+/// <summary>What one pass did: skipped (another node held the lease), or every table's rows deleted.</summary>
+internal sealed record HousekeepingPass(bool WasSkipped, IReadOnlyList<TableSweepResult> Tables)
+{
+    public static readonly HousekeepingPass Skipped = new(true, []);
+
+    public int Deleted => Tables.Sum(t => t.Deleted);
+}
+
+/// <summary>One table's part of a pass; its backlog is empty afterwards, since the last batch came back short.</summary>
+internal sealed record TableSweepResult(string Table, int Deleted, int Batches);

@@ -23,6 +23,8 @@ public sealed class TesseraMetrics
     private readonly Counter<long> _signIns;
     private readonly Counter<long> _keyRotations;
     private readonly Counter<long> _auditDropped;
+    private readonly Counter<long> _housekeepingDeleted;
+    private readonly Histogram<double> _housekeepingPasses;
 
     public TesseraMetrics(IMeterFactory meters)
     {
@@ -37,6 +39,9 @@ public sealed class TesseraMetrics
         _signIns = Meter.CreateCounter<long>("tessera.signins", "{attempt}", "Sign-in attempts, by outcome (succeeded, failed, locked, mfa_required) and method.");
         _keyRotations = Meter.CreateCounter<long>("tessera.keys.rotations", "{key}", "Signing keys created by rotation, by algorithm.");
         _auditDropped = Meter.CreateCounter<long>("tessera.audit.dropped", "{event}", "Audit events not written to the table because the queue was full (they are still logged).");
+        _housekeepingDeleted = Meter.CreateCounter<long>("tessera.housekeeping.deleted", "{row}", "Expired rows deleted by housekeeping, by table.");
+        _housekeepingPasses = Meter.CreateHistogram<double>("tessera.housekeeping.pass.duration", "s",
+            "Housekeeping passes, by outcome: completed (every table worked off) or skipped (another node held the lease).");
     }
 
     /// <summary>The meter, for the gauges whose values live elsewhere (active sessions, key age, outbox backlog).</summary>
@@ -72,6 +77,12 @@ public sealed class TesseraMetrics
         _signIns.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("method", method));
 
     public void AuditEventDropped() => _auditDropped.Add(1);
+
+    public void HousekeepingDeleted(string table, int rows) =>
+        _housekeepingDeleted.Add(rows, new KeyValuePair<string, object?>("table", table));
+
+    public void HousekeepingPass(string outcome, TimeSpan duration) =>
+        _housekeepingPasses.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void KeyRotated(string algorithm) => _keyRotations.Add(1, new KeyValuePair<string, object?>("signing_alg", algorithm));
 }

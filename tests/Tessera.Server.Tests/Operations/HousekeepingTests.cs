@@ -90,7 +90,7 @@ public abstract class HousekeepingTests(TesseraServer server) : ServerTest(serve
     {
         // A day-old code cannot be made over HTTP without waiting a day: these rows are written as the code grant writes them.
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var old = await AddCodeAsync(now - (long)HousekeepingService.AuthorizationCodeRetention.TotalSeconds - 60);
+        var old = await AddCodeAsync(now - (long)ExpiredRowSweeps.AuthorizationCodeRetention.TotalSeconds - 60);
         var recent = await AddCodeAsync(now - 3600);
 
         await RunHousekeepingAsync();
