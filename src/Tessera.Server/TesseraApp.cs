@@ -184,6 +184,8 @@ public static partial class TesseraApp
         services.AddTesseraHealth();
         services.AddHostedService<SnapshotRefreshService>();
         services.AddHostedService<KeyRotationService>();
+        services.AddSingleton<RevokedJwtList>();
+        services.AddSingleton<RevocationCursor>();
         services.AddHostedService<RevocationPollService>();
         services.AddSingleton<HousekeepingService>();
         services.AddHostedService(sp => sp.GetRequiredService<HousekeepingService>());
@@ -207,6 +209,9 @@ public static partial class TesseraApp
                 .LoadAsync(db, app.Services.GetRequiredService<IDataProtectionProvider>(), CancellationToken.None);
             // Before the first request, not at the first revocation poll: a restart must not forget who is disabled.
             await app.Services.GetRequiredService<DisabledUsers>().LoadAsync(db, CancellationToken.None);
+            // Likewise the revoked JWTs, and where this node's revocation poll starts reading.
+            await RevocationPollService.StartAsync(db, app.Services.GetRequiredService<RevocationCursor>(), app.Services.GetRequiredService<RevokedJwtList>(),
+                app.Services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds(), CancellationToken.None);
         }
 
         if (!string.IsNullOrEmpty(options.Import))

@@ -113,7 +113,7 @@ internal static class AdminUsers
             if (!result.Succeeded) return Refused(result);
         }
         // This node at once; the others at their next revocation poll.
-        disabled.Add(user.Id);
+        await disabled.AddAsync(user.Id, CancellationToken.None);
         await revocation.RevokeEverythingAsync(users, user, CancellationToken.None);
         return new JsonOk<UserView>(UserView.Of(user));
     }
@@ -131,7 +131,7 @@ internal static class AdminUsers
             var result = await users.UpdateAsync(user);
             if (!result.Succeeded) return Refused(result);
         }
-        disabled.Remove(user.Id);
+        await disabled.RemoveAsync(user.Id, CancellationToken.None);
         return new JsonOk<UserView>(UserView.Of(user));
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Sessions;
+using Tessera.Server.Storage.Tokens;
 
 namespace Tessera.Server.Sessions;
 
@@ -48,12 +49,13 @@ internal sealed class SessionStore(ITesseraDbContextFactory databases, SessionCa
         var ended = await db.UserSessions.Where(s => s.Id == id && s.UserId == userId && s.EndedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.EndedAt, now), cancellationToken);
         if (ended > 0) await QueueLogoutsAsync(db, [id], now, cancellationToken);
+        if (ended > 0) await RevocationLog.AppendAsync(db, [(RevocationKind.Session, id, 0L)], now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         cache.Remove(id);
         return ended > 0;
     }
 
-    /// <summary>Ends every session of the user; other nodes drop theirs at their next revocation poll.</summary>
+    /// <summary>Ends every session of the user; other nodes drop theirs at their next revocation poll (the log's lines).</summary>
     public async Task EndAllAsync(string userId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -63,6 +65,7 @@ internal sealed class SessionStore(ITesseraDbContextFactory databases, SessionCa
         await db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null && ids.Contains(s.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.EndedAt, now), cancellationToken);
         await QueueLogoutsAsync(db, ids, now, cancellationToken);
+        if (ids.Count > 0) await RevocationLog.AppendAsync(db, ids.ConvertAll(id => (RevocationKind.Session, id, 0L)), now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var id in ids) cache.Remove(id);
     }

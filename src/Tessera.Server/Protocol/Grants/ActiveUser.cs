@@ -12,7 +12,12 @@ internal static class ActiveUser
     public static async Task<Outcome<TesseraUser>> FindAsync(ITesseraDbContextFactory databases, string userId, CancellationToken cancellationToken)
     {
         await using var db = databases.Create();
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        return Of(await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken));
+    }
+
+    /// <summary>The same rule for a user read with the grant (a refresh token's row and its user in one read).</summary>
+    public static Outcome<TesseraUser> Of(TesseraUser? user)
+    {
         if (user is null) return OAuthError.InvalidGrant("the user no longer exists");
         if (user.DisabledAt is not null) return OAuthError.InvalidGrant("the user is disabled");
         return user;

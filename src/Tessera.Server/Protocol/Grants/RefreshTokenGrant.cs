@@ -4,7 +4,6 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
-using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Telemetry;
 using Tessera.Server.Tokens.RefreshTokens;
@@ -18,7 +17,7 @@ namespace Tessera.Server.Protocol.Grants;
 /// rotated) one revokes its whole family and the access tokens issued from it (RFC 9700 §4.14.2).
 /// </summary>
 internal sealed class RefreshTokenGrant(
-    RefreshTokenStore refreshTokens, UserTokens userTokens, HeldScopes heldScopes, TokenRevoker revoker, ITesseraDbContextFactory databases,
+    RefreshTokenStore refreshTokens, UserTokens userTokens, HeldScopes heldScopes, TokenRevoker revoker,
     SessionStore sessions, IOptions<TesseraOptions> options, TimeProvider clock, TesseraMetrics metrics, AuditTrail audit) : IGrantHandler
 {
     private const string Inactive = "the refresh token is invalid, expired or revoked";
@@ -34,9 +33,10 @@ internal sealed class RefreshTokenGrant(
         var value = request.Form[Parameters.RefreshToken];
         if (value is null) return OAuthError.InvalidRequest("refresh_token is required");
 
-        var row = await refreshTokens.FindAsync(value, cancellationToken);
+        // The row and its user in one read (a refresh is at most four statements: this, the rotation, the access token, the new row).
+        var found = await refreshTokens.FindWithUserAsync(value, cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        if (row is null) return OAuthError.InvalidGrant(Inactive);
+        if (found is not var (row, userRow)) return OAuthError.InvalidGrant(Inactive);
         // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
         if (row.ClientId != request.Client.ClientId) return OAuthError.InvalidGrant("the refresh token was issued to another client");
         // Issued before this client was registered: to a deleted client that had the same id.
@@ -50,6 +50,11 @@ internal sealed class RefreshTokenGrant(
             await revoker.RevokeRefreshFamilyAsync(row.FamilyId, cancellationToken);
             return OAuthError.InvalidGrant("the session this refresh token belongs to has ended");
         }
+
+        // Decided before the token rotates: a deleted or disabled user's refresh consumes nothing.
+        var active = ActiveUser.Of(userRow);
+        if (active.Failed) return active.Error;
+        var user = active.Value;
 
         var refreshed = ScopePolicy.Refreshed(row.Scope, request.Form[Parameters.Scope], request.Client);
         if (refreshed.Failed) return refreshed.Error;
@@ -71,18 +76,16 @@ internal sealed class RefreshTokenGrant(
                 return await RefuseReuseAsync(current ?? row, cancellationToken);
         }
 
-        var active = await ActiveUser.FindAsync(databases, row.Subject, cancellationToken);
-        if (active.Failed) return active.Error;
-        var user = active.Value;
-
         var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, granted, scopes, target.Value, row.AuthTime, row.SessionId,
             FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt)
         { Amr = row.Amr, SessionBound = row.SessionBound }, cancellationToken);
 
-        // A reuse elsewhere may have revoked the family while this rotation was under way: the new tokens go with it.
-        if (await refreshTokens.IsFamilyRevokedAsync(row.FamilyId, cancellationToken))
+        // A reuse elsewhere may have revoked the family while this rotation was under way: the new refresh token was
+        // not stored (its INSERT checks the family), and the new access token goes too.
+        if (issued.FamilyRevoked)
         {
-            await revoker.RevokeRefreshFamilyAsync(row.FamilyId, cancellationToken);
+            await revoker.RevokeAccessTokenAsync(issued.AccessToken.Jti, issued.AccessToken.OpaqueHash,
+                clock.GetUtcNow().ToUnixTimeSeconds() + issued.AccessToken.ExpiresIn, cancellationToken);
             return OAuthError.InvalidGrant(Inactive);
         }
         return issued.Response;

@@ -32,7 +32,11 @@ public sealed record UserGrant(
 }
 
 /// <summary>The response, the access token in it (to be revoked with its grant) and the refresh-token family, if any.</summary>
-public sealed record IssuedUserTokens(TokenResponse Response, IssuedAccessToken AccessToken, string? FamilyId);
+public sealed record IssuedUserTokens(TokenResponse Response, IssuedAccessToken AccessToken, string? FamilyId)
+{
+    /// <summary>A refresh whose family was revoked while it was under way: no refresh token was stored, the access token must go.</summary>
+    public bool FamilyRevoked { get; init; }
+}
 
 /// <summary>
 /// Issues the tokens of a user's grant: access token, ID token with openid, refresh token with offline_access (or bound
@@ -57,6 +61,7 @@ internal sealed class UserTokens(
             cancellationToken);
 
         string? refreshToken = null, familyId = null;
+        var familyRevoked = false;
         // OIDC Core §11: offline_access asks for a refresh token that outlives the session; without it (Back-Channel Logout
         // §2.7) the refresh token ends with the session. RFC 6749 §6: only a client allowed the refresh_token grant gets one.
         var offline = grant.GrantedScopes.Contains(OfflineAccess);
@@ -80,7 +85,8 @@ internal sealed class UserTokens(
                 AccessTokenJti = access.Jti,
                 AccessTokenHash = access.OpaqueHash,
                 AccessTokenExpiresAt = now + access.ExpiresIn,
-            }, cancellationToken);
+            }, continuesFamily: grant.FamilyId is not null, cancellationToken);
+            familyRevoked = refreshToken is null;
         }
 
         var idToken = grant.TokenScopes.Contains("openid")
@@ -91,6 +97,6 @@ internal sealed class UserTokens(
             })
             : null;
         var response = new TokenResponse(access.Value, TokenTypes.Bearer, access.ExpiresIn, access.Scope) { IdToken = idToken, RefreshToken = refreshToken, AccessTokenFormat = access.Format, SigningAlgorithm = access.SigningAlgorithm };
-        return new IssuedUserTokens(response, access, familyId);
+        return new IssuedUserTokens(response, access, familyId) { FamilyRevoked = familyRevoked };
     }
 }

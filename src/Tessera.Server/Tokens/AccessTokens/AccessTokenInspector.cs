@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -7,8 +6,8 @@ using Tessera.Server.Apis;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
-using Tessera.Server.Storage;
 using Tessera.Server.Tokens.Opaque;
+using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens.AccessTokens;
@@ -21,7 +20,7 @@ namespace Tessera.Server.Tokens.AccessTokens;
 /// </summary>
 internal sealed partial class AccessTokenInspector(
     JsonWebTokenHandler handler,
-    ITesseraDbContextFactory databases,
+    RevokedJwtList revokedJwts,
     OpaqueTokenStore store,
     PersonalAccessTokenStore personalAccessTokens,
     PersonalAccessTokenUsage personalAccessTokenUsage,
@@ -47,7 +46,7 @@ internal sealed partial class AccessTokenInspector(
         if (PersonalAccessTokenFormat.HasPrefix(token))
             return await InspectPersonalAsync(token, cancellationToken);
         if (token.Length < 16 * 1024 && handler.CanReadToken(token))
-            return await InspectJwtAsync(token, cancellationToken);
+            return await InspectJwtAsync(token);
         return null;
     }
 
@@ -82,7 +81,7 @@ internal sealed partial class AccessTokenInspector(
             SpaceDelimited.Join(scopes), row.CreatedAt, row.ExpiresAt, hash);
     }
 
-    private async Task<InspectedToken?> InspectJwtAsync(string jwt, CancellationToken cancellationToken)
+    private async Task<InspectedToken?> InspectJwtAsync(string jwt)
     {
         var snapshot = snapshots.Current;
         var result = await handler.ValidateTokenAsync(jwt, Parameters(snapshot));
@@ -109,8 +108,8 @@ internal sealed partial class AccessTokenInspector(
         long? authTime = token.TryGetPayloadValue<long>(Claims.AuthTime, out var signedInAt) ? signedInAt : null;
         var amr = token.TryGetPayloadValue<string[]>(Claims.Amr, out var methods) ? string.Join(' ', methods) : "";
 
-        await using var db = databases.Create();
-        if (await db.RevokedJwts.AsNoTracking().AnyAsync(r => r.Jti == token.Id, cancellationToken)) return null;
+        // RFC 7009 §2.2: a revoked JWT is inactive. This node's copy of the deny-list: no database read on this path.
+        if (revokedJwts.Contains(token.Id)) return null;
 
         return new InspectedToken(AccessTokenFormats.Jwt, token.Id, token.Subject, clientId, audiences, scope ?? "",
             issuedAt, ToUnix(token.ValidTo), OpaqueHash: null)

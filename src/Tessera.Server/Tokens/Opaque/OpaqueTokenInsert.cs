@@ -22,41 +22,32 @@ internal sealed class OpaqueTokenInsert
 
     public async Task ExecuteAsync(TesseraDbContext db, IReadOnlyList<OpaqueToken> rows, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        // Through EF Core's raw SQL (not a bare DbCommand), so its logging, tracing and interceptors see the statement.
+        var factory = DbProviderFactories.GetFactory(db.Database.GetDbConnection())!;
+        var parameters = new List<DbParameter>(rows.Count * 11);
+        void Add(object value)
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = _sqlByRowCount.GetOrAdd(rows.Count, count => BuildSql(db, count));
-            var index = 0;
-            foreach (var row in rows)
-            {
-                Add(command, index++, row.Hash);
-                Add(command, index++, row.Jti);
-                Add(command, index++, row.ClientId);
-                Add(command, index++, row.Subject);
-                Add(command, index++, row.Audiences);
-                Add(command, index++, row.Scope);
-                Add(command, index++, row.IssuedAt);
-                Add(command, index++, row.ExpiresAt);
-                Add(command, index++, row.AuthTime is { } authTime ? authTime : DBNull.Value);
-                Add(command, index++, row.UserClaims is { } userClaims ? userClaims : DBNull.Value);
-                Add(command, index++, row.Amr);
-            }
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var parameter = factory.CreateParameter()!;
+            parameter.ParameterName = "@p" + parameters.Count;
+            parameter.Value = value;
+            parameters.Add(parameter);
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
 
-    private static void Add(DbCommand command, int index, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@p" + index;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
+        foreach (var row in rows)
+        {
+            Add(row.Hash);
+            Add(row.Jti);
+            Add(row.ClientId);
+            Add(row.Subject);
+            Add(row.Audiences);
+            Add(row.Scope);
+            Add(row.IssuedAt);
+            Add(row.ExpiresAt);
+            Add(row.AuthTime is { } authTime ? authTime : DBNull.Value);
+            Add(row.UserClaims is { } userClaims ? userClaims : DBNull.Value);
+            Add(row.Amr);
+        }
+        await db.Database.ExecuteSqlRawAsync(_sqlByRowCount.GetOrAdd(rows.Count, count => BuildSql(db, count)), parameters, cancellationToken);
     }
 
     private string BuildSql(TesseraDbContext db, int rowCount)

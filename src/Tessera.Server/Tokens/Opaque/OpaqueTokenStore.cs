@@ -63,15 +63,6 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
         return row is null ? null : _cache.Keep(row);
     }
 
-    /// <summary>Marks the row revoked and forgets it here; other nodes forget it at their next revocation poll.</summary>
-    public async Task RevokeAsync(byte[] hash, long now, CancellationToken cancellationToken)
-    {
-        await using var db = _databases.Create();
-        await db.OpaqueTokens.Where(t => t.Hash == hash && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
-        _cache.Remove(hash);
-    }
-
     private async Task WriteLoopAsync()
     {
         var batch = new List<PendingInsert>(MaxBatch);

@@ -92,26 +92,36 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
     public async Task RevokeAsync(byte[] hash, CancellationToken cancellationToken)
     {
         await using var db = databases.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await RevokeAsync(db, hash, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Every token of the user that is still active, in one UPDATE (a credential change, a disable, a delete).</summary>
+    /// <summary>
+    /// Every token of the user that is still active, in three statements however many (a credential change, a disable,
+    /// a delete): their hashes, one UPDATE, and the revocation log's lines for the other nodes.
+    /// </summary>
     public async Task RevokeAllAsync(string userId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         await using var db = databases.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var hashes = await db.PersonalAccessTokens.Where(t => t.UserId == userId && t.RevokedAt == null).Select(t => t.Hash).ToListAsync(cancellationToken);
         if (hashes.Count == 0) return;
         await db.PersonalAccessTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        await RevocationLog.AppendAsync(db, hashes.ConvertAll(h => (RevocationKind.PersonalAccessToken, RevocationLog.Key(h), 0L)), now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         foreach (var hash in hashes) cache.Remove(hash);
     }
 
     private async Task RevokeAsync(TesseraDbContext db, byte[] hash, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        await db.PersonalAccessTokens.Where(t => t.Hash == hash && t.RevokedAt == null)
+        var revoked = await db.PersonalAccessTokens.Where(t => t.Hash == hash && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        // For the other nodes' caches, in the caller's transaction.
+        if (revoked > 0) await RevocationLog.AppendAsync(db, [(RevocationKind.PersonalAccessToken, RevocationLog.Key(hash), 0L)], now, cancellationToken);
         cache.Remove(hash);
     }
 }

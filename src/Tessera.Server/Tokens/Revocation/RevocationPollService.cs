@@ -4,17 +4,21 @@ using Tessera.Server.Configuration;
 using Tessera.Server.Hosting;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Users;
 
 namespace Tessera.Server.Tokens.Revocation;
 
 /// <summary>
-/// Reads the opaque tokens, personal access tokens and sessions other nodes revoked or ended since the last poll and
-/// drops them from this node's caches, and reloads the set of disabled users.
+/// Reads the lines other nodes (and this one) appended to the revocation log since the last poll, in one statement, and
+/// applies them here: a revoked JWT joins <see cref="RevokedJwtList"/>; a revoked opaque token or PAT and an ended session
+/// leave their caches; a user disabled or enabled reloads <see cref="DisabledUsers"/>. An idle poll reads nothing new.
 /// </summary>
 internal sealed class RevocationPollService(
     ITesseraDbContextFactory databases,
+    RevocationCursor cursor,
+    RevokedJwtList revokedJwts,
     OpaqueTokenCache cache,
     PersonalAccessTokenCache personalAccessTokens,
     SessionCache sessions,
@@ -23,30 +27,51 @@ internal sealed class RevocationPollService(
     TimeProvider clock,
     ILogger<RevocationPollService> logger) : PeriodicService(options.Value.Cache.RevocationPollInterval, logger)
 {
-    // RevokedAt has one-second resolution and commits land out of order: look back a little further than the last poll.
-    private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(5);
-    private long _since = clock.GetUtcNow().Add(-Overlap).ToUnixTimeSeconds();
+    /// <summary>A burst of revocations is read over a few polls rather than in one unbounded answer.</summary>
+    private const int MaxLinesPerPoll = 5000;
+
+    /// <summary>Lines before the log's end read again by a node's first poll (see <see cref="StartAsync"/>).</summary>
+    private const long StartOverlap = 100;
+
+    // Compiled once per service: the poll runs every second on every node.
+    private readonly Func<TesseraDbContext, long, IAsyncEnumerable<RevocationEvent>> _linesAfter =
+        EF.CompileAsyncQuery((TesseraDbContext db, long after) =>
+            db.RevocationEvents.AsNoTracking().Where(e => e.Id > after).OrderBy(e => e.Id).Take(MaxLinesPerPoll));
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var unixNow = now.ToUnixTimeSeconds();
         await using var db = databases.Create();
-        var revoked = await db.OpaqueTokens.AsNoTracking()
-            .Where(t => t.RevokedAt >= _since)
-            .Select(t => t.Hash)
-            .ToListAsync(cancellationToken);
-        foreach (var hash in revoked) cache.Remove(hash);
-        var revokedPats = await db.PersonalAccessTokens.AsNoTracking()
-            .Where(t => t.RevokedAt >= _since)
-            .Select(t => t.Hash)
-            .ToListAsync(cancellationToken);
-        foreach (var hash in revokedPats) personalAccessTokens.Remove(hash);
-        var endedSessions = await db.UserSessions.AsNoTracking()
-            .Where(s => s.EndedAt >= _since)
-            .Select(s => s.Id)
-            .ToListAsync(cancellationToken);
-        foreach (var id in endedSessions) sessions.Remove(id);
-        await disabledUsers.LoadAsync(db, cancellationToken);
-        _since = now.Add(-Overlap).ToUnixTimeSeconds();
+        var ids = new List<long>();
+        var usersChanged = false;
+        await foreach (var line in _linesAfter(db, cursor.After).WithCancellation(cancellationToken))
+        {
+            ids.Add(line.Id);
+            switch (line.Kind)
+            {
+                case RevocationKind.Jwt: revokedJwts.Add(line.Key, line.ExpiresAt, unixNow); break;
+                case RevocationKind.OpaqueToken: cache.Remove(Convert.FromBase64String(line.Key)); break;
+                case RevocationKind.PersonalAccessToken: personalAccessTokens.Remove(Convert.FromBase64String(line.Key)); break;
+                case RevocationKind.Session: sessions.Remove(line.Key); break;
+                case RevocationKind.User: usersChanged = true; break;
+            }
+        }
+        // The whole set, only when a user was disabled or enabled: an enable is seen as surely as a disable.
+        if (usersChanged) await disabledUsers.LoadAsync(db, cancellationToken);
+        cursor.Advance(ids, now);
+        revokedJwts.Prune(unixNow);
+    }
+
+    /// <summary>
+    /// At start-up, before the first request: the JWT deny-list, and the point the poll reads on from. The log's end is
+    /// read first, so a revocation committed during the load is read again by the first poll rather than missed; the
+    /// first poll also reads a few lines before it, for a transaction that had taken its id but not committed.
+    /// </summary>
+    public static async Task StartAsync(TesseraDbContext db, RevocationCursor cursor, RevokedJwtList revokedJwts, long now, CancellationToken cancellationToken)
+    {
+        var end = await db.RevocationEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        await revokedJwts.LoadAsync(db, now, cancellationToken);
+        cursor.Start(Math.Max(0, end - StartOverlap));
     }
 }
