@@ -24,6 +24,12 @@ internal static class ExpiredRowSweeps
     /// <summary>How long an ended session's row stays (the revocation poll must see it on every node first).</summary>
     public static readonly TimeSpan EndedSessionRetention = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// A line of the revocation log is read by every running node within a poll interval (a second by default); a day
+    /// covers any node that lost the database for a while. A node away for longer is restarted, and reloads its lists.
+    /// </summary>
+    public static readonly TimeSpan RevocationLogRetention = TimeSpan.FromDays(1);
+
     /// <summary>A session lives at most a day (the cookie's eight hours): its clients are not needed after that.</summary>
     private static readonly TimeSpan SessionClientRetention = TimeSpan.FromDays(2);
 
@@ -33,6 +39,7 @@ internal static class ExpiredRowSweeps
         var sessionsBefore = now - (long)EndedSessionRetention.TotalSeconds;
         var codesBefore = now - (long)AuthorizationCodeRetention.TotalSeconds;
         var sessionClientsBefore = now - (long)SessionClientRetention.TotalSeconds;
+        var revocationLinesBefore = now - (long)RevocationLogRetention.TotalSeconds;
         // Tessera:Audit:Retention (90 days by default): the trail is kept that long, then goes like every other expired row.
         var auditBefore = passStart.Add(-auditRetention).ToUnixTimeMilliseconds();
         return
@@ -61,6 +68,9 @@ internal static class ExpiredRowSweeps
                 .OrderBy(c => c.CreatedAt).Take(batch).ExecuteDeleteAsync(ct)),
             new("PasskeyCeremonies", (db, batch, ct) => db.PasskeyCeremonies.Where(c => c.ExpiresAt <= now)
                 .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(ct)),
+            // Oldest first along the primary key: lines are appended in id order, so no index on the time is needed.
+            new("RevocationEvents", (db, batch, ct) => db.RevocationEvents.Where(e => e.CreatedAt <= revocationLinesBefore)
+                .OrderBy(e => e.Id).Take(batch).ExecuteDeleteAsync(ct)),
             new("AuditEvents", (db, batch, ct) => db.AuditEvents.Where(e => e.OccurredAt < auditBefore)
                 .OrderBy(e => e.OccurredAt).Take(batch).ExecuteDeleteAsync(ct)),
         ];

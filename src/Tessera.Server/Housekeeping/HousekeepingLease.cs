@@ -14,6 +14,12 @@ namespace Tessera.Server.Housekeeping;
 /// SQLite lets one writer at a time in, so their batches alternate instead of deleting the same rows twice — the
 /// second finds them gone.
 /// </para>
+/// <para>
+/// Behind PgBouncer in transaction mode (<c>Tessera:Database:PgBouncer</c>) no lease is taken either: a session's lock
+/// would stay on whichever server connection PgBouncer lent for the statement, and the unlock could reach another one,
+/// leaving the lock held for good and every node skipping every pass. Each node then runs its own passes; the deletes
+/// are idempotent, and a node whose batch finds the rows gone ends that table's sweep early.
+/// </para>
 /// </summary>
 internal sealed class HousekeepingLease : IAsyncDisposable
 {
@@ -26,9 +32,9 @@ internal sealed class HousekeepingLease : IAsyncDisposable
     private HousekeepingLease(TesseraDbContext? lockHolder) => _lockHolder = lockHolder;
 
     /// <summary>The lease, or null when another node holds it.</summary>
-    public static async Task<HousekeepingLease?> TryTakeAsync(TesseraDbContext db, CancellationToken cancellationToken)
+    public static async Task<HousekeepingLease?> TryTakeAsync(TesseraDbContext db, bool behindPgBouncer, CancellationToken cancellationToken)
     {
-        if (db is not PostgresTesseraDbContext) return new HousekeepingLease(null);
+        if (db is not PostgresTesseraDbContext || behindPgBouncer) return new HousekeepingLease(null);
 
         await db.Database.OpenConnectionAsync(cancellationToken);
         try

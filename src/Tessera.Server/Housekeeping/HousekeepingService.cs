@@ -36,7 +36,7 @@ internal sealed partial class HousekeepingService(
         {
             var started = Stopwatch.GetTimestamp();
             await using var db = databases.Create();
-            await using var lease = await HousekeepingLease.TryTakeAsync(db, cancellationToken);
+            await using var lease = await HousekeepingLease.TryTakeAsync(db, options.Value.Database.PgBouncer, cancellationToken);
             if (lease is null)
             {
                 Log.PassSkipped(logger);

@@ -99,6 +99,37 @@ public abstract class HousekeepingTests(TesseraServer server) : ServerTest(serve
         Assert.True(await CodeExistsAsync(recent));
     }
 
+    [Fact]
+    public async Task Revocation_log_lines_are_kept_a_day_then_deleted()
+    {
+        // Every node reads a line within its poll interval; the log must not grow with every revocation ever made.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var old = await AddRevocationLineAsync(now - (long)ExpiredRowSweeps.RevocationLogRetention.TotalSeconds - 60);
+        var recent = await AddRevocationLineAsync(now - 3600);
+
+        await RunHousekeepingAsync();
+
+        Assert.False(await RevocationLineExistsAsync(old));
+        Assert.True(await RevocationLineExistsAsync(recent));
+    }
+
+    /// <summary>A line about a session nobody has: the nodes' polls read it and change nothing.</summary>
+    private async Task<string> AddRevocationLineAsync(long createdAt)
+    {
+        var key = "housekeeping-" + Guid.NewGuid().ToString("n");
+        await using var scope = Server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        db.RevocationEvents.Add(new RevocationEvent { Kind = RevocationKind.Session, Key = key, CreatedAt = createdAt });
+        await db.SaveChangesAsync();
+        return key;
+    }
+
+    private async Task<bool> RevocationLineExistsAsync(string key)
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TesseraDbContext>().RevocationEvents.AnyAsync(e => e.Key == key);
+    }
+
     private async Task<byte[]> AddCodeAsync(long expiresAt)
     {
         var hash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);

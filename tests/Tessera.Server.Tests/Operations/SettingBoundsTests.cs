@@ -22,6 +22,7 @@ public sealed class SettingBoundsTests
         { "Tessera:Cache:OpaqueTokenCacheSize", "-1", "Tessera:Cache:OpaqueTokenCacheSize must be zero (no cache) or more." },
         { "Tessera:Housekeeping:Interval", "00:00:00", "Tessera:Housekeeping:Interval must be positive." },
         { "Tessera:Housekeeping:BatchSize", "100001", "Tessera:Housekeeping:BatchSize must be between 1 and 100000." },
+        { "Tessera:Housekeeping:BatchPause", "00:00:10.001", "Tessera:Housekeeping:BatchPause must be between 0 and 10 seconds." },
         { "Tessera:Limits:MaxFormBytes", "1023", "Tessera:Limits:MaxFormBytes must be between 1024 and 1048576." },
         { "Tessera:RefreshTokens:Lifetime", "00:00:00", "Tessera:RefreshTokens:Lifetime must be positive and at most 366 days." },
         { "Tessera:RefreshTokens:Lifetime", "366.00:00:01", "Tessera:RefreshTokens:Lifetime must be positive and at most 366 days." },
@@ -69,6 +70,7 @@ public sealed class SettingBoundsTests
             ["Tessera:Keys:PrepublishPeriod"] = "00:00:00",
             ["Tessera:Cache:OpaqueTokenCacheSize"] = "0",
             ["Tessera:Housekeeping:BatchSize"] = "1",
+            ["Tessera:Housekeeping:BatchPause"] = "00:00:00",
             ["Tessera:Limits:MaxFormBytes"] = "1024",
             ["Tessera:RefreshTokens:Lifetime"] = "00:00:00.0000001",
             ["Tessera:RefreshTokens:ReuseGraceSeconds"] = "0",
@@ -84,6 +86,7 @@ public sealed class SettingBoundsTests
         ["highest"] = new()
         {
             ["Tessera:Housekeeping:BatchSize"] = "100000",
+            ["Tessera:Housekeeping:BatchPause"] = "00:00:10",
             ["Tessera:Limits:MaxFormBytes"] = "1048576",
             ["Tessera:RefreshTokens:Lifetime"] = "366.00:00:00",
             ["Tessera:RefreshTokens:ReuseGraceSeconds"] = "300",

@@ -13,7 +13,10 @@ public sealed class RevocationEvent
     /// <summary>A JWT's jti, a token's SHA-256 in base64, a session id or a user id, as <see cref="Kind"/> says.</summary>
     public required string Key { get; set; }
 
-    /// <summary>A JWT's exp: a node forgets its jti then. 0 for the others, which leave the caches at once.</summary>
+    /// <summary>
+    /// A JWT's or opaque token's exp: a node keeps it on its deny-list until then. 0 for the others, which leave the
+    /// caches at once.
+    /// </summary>
     public long ExpiresAt { get; set; }
 
     /// <summary>When it was appended: housekeeping deletes lines every node has long read.</summary>
