@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Hosting;
+using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Sessions;
 
 namespace Tessera.Server.BackChannelLogout;
@@ -13,13 +14,35 @@ namespace Tessera.Server.BackChannelLogout;
 /// Tessera:BackChannelLogout:FirstRetryDelay, each later one three times as long, at most an hour) until MaxAttempts.
 /// Redirects are not followed: the registered URI is the only address a logout token goes to.
 /// </summary>
-internal sealed partial class LogoutDeliveryService(
-    LogoutOutbox outbox, LogoutTokenWriter tokens, SnapshotCache snapshots, IHttpClientFactory clients,
-    IOptions<TesseraOptions> options, ILogger<LogoutDeliveryService> logger)
-    : PeriodicService(options.Value.BackChannelLogout.PollInterval, logger)
+internal sealed partial class LogoutDeliveryService : PeriodicService
 {
     public const string HttpClientName = "tessera-back-channel-logout";
     private const int BatchSize = 20;
+
+    private readonly LogoutOutbox outbox;
+    private readonly LogoutTokenWriter tokens;
+    private readonly SnapshotCache snapshots;
+    private readonly IHttpClientFactory clients;
+    private readonly IOptions<TesseraOptions> options;
+    private readonly ILogger<LogoutDeliveryService> logger;
+
+    /// <summary>
+    /// Woken by this node's own session ends, so a notification goes out at once; the poll (30 s by default) picks up
+    /// retries and what a stopped node left behind, and costs an idle node one statement per poll.
+    /// </summary>
+    public LogoutDeliveryService(
+        LogoutOutbox outbox, LogoutTokenWriter tokens, SnapshotCache snapshots, IHttpClientFactory clients, LogoutsQueued logoutsQueued,
+        IOptions<TesseraOptions> options, ILogger<LogoutDeliveryService> logger)
+        : base(options.Value.BackChannelLogout.PollInterval, logger)
+    {
+        this.outbox = outbox;
+        this.tokens = tokens;
+        this.snapshots = snapshots;
+        this.clients = clients;
+        this.options = options;
+        this.logger = logger;
+        logoutsQueued.Committed += Wake;
+    }
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ internal static class SessionRegistration
     {
         services.AddSingleton<SessionCache>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<LogoutsQueued>();
         services.AddSingleton<SessionActivity>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionActivity>());
         services.AddSingleton<DisabledUsers>();

@@ -10,7 +10,7 @@ namespace Tessera.Server.Sessions;
 /// transaction — queues a back-channel logout for every client that received tokens in it and asked to hear
 /// (OIDC Back-Channel Logout 1.0 §2.5; <see cref="SessionClient"/>, delivered by BackChannelLogout/LogoutDeliveryService).
 /// </summary>
-internal sealed class SessionStore(ITesseraDbContextFactory databases, SessionCache cache, TimeProvider clock)
+internal sealed class SessionStore(ITesseraDbContextFactory databases, SessionCache cache, LogoutsQueued logoutsQueued, TimeProvider clock)
 {
     public async Task CreateAsync(UserSession session, CancellationToken cancellationToken)
     {
@@ -48,10 +48,11 @@ internal sealed class SessionStore(ITesseraDbContextFactory databases, SessionCa
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ended = await db.UserSessions.Where(s => s.Id == id && s.UserId == userId && s.EndedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.EndedAt, now), cancellationToken);
-        if (ended > 0) await QueueLogoutsAsync(db, [id], now, cancellationToken);
+        var queued = ended > 0 && await QueueLogoutsAsync(db, [id], now, cancellationToken);
         if (ended > 0) await RevocationLog.AppendAsync(db, [(RevocationKind.Session, id, 0L)], now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         cache.Remove(id);
+        if (queued) logoutsQueued.Raise();
         return ended > 0;
     }
 
@@ -64,28 +65,30 @@ internal sealed class SessionStore(ITesseraDbContextFactory databases, SessionCa
         var ids = await db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null).Select(s => s.Id).ToListAsync(cancellationToken);
         await db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null && ids.Contains(s.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.EndedAt, now), cancellationToken);
-        await QueueLogoutsAsync(db, ids, now, cancellationToken);
+        var queued = await QueueLogoutsAsync(db, ids, now, cancellationToken);
         if (ids.Count > 0) await RevocationLog.AppendAsync(db, ids.ConvertAll(id => (RevocationKind.Session, id, 0L)), now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var id in ids) cache.Remove(id);
+        if (queued) logoutsQueued.Raise();
     }
 
     /// <summary>
     /// What ends with these (just ended) sessions: their refresh tokens issued without offline_access (Back-Channel Logout
-    /// §2.7), and a notification for each client that received tokens in one of them.
+    /// §2.7), and a notification for each client that received tokens in one of them; whether any was queued.
     /// </summary>
-    private static async Task QueueLogoutsAsync(TesseraDbContext db, List<string> sessionIds, long now, CancellationToken cancellationToken)
+    private static async Task<bool> QueueLogoutsAsync(TesseraDbContext db, List<string> sessionIds, long now, CancellationToken cancellationToken)
     {
-        if (sessionIds.Count == 0) return;
+        if (sessionIds.Count == 0) return false;
         await db.RefreshTokens.Where(t => t.SessionBound && t.RevokedAt == null && t.SessionId != null && sessionIds.Contains(t.SessionId))
             .ExecuteUpdateAsync(t => t.SetProperty(r => r.RevokedAt, now), cancellationToken);
         var clients = await db.SessionClients.AsNoTracking().Where(c => sessionIds.Contains(c.SessionId)).ToListAsync(cancellationToken);
-        if (clients.Count == 0) return;
+        if (clients.Count == 0) return false;
         db.LogoutNotifications.AddRange(clients.Select(c => new LogoutNotification
         {
             ClientId = c.ClientId, UserId = c.UserId, SessionId = c.SessionId, CreatedAt = now, NextAttemptAt = now,
         }));
         await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>OIDC Back-Channel Logout 1.0: <paramref name="clientId"/> received tokens in this session and wants to hear when it ends.</summary>
