@@ -19,6 +19,10 @@ internal static class TelemetryRegistration
     /// <summary>The OpenTelemetry variable that names a collector (OpenTelemetry's exporter reads it and its siblings).</summary>
     private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>Request duration and active requests; connections and TLS handshakes; unhandled exceptions; rate-limiter leases.</summary>
+    private static readonly string[] AspNetCoreMeters =
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting"];
+
     public static void AddTesseraTelemetry(this WebApplicationBuilder builder, TelemetryOptions telemetry)
     {
         builder.Services.AddSingleton<TesseraMetrics>();
@@ -44,7 +48,10 @@ internal static class TelemetryRegistration
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(TesseraMetrics.MeterName)
-                    .AddAspNetCoreInstrumentation()
+                    // ASP.NET Core's built-in meters, named rather than all of them (AddAspNetCoreInstrumentation): routing's
+                    // match-attempts counter is one more measurement on every request and says nothing the request
+                    // duration's http.route does not (bench/RESULTS.md, "Telemetry").
+                    .AddMeter(AspNetCoreMeters)
                     .AddHttpClientInstrumentation()
                     .AddNpgsqlInstrumentation();
                 if (telemetry.Prometheus) metrics.AddPrometheusExporter();
