@@ -26,6 +26,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Roles;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
+using Tessera.Server.Storage.SharedCache;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Telemetry;
 using Tessera.Server.Throttling;
@@ -145,6 +146,8 @@ public static partial class TesseraApp
         services.AddSingleton<ClientAuthentication>();
         services.AddSingleton<JwtAccessTokenWriter>();
         services.AddSingleton<OpaqueTokenCache>();
+        services.AddTesseraSharedCache(options.Cache);
+        services.AddSingleton<SharedOpaqueTokenCache>();
         services.AddSingleton<OpaqueTokenStore>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenInspector>();
@@ -185,6 +188,7 @@ public static partial class TesseraApp
         services.AddHostedService<SnapshotRefreshService>();
         services.AddHostedService<KeyRotationService>();
         services.AddSingleton<RevokedJwtList>();
+        services.AddSingleton<RevokedTokenHashes>();
         services.AddSingleton<RevocationCursor>();
         services.AddHostedService<RevocationPollService>();
         services.AddSingleton<HousekeepingService>();

@@ -171,6 +171,13 @@ public sealed class DatabaseOptions
     public int MaxPoolSize { get; set; } = 20;
 
     /// <summary>
+    /// PostgreSQL: a streaming read replica for the reads that may lag — introspection misses and the revocation poll
+    /// (docs/scaling.md). A token the replica does not have yet is looked up on the primary before it is called unknown;
+    /// the replica's lag adds to the time other nodes take to see a revocation. Unset: every read goes to the primary.
+    /// </summary>
+    public string? ReadConnectionString { get; set; }
+
+    /// <summary>
     /// PostgreSQL: the connection string names PgBouncer in transaction mode, older than 1.21, which cannot carry
     /// prepared statements from one transaction to the next: automatic preparation is then off. A <c>Max Auto Prepare</c>
     /// in the connection string wins.
@@ -222,6 +229,14 @@ public sealed class CacheOptions
     /// <summary>How many opaque-token rows a node keeps in memory for introspection (those introspected lately).</summary>
     [SettingRange(0, int.MaxValue, ErrorMessage = "Tessera:Cache:OpaqueTokenCacheSize must be zero (no cache) or more.")]
     public int OpaqueTokenCacheSize { get; set; } = 50_000;
+
+    /// <summary>
+    /// A Redis that the nodes share as a second-level introspection cache (a StackExchange.Redis configuration string, e.g.
+    /// <c>redis.internal:6379,password=…,ssl=true</c>), so N nodes read an opaque token from the database about once in
+    /// total instead of once each. Optional: unset, each node has only its own cache. PostgreSQL stays the source of truth
+    /// and a node that cannot reach Redis reads the database.
+    /// </summary>
+    public string? Redis { get; set; }
 }
 
 public sealed class HousekeepingOptions

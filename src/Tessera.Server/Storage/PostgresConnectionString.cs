@@ -21,9 +21,12 @@ internal static class PostgresConnectionString
     private const string MaxAutoPrepareKey = "Max Auto Prepare";
     private const string NoResetOnCloseKey = "No Reset On Close";
 
-    public static string For(DatabaseOptions database)
+    public static string For(DatabaseOptions database) => For(database, database.ConnectionString);
+
+    /// <summary>The same settings applied to another server's string (the read replica's).</summary>
+    public static string For(DatabaseOptions database, string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
         var set = builder.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (!set.Contains(MaxPoolSizeKey)) builder.MaxPoolSize = database.MaxPoolSize;
         // A prepared statement lives in one PostgreSQL session, and PgBouncer in transaction mode (before 1.21) hands

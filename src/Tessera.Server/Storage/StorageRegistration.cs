@@ -16,6 +16,13 @@ internal static class StorageRegistration
         {
             services.AddPooledDbContextFactory<PostgresTesseraDbContext>(o => o.UseNpgsql(PostgresConnectionString.For(database)));
             AddAliases<PostgresTesseraDbContext>(services);
+            if (!string.IsNullOrWhiteSpace(database.ReadConnectionString))
+            {
+                var replica = PostgresConnectionString.For(database, database.ReadConnectionString);
+                // The primary's options (interceptors and all) with the replica's connection string.
+                services.AddSingleton(sp => new ReadReplica(new DbContextOptionsBuilder<PostgresTesseraDbContext>(
+                    sp.GetRequiredService<DbContextOptions<PostgresTesseraDbContext>>()).UseNpgsql(replica).Options));
+            }
         }
         else
         {
@@ -76,10 +83,34 @@ internal static class StorageRegistration
 internal interface ITesseraDbContextFactory
 {
     TesseraDbContext Create();
+
+    /// <summary>Whether <see cref="CreateForLaggingReads"/> reaches a read replica rather than the primary.</summary>
+    bool HasReadReplica { get; }
+
+    /// <summary>
+    /// A context on the read replica (<c>Tessera:Database:ReadConnectionString</c>), or on the primary without one: only
+    /// for reads that may lag behind the primary, and never for a write.
+    /// </summary>
+    TesseraDbContext CreateForLaggingReads();
 }
 
-internal sealed class TesseraDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : ITesseraDbContextFactory
+internal sealed class TesseraDbContextFactory<TContext>(IDbContextFactory<TContext> inner, IServiceProvider services) : ITesseraDbContextFactory
     where TContext : TesseraDbContext
 {
+    private readonly ReadReplica? _replica = services.GetService<ReadReplica>();
+
     public TesseraDbContext Create() => inner.CreateDbContext();
+
+    public bool HasReadReplica => _replica is not null;
+
+    public TesseraDbContext CreateForLaggingReads() => _replica?.Create() ?? inner.CreateDbContext();
+}
+
+/// <summary>
+/// Contexts on the PostgreSQL read replica. Not pooled: they serve only introspection misses and the revocation poll,
+/// and their own Npgsql pool (one per connection string) is bounded like the primary's.
+/// </summary>
+internal sealed class ReadReplica(DbContextOptions<PostgresTesseraDbContext> options)
+{
+    public TesseraDbContext Create() => new PostgresTesseraDbContext(options);
 }

@@ -11,17 +11,31 @@ public sealed class TwoNodeFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
 
+    /// <summary>Each node's revocation poll: a revocation reaches the other node within it.</summary>
+    public static readonly TimeSpan RevocationPollInterval = TimeSpan.FromSeconds(0.5);
+
     public TesseraServer A { get; private set; } = null!;
     public TesseraServer B { get; private set; } = null!;
+
+    /// <summary>The cluster's database, for a node started later.</summary>
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The settings of a node of this cluster (both nodes', and one started later).</summary>
+    public Dictionary<string, string?> NodeSettings() => new()
+    {
+        ["Tessera:Cache:RefreshInterval"] = "00:00:00.5",
+        ["Tessera:Cache:RevocationPollInterval"] = RevocationPollInterval.ToString(),
+        ["Tessera:Issuer"] = A.Issuer,
+    };
 
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
-        var settings = new Dictionary<string, string?> { ["Tessera:Cache:RefreshInterval"] = "00:00:00.5", ["Tessera:Cache:RevocationPollInterval"] = "00:00:00.5" };
-        A = await TesseraServer.StartAsync(_database, StandardImport(), settings);
+        var settings = new Dictionary<string, string?> { ["Tessera:Cache:RefreshInterval"] = "00:00:00.5", ["Tessera:Cache:RevocationPollInterval"] = RevocationPollInterval.ToString() };
+        A = await TesseraServer.StartAsync(_database, PeopleImport.Create(), settings);
         // Behind a load balancer every node answers for the same issuer.
         settings["Tessera:Issuer"] = A.Issuer;
-        B = await TesseraServer.StartAsync(_database, StandardImport(), settings);
+        B = await TesseraServer.StartAsync(_database, PeopleImport.Create(), settings);
     }
 
     public async Task DisposeAsync()

@@ -7,7 +7,6 @@ using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
 using Tessera.Server.Tokens.Opaque;
-using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens.AccessTokens;

@@ -8,7 +8,7 @@ using Tessera.Server.Vocabulary;
 namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>Creates, lists, finds and revokes personal access tokens. Only the SHA-256 of a token is stored.</summary>
-internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory databases, PersonalAccessTokenCache cache, TimeProvider clock, AuditTrail audit)
+internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory databases, PersonalAccessTokenCache cache, RevokedTokenHashes revoked, TimeProvider clock, AuditTrail audit)
 {
     /// <summary>The new row and the token, which exists nowhere else and is shown to the user once.</summary>
     public async Task<(PersonalAccessToken Row, string Token)> CreateAsync(
@@ -53,14 +53,31 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
         return await db.PersonalAccessTokens.CountAsync(t => t.UserId == userId && t.RevokedAt == null, cancellationToken);
     }
 
-    /// <summary>The row for a token's hash: from this node's cache, else from the database (and then cached).</summary>
+    /// <summary>
+    /// The row for a token's hash: from this node's cache, else from the database (and then cached); null for a hash this
+    /// node knows revoked, without reading it again.
+    /// </summary>
     public async ValueTask<PersonalAccessToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {
         if (cache.Find(hash) is { } cached) return cached;
-        await using var db = databases.Create();
-        var row = await db.PersonalAccessTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken);
-        if (row is not null) cache.Add(row);
+        if (revoked.Contains(hash)) return null;
+        var row = await ReadAsync(hash, cancellationToken);
+        if (row is null) return null;
+        if (row.RevokedAt is not null) revoked.Add(hash, row.ExpiresAt, clock.GetUtcNow().ToUnixTimeSeconds());
+        else cache.Add(row);
         return row;
+    }
+
+    /// <summary>From the read replica when there is one, else (or when it does not have the row yet) from the primary.</summary>
+    private async Task<PersonalAccessToken?> ReadAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        await using (var replica = databases.CreateForLaggingReads())
+        {
+            var row = await replica.PersonalAccessTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken);
+            if (row is not null || !databases.HasReadReplica) return row;
+        }
+        await using var primary = databases.Create();
+        return await primary.PersonalAccessTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken);
     }
 
     /// <summary>The tokens not revoked and not expired, of the given users or of everyone (null).</summary>
@@ -85,6 +102,7 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
         audit.Add(db, new AuditEntry(AuditEventTypes.PatRevoked) { UserId = userId, Details = new Dictionary<string, string?> { ["id"] = id } }, null);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        cache.Remove(hash);
         return true;
     }
 
@@ -95,6 +113,7 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await RevokeAsync(db, hash, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        cache.Remove(hash);
     }
 
     /// <summary>
@@ -122,6 +141,6 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
         // For the other nodes' caches, in the caller's transaction.
         if (revoked > 0) await RevocationLog.AppendAsync(db, [(RevocationKind.PersonalAccessToken, RevocationLog.Key(hash), 0L)], now, cancellationToken);
-        cache.Remove(hash);
+        // The caller forgets the cached row once the transaction has committed: a read before the commit would cache it again.
     }
 }

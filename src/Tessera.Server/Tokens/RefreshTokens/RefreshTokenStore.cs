@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Storage.Users;
-using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.Opaque;
 
 namespace Tessera.Server.Tokens.RefreshTokens;

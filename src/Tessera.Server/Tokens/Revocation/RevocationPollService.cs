@@ -5,6 +5,7 @@ using Tessera.Server.Hosting;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Tokens;
+using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.Opaque;
 using Tessera.Server.Users;
 
@@ -12,13 +13,14 @@ namespace Tessera.Server.Tokens.Revocation;
 
 /// <summary>
 /// Reads the lines other nodes (and this one) appended to the revocation log since the last poll, in one statement, and
-/// applies them here: a revoked JWT joins <see cref="RevokedJwtList"/>; a revoked opaque token or PAT and an ended session
-/// leave their caches; a user disabled or enabled reloads <see cref="DisabledUsers"/>. An idle poll reads nothing new.
+/// applies them here: a revoked JWT joins <see cref="RevokedJwtList"/>, a revoked opaque token <see cref="RevokedTokenHashes"/>;
+/// a revoked opaque token or PAT and an ended session leave their caches; a user disabled or enabled reloads <see cref="DisabledUsers"/>. An idle poll reads nothing new.
 /// </summary>
 internal sealed class RevocationPollService(
     ITesseraDbContextFactory databases,
     RevocationCursor cursor,
     RevokedJwtList revokedJwts,
+    RevokedTokenHashes revokedHashes,
     OpaqueTokenCache cache,
     PersonalAccessTokenCache personalAccessTokens,
     SessionCache sessions,
@@ -42,7 +44,8 @@ internal sealed class RevocationPollService(
     {
         var now = clock.GetUtcNow();
         var unixNow = now.ToUnixTimeSeconds();
-        await using var db = databases.Create();
+        // The replica, when there is one: its lag adds to the revocation window, and the cursor waits for ids it lacks.
+        await using var db = databases.CreateForLaggingReads();
         var ids = new List<long>();
         var usersChanged = false;
         await foreach (var line in _linesAfter(db, cursor.After).WithCancellation(cancellationToken))
@@ -51,7 +54,10 @@ internal sealed class RevocationPollService(
             switch (line.Kind)
             {
                 case RevocationKind.Jwt: revokedJwts.Add(line.Key, line.ExpiresAt, unixNow); break;
-                case RevocationKind.OpaqueToken: cache.Remove(Convert.FromBase64String(line.Key)); break;
+                case RevocationKind.OpaqueToken:
+                    revokedHashes.AddLogKey(line.Key, line.ExpiresAt, unixNow);
+                    cache.Remove(Convert.FromBase64String(line.Key));
+                    break;
                 case RevocationKind.PersonalAccessToken: personalAccessTokens.Remove(Convert.FromBase64String(line.Key)); break;
                 case RevocationKind.Session: sessions.Remove(line.Key); break;
                 case RevocationKind.User: usersChanged = true; break;
@@ -61,6 +67,7 @@ internal sealed class RevocationPollService(
         if (usersChanged) await disabledUsers.LoadAsync(db, cancellationToken);
         cursor.Advance(ids, now);
         revokedJwts.Prune(unixNow);
+        revokedHashes.Prune(unixNow);
     }
 
     /// <summary>

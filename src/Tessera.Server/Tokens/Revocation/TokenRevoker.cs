@@ -15,7 +15,7 @@ namespace Tessera.Server.Tokens.Revocation;
 /// </summary>
 internal sealed class TokenRevoker(
     ITesseraDbContextFactory databases, OpaqueTokenCache opaqueCache, PersonalAccessTokenStore personalAccessTokens,
-    RevokedJwtList revokedJwts, TimeProvider clock)
+    RevokedJwtList revokedJwts, RevokedTokenHashes revokedHashes, SharedOpaqueTokenCache sharedCache, TimeProvider clock)
 {
     public Task RevokeAsync(InspectedToken token, CancellationToken cancellationToken) =>
         token is { Format: AccessTokenFormats.PersonalAccessToken, OpaqueHash: { } hash }
@@ -50,7 +50,7 @@ internal sealed class TokenRevoker(
         var issued = await RefreshTokenStore.RevokeFamiliesAsync(db, families, now, cancellationToken);
         await WriteAccessTokenRevocationsAsync(db, issued, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        ForgetHere(issued, now);
+        await ForgetHereAsync(issued, now);
     }
 
     private async Task RevokeAccessTokensAsync(IReadOnlyList<RevocableAccessToken> tokens, CancellationToken cancellationToken)
@@ -60,7 +60,7 @@ internal sealed class TokenRevoker(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await WriteAccessTokenRevocationsAsync(db, tokens, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        ForgetHere(tokens, now);
+        await ForgetHereAsync(tokens, now);
     }
 
     /// <summary>
@@ -78,12 +78,20 @@ internal sealed class TokenRevoker(
         if (lines.Count > 0) await RevocationLog.AppendAsync(db, lines, now, cancellationToken);
     }
 
-    /// <summary>This node knows at once; the others at their next revocation poll.</summary>
-    private void ForgetHere(IReadOnlyList<RevocableAccessToken> tokens, long now)
+    /// <summary>
+    /// This node knows at once, and so does the shared cache, before the revocation is answered; the other nodes at their
+    /// next revocation poll. The hash joins the list before the cache entry goes (see OpaqueTokenStore.KeepUnlessRevoked).
+    /// </summary>
+    private async Task ForgetHereAsync(IReadOnlyList<RevocableAccessToken> tokens, long now)
     {
         foreach (var token in tokens)
         {
-            if (token.OpaqueHash is { } hash) opaqueCache.Remove(hash);
+            if (token.OpaqueHash is { } hash)
+            {
+                revokedHashes.Add(hash, token.ExpiresAt, now);
+                opaqueCache.Remove(hash);
+                await sharedCache.MarkRevokedAsync(hash, CancellationToken.None);
+            }
             else revokedJwts.Add(token.Jti, token.ExpiresAt, now);
         }
     }
