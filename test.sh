@@ -11,6 +11,8 @@ chmod 755 "$work"
 results="$work/results"
 
 cleanup() {
+  # The test host kills its PgBouncer when it exits; a host that is killed itself cannot, so nothing outlives the run.
+  pkill -f "tessera-pgbouncer-[0-9a-f]*/pgbouncer.ini" 2>/dev/null || true
   if [[ -f "$work/pg/postmaster.pid" ]]; then as_pg "$PG_BIN/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }

@@ -4,19 +4,25 @@ using Npgsql;
 namespace Tessera.Testing;
 
 /// <summary>
-/// A real streaming replica of the test PostgreSQL (pg_basebackup, then a hot standby on a free port of 127.0.0.1),
-/// started once per test process and stopped when it exits. Every database the tests create on the primary reaches it
-/// through the WAL, as it would in production.
+/// A real streaming replica of the test PostgreSQL (pg_basebackup, then a hot standby on a free port of 127.0.0.1).
+/// Every database the tests create on the primary reaches it through the WAL, as it would in production. Disposing it
+/// stops it and deletes its files (it would otherwise replay the rest of the suite's WAL); so does the test process's
+/// exit, should a test run be cut short.
 /// </summary>
-public sealed class StreamingReplica
+public sealed class StreamingReplica : IAsyncDisposable
 {
-    private static readonly Lazy<Task<StreamingReplica>> Shared = new(StartAsync);
-
     private readonly int _port;
+    private readonly string _directory;
+    private readonly string _bin;
+    private readonly bool _asPostgres;
 
-    private StreamingReplica(int port) => _port = port;
-
-    public static Task<StreamingReplica> GetAsync() => Shared.Value;
+    private StreamingReplica(int port, string directory, string bin, bool asPostgres)
+    {
+        _port = port;
+        _directory = directory;
+        _bin = bin;
+        _asPostgres = asPostgres;
+    }
 
     /// <summary>The same database, user and options as <paramref name="direct"/> (a primary's), on the replica.</summary>
     public string ConnectionStringFor(string direct) =>
@@ -57,7 +63,26 @@ public sealed class StreamingReplica
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<StreamingReplica> StartAsync()
+    public async ValueTask DisposeAsync()
+    {
+        await Task.Run(Stop);
+    }
+
+    private void Stop()
+    {
+        try
+        {
+            using var stop = Process.Start(Command(Path.Combine(_bin, "pg_ctl"), ["-D", _directory, "-m", "immediate", "-w", "stop"], _asPostgres));
+            stop?.WaitForExit(10_000);
+            if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Leftovers in the temporary directory.
+        }
+    }
+
+    public static async Task<StreamingReplica> StartAsync()
     {
         var primary = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(TestDatabase.PostgresVariable)
             ?? throw new InvalidOperationException($"the replica tests need {TestDatabase.PostgresVariable}"));
@@ -73,20 +98,9 @@ public sealed class StreamingReplica
             ["-h", primary.Host!, "-p", primary.Port.ToString(), "-U", primary.Username ?? "postgres", "-D", directory, "-R", "-X", "stream", "-c", "fast"], root);
         await RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", directory, "-l", Path.Combine(directory, "log"), "-w", "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c hot_standby=on -c fsync=off -c max_connections=300", "start"], root);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                var stop = Process.Start(Command(Path.Combine(bin, "pg_ctl"), ["-D", directory, "-m", "immediate", "stop"], root));
-                stop?.WaitForExit(10_000);
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
-            {
-                // Leftovers in the temporary directory.
-            }
-        };
-        return new StreamingReplica(port);
+        var replica = new StreamingReplica(port, directory, bin, root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => replica.Stop();
+        return replica;
     }
 
     private static async Task RunAsync(string file, string[] arguments, bool asPostgres)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Tessera.Server.Storage;
 
 namespace Tessera.Server.Housekeeping;
@@ -60,6 +61,13 @@ internal sealed class HousekeepingLease : IAsyncDisposable
         {
             // Not cancellable: the pass may be ending because the node is stopping, and the lock must still go back.
             await _lockHolder.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+        }
+        catch
+        {
+            // Pooled connections are not reset (Storage/PostgresConnectionString): a session still holding the lock must
+            // not go back to the pool, or every node would skip housekeeping for as long as it lives there.
+            if (_lockHolder.Database.GetDbConnection() is NpgsqlConnection connection) NpgsqlConnection.ClearPool(connection);
+            throw;
         }
         finally
         {

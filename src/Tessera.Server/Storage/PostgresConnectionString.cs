@@ -32,9 +32,12 @@ internal static class PostgresConnectionString
         // A prepared statement lives in one PostgreSQL session, and PgBouncer in transaction mode (before 1.21) hands
         // the next transaction another one: "prepared statement "_auto1" does not exist".
         if (!set.Contains(MaxAutoPrepareKey)) builder.MaxAutoPrepare = database.PgBouncer ? 0 : AutoPreparedStatements;
-        // Npgsql's DISCARD ALL on returning a connection would reset whichever session PgBouncer lent: wasted, since in
-        // transaction mode no session state survives a transaction anyway.
-        if (database.PgBouncer && !set.Contains(NoResetOnCloseKey)) builder.NoResetOnClose = true;
+        // Npgsql resets a connection it takes from the pool (with prepared statements kept: seven statements — RESET ALL,
+        // CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all() …) in front of the first query: PostgreSQL ran seven statements
+        // for every one of ours (bench/RESULTS.md, "Database cost"). Tessera leaves no session state behind — no SET, no
+        // LISTEN, no cursor or temporary table; housekeeping's advisory lock is given back, or its connection dropped —
+        // so there is nothing to reset. Behind PgBouncer a reset would reach whichever session it lent anyway.
+        if (!set.Contains(NoResetOnCloseKey)) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 }

@@ -11,14 +11,18 @@ public sealed class PostgresConnectionStringTests
         new(PostgresConnectionString.For(new DatabaseOptions { ConnectionString = connectionString, MaxPoolSize = maxPoolSize, PgBouncer = pgBouncer }));
 
     [Fact]
-    public void The_setting_bounds_the_pool_and_statements_are_prepared_automatically()
+    public void The_setting_bounds_the_pool_statements_are_prepared_automatically_and_no_session_is_reset()
     {
         var built = For("Host=db;Username=tessera", maxPoolSize: 12);
 
         Assert.Equal(12, built.MaxPoolSize);
         Assert.Equal(PostgresConnectionString.AutoPreparedStatements, built.MaxAutoPrepare);
-        Assert.False(built.NoResetOnClose);
+        Assert.True(built.NoResetOnClose);
     }
+
+    [Fact]
+    public void The_connection_strings_reset_wins() =>
+        Assert.False(For("Host=db;No Reset On Close=false").NoResetOnClose);
 
     [Theory]
     [InlineData("Host=db;Maximum Pool Size=7")]

@@ -15,7 +15,7 @@ namespace Tessera.Server.Tests.Operations;
 /// its revocation poll: a token issued on another node is active at once (what the replica lacks is looked up on the
 /// primary), a revocation still reaches it, and the replica does serve its reads (issue "Scale", item 6).
 /// </summary>
-public sealed class ReadReplicaTests : IAsyncLifetime
+public sealed class ReadReplicaTests(ReplicaFixture replicaFixture) : IAsyncLifetime, IClassFixture<ReplicaFixture>
 {
     private readonly TokenReadsByServer _reads = new();
     private TestDatabase _database = null!;
@@ -30,7 +30,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _replica = await StreamingReplica.GetAsync();
+        _replica = replicaFixture.Replica;
         _database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
         var settings = new Dictionary<string, string?> { ["Tessera:Cache:RevocationPollInterval"] = "00:00:00.5" };
         _primaryNode = await TesseraServer.StartAsync(_database, StandardImport(), settings);
@@ -142,5 +142,18 @@ internal sealed class TokenReadsByServer : DbCommandInterceptor
         if (command.CommandText.Contains("FROM \"OpaqueTokens\"", StringComparison.Ordinal))
             Ports.Enqueue(new NpgsqlConnectionStringBuilder(command.Connection!.ConnectionString).Port);
         return ValueTask.FromResult(result);
+    }
+}
+
+/// <summary>One replica for the class: started before its first test, stopped and deleted after its last.</summary>
+public sealed class ReplicaFixture : IAsyncLifetime
+{
+    public StreamingReplica Replica { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Replica = await StreamingReplica.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (Replica is not null) await Replica.DisposeAsync();
     }
 }
