@@ -15,7 +15,10 @@
 #   sqlite-RS256  token (client_credentials -> RFC 9068 JWT, RS256)
 #   sqlite-ES256  token (JWT ES256), JWKS (RSA + EC key, like oidc-provider's), discovery
 #   sqlite-opaque token (opaque handle, stored in SQLite: WAL, synchronous=NORMAL), introspection of one such handle
-#   pg-RS256, pg-ES256, pg-opaque   the same token / introspection rows on a throw-away PostgreSQL 15
+#   pg-RS256, pg-ES256, pg-opaque   the same token / introspection rows on a throw-away PostgreSQL 15; pg-ES256 also
+#                 introspects its JWT (in memory since issue "Scale": no deny-list read per call)
+#   pg-opaque-2nodes  opaque issuance on two nodes sharing one database, both loaded at once (bench/lib/two-node-row.sh;
+#                 half the connections each): group commit split over two nodes (issue "Scale")
 #   sqlite-refresh  refresh of a user's grant (bench/lib/refresh-row.sh): an API with userAccess rbac and claims
 #                 ["roles"] against a consent-based API in the same server and run (the cost of roles); not in the
 #                 default passes, no peer has the row (pg-refresh also exists)
@@ -37,7 +40,7 @@
 #   PEER_ROWS=<regex>       peer rows to run (default: every peer row that a Tessera row is compared with,
 #                           plus the Kestrel ceiling; '.*' adds oidc-provider's in-memory rows and OpenIddict's
 #                           no-storage row)
-#   TESSERA_PASSES='...'    which Tessera passes run (default: all seven, in the order above; pg-pat also exists)
+#   TESSERA_PASSES='...'    which Tessera passes run (default: all eight, in the order above; pg-pat also exists)
 #   ONLY_TESSERA=1          skip the peers and the crypto limits
 #   GATEWAY=1               run the gateway pass last (0: skip it); it needs about 80 s
 #   ONLY_GATEWAY=1          only the gateway pass: no peers, no Tessera token passes, no PostgreSQL
@@ -67,7 +70,7 @@ TESSERA_PORT=${TESSERA_PORT:-18090}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_PORT=${PG_PORT:-55442}
 PG_OPTS=${PG_OPTS:-}
-TESSERA_PASSES=${TESSERA_PASSES:-sqlite-RS256 sqlite-ES256 sqlite-opaque sqlite-pat pg-RS256 pg-ES256 pg-opaque}
+TESSERA_PASSES=${TESSERA_PASSES:-sqlite-RS256 sqlite-ES256 sqlite-opaque sqlite-pat pg-RS256 pg-ES256 pg-opaque pg-opaque-2nodes}
 PEER_ROWS=${PEER_ROWS:-'node-oidc-provider/(token-jwt-RS256|token-jwt-ES256|token-opaque|introspect-opaque|token-opaque-sqlite|introspect-opaque-sqlite|jwks|discovery)|openiddict/(token-jwt-RS256|token-jwt-ES256|token-reference|introspect-reference|jwks|discovery)|kestrel-ceiling/.*'}
 export DURATION=${DURATION:-6} WARMUP=${WARMUP:-3} THREADS=${THREADS:-2} CONNS=${CONNS:-32}
 GATEWAY=${GATEWAY:-1}
@@ -206,6 +209,15 @@ for p in $TESSERA_PASSES; do
       2> >(tee "$OUT/pass-tessera-$p.log" | sed 's/^/    /' >&2) || log "pass tessera-$p ended early (status $?)"
     continue
   fi
+  if [[ $variant == opaque-2nodes ]]; then
+    PASS_DIRS+=("$OUT/pass-tessera-$p")
+    if (( $(remaining) < 60 )); then log "no time left for pass tessera-$p: skipped"; continue; fi
+    [[ $db == pg ]] || die "the two-node pass needs PostgreSQL (pg-opaque-2nodes)"
+    log "pass tessera-$p (opaque issuance on two nodes sharing one database, both loaded)"
+    TESSERA_PORT=$TESSERA_PORT timeout "$(remaining)" bash "$BENCH/lib/two-node-row.sh" "$OUT" "$PEERS" \
+      2> >(tee "$OUT/pass-tessera-$p.log" | sed 's/^/    /' >&2) || log "pass tessera-$p ended early (status $?)"
+    continue
+  fi
   if [[ $variant == pat ]]; then
     PASS_DIRS+=("$OUT/pass-tessera-$p")
     if (( $(remaining) < 30 )); then log "no time left for pass tessera-$p: skipped"; continue; fi
@@ -222,6 +234,8 @@ for p in $TESSERA_PASSES; do
   esac
   introspect=""; jwks=""; discovery=""
   [[ $variant == opaque ]] && introspect=/connect/introspect
+  # A JWT's introspection on PostgreSQL: it read the deny-list on every call before the revocation lists went in memory.
+  [[ $p == pg-ES256 ]] && introspect=/connect/introspect
   [[ $p == sqlite-ES256 || $p == sqlite-ES256-otel ]] && { jwks=/.well-known/jwks; discovery=/.well-known/openid-configuration; }
   pass "tessera-$p" "^tessera-$p/" SKIP_CRYPTO=1 \
     EXTRA_NAME="tessera-$p" EXTRA_DIR="$WORK/tessera" EXTRA_PORT="$TESSERA_PORT" \

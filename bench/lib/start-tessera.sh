@@ -20,7 +20,8 @@ case $db in
   *) echo "start-tessera: database must be sqlite or postgres" >&2; exit 2 ;;
 esac
 export Tessera__Import=$import
-export Tessera__Issuer=http://127.0.0.1:$PORT
+# ISSUER: a second node of a cluster answers for the first one's issuer (bench/lib/two-node-row.sh).
+export Tessera__Issuer=${ISSUER:-http://127.0.0.1:$PORT}
 # Same environment as the .NET peers: Production, logging at Warning.
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 # A throw-away database per run: the key ring may sit in clear in it (Production refuses that otherwise).
