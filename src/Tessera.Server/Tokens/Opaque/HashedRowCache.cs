@@ -4,9 +4,8 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Tessera.Server.Tokens.Opaque;
 
 /// <summary>
-/// Token rows this node has looked up or issued, so an API introspecting the same token on every request costs no database
-/// read. What a node issued goes in at low priority: when the cache is full those go first, so issuing many tokens does not
-/// push out the ones being introspected. Revocation removes the entry on the
+/// Token rows this node has looked up, so an API introspecting the same token on every request costs no database read.
+/// Filled on reads only: issuing many tokens does not push the hot ones out. Revocation removes the entry on the
 /// revoking node at once and on the others at the next revocation poll (<c>Tessera:Cache:RevocationPollInterval</c>);
 /// an entry never outlives its token. A size of 0 turns the cache off. The value kept is whatever the subclass keeps
 /// of an active row (it must not be changed afterwards); the row's SHA-256 is the key, not kept twice.
@@ -19,17 +18,16 @@ internal abstract class HashedRowCache<TValue>(int size) : IDisposable where TVa
 
     public TValue? Find(byte[] hash) => _cache?.Get<TValue>(Key(hash));
 
-    protected void Add(byte[] hash, TValue value, long expiresAt, CacheItemPriority priority = CacheItemPriority.Normal)
+    protected void Add(byte[] hash, TValue value, long expiresAt)
     {
         if (_cache is null) return;
         using var entry = _cache.CreateEntry(Key(hash));
         entry.Value = value;
         entry.Size = 1;
-        entry.Priority = priority;
         entry.AbsoluteExpiration = DateTimeOffset.FromUnixTimeSeconds(expiresAt);
     }
 
-    public void Remove(byte[] hash) => _cache?.Remove(Key(hash));
+    public virtual void Remove(byte[] hash) => _cache?.Remove(Key(hash));
 
     public void Dispose() => _cache?.Dispose();
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Storage.Tokens;
@@ -15,6 +14,8 @@ internal sealed class OpaqueTokenCache(IOptions<TesseraOptions> options)
     // Clients, APIs and their scope lists are few; user ids are not shared here (one per user, not per token).
     private readonly SharedStrings _shared = new(4096);
 
+    private readonly RecentlyIssuedTokens _issued = new(options.Value.Cache.OpaqueTokenCacheSize / 10);
+
     /// <summary>What introspection needs of the row, cached if the row is active; null for a revoked row.</summary>
     public CachedOpaqueToken? Keep(OpaqueToken row)
     {
@@ -25,12 +26,26 @@ internal sealed class OpaqueTokenCache(IOptions<TesseraOptions> options)
     }
 
     /// <summary>
-    /// A token this node has just issued (and committed): its first introspection here costs no read. Low priority, so
-    /// tokens nobody introspects leave a full cache before those that are.
+    /// A token this node has just issued (and committed): its first introspection here costs no read. Kept in a ring of
+    /// the last issued tokens (a tenth of the cache's size), not in the cache: a token is moved into the cache when it is
+    /// introspected.
     /// </summary>
-    public void KeepIssued(OpaqueToken row)
+    public void KeepIssued(OpaqueToken row) => _issued.Add(row.Hash, Shape(row));
+
+    /// <summary>A token from this node's cache, or one it issued lately (moved into the cache then).</summary>
+    public CachedOpaqueToken? FindKeptOrIssued(byte[] hash)
     {
-        if (Enabled) Add(row.Hash, Shape(row), row.ExpiresAt, CacheItemPriority.Low);
+        if (Find(hash) is { } kept) return kept;
+        if (_issued.Find(hash) is not { } issued) return null;
+        if (Enabled) Add(hash, issued, issued.ExpiresAt);
+        return issued;
+    }
+
+    /// <summary>Forgets the token here, cached or lately issued (a revocation).</summary>
+    public override void Remove(byte[] hash)
+    {
+        base.Remove(hash);
+        _issued.Remove(hash);
     }
 
     /// <summary>A token another node read from the database (from the shared cache), kept here as if read here.</summary>

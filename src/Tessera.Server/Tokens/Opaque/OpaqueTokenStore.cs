@@ -65,7 +65,7 @@ internal sealed class OpaqueTokenStore : IAsyncDisposable
     /// </summary>
     public async ValueTask<CachedOpaqueToken?> FindActiveAsync(byte[] hash, CancellationToken cancellationToken)
     {
-        var cached = _cache.Find(hash);
+        var cached = _cache.FindKeptOrIssued(hash);
         _metrics.IntrospectionCacheLookup(hit: cached is not null);
         if (cached is not null) return cached;
         if (_revoked.Contains(hash)) return null;
