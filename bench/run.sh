@@ -15,8 +15,9 @@
 #   sqlite-RS256  token (client_credentials -> RFC 9068 JWT, RS256)
 #   sqlite-ES256  token (JWT ES256), JWKS (RSA + EC key, like oidc-provider's), discovery
 #   sqlite-opaque token (opaque handle, stored in SQLite: WAL, synchronous=NORMAL), introspection of one such handle
-#   pg-RS256, pg-ES256, pg-opaque   the same token / introspection rows on a throw-away PostgreSQL 15; pg-ES256 also
-#                 introspects its JWT (in memory since issue "Scale": no deny-list read per call)
+#   pg-RS256, pg-ES256, pg-opaque   the same token / introspection rows on a throw-away PostgreSQL 15
+#   pg-jwt-introspect  introspection of a client-credentials JWT (bench/lib/jwt-introspect-row.sh; the peers' harness
+#                 introspects only opaque tokens): its deny-list is in memory since issue "Scale" (sqlite-… also exists)
 #   pg-opaque-2nodes  opaque issuance on two nodes sharing one database, both loaded at once (bench/lib/two-node-row.sh;
 #                 half the connections each): group commit split over two nodes (issue "Scale")
 #   sqlite-refresh  refresh of a user's grant (bench/lib/refresh-row.sh): an API with userAccess rbac and claims
@@ -40,7 +41,7 @@
 #   PEER_ROWS=<regex>       peer rows to run (default: every peer row that a Tessera row is compared with,
 #                           plus the Kestrel ceiling; '.*' adds oidc-provider's in-memory rows and OpenIddict's
 #                           no-storage row)
-#   TESSERA_PASSES='...'    which Tessera passes run (default: all eight, in the order above; pg-pat also exists)
+#   TESSERA_PASSES='...'    which Tessera passes run (default: all nine, in the order above; pg-pat also exists)
 #   ONLY_TESSERA=1          skip the peers and the crypto limits
 #   GATEWAY=1               run the gateway pass last (0: skip it); it needs about 80 s
 #   ONLY_GATEWAY=1          only the gateway pass: no peers, no Tessera token passes, no PostgreSQL
@@ -70,7 +71,7 @@ TESSERA_PORT=${TESSERA_PORT:-18090}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_PORT=${PG_PORT:-55442}
 PG_OPTS=${PG_OPTS:-}
-TESSERA_PASSES=${TESSERA_PASSES:-sqlite-RS256 sqlite-ES256 sqlite-opaque sqlite-pat pg-RS256 pg-ES256 pg-opaque pg-opaque-2nodes}
+TESSERA_PASSES=${TESSERA_PASSES:-sqlite-RS256 sqlite-ES256 sqlite-opaque sqlite-pat pg-RS256 pg-ES256 pg-opaque pg-jwt-introspect pg-opaque-2nodes}
 PEER_ROWS=${PEER_ROWS:-'node-oidc-provider/(token-jwt-RS256|token-jwt-ES256|token-opaque|introspect-opaque|token-opaque-sqlite|introspect-opaque-sqlite|jwks|discovery)|openiddict/(token-jwt-RS256|token-jwt-ES256|token-reference|introspect-reference|jwks|discovery)|kestrel-ceiling/.*'}
 export DURATION=${DURATION:-6} WARMUP=${WARMUP:-3} THREADS=${THREADS:-2} CONNS=${CONNS:-32}
 GATEWAY=${GATEWAY:-1}
@@ -218,6 +219,14 @@ for p in $TESSERA_PASSES; do
       2> >(tee "$OUT/pass-tessera-$p.log" | sed 's/^/    /' >&2) || log "pass tessera-$p ended early (status $?)"
     continue
   fi
+  if [[ $variant == jwt-introspect ]]; then
+    PASS_DIRS+=("$OUT/pass-tessera-$p")
+    if (( $(remaining) < 30 )); then log "no time left for pass tessera-$p: skipped"; continue; fi
+    log "pass tessera-$p (introspection of a JWT access token)"
+    TESSERA_PORT=$TESSERA_PORT timeout "$(remaining)" bash "$BENCH/lib/jwt-introspect-row.sh" "$OUT" "$PEERS" "$dbarg" \
+      2> >(tee "$OUT/pass-tessera-$p.log" | sed 's/^/    /' >&2) || log "pass tessera-$p ended early (status $?)"
+    continue
+  fi
   if [[ $variant == pat ]]; then
     PASS_DIRS+=("$OUT/pass-tessera-$p")
     if (( $(remaining) < 30 )); then log "no time left for pass tessera-$p: skipped"; continue; fi
@@ -234,8 +243,6 @@ for p in $TESSERA_PASSES; do
   esac
   introspect=""; jwks=""; discovery=""
   [[ $variant == opaque ]] && introspect=/connect/introspect
-  # A JWT's introspection on PostgreSQL: it read the deny-list on every call before the revocation lists went in memory.
-  [[ $p == pg-ES256 ]] && introspect=/connect/introspect
   [[ $p == sqlite-ES256 || $p == sqlite-ES256-otel ]] && { jwks=/.well-known/jwks; discovery=/.well-known/openid-configuration; }
   pass "tessera-$p" "^tessera-$p/" SKIP_CRYPTO=1 \
     EXTRA_NAME="tessera-$p" EXTRA_DIR="$WORK/tessera" EXTRA_PORT="$TESSERA_PORT" \

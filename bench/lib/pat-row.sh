@@ -15,12 +15,13 @@ dir=$out/pass-$name
 mkdir -p "$dir"
 base=http://127.0.0.1:$TESSERA_PORT
 jar=$dir/cookies.txt
-hz=$(getconf CLK_TCK)
 log() { printf '[pat] %s\n' "$*" >&2; }
 fail() { log "FAILED: $*"; printf '{"peer":"%s","scenario":"introspect","error":"%s"}\n' "$name" "${*//\"/\'}" >> "$dir/results.jsonl"; exit 0; }
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];process.stdout.write(v===undefined?"":String(v))})' "$1"; }
 # shellcheck source=device-grant.sh
 source "$here/device-grant.sh"
+# shellcheck source=measure-introspect.sh
+source "$here/measure-introspect.sh"
 
 PORT=$TESSERA_PORT bash "$here/start-tessera.sh" pat "$db" > "$dir/server.log" 2>&1 &
 pid=$!
@@ -36,27 +37,5 @@ pat=$(curl -s -H "Authorization: Bearer $access" -H 'Content-Type: application/j
   -d '{"name":"bench","scopes":["api"],"expires_in_days":1}' "$base/api/pats" | json token)
 [[ $pat == tsr_pat_* ]] || fail "no personal access token from /api/pats"
 
-probe() { curl -s -u bench:bench-secret-0123456789abcdef -d "token=$pat" "$base/connect/introspect" | json active; }
-[[ $(probe) == true ]] || fail "the PAT is not active at introspection before the run"
-log "PAT introspection: active before the run"
-
-export TOKEN=$pat CLIENT_ID=bench CLIENT_SECRET=bench-secret-0123456789abcdef
-wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" --timeout 10s -s "$peers/wrk/introspect.lua" "$base/connect/introspect" > "$dir/warmup.txt" 2>&1 || true
-busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
-j0=$(awk '{print $14 + $15}' "/proc/$server_pid/stat"); read -r s0 t0 < <(busy)
-/usr/bin/time -f '%e %U %S' -o "$dir/wrk-time.txt" \
-  wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 10s -s "$peers/wrk/introspect.lua" "$base/connect/introspect" > "$dir/wrk.txt" 2>&1 || true
-j1=$(awk '{print $14 + $15}' "/proc/$server_pid/stat"); read -r s1 t1 < <(busy)
-hwm=$(awk '/^VmHWM:/{print $2}' "/proc/$server_pid/status" 2>/dev/null || echo 0)
-[[ $(probe) == true ]] || fail "the PAT was not active after the run"
-
-wj=$(sed -n 's/^WRK_JSON //p' "$dir/wrk.txt" | tail -1)
-[[ -n $wj ]] || fail "wrk produced no summary (see wrk.txt)"
-read -r wall usr sys < "$dir/wrk-time.txt"
-# Foreign load as the peers' run.sh counts it: machine CPU that was neither the server nor wrk.
-extra=$(node "$here/cpu-extra.mjs" "$wj" "$j0" "$j1" "$hz" "$wall" "$usr" "$sys" "$s0" "$s1" "$t0" "$t1")
-printf '{"peer":"%s","scenario":"introspect","url":"%s","check":"PAT active before and after the run",%s,"peak_rss_kib":%s,"wrk":%s}\n' \
-  "$name" "$base/connect/introspect" "$extra" "${hwm:-0}" "$wj" >> "$dir/results.jsonl"
-# The run's settings, for a report of this row alone (the other passes write the same from the peers' run.sh).
-printf '{"date":"%s","threads":%s,"conns":%s,"duration":%s,"warmup":%s}\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$THREADS" "$CONNS" "$DURATION" "$WARMUP" > "$dir/meta.json"
-log "$(grep -o '"rps":[0-9.]*' <<<"$wj")"
+log "PAT made through the device flow and /api/pats"
+measure_introspect "$name" "$dir" "$base" "$server_pid" "$pat" "PAT active before and after the run"
