@@ -8,7 +8,11 @@ public static class BearerChallenge
     public static string Format(string? error, string? description, string? scope) => Format(error, description, scope, acrValues: null);
 
     /// <summary>With RFC 9470 §3's acr_values, for insufficient_user_authentication.</summary>
-    public static string Format(string? error, string? description, string? scope, string? acrValues)
+    public static string Format(string? error, string? description, string? scope, string? acrValues) =>
+        Format(error, description, scope, acrValues, resourceMetadata: null);
+
+    /// <summary>With RFC 9728 §5.1's resource_metadata: where a client finds the authorization server for this API.</summary>
+    public static string Format(string? error, string? description, string? scope, string? acrValues, string? resourceMetadata)
     {
         var value = new StringBuilder("Bearer");
         var separator = " ";
@@ -23,6 +27,7 @@ public static class BearerChallenge
         Add("error_description", description);
         Add("scope", scope);
         Add("acr_values", acrValues);
+        Add("resource_metadata", resourceMetadata);
         return value.ToString();
     }
 }

@@ -16,6 +16,7 @@ public static class TesseraExtensions
     public static AuthenticationBuilder AddTessera(this AuthenticationBuilder builder, string scheme, Action<TesseraOptions> configure)
     {
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TesseraOptions>, TesseraPostConfigureOptions>());
+        builder.Services.TryAddSingleton<ProtectedResource.MappedMetadataDocuments>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeAuthorizationHandler>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, AcrAuthorizationHandler>());
         builder.Services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefusalResultHandler>());

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.AspNetCore.Events;
@@ -104,8 +105,11 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         if (challenge.Handled) return;
 
         Response.StatusCode = 401;
-        // RFC 6750 §3: without any token the challenge carries no error code.
-        Response.Headers.WWWAuthenticate = BearerChallenge.Format(challenge.Error, challenge.ErrorDescription, scope: null, challenge.AcrValues);
+        // RFC 6750 §3: without any token the challenge carries no error code. RFC 9728 §5.1: once the metadata is
+        // mapped, every 401 says where it is.
+        var metadataPath = Context.RequestServices.GetService<ProtectedResource.MappedMetadataDocuments>()?.PathOf(Scheme.Name);
+        var metadata = metadataPath is null ? null : $"{Request.Scheme}://{Request.Host}{Request.PathBase}{metadataPath}";
+        Response.Headers.WWWAuthenticate = BearerChallenge.Format(challenge.Error, challenge.ErrorDescription, scope: null, challenge.AcrValues, metadata);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)

@@ -23,6 +23,9 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
     /// <summary>The audience this API accepts (its API resource's <c>audience</c>).</summary>
     public string? Audience { get; set; }
 
+    /// <summary>What <c>MapTesseraProtectedResourceMetadata</c> publishes of this API (RFC 9728).</summary>
+    public ProtectedResource.ProtectedResourceMetadataOptions ProtectedResource { get; } = new();
+
     /// <summary>More accepted audiences (a gateway in front of several APIs); <see cref="Audience"/> is added to them.</summary>
     public ICollection<string> ValidAudiences { get; } = new List<string>();
 

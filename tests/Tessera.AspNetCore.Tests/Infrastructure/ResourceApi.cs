@@ -29,7 +29,9 @@ public sealed class ResourceApi : IAsyncDisposable
     public RequestCounter IssuerRequests { get; }
 
     /// <param name="sharedCache">A distributed cache this API shares with others (its nodes), for <see cref="TesseraOptions.UseDistributedCache"/>.</param>
-    public static async Task<ResourceApi> StartAsync(string authority, string audience, Action<TesseraOptions>? configure = null, IDistributedCache? sharedCache = null)
+    /// <param name="publishMetadata">Maps the RFC 9728 metadata document (<c>MapTesseraProtectedResourceMetadata</c>).</param>
+    public static async Task<ResourceApi> StartAsync(string authority, string audience, Action<TesseraOptions>? configure = null, IDistributedCache? sharedCache = null,
+        bool publishMetadata = false)
     {
         var counter = new RequestCounter();
         var builder = WebApplication.CreateSlimBuilder();
@@ -56,6 +58,7 @@ public sealed class ResourceApi : IAsyncDisposable
         app.MapGet("/ledger/audit", (HttpContext context) => Caller(context)).RequireScope("ledger").RequireRole("auditor", "owner");
         app.MapGet("/messages/transfer", (HttpContext context) => Caller(context)).RequireScope("message").RequireAcr("urn:tessera:acr:mfa");
         app.MapGet("/ledger/transfer", (HttpContext context) => Caller(context)).RequireScope("ledger").RequireAcr("urn:tessera:acr:mfa");
+        if (publishMetadata) app.MapTesseraProtectedResourceMetadata();
         await app.StartAsync();
         return new ResourceApi(app, counter);
     }
