@@ -14,34 +14,22 @@ namespace Tessera.Server.BackChannelLogout;
 /// Tessera:BackChannelLogout:FirstRetryDelay, each later one three times as long, at most an hour) until MaxAttempts.
 /// Redirects are not followed: the registered URI is the only address a logout token goes to.
 /// </summary>
-internal sealed partial class LogoutDeliveryService : PeriodicService
+internal sealed partial class LogoutDeliveryService(
+    LogoutOutbox outbox, LogoutTokenWriter tokens, SnapshotCache snapshots, IHttpClientFactory clients, LogoutsQueued logoutsQueued,
+    IOptions<TesseraOptions> options, ILogger<LogoutDeliveryService> logger)
+    : PeriodicService(options.Value.BackChannelLogout.PollInterval, logger)
 {
     public const string HttpClientName = "tessera-back-channel-logout";
     private const int BatchSize = 20;
-
-    private readonly LogoutOutbox outbox;
-    private readonly LogoutTokenWriter tokens;
-    private readonly SnapshotCache snapshots;
-    private readonly IHttpClientFactory clients;
-    private readonly IOptions<TesseraOptions> options;
-    private readonly ILogger<LogoutDeliveryService> logger;
 
     /// <summary>
     /// Woken by this node's own session ends, so a notification goes out at once; the poll (30 s by default) picks up
     /// retries and what a stopped node left behind, and costs an idle node one statement per poll.
     /// </summary>
-    public LogoutDeliveryService(
-        LogoutOutbox outbox, LogoutTokenWriter tokens, SnapshotCache snapshots, IHttpClientFactory clients, LogoutsQueued logoutsQueued,
-        IOptions<TesseraOptions> options, ILogger<LogoutDeliveryService> logger)
-        : base(options.Value.BackChannelLogout.PollInterval, logger)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
-        this.outbox = outbox;
-        this.tokens = tokens;
-        this.snapshots = snapshots;
-        this.clients = clients;
-        this.options = options;
-        this.logger = logger;
         logoutsQueued.Committed += Wake;
+        return base.StartAsync(cancellationToken);
     }
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)

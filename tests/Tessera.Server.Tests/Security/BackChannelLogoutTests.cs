@@ -108,6 +108,23 @@ public abstract class BackChannelLogoutTests(DatabaseKind kind)
     }
 
     [Fact]
+    public async Task The_node_that_ends_a_session_sends_at_once_without_waiting_for_its_poll()
+    {
+        // The poll a minute apart (its most): only the wake after the session's end can deliver within the wait.
+        await using var listener = await LogoutListener.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var server = await TesseraServer.StartAsync(database, Import(listener),
+            new Dictionary<string, string?> { ["Tessera:BackChannelLogout:PollInterval"] = "00:01:00" });
+        var protocol = new ProtocolClient(server.CreateClient());
+        using var browser = new Browser(server);
+        await SignInAtWebAsync(browser, protocol, "openid");
+
+        await SignOutAsync(browser);
+
+        Assert.NotNull((await listener.WaitForDeliveryAsync(WebPath, seconds: 10)).LogoutToken);
+    }
+
+    [Fact]
     public async Task A_notification_waits_in_the_database_through_a_restart_until_the_client_answers()
     {
         await using var listener = await LogoutListener.StartAsync();

@@ -84,15 +84,18 @@ internal sealed class TokenRevoker(
     /// </summary>
     private async Task ForgetHereAsync(IReadOnlyList<RevocableAccessToken> tokens, long now)
     {
+        var marks = new List<Task>();
         foreach (var token in tokens)
         {
             if (token.OpaqueHash is { } hash)
             {
                 revokedHashes.Add(hash, token.ExpiresAt, now);
                 opaqueCache.Remove(hash);
-                await sharedCache.MarkRevokedAsync(hash, CancellationToken.None);
+                marks.Add(sharedCache.MarkRevokedAsync(hash, CancellationToken.None));
             }
             else revokedJwts.Add(token.Jti, token.ExpiresAt, now);
         }
+        // A family's opaque tokens at once, not one Redis round trip after another.
+        await Task.WhenAll(marks);
     }
 }
