@@ -33,6 +33,7 @@ using Tessera.Server.Throttling;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.AuthorizationCodes;
 using Tessera.Server.Tokens.DeviceAuthorizations;
+using Tessera.Server.Tokens.Dpop;
 using Tessera.Server.Tokens.IdTokens;
 using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Tokens.Opaque;
@@ -149,6 +150,9 @@ public static partial class TesseraApp
         services.AddTesseraSharedCache(options.Cache);
         services.AddSingleton<SharedOpaqueTokenCache>();
         services.AddSingleton<OpaqueTokenStore>();
+        services.AddSingleton<DpopProofReplay>();
+        services.AddSingleton<DpopNonces>();
+        services.AddSingleton<DpopProofs>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenInspector>();
         services.AddSingleton<TokenRevoker>();

@@ -71,6 +71,7 @@ internal static class AdminCatalog
         IdTokenClaims = client.IdTokenClaims.Length == 0 ? null : [.. SpaceDelimited.Split(client.IdTokenClaims)],
         Administration = client.Administration ? true : null,
         RequireMfa = client.RequireMfa ? true : null,
+        RequireDpop = client.RequireDpop ? true : null,
         BackchannelLogoutUri = client.BackchannelLogoutUri,
         BackchannelLogoutSessionRequired = client.BackchannelLogoutUri is null ? null : client.BackchannelLogoutSessionRequired,
     };

@@ -44,6 +44,12 @@ public sealed record RegisteredClient(
     /// <summary>Sign-ins for this client need a second factor (step-up for a session without one).</summary>
     public bool RequireMfa { get; init; }
 
+    /// <summary>
+    /// RFC 9449 §5.2 dpop_bound_access_tokens: every token request of this client carries a DPoP proof, so all its access
+    /// tokens are bound to a key it holds.
+    /// </summary>
+    public bool RequireDpop { get; init; }
+
     /// <summary>OIDC Back-Channel Logout 1.0: where this client hears that a session it received tokens in has ended.</summary>
     public string? BackchannelLogoutUri { get; init; }
 }

@@ -125,6 +125,7 @@ internal sealed partial class SnapshotCache(
             IdTokenClaims = SpaceDelimited.ToSet(client.IdTokenClaims),
             Administration = client.Administration,
             RequireMfa = client.RequireMfa,
+            RequireDpop = client.RequireDpop,
             BackchannelLogoutUri = client.BackchannelLogoutUri,
         };
     }

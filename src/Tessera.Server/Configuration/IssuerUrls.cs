@@ -11,6 +11,9 @@ public sealed class IssuerUrls(IOptions<TesseraOptions> options)
     /// <summary>The issuer's path without a trailing slash: the routes live under it.</summary>
     public string PathBase { get; } = new Uri(options.Value.Issuer).AbsolutePath.TrimEnd('/');
 
+    /// <summary>The issuer's scheme, host and port: with a request's path, the URL a client names that request by (DPoP's htu).</summary>
+    public string Origin { get; } = new Uri(options.Value.Issuer).GetLeftPart(UriPartial.Authority);
+
     public string Url(string path) => Issuer.TrimEnd('/') + path;
 
     public string Token => Url(EndpointPaths.Token);

@@ -53,6 +53,8 @@ public sealed class TesseraOptions
     public TelemetryOptions Telemetry { get; set; } = new();
     [ValidateObjectMembers]
     public AuditOptions Audit { get; set; } = new();
+    [ValidateObjectMembers]
+    public DpopOptions Dpop { get; set; } = new();
 
     /// <summary>External identity providers by name (the name appears in the callback path and the token API).</summary>
     public Dictionary<string, ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);
@@ -263,6 +265,6 @@ public sealed class LimitOptions
     [SettingRange(1024, 1024 * 1024, ErrorMessage = "Tessera:Limits:MaxFormBytes must be between 1024 and 1048576.")]
     public int MaxFormBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Allowed clock skew when checking client assertions.</summary>
+    /// <summary>Allowed clock skew when checking client assertions and DPoP proofs.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 }

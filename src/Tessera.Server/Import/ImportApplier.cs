@@ -89,6 +89,7 @@ internal sealed partial class ImportApplier(
         client.IdTokenClaims = SpaceDelimited.Join(imported.IdTokenClaims ?? []);
         client.Administration = imported.Administration ?? false;
         client.RequireMfa = imported.RequireMfa ?? false;
+        client.RequireDpop = imported.RequireDpop ?? false;
         client.BackchannelLogoutUri = imported.BackchannelLogoutUri;
         client.BackchannelLogoutSessionRequired = imported.BackchannelLogoutSessionRequired ?? false;
     }

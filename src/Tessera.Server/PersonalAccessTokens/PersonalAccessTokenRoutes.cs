@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Tessera.Protocol.Dpop;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
@@ -24,7 +25,8 @@ internal static class PersonalAccessTokenRoutes
         string? Name,
         IReadOnlyList<string>? Scopes,
         [property: JsonPropertyName("expires_at")] long? ExpiresAt,
-        [property: JsonPropertyName("expires_in_days")] int? ExpiresInDays);
+        [property: JsonPropertyName("expires_in_days")] int? ExpiresInDays,
+        [property: JsonPropertyName("dpop_jkt")] string? DpopJkt = null);
 
     /// <summary>A token as the list shows it: never the token itself.</summary>
     public sealed record TokenView(
@@ -36,7 +38,12 @@ internal static class PersonalAccessTokenRoutes
         [property: JsonPropertyName("last_used_at")] long? LastUsedAt)
     {
         public static TokenView Of(PersonalAccessToken row) =>
-            new(row.Id, row.Name, SpaceDelimited.Split(row.Scope), row.CreatedAt, row.ExpiresAt, row.LastUsedAt);
+            new(row.Id, row.Name, SpaceDelimited.Split(row.Scope), row.CreatedAt, row.ExpiresAt, row.LastUsedAt) { DpopJkt = row.Jkt };
+
+        /// <summary>RFC 9449 §6.2: the key a bound token is usable with; absent for a Bearer PAT.</summary>
+        [JsonPropertyName("dpop_jkt")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? DpopJkt { get; init; }
     }
 
     public sealed record TokenList(IReadOnlyList<TokenView> Tokens);
@@ -52,7 +59,11 @@ internal static class PersonalAccessTokenRoutes
         string Token)
     {
         public static CreatedToken Of(PersonalAccessToken row, string token) =>
-            new(row.Id, row.Name, SpaceDelimited.Split(row.Scope), row.CreatedAt, row.ExpiresAt, row.LastUsedAt, token);
+            new(row.Id, row.Name, SpaceDelimited.Split(row.Scope), row.CreatedAt, row.ExpiresAt, row.LastUsedAt, token) { DpopJkt = row.Jkt };
+
+        [JsonPropertyName("dpop_jkt")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? DpopJkt { get; init; }
     }
 
     public static void MapPersonalAccessTokenEndpoints(this WebApplication app)
@@ -95,6 +106,9 @@ internal static class PersonalAccessTokenRoutes
         if (body is null) return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with name, scopes, and expires_at or expires_in_days"));
         if (body.ExpiresAt is not null && body.ExpiresInDays is not null)
             return new BadRequestError(OAuthError.InvalidRequest("give expires_at or expires_in_days, not both"));
+        // RFC 9449 §10's dpop_jkt, for a PAT: the token works only with DPoP proofs of that key (a CLI that keeps one).
+        if (body.DpopJkt is not null && !DpopKeyThumbprint.IsWellFormed(body.DpopJkt))
+            return new BadRequestError(OAuthError.InvalidRequest("dpop_jkt must be a key's RFC 7638 SHA-256 thumbprint, base64url (43 characters)"));
 
         var expiresAt = body.ExpiresAt ?? (body.ExpiresInDays is { } days ? now + (long)days * 86_400 : null);
         var subject = caller.Subject();
@@ -105,7 +119,7 @@ internal static class PersonalAccessTokenRoutes
             return new BadRequestError(OAuthError.InvalidRequest($"a user may hold at most {settings.MaxPerUser} personal access tokens; revoke one first"));
 
         var (row, token) = await store.CreateAsync(subject, request.Value.Name, request.Value.Scope, request.Value.ExpiresAt,
-            caller.ClientId(), context.RequestAborted);
+            caller.ClientId(), body.DpopJkt, context.RequestAborted);
         return new JsonCreated<CreatedToken>(CreatedToken.Of(row, token));
     }
 

@@ -27,6 +27,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<RevokedJwt> RevokedJwts => Set<RevokedJwt>();
     public DbSet<RevocationEvent> RevocationEvents => Set<RevocationEvent>();
     public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
+    public DbSet<DpopProofUse> DpopProofUses => Set<DpopProofUse>();
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
     public DbSet<ChangeStamp> ChangeStamps => Set<ChangeStamp>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -196,6 +197,13 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
         builder.Entity<ClientAssertionUse>(use =>
         {
             use.Property(u => u.Id).HasMaxLength(512);
+            use.HasIndex(u => u.ExpiresAt);
+        });
+
+        builder.Entity<DpopProofUse>(use =>
+        {
+            // 43 characters of thumbprint, a space, 43 of hashed jti.
+            use.Property(u => u.Id).HasMaxLength(100);
             use.HasIndex(u => u.ExpiresAt);
         });
 

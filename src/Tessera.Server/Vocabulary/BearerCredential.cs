@@ -3,19 +3,23 @@ using Microsoft.Extensions.Primitives;
 namespace Tessera.Server.Vocabulary;
 
 /// <summary>
-/// What the Authorization header says about a bearer access token, read by RFC 6750 §2.1:
-/// <c>credentials = "Bearer" 1*SP b64token</c>, the scheme in any letter case (RFC 9110 §11.1). The one reader of bearer
-/// credentials in the server: the local API scheme and UserInfo both use it.
+/// What the Authorization header says about an access token, read by RFC 6750 §2.1:
+/// <c>credentials = "Bearer" 1*SP b64token</c>, or by RFC 9449 §7.1 the same with the scheme <c>DPoP</c>, the scheme in
+/// any letter case (RFC 9110 §11.1). The one reader of access-token credentials in the server: the local API scheme and
+/// UserInfo both use it.
 /// </summary>
 public readonly record struct BearerCredential
 {
-    private BearerCredential(string? token, bool malformed) => (Token, IsMalformed) = (token, malformed);
+    private BearerCredential(string? token, bool malformed, bool dpop = false) => (Token, IsMalformed, IsDpop) = (token, malformed, dpop);
 
     /// <summary>The token, when the header holds exactly one well-formed Bearer credential.</summary>
     public string? Token { get; }
 
     /// <summary>The header is meant as Bearer credentials but is not one well-formed Bearer token (or there are two headers).</summary>
     public bool IsMalformed { get; }
+
+    /// <summary>RFC 9449 §7.1: the token came with the DPoP scheme, so a DPoP proof must come with it.</summary>
+    public bool IsDpop { get; }
 
     /// <summary>No Bearer credentials at all: no header, an empty one, or another scheme (Basic, Negotiate, …).</summary>
     public bool IsAbsent => Token is null && !IsMalformed;
@@ -29,12 +33,13 @@ public readonly record struct BearerCredential
         var value = authorization[0]!;
         var schemeEnd = value.IndexOf(' ', StringComparison.Ordinal);
         var scheme = schemeEnd < 0 ? value : value[..schemeEnd];
-        // RFC 9110 §11.1: the scheme is case-insensitive; credentials of another scheme carry no bearer token.
-        if (!scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)) return new(null, false);
+        // RFC 9110 §11.1: the scheme is case-insensitive; credentials of another scheme carry no access token.
+        var dpop = scheme.Equals(TokenTypes.DPoP, StringComparison.OrdinalIgnoreCase);
+        if (!dpop && !scheme.Equals(TokenTypes.Bearer, StringComparison.OrdinalIgnoreCase)) return new(null, false);
 
-        // RFC 6750 §2.1: one or more spaces, then the b64token and nothing after it.
+        // RFC 6750 §2.1 (and RFC 9449 §7.1, the same token68): one or more spaces, then the token and nothing after it.
         var token = schemeEnd < 0 ? "" : value[schemeEnd..].TrimStart(' ');
-        return IsB64Token(token) ? new(token, false) : new(null, true);
+        return IsB64Token(token) ? new(token, false, dpop) : new(null, true);
     }
 
     /// <summary>RFC 6750 §2.1: <c>b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="</c>.</summary>

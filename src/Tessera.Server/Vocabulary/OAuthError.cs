@@ -64,6 +64,27 @@ public sealed record OAuthError(
     /// <summary>RFC 7009 §2.2.1.</summary>
     public static OAuthError UnsupportedTokenType(string description) => new("unsupported_token_type", description);
 
+    /// <summary>RFC 9449 §5: the DPoP proof at the token endpoint is missing where required, malformed or replayed.</summary>
+    public static OAuthError InvalidDpopProof(string description) => new("invalid_dpop_proof", description);
+
+    /// <summary>RFC 9449 §8: the proof must carry a nonce this server gave (the response's DPoP-Nonce header has one).</summary>
+    public static OAuthError UseDpopNonce(string description) => new("use_dpop_nonce", description);
+
+    /// <summary>RFC 9449 §7.1: at a resource (UserInfo) the proof is refused with 401 and the DPoP scheme's challenge.</summary>
+    public static OAuthError InvalidDpopProofAtResource(string description, string algorithms) =>
+        new("invalid_dpop_proof", description, StatusCodes.Status401Unauthorized,
+            $"DPoP error=\"invalid_dpop_proof\", error_description=\"{description}\", algs=\"{algorithms}\"");
+
+    /// <summary>RFC 9449 §7.1: a token refused at a resource for how it was presented (bound but sent as Bearer, or the reverse).</summary>
+    public static OAuthError InvalidTokenForDpop(string description, string algorithms) =>
+        new("invalid_token", description, StatusCodes.Status401Unauthorized,
+            $"DPoP error=\"invalid_token\", error_description=\"{description}\", algs=\"{algorithms}\"");
+
+    /// <summary>RFC 9449 §9: a resource's nonce challenge, 401 with the DPoP scheme.</summary>
+    public static OAuthError UseDpopNonceAtResource(string description, string algorithms) =>
+        new("use_dpop_nonce", description, StatusCodes.Status401Unauthorized,
+            $"DPoP error=\"use_dpop_nonce\", error_description=\"{description}\", algs=\"{algorithms}\"");
+
     /// <summary>Not an OAuth code: the admin and PAT APIs' answer for a name or id they do not know (HTTP 404).</summary>
     public static OAuthError NotFound(string description) => new("not_found", description, StatusCodes.Status404NotFound);
 

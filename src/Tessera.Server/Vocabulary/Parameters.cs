@@ -90,6 +90,9 @@ public static class TokenTypes
     public const string RefreshToken = "refresh_token";
     public const string Bearer = "Bearer";
 
+    /// <summary>RFC 9449 §5: the token_type of a DPoP-bound access token, and the Authorization scheme it is sent with.</summary>
+    public const string DPoP = "DPoP";
+
     /// <summary>RFC 8693 §3: token type identifiers.</summary>
     public const string AccessTokenUri = TokenTypeUris.AccessToken;
     public const string IdTokenUri = TokenTypeUris.IdToken;
@@ -116,6 +119,10 @@ public static class Claims
 
     /// <summary>RFC 8693 §4.1: the acting party, with earlier actors nested inside.</summary>
     public const string Actor = "act";
+
+    /// <summary>RFC 7800 §3.1 confirmation, and RFC 9449 §6.1 its member jkt: the thumbprint of the key a token is bound to.</summary>
+    public const string Confirmation = "cnf";
+    public const string KeyThumbprint = "jkt";
 
     /// <summary>OIDC Core §2, RFC 9068 §2.2.1: when the user behind the token signed in.</summary>
     public const string AuthTime = "auth_time";

@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace Tessera.Server.Tests.Architecture;
 
 /// <summary>
-/// Tokens/ is split by aggregate, and its sub-folders are layers too: the handle formats at the bottom, the access-token
+/// Tokens/ is split by aggregate, and its sub-folders are layers too: the handle formats and DPoP proofs at the bottom, the access-token
 /// issuer and inspector above the stores it reads, revocation and code redemption (which record issued access tokens)
 /// above that, the built-in APIs' bearer scheme on top (docs/architecture.md).
 /// </summary>
@@ -11,7 +11,7 @@ public sealed class TokenFolderLayerTests(ITestOutputHelper output)
 {
     public static readonly NamespaceLayers Tokens = new("Tessera.Server.Tokens.",
     [
-        ["Opaque", "IdTokens"],
+        ["Opaque", "IdTokens", "Dpop"],
         ["DeviceAuthorizations", "RefreshTokens"],
         ["AccessTokens"],
         ["AuthorizationCodes", "Revocation"],

@@ -44,6 +44,10 @@ public static class PeopleImport
     public const string RelayBSecret = "relay-b-secret-0123456789-abcdefg";
 
     /// <summary>A confidential client that serves no API: introspection tells it about its own tokens only.</summary>
+    /// <summary>RFC 9449 §5.2: a client registered with dpop_bound_access_tokens (import: requireDpop).</summary>
+    public const string DpopOnly = "dpop-only";
+    public const string DpopOnlySecret = "dpop-only-secret-0123456789-abcde";
+
     public const string Outsider = "outsider";
     public const string OutsiderSecret = "outsider-secret-0123456789-abcdef";
 
@@ -70,6 +74,11 @@ public static class PeopleImport
         // The tests' resource servers introspect the internal API's tokens too.
         foreach (var resourceServer in clients.Where(c => (string?)c!["clientId"] is TestClients.Service or TestClients.Other))
             resourceServer!["introspects"]!.AsArray().Add("internal");
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = DpopOnly, ["clientSecret"] = DpopOnlySecret, ["requireDpop"] = true,
+            ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray("message", "ledger"),
+        });
         clients.Add(new JsonObject
         {
             ["clientId"] = Outsider, ["clientSecret"] = OutsiderSecret,

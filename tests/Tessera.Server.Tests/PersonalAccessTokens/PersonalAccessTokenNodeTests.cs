@@ -17,7 +17,7 @@ public sealed class PersonalAccessTokenNodeTests(TwoNodeFixture nodes) : IClassF
         // Setup through the store the account page and the API use; what is tested is what each node answers.
         var userId = "user-" + Guid.NewGuid().ToString("n");
         var expiresAt = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds();
-        var (row, token) = await nodes.A.GetService<PersonalAccessTokenStore>().CreateAsync(userId, "nodes", "ledger", expiresAt, null, CancellationToken.None);
+        var (row, token) = await nodes.A.GetService<PersonalAccessTokenStore>().CreateAsync(userId, "nodes", "ledger", expiresAt, null, null, CancellationToken.None);
         var a = new ProtocolClient(_httpA);
         var b = new ProtocolClient(_httpB);
         Assert.True((await a.IntrospectAsync(Other, OtherSecret, token)).Active);

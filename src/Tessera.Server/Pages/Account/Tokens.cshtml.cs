@@ -56,7 +56,7 @@ internal sealed class TokensModel(
         else
         {
             var (_, token) = await store.CreateAsync(user.Id, request.Value.Name, request.Value.Scope, request.Value.ExpiresAt,
-                clientId: null, HttpContext.RequestAborted);
+                clientId: null, jkt: null, HttpContext.RequestAborted);
             NewToken = token;
         }
         await LoadAsync(user);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Tessera.Protocol.Dpop;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Keys;
@@ -57,6 +58,8 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
                 "name", "preferred_username", "email", "email_verified"]);
             // OIDC Discovery §3: the acr values ID and access tokens carry (a second factor or not).
             WriteArray(json, "acr_values_supported", AuthenticationContextClasses.Supported);
+            // RFC 9449 §5.1: the algorithms DPoP proofs may be signed with, at the token endpoint and UserInfo.
+            WriteArray(json, "dpop_signing_alg_values_supported", DpopAlgorithms.Supported);
             // RFC 9207 §3: the authorization response carries iss.
             json.WriteBoolean("authorization_response_iss_parameter_supported", true);
             WriteArray(json, "scopes_supported", ["openid", "profile", "email", "offline_access", .. catalog.ApisByScope.Keys.Order(StringComparer.Ordinal)]);

@@ -79,7 +79,14 @@ internal static class IntrospectionEndpoint
             {
                 foreach (var claim in System.Text.Json.JsonElement.Parse(userClaimsJson).EnumerateObject()) claim.WriteTo(json);
             }
-            json.WriteString(Claims.TokenType, TokenTypes.Bearer);
+            // RFC 9449 §6.2: a bound token's key, for the resource to compare with the proof's; its type is DPoP.
+            if (inspected.Jkt is not null)
+            {
+                json.WriteStartObject(Claims.Confirmation);
+                json.WriteString(Claims.KeyThumbprint, inspected.Jkt);
+                json.WriteEndObject();
+            }
+            json.WriteString(Claims.TokenType, inspected.Jkt is null ? TokenTypes.Bearer : TokenTypes.DPoP);
         });
     }
 

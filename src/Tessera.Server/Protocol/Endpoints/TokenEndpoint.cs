@@ -5,6 +5,7 @@ using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Responses;
 using Tessera.Server.Telemetry;
+using Tessera.Server.Tokens.Dpop;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Protocol.Endpoints;
@@ -14,7 +15,7 @@ internal static class TokenEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext context, ClientAuthentication clientAuthentication, GrantTable grants,
-        SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options, TesseraMetrics metrics)
+        SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options, TesseraMetrics metrics, DpopProofs dpopProofs)
     {
         var form = await ProtocolForm.ReadAsync(context.Request, options.Value.Limits.MaxFormBytes);
         if (form.Failed) return Refuse(form.Error, null);
@@ -38,12 +39,19 @@ internal static class TokenEndpoint
         if (!client.Value.GrantTypes.Contains(grantType))
             return Refuse(OAuthError.UnauthorizedClient($"the client is not allowed to use grant_type '{grantType}'"), grantTag);
 
+        // RFC 9449 §5: a DPoP proof binds the access token (and a public client's refresh token) to the client's key.
+        var dpop = await dpopProofs.CheckAsync(context, urls.Token, accessToken: null);
+        if (dpop.Failed) return Refuse(dpop.Error, grantTag);
+        // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens never receives a Bearer token.
+        if (!dpop.Value.Bound && client.Value.RequireDpop)
+            return Refuse(OAuthError.InvalidDpopProof("this client must send a DPoP proof with every token request"), grantTag);
+
         Outcome<TokenResponse> response;
         using (var activity = TesseraTracing.Source.StartActivity("grant"))
         {
             activity?.SetTag("oauth.grant_type", grantType);
             activity?.SetTag("oauth.client_id", client.Value.ClientId);
-            response = await grant.HandleAsync(new TokenRequest(form.Value, client.Value, catalog, context.RequestAborted));
+            response = await grant.HandleAsync(new TokenRequest(form.Value, client.Value, catalog, context.RequestAborted) { Dpop = dpop.Value });
         }
         if (response.Failed) return Refuse(response.Error, grantTag);
         metrics.TokenIssued(grantType, client.Value.ClientId, response.Value.AccessTokenFormat, response.Value.SigningAlgorithm);

@@ -67,7 +67,7 @@ internal sealed class AuthorizationCodeGrant(
         var sessionBound = code.SessionId is not null && !scopes.Contains(UserTokens.OfflineAccess);
         var issued = await userTokens.IssueAsync(
             new UserGrant(user, request.Client, scopes, scopes, target.Value, code.AuthTime, code.SessionId, code.Nonce)
-            { Amr = code.Amr, SessionBound = sessionBound }, cancellationToken);
+            { Amr = code.Amr, SessionBound = sessionBound, Dpop = request.Dpop }, cancellationToken);
         var token = issued.AccessToken;
         if (await codes.RecordIssuedAsync(code.Hash, token, clock.GetUtcNow().ToUnixTimeSeconds() + token.ExpiresIn, issued.FamilyId))
         {

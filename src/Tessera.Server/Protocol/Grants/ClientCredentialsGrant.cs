@@ -17,8 +17,10 @@ internal sealed class ClientCredentialsGrant(AccessTokenIssuer issuer) : IGrantH
         if (target.Failed) return target.Error;
 
         // RFC 9068 §2.2: with no resource owner, sub is the client's own identifier.
-        var token = await issuer.IssueAsync(request.Client.ClientId, request.Client.ClientId, target.Value, request.CancellationToken);
+        // RFC 9449 §5: with a DPoP proof the token is bound to the client's key.
+        var claims = issuer.NewClaims(request.Client.ClientId, request.Client.ClientId, target.Value) with { Jkt = request.Dpop.KeyThumbprint };
+        var token = await issuer.IssueAsync(claims, request.CancellationToken);
         // RFC 6749 §4.4.3: no refresh token for client credentials.
-        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { AccessTokenFormat = token.Format, SigningAlgorithm = token.SigningAlgorithm };
+        return new TokenResponse(token.Value, token.TokenType, token.ExpiresIn, token.Scope) { AccessTokenFormat = token.Format, SigningAlgorithm = token.SigningAlgorithm };
     }
 }

@@ -57,7 +57,7 @@ internal sealed class DeviceCodeGrant(
         var user = active.Value;
 
         var issued = await userTokens.IssueAsync(
-            new UserGrant(user, request.Client, scopes, scopes, target.Value, device.AuthTime, device.SessionId) { Amr = device.Amr }, cancellationToken);
+            new UserGrant(user, request.Client, scopes, scopes, target.Value, device.AuthTime, device.SessionId) { Amr = device.Amr, Dpop = request.Dpop }, cancellationToken);
         return issued.Response;
     }
 }

@@ -42,6 +42,9 @@ internal sealed class RefreshTokenGrant(
         // Issued before this client was registered: to a deleted client that had the same id.
         if (row.IssuedAt < request.Client.RegisteredAt) return OAuthError.InvalidGrant("the refresh token was issued to another client");
         if (row.RevokedAt is not null || row.ExpiresAt <= now) return OAuthError.InvalidGrant(Inactive);
+        // RFC 9449 §5: a refresh token bound to a DPoP key is used with a proof of that same key.
+        if (row.Jkt is not null && !string.Equals(row.Jkt, request.Dpop.KeyThumbprint, StringComparison.Ordinal))
+            return OAuthError.InvalidGrant("the refresh token is bound to another DPoP key");
         if (row.ConsumedAt is { } consumedAt && !WithinGrace(consumedAt, now)) return await RefuseReuseAsync(row, cancellationToken);
         // OIDC Back-Channel Logout 1.0 §2.7: a refresh token issued without offline_access ends with its session. Ending a
         // session revokes them (SessionStore); this check covers a refresh racing the sign-out.
@@ -78,7 +81,7 @@ internal sealed class RefreshTokenGrant(
 
         var issued = await userTokens.IssueAsync(new UserGrant(user, request.Client, granted, scopes, target.Value, row.AuthTime, row.SessionId,
             FamilyId: row.FamilyId, RefreshExpiresAt: row.ExpiresAt)
-        { Amr = row.Amr, SessionBound = row.SessionBound }, cancellationToken);
+        { Amr = row.Amr, SessionBound = row.SessionBound, Dpop = request.Dpop }, cancellationToken);
 
         // A reuse elsewhere may have revoked the family while this rotation was under way: the new refresh token was
         // not stored (its INSERT checks the family), and the new access token goes too.

@@ -50,7 +50,11 @@ internal sealed partial class TokenExchangeGrant(
         var claims = issuer.NewClaims(subject.Value.Subject, request.Client.ClientId, narrowed);
         // A token obtained from another never outlives it: revoking or expiring the subject token bounds this one.
         var expiresAt = Math.Min(claims.ExpiresAt, Math.Min(subject.Value.ExpiresAt, actor.Value?.ExpiresAt ?? long.MaxValue));
-        claims = claims with { ExpiresAt = expiresAt, ActorJson = actorJson, UserClaimsJson = await UserClaimsAsync(subject.Value.Subject, narrowed, cancellationToken) };
+        claims = claims with
+        {
+            ExpiresAt = expiresAt, ActorJson = actorJson, UserClaimsJson = await UserClaimsAsync(subject.Value.Subject, narrowed, cancellationToken),
+            Jkt = request.Dpop.KeyThumbprint,
+        };
         if (claims.ExpiresAt <= claims.IssuedAt) return OAuthError.InvalidGrant("subject_token expires now");
 
         var token = await issuer.IssueAsync(claims, cancellationToken);
@@ -63,7 +67,7 @@ internal sealed partial class TokenExchangeGrant(
             Details = new Dictionary<string, string?> { ["audience"] = narrowed.Primary.Audience, ["scope"] = claims.Scope },
         }, null);
         // RFC 8693 §2.2.1: issued_token_type is required; token_type is Bearer for an access token; no refresh token.
-        return new TokenResponse(token.Value, TokenTypes.Bearer, token.ExpiresIn, token.Scope) { IssuedTokenType = requestedType, AccessTokenFormat = token.Format, SigningAlgorithm = token.SigningAlgorithm };
+        return new TokenResponse(token.Value, token.TokenType, token.ExpiresIn, token.Scope) { IssuedTokenType = requestedType, AccessTokenFormat = token.Format, SigningAlgorithm = token.SigningAlgorithm };
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using Tessera.Server.Responses;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.Dpop;
 using Tessera.Server.Tokens.IdTokens;
 using Tessera.Server.Tokens.RefreshTokens;
 using Tessera.Server.Vocabulary;
@@ -29,6 +30,9 @@ public sealed record UserGrant(
     /// <see cref="SessionId"/>; a refresh keeps it so.
     /// </summary>
     public bool SessionBound { get; init; }
+
+    /// <summary>RFC 9449 §5: the key the token request proved; the access token (and a public client's refresh token) is bound to it.</summary>
+    public DpopBinding Dpop { get; init; } = DpopBinding.None;
 }
 
 /// <summary>The response, the access token in it (to be revoked with its grant) and the refresh-token family, if any.</summary>
@@ -57,6 +61,7 @@ internal sealed class UserTokens(
                 AuthTime = grant.AuthTime > 0 ? grant.AuthTime : null,
                 Amr = grant.Amr,
                 UserClaimsJson = await userClaims.ForAsync(grant.User, grant.Target, cancellationToken),
+                Jkt = grant.Dpop.KeyThumbprint,
             },
             cancellationToken);
 
@@ -85,6 +90,9 @@ internal sealed class UserTokens(
                 AccessTokenJti = access.Jti,
                 AccessTokenHash = access.OpaqueHash,
                 AccessTokenExpiresAt = now + access.ExpiresIn,
+                // RFC 9449 §5: a public client's refresh token is bound to its DPoP key (it has no other credential);
+                // a confidential client's is bound to its authentication already.
+                Jkt = grant.Client.IsPublic ? grant.Dpop.KeyThumbprint : null,
             }, continuesFamily: grant.FamilyId is not null, cancellationToken);
             familyRevoked = refreshToken is null;
         }
@@ -96,7 +104,7 @@ internal sealed class UserTokens(
                 UserClaimsJson = await userClaims.ForIdTokenAsync(grant.User, grant.Client, cancellationToken),
             })
             : null;
-        var response = new TokenResponse(access.Value, TokenTypes.Bearer, access.ExpiresIn, access.Scope) { IdToken = idToken, RefreshToken = refreshToken, AccessTokenFormat = access.Format, SigningAlgorithm = access.SigningAlgorithm };
+        var response = new TokenResponse(access.Value, access.TokenType, access.ExpiresIn, access.Scope) { IdToken = idToken, RefreshToken = refreshToken, AccessTokenFormat = access.Format, SigningAlgorithm = access.SigningAlgorithm };
         return new IssuedUserTokens(response, access, familyId) { FamilyRevoked = familyRevoked };
     }
 }

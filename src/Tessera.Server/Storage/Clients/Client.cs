@@ -61,6 +61,9 @@ public sealed class Client
     /// <summary>Every sign-in for this client uses a second factor: a session without one is asked for it (step-up).</summary>
     public bool RequireMfa { get; set; }
 
+    /// <summary>RFC 9449 §5.2: the client's token requests must carry a DPoP proof.</summary>
+    public bool RequireDpop { get; set; }
+
     /// <summary>OIDC Back-Channel Logout 1.0 §2.2: where logout tokens for this client's sessions are POSTed; null for none.</summary>
     public string? BackchannelLogoutUri { get; set; }
 

@@ -26,4 +26,7 @@ public sealed class OpaqueToken : IHashedTokenRow
 
     /// <summary>The user claims its API asked for (roles, attributes), as a JSON object written at issue; null for none.</summary>
     public string? UserClaims { get; set; }
+
+    /// <summary>RFC 9449 §6.2: the thumbprint of the key the token is bound to (introspection's cnf.jkt); null for a Bearer token.</summary>
+    public string? Jkt { get; set; }
 }

@@ -23,4 +23,7 @@ public sealed class PersonalAccessToken : IHashedTokenRow
     /// <summary>When it was last presented, to within <c>Tessera:PersonalAccessTokens:LastUsedResolution</c>.</summary>
     public long? LastUsedAt { get; set; }
     public long? RevokedAt { get; set; }
+
+    /// <summary>RFC 9449 §6.2: a token bound to a DPoP key (its thumbprint), usable only with proofs of that key; null for a Bearer PAT.</summary>
+    public string? Jkt { get; set; }
 }

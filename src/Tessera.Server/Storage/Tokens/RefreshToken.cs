@@ -42,4 +42,7 @@ public sealed class RefreshToken
     public string? AccessTokenJti { get; set; }
     public byte[]? AccessTokenHash { get; set; }
     public long? AccessTokenExpiresAt { get; set; }
+
+    /// <summary>RFC 9449 §5: a public client's refresh token bound to a DPoP key (its thumbprint); a refresh proves that key.</summary>
+    public string? Jkt { get; set; }
 }

@@ -19,6 +19,9 @@ public sealed record AccessTokenClaims(string Subject, string ClientId, TokenTar
 
     /// <summary>RFC 9068 §2.2.1: how the user signed in (RFC 8176 amr, space-delimited), with the acr it gives; "" for none.</summary>
     public string Amr { get; init; } = "";
+
+    /// <summary>RFC 9449 §6: the thumbprint of the DPoP key the token is bound to (cnf.jkt); null for a Bearer token.</summary>
+    public string? Jkt { get; init; }
 }
 
 /// <summary>An issued access token and what the token response says about it.</summary>
@@ -34,4 +37,7 @@ public sealed record IssuedAccessToken(string Value, long ExpiresIn, string Scop
 
     /// <summary>The JWT's alg; null for an opaque token.</summary>
     public string? SigningAlgorithm { get; init; }
+
+    /// <summary>RFC 9449 §5: DPoP for a token bound to a key, else Bearer (RFC 6750).</summary>
+    public string TokenType { get; init; } = Vocabulary.TokenTypes.Bearer;
 }

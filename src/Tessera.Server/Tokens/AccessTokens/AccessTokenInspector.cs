@@ -57,7 +57,7 @@ internal sealed partial class AccessTokenInspector(
         if (row is null || row.ExpiresAt <= now || !IssuedToARegisteredClient(row.ClientId, row.IssuedAt)) return null;
         return new InspectedToken(AccessTokenFormats.Opaque, row.Jti, row.Subject, row.ClientId,
             SpaceDelimited.Split(row.Audiences), row.Scope, row.IssuedAt, row.ExpiresAt, hash)
-        { AuthTime = row.AuthTime, UserClaimsJson = row.UserClaims, Amr = row.Amr };
+        { AuthTime = row.AuthTime, UserClaimsJson = row.UserClaims, Amr = row.Amr, Jkt = row.Jkt };
     }
 
     private async Task<InspectedToken?> InspectPersonalAsync(string token, CancellationToken cancellationToken)
@@ -77,7 +77,8 @@ internal sealed partial class AccessTokenInspector(
         var audiences = scopes.Select(s => catalog.ApisByScope[s].Audience).Distinct(StringComparer.Ordinal).ToList();
         personalAccessTokenUsage.Record(row.Id);
         return new InspectedToken(AccessTokenFormats.PersonalAccessToken, row.Id, row.UserId, row.ClientId, audiences,
-            SpaceDelimited.Join(scopes), row.CreatedAt, row.ExpiresAt, hash);
+            SpaceDelimited.Join(scopes), row.CreatedAt, row.ExpiresAt, hash)
+        { Jkt = row.Jkt };
     }
 
     private async Task<InspectedToken?> InspectJwtAsync(string jwt)
@@ -117,6 +118,7 @@ internal sealed partial class AccessTokenInspector(
             AuthTime = authTime,
             Amr = amr,
             UserClaimsJson = UserClaimsOf(token, audiences, snapshot.Catalog),
+            Jkt = KeyThumbprintOf(token),
         };
     }
 
@@ -134,6 +136,13 @@ internal sealed partial class AccessTokenInspector(
         }
         return found.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(found);
     }
+
+    /// <summary>RFC 9449 §6.1: cnf.jkt of a DPoP-bound token; null for a Bearer token.</summary>
+    private static string? KeyThumbprintOf(JsonWebToken token) =>
+        token.TryGetPayloadValue<System.Text.Json.JsonElement>(Claims.Confirmation, out var cnf) && cnf.ValueKind == System.Text.Json.JsonValueKind.Object
+        && cnf.TryGetProperty(Claims.KeyThumbprint, out var jkt) && jkt.ValueKind == System.Text.Json.JsonValueKind.String
+            ? jkt.GetString()
+            : null;
 
     /// <summary>
     /// A deleted client's access tokens die with it (RFC 7662 §2.2 leaves "active" to the server), also when a new client

@@ -41,6 +41,7 @@ internal sealed class AccessTokenIssuer(
             OpaqueHash = opaque ? OpaqueHandles.Hash(value) : null,
             Format = claims.Target.Format,
             SigningAlgorithm = algorithm,
+            TokenType = claims.Jkt is null ? TokenTypes.Bearer : TokenTypes.DPoP,
         };
     }
 
@@ -71,6 +72,7 @@ internal sealed class AccessTokenIssuer(
             AuthTime = claims.AuthTime,
             UserClaims = claims.UserClaimsJson,
             Amr = claims.Amr,
+            Jkt = claims.Jkt,
         }, cancellationToken);
         return handle;
     }

@@ -30,4 +30,7 @@ public sealed record InspectedToken(
 
     /// <summary>The user claims its API asked for (roles, attributes), a JSON object; null when it carries none.</summary>
     public string? UserClaimsJson { get; init; }
+
+    /// <summary>RFC 9449 §6: the thumbprint of the DPoP key the token is bound to; null for a Bearer token.</summary>
+    public string? Jkt { get; init; }
 }

@@ -32,6 +32,8 @@ internal sealed class JwtAccessTokenWriter
             payload[Claims.Acr] = AuthenticationContextClasses.Of(claims.Amr);
             payload[Claims.Amr] = SpaceDelimited.Split(claims.Amr);
         }
+        // RFC 9449 §6.1: a DPoP-bound token names its key's thumbprint, so only that key's holder can use it.
+        if (claims.Jkt is not null) payload[Claims.Confirmation] = new Dictionary<string, object> { [Claims.KeyThumbprint] = claims.Jkt };
         // RFC 8693 §4.1: act is a JSON object, written as it was composed.
         if (claims.ActorJson is not null) payload[Claims.Actor] = JsonElement.Parse(claims.ActorJson);
         // Roles and user attributes the API asked for (import: the API's "claims"); their names never shadow the above.

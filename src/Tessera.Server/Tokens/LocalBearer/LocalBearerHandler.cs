@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
 using Tessera.Server.Tokens.AccessTokens;
+using Tessera.Server.Tokens.Dpop;
 using Tessera.Server.Vocabulary;
 
 namespace Tessera.Server.Tokens.LocalBearer;
@@ -16,26 +17,41 @@ namespace Tessera.Server.Tokens.LocalBearer;
 /// </summary>
 internal sealed class LocalBearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    AccessTokenInspector inspector, IssuerUrls urls)
+    AccessTokenInspector inspector, IssuerUrls urls, DpopProofs dpopProofs)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var credential = BearerCredential.Read(Request.Headers.Authorization);
         // RFC 6750 §3.1 invalid_token (a 401 with the reason): the header is meant as Bearer credentials but is not one token.
-        if (credential.IsMalformed) return AuthenticateResult.Fail("the Authorization header is not one Bearer token");
+        if (credential.IsMalformed) return AuthenticateResult.Fail("the Authorization header is not one Bearer or DPoP token");
         if (credential.Token is not { } presented) return AuthenticateResult.NoResult();
 
         var token = await inspector.InspectAsync(presented, Context.RequestAborted);
         // RFC 6750 §3.1: invalid_token for an expired, revoked or foreign token (an API's shared secret vouches for that API only).
         if (token is null || token.SignedWithSharedSecret || !token.Audiences.Contains(urls.Issuer))
             return AuthenticateResult.Fail("the access token is not valid for this server");
+        // RFC 9449 §7: a DPoP-bound token (a bound PAT too) only with a proof of its key, for this URL as the issuer names it.
+        var uri = urls.Origin + Request.PathBase + Request.Path;
+        if (await dpopProofs.RefusalAtResourceAsync(Context, uri, presented, token.Jkt, credential.IsDpop) is { } refusal)
+        {
+            Context.Items[DpopRefusalItem] = refusal;
+            return AuthenticateResult.Fail(refusal.Description);
+        }
         return AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.Principal(token, Scheme.Name), Scheme.Name));
     }
+
+    private const string DpopRefusalItem = "tessera.dpop_refusal";
 
     /// <summary>401: a requirement's own refusal, else invalid_token with the reason authentication failed, else a bare challenge.</summary>
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        // RFC 9449 §7.1: a DPoP refusal keeps its own error code and the DPoP scheme's challenge.
+        if (Context.Items[DpopRefusalItem] is OAuthError dpopRefusal)
+        {
+            await ProtocolResults.Error(dpopRefusal).ExecuteAsync(Context);
+            return;
+        }
         if (BearerRefusal.Of(properties) is { } refusal)
         {
             await ProtocolResults.Error(refusal).ExecuteAsync(Context);

@@ -18,4 +18,6 @@ internal sealed class CachedOpaqueToken
     public long? AuthTime { get; init; }
     public required string Amr { get; init; }
     public string? UserClaims { get; init; }
+    /// <summary>RFC 9449 §6.2: the bound key's thumbprint; null for a Bearer token.</summary>
+    public string? Jkt { get; init; }
 }

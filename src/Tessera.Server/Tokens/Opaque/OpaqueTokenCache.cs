@@ -52,17 +52,17 @@ internal sealed class OpaqueTokenCache(IOptions<TesseraOptions> options)
     public CachedOpaqueToken Keep(byte[] hash, CachedOpaqueToken shared)
     {
         var token = Shaped(shared.Jti, shared.ClientId, shared.Subject, shared.Audiences, shared.Scope, shared.IssuedAt,
-            shared.ExpiresAt, shared.AuthTime, shared.Amr, shared.UserClaims);
+            shared.ExpiresAt, shared.AuthTime, shared.Amr, shared.UserClaims, shared.Jkt);
         if (Enabled) Add(hash, token, token.ExpiresAt);
         return token;
     }
 
     /// <summary>What introspection needs of the row, not kept.</summary>
     public CachedOpaqueToken Shape(OpaqueToken row) => Shaped(row.Jti, row.ClientId, row.Subject, row.Audiences, row.Scope,
-        row.IssuedAt, row.ExpiresAt, row.AuthTime, row.Amr, row.UserClaims);
+        row.IssuedAt, row.ExpiresAt, row.AuthTime, row.Amr, row.UserClaims, row.Jkt);
 
     private CachedOpaqueToken Shaped(string jti, string clientId, string subject, string audiences, string scope, long issuedAt,
-        long expiresAt, long? authTime, string amr, string? userClaims)
+        long expiresAt, long? authTime, string amr, string? userClaims, string? jkt)
     {
         clientId = _shared.Share(clientId);
         return new CachedOpaqueToken
@@ -78,6 +78,7 @@ internal sealed class OpaqueTokenCache(IOptions<TesseraOptions> options)
             AuthTime = authTime,
             Amr = _shared.Share(amr),
             UserClaims = userClaims,
+            Jkt = jkt,
         };
     }
 }

@@ -24,7 +24,7 @@ internal sealed class OpaqueTokenInsert
     {
         // Through EF Core's raw SQL (not a bare DbCommand), so its logging, tracing and interceptors see the statement.
         var factory = DbProviderFactories.GetFactory(db.Database.GetDbConnection())!;
-        var parameters = new List<DbParameter>(rows.Count * 11);
+        var parameters = new List<DbParameter>(rows.Count * 12);
         void Add(object value)
         {
             var parameter = factory.CreateParameter()!;
@@ -46,6 +46,7 @@ internal sealed class OpaqueTokenInsert
             Add(row.AuthTime is { } authTime ? authTime : DBNull.Value);
             Add(row.UserClaims is { } userClaims ? userClaims : DBNull.Value);
             Add(row.Amr);
+            Add(row.Jkt is { } jkt ? jkt : DBNull.Value);
         }
         await db.Database.ExecuteSqlRawAsync(_sqlByRowCount.GetOrAdd(rows.Count, count => BuildSql(db, count)), parameters, cancellationToken);
     }
@@ -75,7 +76,7 @@ internal sealed class OpaqueTokenInsert
             Column(nameof(OpaqueToken.Hash)), Column(nameof(OpaqueToken.Jti)), Column(nameof(OpaqueToken.ClientId)),
             Column(nameof(OpaqueToken.Subject)), Column(nameof(OpaqueToken.Audiences)), Column(nameof(OpaqueToken.Scope)),
             Column(nameof(OpaqueToken.IssuedAt)), Column(nameof(OpaqueToken.ExpiresAt)), Column(nameof(OpaqueToken.AuthTime)),
-            Column(nameof(OpaqueToken.UserClaims)), Column(nameof(OpaqueToken.Amr)),
+            Column(nameof(OpaqueToken.UserClaims)), Column(nameof(OpaqueToken.Amr)), Column(nameof(OpaqueToken.Jkt)),
         ]);
     }
 }

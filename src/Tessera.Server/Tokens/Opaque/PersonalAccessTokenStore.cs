@@ -12,7 +12,7 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
 {
     /// <summary>The new row and the token, which exists nowhere else and is shown to the user once.</summary>
     public async Task<(PersonalAccessToken Row, string Token)> CreateAsync(
-        string userId, string name, string scope, long expiresAt, string? clientId, CancellationToken cancellationToken)
+        string userId, string name, string scope, long expiresAt, string? clientId, string? jkt, CancellationToken cancellationToken)
     {
         var token = PersonalAccessTokenFormat.New();
         var row = new PersonalAccessToken
@@ -25,6 +25,7 @@ internal sealed class PersonalAccessTokenStore(ITesseraDbContextFactory database
             ClientId = clientId,
             CreatedAt = clock.GetUtcNow().ToUnixTimeSeconds(),
             ExpiresAt = expiresAt,
+            Jkt = jkt,
         };
         await using var db = databases.Create();
         db.PersonalAccessTokens.Add(row);

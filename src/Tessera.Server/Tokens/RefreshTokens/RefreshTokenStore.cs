@@ -103,9 +103,9 @@ internal sealed class RefreshTokenStore(ITesseraDbContextFactory databases)
 
         return db.Database.ExecuteSqlRawAsync("""
             INSERT INTO "RefreshTokens" ("Hash", "FamilyId", "ClientId", "Subject", "Scope", "AuthTime", "Amr", "SessionId", "SessionBound",
-                "IssuedAt", "ExpiresAt", "AccessTokenJti", "AccessTokenHash", "AccessTokenExpiresAt")
+                "IssuedAt", "ExpiresAt", "AccessTokenJti", "AccessTokenHash", "AccessTokenExpiresAt", "Jkt")
             SELECT @hash, @family, @client, @subject, @scope, @authTime, @amr, @session, @sessionBound,
-                @issuedAt, @expiresAt, @accessJti, @accessHash, @accessExpiresAt
+                @issuedAt, @expiresAt, @accessJti, @accessHash, @accessExpiresAt, @jkt
             WHERE NOT EXISTS (SELECT 1 FROM "RefreshTokens" WHERE "FamilyId" = @family AND "RevokedAt" IS NOT NULL)
             """,
             [
@@ -116,6 +116,7 @@ internal sealed class RefreshTokenStore(ITesseraDbContextFactory databases)
                 Parameter("sessionBound", token.SessionBound, DbType.Boolean), Parameter("issuedAt", token.IssuedAt, DbType.Int64),
                 Parameter("expiresAt", token.ExpiresAt, DbType.Int64), Parameter("accessJti", token.AccessTokenJti, DbType.String),
                 Parameter("accessHash", token.AccessTokenHash, DbType.Binary), Parameter("accessExpiresAt", token.AccessTokenExpiresAt, DbType.Int64),
+                Parameter("jkt", token.Jkt, DbType.String),
             ],
             cancellationToken);
     }

@@ -368,6 +368,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("RequireDpop")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("RequireMfa")
                         .HasColumnType("boolean");
 
@@ -720,6 +723,22 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("DeviceAuthorizations");
                 });
 
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.DpopProofUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("DpopProofUses");
+                });
+
             modelBuilder.Entity("Tessera.Server.Storage.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")
@@ -747,6 +766,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("text");
 
                     b.Property<string>("Jti")
                         .IsRequired()
@@ -797,6 +819,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<byte[]>("Hash")
                         .IsRequired()
                         .HasColumnType("bytea");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("text");
 
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("bigint");
@@ -874,6 +899,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("text");
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("bigint");

@@ -351,6 +351,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RequireDpop")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RequireMfa")
                         .HasColumnType("INTEGER");
 
@@ -701,6 +704,22 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("DeviceAuthorizations");
                 });
 
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.DpopProofUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("DpopProofUses");
+                });
+
             modelBuilder.Entity("Tessera.Server.Storage.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")
@@ -728,6 +747,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Jti")
                         .IsRequired()
@@ -778,6 +800,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<byte[]>("Hash")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
@@ -855,6 +880,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");

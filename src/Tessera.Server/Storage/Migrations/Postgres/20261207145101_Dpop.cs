@@ -1,0 +1,79 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tessera.Server.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Dpop : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Jkt",
+                table: "RefreshTokens",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Jkt",
+                table: "PersonalAccessTokens",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Jkt",
+                table: "OpaqueTokens",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RequireDpop",
+                table: "Clients",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "DpopProofUses",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DpopProofUses", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DpopProofUses_ExpiresAt",
+                table: "DpopProofUses",
+                column: "ExpiresAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "DpopProofUses");
+
+            migrationBuilder.DropColumn(
+                name: "Jkt",
+                table: "RefreshTokens");
+
+            migrationBuilder.DropColumn(
+                name: "Jkt",
+                table: "PersonalAccessTokens");
+
+            migrationBuilder.DropColumn(
+                name: "Jkt",
+                table: "OpaqueTokens");
+
+            migrationBuilder.DropColumn(
+                name: "RequireDpop",
+                table: "Clients");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tessera.Server.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Dpop : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Jkt",
+                table: "RefreshTokens",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Jkt",
+                table: "PersonalAccessTokens",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Jkt",
+                table: "OpaqueTokens",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RequireDpop",
+                table: "Clients",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "DpopProofUses",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DpopProofUses", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DpopProofUses_ExpiresAt",
+                table: "DpopProofUses",
+                column: "ExpiresAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "DpopProofUses");
+
+            migrationBuilder.DropColumn(
+                name: "Jkt",
+                table: "RefreshTokens");
+
+            migrationBuilder.DropColumn(
+                name: "Jkt",
+                table: "PersonalAccessTokens");
+
+            migrationBuilder.DropColumn(
+                name: "Jkt",
+                table: "OpaqueTokens");
+
+            migrationBuilder.DropColumn(
+                name: "RequireDpop",
+                table: "Clients");
+        }
+    }
+}
