@@ -32,7 +32,8 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         await Events.MessageReceived(received);
         if (received.Result is not null) return received.Result;
 
-        var token = received.Token ?? ReadToken();
+        var (read, presentedAsDpop) = received.Token is null ? ReadToken() : (null, false);
+        var token = received.Token ?? read;
         if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
 
         var hash = TokenHash.Of(token);
@@ -51,6 +52,16 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         {
             Log.IssuerUnreachable(Logger, exception);
             check = TokenCheck.Invalid("the token could not be checked");
+        }
+
+        // RFC 9449 §7: a bound token with a proof of its key under the DPoP scheme; a Bearer token under the Bearer scheme.
+        if (check.Identity is not null && await Dpop.DpopPresentation.RefusalAsync(Context, Options, Options.DpopReplay, token,
+                Dpop.DpopConfirmation.KeyThumbprintOf(check.Identity), presentedAsDpop, TimeProvider) is { } refusal)
+        {
+            Log.TokenRefused(Logger, refusal.Message);
+            var refused = new AuthenticationFailedContext(Context, Scheme, Options, refusal.Message);
+            await Events.AuthenticationFailed(refused);
+            return refused.Result ?? AuthenticateResult.Fail(refusal);
         }
 
         if (check.Identity is null)
@@ -73,15 +84,19 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         return validated.Result!;
     }
 
-    /// <summary>RFC 6750 §2.1: "Authorization: Bearer" only, unless the options name another header carrying the bare token.</summary>
-    private string? ReadToken()
+    /// <summary>
+    /// RFC 6750 §2.1 "Authorization: Bearer", or RFC 9449 §7.1 "Authorization: DPoP" (then a proof must come with it),
+    /// unless the options name another header carrying the bare token.
+    /// </summary>
+    private (string? Token, bool Dpop) ReadToken()
     {
         var header = Options.TokenHeader ?? "Authorization";
         var values = Request.Headers[header];
-        if (values.Count != 1) return null;   // none, or repeated: refuse to guess which one counts
+        if (values.Count != 1) return (null, false);   // none, or repeated: refuse to guess which one counts
         var value = values[0]!;
-        if (Options.TokenHeader is not null && !header.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) return value.Trim();
-        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value["Bearer ".Length..].Trim() : null;
+        if (Options.TokenHeader is not null && !header.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) return (value.Trim(), false);
+        if (value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return (value["Bearer ".Length..].Trim(), false);
+        return value.StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase) ? (value["DPoP ".Length..].Trim(), true) : (null, false);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -109,7 +124,13 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         // mapped, every 401 says where it is.
         var metadataPath = Context.RequestServices.GetService<ProtectedResource.MappedMetadataDocuments>()?.PathOf(Scheme.Name);
         var metadata = metadataPath is null ? null : $"{Request.Scheme}://{Request.Host}{Request.PathBase}{metadataPath}";
-        Response.Headers.WWWAuthenticate = BearerChallenge.Format(challenge.Error, challenge.ErrorDescription, scope: null, challenge.AcrValues, metadata);
+        // RFC 9449 §7.1: a DPoP refusal, or any refusal of a token sent with the DPoP scheme, is a DPoP challenge.
+        if (authenticated.Failure is Dpop.DpopRefusedException dpop)
+            Response.Headers.WWWAuthenticate = DpopChallenge.Format(dpop.Error, challenge.ErrorDescription, Options.Dpop.Algorithms, metadata);
+        else if (ReadToken().Dpop && Options.TokenHeader is null)
+            Response.Headers.WWWAuthenticate = DpopChallenge.Format(challenge.Error, challenge.ErrorDescription, Options.Dpop.Algorithms, metadata);
+        else
+            Response.Headers.WWWAuthenticate = BearerChallenge.Format(challenge.Error, challenge.ErrorDescription, scope: null, challenge.AcrValues, metadata);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)

@@ -32,7 +32,10 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
     /// <summary>Asymmetric JWS algorithms accepted on JWT access tokens; anything else (including "none" and HS*) is refused.</summary>
     public ICollection<string> ValidAlgorithms { get; } = new List<string> { "RS256", "PS256", "ES256" };
 
-    /// <summary>Tolerated clock difference on exp and nbf.</summary>
+    /// <summary>RFC 9449: proofs of DPoP-bound tokens (accepted with the DPoP scheme, refused as Bearer by default).</summary>
+    public Dpop.DpopResourceOptions Dpop { get; } = new();
+
+    /// <summary>Tolerated clock difference on exp and nbf, and on DPoP proofs' iat.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -110,6 +113,12 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
     internal Validation.IntrospectionClient Introspection =>
         LazyInitializer.EnsureInitialized(ref _introspection, () => new Validation.IntrospectionClient(this, TimeProvider ?? TimeProvider.System));
 
+    private Dpop.DpopReplayCache? _dpopReplay;
+
+    /// <summary>One per scheme: the proof ids this API has accepted (RFC 9449 §11.1).</summary>
+    internal Dpop.DpopReplayCache DpopReplay =>
+        LazyInitializer.EnsureInitialized(ref _dpopReplay, () => new Dpop.DpopReplayCache(Dpop.ReplayCacheSize, TimeProvider ?? TimeProvider.System));
+
     internal IEnumerable<string> AllAudiences => Audience is null ? ValidAudiences : ValidAudiences.Append(Audience);
 
     public override void Validate()
@@ -121,6 +130,8 @@ public sealed class TesseraOptions : AuthenticationSchemeOptions
             throw new InvalidOperationException("Tessera: set Audience (the audience of this API's resource).");
         if (string.IsNullOrEmpty(ClientId) != string.IsNullOrEmpty(ClientSecret))
             throw new InvalidOperationException("Tessera: set both ClientId and ClientSecret (for introspection) or neither.");
+        if (Dpop.Algorithms.Count == 0 || Dpop.ProofLifetime <= TimeSpan.Zero || Dpop.ReplayCacheSize <= 0)
+            throw new InvalidOperationException("Tessera: Dpop needs at least one algorithm, a positive ProofLifetime and ReplayCacheSize.");
         if (IntrospectionCacheWindow < TimeSpan.Zero || JwtCacheWindow < TimeSpan.Zero || TokenCacheSize < 0)
             throw new InvalidOperationException("Tessera: IntrospectionCacheWindow, JwtCacheWindow and TokenCacheSize must not be negative.");
     }

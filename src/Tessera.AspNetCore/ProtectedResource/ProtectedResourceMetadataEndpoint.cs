@@ -43,6 +43,8 @@ public static class ProtectedResourceMetadataEndpoint
             ["authorization_servers"] = new[] { options.Authority! },
             // RFC 6750 §2.1 only: a token in a form body or the query string is not read (TesseraHandler).
             ["bearer_methods_supported"] = new[] { "header" },
+            // RFC 9728 §2 and RFC 9449 §5.1: the algorithms this API accepts on DPoP proofs.
+            ["dpop_signing_alg_values_supported"] = options.Dpop.Algorithms.ToArray(),
         };
         if (options.ProtectedResource.ScopesSupported.Count > 0) document["scopes_supported"] = options.ProtectedResource.ScopesSupported.ToArray();
         if (options.ProtectedResource.ResourceName is { } name) document["resource_name"] = name;

@@ -9,7 +9,7 @@ namespace Tessera.AspNetCore.Validation;
 [ImmutableObject(true)]
 internal sealed record IntrospectionAnswer(byte[] Raw, bool Active, long? ExpiresAt, string? Issuer, IReadOnlyList<string> Audiences, JsonElement Root)
 {
-    private static readonly string[] ClaimNames = ["sub", "client_id", "scope", "jti", "iat", "exp", "iss", "username", "act", "acr", "auth_time"];
+    private static readonly string[] ClaimNames = ["sub", "client_id", "scope", "jti", "iat", "exp", "iss", "username", "act", "acr", "auth_time", "cnf"];
 
     public static IntrospectionAnswer? Parse(byte[] body)
     {
