@@ -19,6 +19,7 @@ using Tessera.Server.Keys;
 using Tessera.Server.Mail;
 using Tessera.Server.Pages;
 using Tessera.Server.PersonalAccessTokens;
+using Tessera.Server.Protocol.Cors;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
@@ -179,6 +180,7 @@ public static partial class TesseraApp
         services.AddSingleton<IdTokenWriter>();
         services.AddSingleton<GrantTable>();
         services.AddSingleton<DiscoveryEndpoint>();
+        services.AddBrowserAppCors();
         services.AddSingleton<PersonalAccessTokenCache>();
         services.AddSingleton<PersonalAccessTokenStore>();
         services.AddSingleton<PersonalAccessTokenUsage>();
@@ -262,6 +264,8 @@ public static partial class TesseraApp
             }));
         }));
         app.UseRouting();
+        // Before authentication and the rate limiter: a preflight is answered here and counts against no limit.
+        app.UseBrowserAppCors();
         app.UseAuthentication();
         app.UsePageSecurityHeaders();
         // After routing: only endpoints that carry a policy are limited; the token path carries none by default.

@@ -25,5 +25,8 @@ public sealed class ClientCatalog(
 
     public int ClientCount => clients.Count;
 
+    /// <summary>Every client, for lookups built once per catalog (the CORS origins); the token path finds clients by id.</summary>
+    public IEnumerable<RegisteredClient> Clients => clients.Values;
+
     public RegisteredClient? FindClient(string clientId) => clients.GetValueOrDefault(clientId);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Protocol.Cors;
 using Tessera.Server.Throttling;
 using Tessera.Server.Vocabulary;
 
@@ -16,19 +17,22 @@ internal static class ProtocolRoutes
         var clientLimits = app.Services.GetRequiredService<ClientRequestLimits>();
         // OIDC Core §3.1.2.1: the authorization endpoint supports GET and POST.
         group.MapMethods(EndpointPaths.Authorize, ["GET", "POST"], AuthorizeEndpoint.HandleAsync);
-        group.MapPost(EndpointPaths.Token, TokenEndpoint.HandleAsync).LimitedPerClient(clientLimits.Token, options.Limits.MaxFormBytes);
-        group.MapMethods(EndpointPaths.UserInfo, ["GET", "POST"], UserInfoEndpoint.HandleAsync);
+        // Browser apps (CORS): token, revocation, userinfo, JWKS and discovery — what a single-page app without a backend
+        // calls itself. Not the authorization and end-session endpoints (top-level navigations, not fetches), nor
+        // introspection (a resource server's call). RFC 7591 registration, when it comes, is mapped .AnswersBrowserApps() too.
+        group.MapPost(EndpointPaths.Token, TokenEndpoint.HandleAsync).LimitedPerClient(clientLimits.Token, options.Limits.MaxFormBytes).AnswersBrowserApps();
+        group.MapMethods(EndpointPaths.UserInfo, ["GET", "POST"], UserInfoEndpoint.HandleAsync).AnswersBrowserApps();
         group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync).LimitedPerClient(clientLimits.Introspection, options.Limits.MaxFormBytes);
-        group.MapPost(EndpointPaths.Revocation, RevocationEndpoint.HandleAsync);
+        group.MapPost(EndpointPaths.Revocation, RevocationEndpoint.HandleAsync).AnswersBrowserApps();
         group.MapPost(EndpointPaths.DeviceAuthorization, DeviceAuthorizationEndpoint.HandleAsync)
             .LimitedPerIp(RequestRateLimits.DeviceAuthorization, options.RateLimits.DeviceAuthorizationsPerIp);
         group.MapMethods(EndpointPaths.EndSession, ["GET", "POST"], EndSessionEndpoint.HandleAsync);
-        group.MapGet(EndpointPaths.Jwks, JwksEndpoint.Handle);
+        group.MapGet(EndpointPaths.Jwks, JwksEndpoint.Handle).AnswersBrowserApps();
 
         var discovery = app.Services.GetRequiredService<DiscoveryEndpoint>();
-        group.MapGet(EndpointPaths.OpenIdConfiguration, discovery.Handle);
-        group.MapGet(EndpointPaths.OAuthAuthorizationServer, discovery.Handle);
+        group.MapGet(EndpointPaths.OpenIdConfiguration, discovery.Handle).AnswersBrowserApps();
+        group.MapGet(EndpointPaths.OAuthAuthorizationServer, discovery.Handle).AnswersBrowserApps();
         // RFC 8414 §3.1: for an issuer with a path, the well-known segment goes before that path.
-        if (urls.PathBase.Length > 0) app.MapGet(EndpointPaths.OAuthAuthorizationServer + urls.PathBase, discovery.Handle);
+        if (urls.PathBase.Length > 0) app.MapGet(EndpointPaths.OAuthAuthorizationServer + urls.PathBase, discovery.Handle).AnswersBrowserApps();
     }
 }

@@ -1,0 +1,29 @@
+using Tessera.Server.Catalog;
+
+namespace Tessera.Server.Protocol.Rules;
+
+/// <summary>
+/// Which web origins a client lets browsers call the browser-facing endpoints from (CORS): its allowedCorsOrigins when
+/// it lists them, else for a public client the origins of its redirect URIs — a single-page app without a backend runs
+/// where it is redirected to. A confidential client has a backend that calls the server itself, so it gets none unless
+/// it asks. Origins are compared exactly as browsers serialize them (RFC 6454 §6.2).
+/// </summary>
+public static class CorsOrigins
+{
+    public static IEnumerable<string> Of(RegisteredClient client) =>
+        client.IsPublic ? client.RedirectUris.Select(OriginOf).OfType<string>() : [];
+
+    /// <summary>
+    /// RFC 6454 §6.2: "https://app.example" or "http://127.0.0.1:3000" — lower case, the host in its ASCII (xn--) form,
+    /// no default port. Null for a URI no web page runs at (a native app's private-use scheme).
+    /// </summary>
+    public static string? OriginOf(string uri)
+    {
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed)) return null;
+        if (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp) return null;
+        if (parsed.Host.Length == 0) return null;
+        // IdnHost is the A-label form browsers send; an IPv6 literal keeps its brackets through Host.
+        var host = parsed.HostNameType == UriHostNameType.IPv6 ? parsed.Host : parsed.IdnHost;
+        return parsed.IsDefaultPort ? $"{parsed.Scheme}://{host}" : $"{parsed.Scheme}://{host}:{parsed.Port}";
+    }
+}
