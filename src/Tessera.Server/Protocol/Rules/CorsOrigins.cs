@@ -14,6 +14,24 @@ public static class CorsOrigins
         client.IsPublic ? client.RedirectUris.Select(OriginOf).OfType<string>() : [];
 
     /// <summary>
+    /// An allowedCorsOrigins value: an origin alone, as browsers send it, https or http on a loopback host (RFC 9700
+    /// §2.1, like redirect URIs). Returns why the value is unacceptable, or null.
+    /// </summary>
+    public static string? ProblemWithRegistration(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Host.Length == 0
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || !value.Contains("://", StringComparison.Ordinal))
+            return "must be an origin: https://host[:port] (RFC 6454 §4)";
+        // RFC 6454 §4: an origin is scheme, host and port; a path, even "/", would never equal a browser's Origin header.
+        if (uri.UserInfo.Length > 0 || value.IndexOfAny(['/', '?', '#'], value.IndexOf("://", StringComparison.Ordinal) + 3) >= 0)
+            return "must be an origin alone, without user, path (not even '/'), query or fragment (RFC 6454 §4)";
+        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback) return "must use https, or http on a loopback host (RFC 9700 §2.1)";
+        // RFC 6454 §6.2: compared exactly, so it must be written the way browsers serialize it.
+        var origin = OriginOf(value);
+        return origin == value ? null : $"must be written as browsers send it: '{origin}' (RFC 6454 §6.2)";
+    }
+
+    /// <summary>
     /// RFC 6454 §6.2: "https://app.example" or "http://127.0.0.1:3000" — lower case, the host in its ASCII (xn--) form,
     /// no default port. Null for a URI no web page runs at (a native app's private-use scheme).
     /// </summary>
