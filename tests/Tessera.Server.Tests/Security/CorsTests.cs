@@ -32,7 +32,7 @@ public abstract class CorsTests(TesseraServer server) : ServerTest(server)
         using var response = await SendAsync(method, path, origin, id);
 
         Assert.Equal(origin, Header(response, AllowOrigin));
-        Assert.Contains("Origin", response.Headers.Vary);
+        Assert.Equal(["Origin"], response.Headers.Vary);
         // The script may read the nonce a DPoP server asks for and why a token was refused.
         Assert.Equal(["DPoP-Nonce", "WWW-Authenticate"], HeaderList(response, "Access-Control-Expose-Headers"));
         Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));

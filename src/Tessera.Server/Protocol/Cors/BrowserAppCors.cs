@@ -22,12 +22,14 @@ internal static class BrowserAppCors
     public static IApplicationBuilder UseBrowserAppCors(this IApplicationBuilder app)
     {
         app.UseCors();
+        var origins = app.ApplicationServices.GetRequiredService<BrowserAppOrigins>();
         return app.Use((context, next) =>
         {
-            // The CORS middleware sends Vary: Origin only with an answer it grants; the others vary by Origin too, and
-            // discovery and the JWKS are publicly cacheable, so a cache must not hand one origin's answer to another.
+            // The CORS middleware sends Vary: Origin only with an answer it grants (when the response starts); the others
+            // vary by Origin too, and discovery and the JWKS are publicly cacheable, so a cache must not hand one
+            // origin's answer to another.
             if (context.GetEndpoint()?.Metadata.GetMetadata<IEnableCorsAttribute>() is { PolicyName: BrowserAppCorsPolicy.Name }
-                && !context.Response.Headers.Vary.Contains(HeaderNames.Origin))
+                && !(context.Request.Headers.Origin is [{ } origin] && origins.IsAllowed(origin)))
                 context.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
             return next(context);
         });
