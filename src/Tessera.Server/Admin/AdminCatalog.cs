@@ -63,6 +63,7 @@ internal static class AdminCatalog
         Jwks = client.JsonWebKeySet is null ? null : JsonDocument.Parse(client.JsonWebKeySet).RootElement.Clone(),
         RedirectUris = SpaceDelimited.Split(client.RedirectUris).ToList(),
         PostLogoutRedirectUris = SpaceDelimited.Split(client.PostLogoutRedirectUris).ToList(),
+        AllowedCorsOrigins = client.AllowedCorsOrigins is null ? null : SpaceDelimited.Split(client.AllowedCorsOrigins).ToList(),
         Public = client.IsPublic,
         RequireConsent = client.RequireConsent,
         Introspects = SpaceDelimited.Split(client.Introspects).ToList(),

@@ -19,6 +19,9 @@ public sealed record RegisteredClient(
     public FrozenSet<string> RedirectUris { get; init; } = FrozenSet<string>.Empty;
     public FrozenSet<string> PostLogoutRedirectUris { get; init; } = FrozenSet<string>.Empty;
 
+    /// <summary>The origins browsers may call from (CORS) when the client lists them; null: derived from the redirect URIs.</summary>
+    public FrozenSet<string>? AllowedCorsOrigins { get; init; }
+
     /// <summary>RFC 6749 §2.1: no secret; authenticates with client_id alone where the grant allows it, PKCE required.</summary>
     public bool IsPublic { get; init; }
     public bool RequireConsent { get; init; } = true;

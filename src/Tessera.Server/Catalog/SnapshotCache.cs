@@ -115,6 +115,7 @@ internal sealed partial class SnapshotCache(
             DisplayName = client.DisplayName,
             RedirectUris = SpaceDelimited.ToSet(client.RedirectUris),
             PostLogoutRedirectUris = SpaceDelimited.ToSet(client.PostLogoutRedirectUris),
+            AllowedCorsOrigins = client.AllowedCorsOrigins is null ? null : SpaceDelimited.ToSet(client.AllowedCorsOrigins),
             IsPublic = client.IsPublic,
             RequireConsent = client.RequireConsent,
             RegisteredAt = client.RegisteredAt,

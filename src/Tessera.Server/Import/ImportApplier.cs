@@ -81,6 +81,7 @@ internal sealed partial class ImportApplier(
         client.Scopes = SpaceDelimited.Join(imported.Scopes ?? []);
         client.RedirectUris = SpaceDelimited.Join(imported.RedirectUris ?? []);
         client.PostLogoutRedirectUris = SpaceDelimited.Join(imported.PostLogoutRedirectUris ?? []);
+        client.AllowedCorsOrigins = imported.AllowedCorsOrigins is null ? null : SpaceDelimited.Join(imported.AllowedCorsOrigins);
         client.IsPublic = imported.Public ?? false;
         client.RequireConsent = imported.RequireConsent ?? true;
         client.Introspects = SpaceDelimited.Join(imported.Introspects ?? []);

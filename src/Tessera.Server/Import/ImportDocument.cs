@@ -60,6 +60,12 @@ public sealed record ImportedClient
     /// <summary>OIDC RP-Initiated Logout §3: where the end-session endpoint may send the user after signing out.</summary>
     public List<string>? PostLogoutRedirectUris { get; init; }
 
+    /// <summary>
+    /// The web origins browsers may call the token, revocation, UserInfo, JWKS and discovery endpoints from for this client
+    /// (CORS). Unset: a public client's redirect-URI origins, none for a confidential client; an empty list: none.
+    /// </summary>
+    public List<string>? AllowedCorsOrigins { get; init; }
+
     /// <summary>RFC 6749 §2.1: a public client has no secret (a browser or native app); PKCE is required.</summary>
     public bool? Public { get; init; }
 

@@ -10,6 +10,7 @@ internal static class InteractiveClientValidator
     {
         ValidateUris(client.RedirectUris, $"{at}.redirectUris", problems);
         ValidateUris(client.PostLogoutRedirectUris, $"{at}.postLogoutRedirectUris", problems);
+        ValidateOrigins(client.AllowedCorsOrigins, $"{at}.allowedCorsOrigins", problems);
 
         BackChannelLogoutUriRule.Validate(client, at, problems);
 
@@ -30,6 +31,18 @@ internal static class InteractiveClientValidator
             // RFC 8693 §5: exchanging another party's token requires an authenticated client.
             if (grants[j] == GrantTypes.TokenExchange)
                 problems.Add($"{at}.grantTypes[{j}] '{GrantTypes.TokenExchange}' is not allowed for a public client");
+        }
+    }
+
+    private static void ValidateOrigins(List<string>? origins, string at, List<string> problems)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var j = 0; j < (origins?.Count ?? 0); j++)
+        {
+            var origin = origins![j];
+            var problem = CorsOrigins.ProblemWithRegistration(origin);
+            if (problem is not null) problems.Add($"{at}[{j}] '{origin}' {problem}");
+            else if (!seen.Add(origin)) problems.Add($"{at}[{j}] '{origin}' appears twice");
         }
     }
 

@@ -136,6 +136,50 @@ public abstract class CorsTests(TesseraServer server) : ServerTest(server)
         Assert.False(response.Headers.Contains(AllowOrigin));
     }
 
+    [Fact]
+    public async Task Allowed_cors_origins_replace_the_redirect_uri_origins_for_public_and_confidential_clients()
+    {
+        var listed = $"https://listed-{Guid.NewGuid():n}.example";
+        var redirectOrigin = $"https://spa-{Guid.NewGuid():n}.example";
+        var backendListed = $"https://backend-listed-{Guid.NewGuid():n}.example";
+        var spa = await AdminApi.SendJsonAsync(Protocol, HttpMethod.Post, "/admin/clients", new
+        {
+            clientId = "spa-" + Guid.NewGuid().ToString("n")[..8], @public = true, grantTypes = new[] { "authorization_code" },
+            redirectUris = new[] { redirectOrigin + "/callback" }, scopes = new[] { "openid" }, allowedCorsOrigins = new[] { listed },
+        });
+        var web = await AdminApi.SendJsonAsync(Protocol, HttpMethod.Post, "/admin/clients", new
+        {
+            clientId = "web-" + Guid.NewGuid().ToString("n")[..8], grantTypes = new[] { "authorization_code" },
+            redirectUris = new[] { "https://web.example/callback" }, scopes = new[] { "openid" }, allowedCorsOrigins = new[] { backendListed },
+        });
+        Assert.Equal(201, spa.Status);
+        Assert.Equal(201, web.Status);
+
+        using var fromListed = await SendAsync("GET", "/.well-known/jwks", listed, clientId: null);
+        using var fromRedirect = await SendAsync("GET", "/.well-known/jwks", redirectOrigin, clientId: null);
+        using var fromBackend = await PreflightAsync("/connect/token", backendListed, "POST");
+
+        Assert.Equal(listed, Header(fromListed, AllowOrigin));
+        Assert.False(fromRedirect.Headers.Contains(AllowOrigin));
+        Assert.Equal(backendListed, Header(fromBackend, AllowOrigin));
+    }
+
+    [Theory]
+    [InlineData("https://app.example/", "must be an origin alone, without user, path (not even '/'), query or fragment (RFC 6454 §4)")]
+    [InlineData("http://app.example", "must use https, or http on a loopback host (RFC 9700 §2.1)")]
+    [InlineData("*", "must be an origin: https://host[:port] (RFC 6454 §4)")]
+    public async Task An_allowed_cors_origin_that_is_not_an_origin_is_refused(string origin, string problem)
+    {
+        var response = await AdminApi.SendJsonAsync(Protocol, HttpMethod.Post, "/admin/clients", new
+        {
+            clientId = "spa-" + Guid.NewGuid().ToString("n")[..8], @public = true, grantTypes = new[] { "authorization_code" },
+            redirectUris = new[] { "https://spa.example/callback" }, scopes = new[] { "openid" }, allowedCorsOrigins = new[] { origin },
+        });
+
+        Assert.Equal(400, response.Status);
+        Assert.Contains($"allowedCorsOrigins[0] '{origin}' {problem}", response.ErrorDescription, StringComparison.Ordinal);
+    }
+
     private async Task<(string ClientId, string Origin)> RegisterPublicAsync(string? origin = null)
     {
         origin ??= $"https://spa-{Guid.NewGuid():n}.example";

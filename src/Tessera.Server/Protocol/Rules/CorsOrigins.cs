@@ -11,7 +11,7 @@ namespace Tessera.Server.Protocol.Rules;
 public static class CorsOrigins
 {
     public static IEnumerable<string> Of(RegisteredClient client) =>
-        client.IsPublic ? client.RedirectUris.Select(OriginOf).OfType<string>() : [];
+        client.AllowedCorsOrigins ?? (client.IsPublic ? client.RedirectUris.Select(OriginOf).OfType<string>() : []);
 
     /// <summary>
     /// An allowedCorsOrigins value: an origin alone, as browsers send it, https or http on a loopback host (RFC 9700

@@ -61,6 +61,9 @@ public sealed class Client
     /// <summary>Every sign-in for this client uses a second factor: a session without one is asked for it (step-up).</summary>
     public bool RequireMfa { get; set; }
 
+    /// <summary>Space-delimited CORS origins; null: a public client's redirect-URI origins (none for a confidential one).</summary>
+    public string? AllowedCorsOrigins { get; set; }
+
     /// <summary>RFC 9449 §5.2: the client's token requests must carry a DPoP proof.</summary>
     public bool RequireDpop { get; set; }
 

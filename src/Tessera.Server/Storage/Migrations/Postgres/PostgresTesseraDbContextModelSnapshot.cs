@@ -316,6 +316,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<bool>("Administration")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("AllowedCorsOrigins")
+                        .HasColumnType("text");
+
                     b.Property<bool>("BackchannelLogoutSessionRequired")
                         .HasColumnType("boolean");
 

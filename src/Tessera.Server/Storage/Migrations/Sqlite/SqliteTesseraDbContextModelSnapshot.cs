@@ -299,6 +299,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("Administration")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AllowedCorsOrigins")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("BackchannelLogoutSessionRequired")
                         .HasColumnType("INTEGER");
 

@@ -5,7 +5,7 @@
 namespace Tessera.Server.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Dpop : Migration
+    public partial class DpopAndCorsOrigins : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -25,6 +25,12 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "Jkt",
                 table: "OpaqueTokens",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "AllowedCorsOrigins",
+                table: "Clients",
                 type: "TEXT",
                 nullable: true);
 
@@ -70,6 +76,10 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "Jkt",
                 table: "OpaqueTokens");
+
+            migrationBuilder.DropColumn(
+                name: "AllowedCorsOrigins",
+                table: "Clients");
 
             migrationBuilder.DropColumn(
                 name: "RequireDpop",

@@ -5,7 +5,7 @@
 namespace Tessera.Server.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Dpop : Migration
+    public partial class DpopAndCorsOrigins : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -25,6 +25,12 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "Jkt",
                 table: "OpaqueTokens",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "AllowedCorsOrigins",
+                table: "Clients",
                 type: "text",
                 nullable: true);
 
@@ -70,6 +76,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "Jkt",
                 table: "OpaqueTokens");
+
+            migrationBuilder.DropColumn(
+                name: "AllowedCorsOrigins",
+                table: "Clients");
 
             migrationBuilder.DropColumn(
                 name: "RequireDpop",
