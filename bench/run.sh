@@ -27,6 +27,9 @@
 #                 over OTLP/HTTP to a local sink (bench/lib/otlp-sink.mjs, answers 200 to every export) — the cost of
 #                 OpenTelemetry against the row without it in the same run (issue 18); OTEL_SETTINGS adds settings
 #                 to those servers, e.g. OTEL_SETTINGS="Tessera__Telemetry__TraceSampleRatio=0.1 " (end it with a space)
+#   pg-dpop       DPoP (issue 19, bench/lib/dpop-row.sh): client-credentials issuance with a DPoP proof per request, and a GET
+#                 through Tessera.Gateway with a DPoP-bound JWT and a proof, each against its Bearer twin in the same pass
+#                 (rows tessera-pg-token-bearer/-dpop, gateway-jwt-bearer/-dpop); sqlite-dpop also exists
 #   sqlite-pat    introspection of a personal access token (bench/lib/pat-row.sh: a PAT made through the device flow
 #                 and /api/pats, then the peers' introspect.lua against it; no peer has PATs, so no ratio but the ceiling)
 # Gateway rows (bench/lib/gateway-pass.sh, issue 5), in their own table: the same GET to a fixed-response upstream through
@@ -41,7 +44,7 @@
 #   PEER_ROWS=<regex>       peer rows to run (default: every peer row that a Tessera row is compared with,
 #                           plus the Kestrel ceiling; '.*' adds oidc-provider's in-memory rows and OpenIddict's
 #                           no-storage row)
-#   TESSERA_PASSES='...'    which Tessera passes run (default: all nine, in the order above; pg-pat also exists)
+#   TESSERA_PASSES='...'    which Tessera passes run (default: all ten, in the order above; pg-pat also exists)
 #   ONLY_TESSERA=1          skip the peers and the crypto limits
 #   GATEWAY=1               run the gateway pass last (0: skip it); it needs about 80 s
 #   ONLY_GATEWAY=1          only the gateway pass: no peers, no Tessera token passes, no PostgreSQL
@@ -71,7 +74,7 @@ TESSERA_PORT=${TESSERA_PORT:-18090}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_PORT=${PG_PORT:-55442}
 PG_OPTS=${PG_OPTS:-}
-TESSERA_PASSES=${TESSERA_PASSES:-sqlite-RS256 sqlite-ES256 sqlite-opaque sqlite-pat pg-RS256 pg-ES256 pg-opaque pg-jwt-introspect pg-opaque-2nodes}
+TESSERA_PASSES=${TESSERA_PASSES:-sqlite-RS256 sqlite-ES256 sqlite-opaque sqlite-pat pg-RS256 pg-ES256 pg-opaque pg-jwt-introspect pg-opaque-2nodes pg-dpop}
 PEER_ROWS=${PEER_ROWS:-'node-oidc-provider/(token-jwt-RS256|token-jwt-ES256|token-opaque|introspect-opaque|token-opaque-sqlite|introspect-opaque-sqlite|jwks|discovery)|openiddict/(token-jwt-RS256|token-jwt-ES256|token-reference|introspect-reference|jwks|discovery)|kestrel-ceiling/.*'}
 export DURATION=${DURATION:-6} WARMUP=${WARMUP:-3} THREADS=${THREADS:-2} CONNS=${CONNS:-32}
 GATEWAY=${GATEWAY:-1}
@@ -224,6 +227,14 @@ for p in $TESSERA_PASSES; do
     if (( $(remaining) < 30 )); then log "no time left for pass tessera-$p: skipped"; continue; fi
     log "pass tessera-$p (introspection of a JWT access token)"
     TESSERA_PORT=$TESSERA_PORT timeout "$(remaining)" bash "$BENCH/lib/jwt-introspect-row.sh" "$OUT" "$PEERS" "$dbarg" \
+      2> >(tee "$OUT/pass-tessera-$p.log" | sed 's/^/    /' >&2) || log "pass tessera-$p ended early (status $?)"
+    continue
+  fi
+  if [[ $variant == dpop ]]; then
+    PASS_DIRS+=("$OUT/pass-tessera-$p")
+    if (( $(remaining) < 60 )); then log "no time left for pass tessera-$p: skipped"; continue; fi
+    log "pass tessera-$p (DPoP-bound issuance and gateway validation against their Bearer twins)"
+    TESSERA_PORT=$TESSERA_PORT timeout "$(remaining)" bash "$BENCH/lib/dpop-row.sh" "$OUT" "$PEERS" "$dbarg" \
       2> >(tee "$OUT/pass-tessera-$p.log" | sed 's/^/    /' >&2) || log "pass tessera-$p ended early (status $?)"
     continue
   fi
