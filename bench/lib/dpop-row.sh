@@ -27,19 +27,27 @@ fail() { log "FAILED: $*"; printf '{"peer":"tessera-%s-dpop","scenario":"token",
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];process.stdout.write(v===undefined?"":String(v))})' "$1"; }
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
-ready() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done; return 1; }
+# ready <url> [any]: answers 2xx (or, with "any", answers at all: the proxies have no route at /).
+ready() { local f=-sf; [[ ${2:-} == any ]] && f=-s; for _ in $(seq 1 120); do curl $f -o /dev/null --max-time 2 "$1" && return 0; sleep 0.5; done; return 1; }
 basic="Basic $(printf 'bench:bench-secret-0123456789abcdef' | base64 -w0)"
+# proofs <seconds> <method> <htu> <access-token or ""> <file>: enough proofs for that many seconds at DPOP_RATE, +30 %.
 proofs() { node "$here/dpop-proofs.mjs" "$dir/key.json" "$(( DPOP_RATE * $1 * 13 / 10 ))" "$2" "$3" ${4:+"$4"} > "$5"; }
+token_run_proofs() { proofs "$DURATION" POST "$token_url" "" "$1"; }
+api_run_proofs() { proofs "$DURATION" GET "$api_url" "$bound" "$1"; }
 
+token_url=$base/connect/token
+api_url=http://127.0.0.1:$PROXY_PORT/api/items
 PORT=$TESSERA_PORT bash "$here/start-tessera.sh" dpop "$db" > "$dir/server.log" 2>&1 &
 tessera=$!; pids+=("$tessera")
 ready "$base/.well-known/openid-configuration" || fail "the server did not start (see server.log)"
 
-# measure <peer> <scenario> <url> <pid> <script> [VAR=value ...]: warm-up, run, one row in the peers' format.
+# measure <peer> <scenario> <url> <pid> <script> [VAR=value ...]: warm-up, run, one row in the peers' format. When
+# $run_proofs names a command, it writes the run's proofs to $dir/<peer>.run.proofs after the warm-up (fresh iat, unused jti).
+run_proofs=""
 measure() {
   local peer=$1 scenario=$2 url=$3 pid=$4 script=$5; shift 5
   env "$@" wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" --timeout 10s -s "$script" "$url" > "$dir/$peer.warmup.txt" 2>&1 || true
-  [[ -n ${RUN_PROOFS:-} ]] && { "${RUN_PROOFS[@]}"; set -- "${@/#PROOFS=*/PROOFS=$dir/$peer.run.proofs}"; }
+  if [[ -n $run_proofs ]]; then $run_proofs "$dir/$peer.run.proofs"; set -- "${@/#PROOFS=*/PROOFS=$dir/$peer.run.proofs}"; fi
   busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
   local j0 j1 s0 t0 s1 t1 wj wall usr sys extra hwm
   j0=$(awk '{print $14 + $15}' "/proc/$pid/stat"); read -r s0 t0 < <(busy)
@@ -55,18 +63,18 @@ measure() {
   log "$peer $(grep -o '"rps":[0-9.]*' <<<"$wj") non2xx $(grep -o '"non2xx":[0-9]*' <<<"$wj" | cut -d: -f2)"
 }
 
-token_url=$base/connect/token
-RUN_PROOFS=() measure "tessera-$short-token-bearer" token "$token_url" "$tessera" "$peers/wrk/token.lua" SCOPE=api
+run_proofs=""
+measure "tessera-$short-token-bearer" token "$token_url" "$tessera" "$peers/wrk/token.lua" SCOPE=api
 proofs "$WARMUP" POST "$token_url" "" "$dir/warm.proofs"
-RUN_PROOFS=(proofs "$DURATION" POST "$token_url" "" "$dir/tessera-$short-token-dpop.run.proofs")
+run_proofs=token_run_proofs
 measure "tessera-$short-token-dpop" token "$token_url" "$tessera" "$here/dpop-request.lua" \
   PROOFS="$dir/warm.proofs" METHOD=POST AUTHORIZATION="$basic" BODY='grant_type=client_credentials&scope=api'
-RUN_PROOFS=()
+run_proofs=""
 
 if [[ -z ${GATEWAY_DLL:-} || -z ${PROXY_DLL:-} ]]; then log "no gateway build: the resource rows are skipped"; exit 0; fi
 ASPNETCORE_ENVIRONMENT=Production dotnet "$PROXY_DLL" upstream --port "$UPSTREAM_PORT" > "$dir/upstream.log" 2>&1 &
 pids+=("$!")
-ready "http://127.0.0.1:$UPSTREAM_PORT/" || fail "the upstream did not start"
+ready "http://127.0.0.1:$UPSTREAM_PORT/" any || fail "the upstream did not start"
 ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning dotnet "$GATEWAY_DLL" \
   --urls "http://127.0.0.1:$PROXY_PORT" --Gateway:Authority="$base" --Gateway:RequireHttpsMetadata=false \
   --Gateway:ClientId=gateway --Gateway:ClientSecret=bench-gateway-secret-0123456789 \
@@ -75,9 +83,8 @@ ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLeve
   --ReverseProxy:Routes:api:Metadata:Tessera.Scopes=api \
   --ReverseProxy:Clusters:up:Destinations:u:Address="http://127.0.0.1:$UPSTREAM_PORT/" > "$dir/gateway.log" 2>&1 &
 gateway=$!; pids+=("$gateway")
-ready "http://127.0.0.1:$PROXY_PORT/" || fail "the gateway did not start"
+ready "http://127.0.0.1:$PROXY_PORT/" any || fail "the gateway did not start"
 
-api_url=http://127.0.0.1:$PROXY_PORT/api/items
 bearer=$(curl -s -H "Authorization: $basic" -d 'grant_type=client_credentials&scope=api' "$token_url" | json access_token)
 proofs 1 POST "$token_url" "" "$dir/bind.proofs"
 bound=$(curl -s -H "Authorization: $basic" -H "DPoP: $(head -1 "$dir/bind.proofs")" -d 'grant_type=client_credentials&scope=api' "$token_url" | json access_token)
@@ -85,8 +92,8 @@ bound=$(curl -s -H "Authorization: $basic" -H "DPoP: $(head -1 "$dir/bind.proofs
 proofs 1 GET "$api_url" "$bound" "$dir/check.proofs"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: DPoP $bound" -H "DPoP: $(head -1 "$dir/check.proofs")" "$api_url")
 [[ $code == 200 ]] || fail "the gateway answered $code to a bound token with a proof"
-RUN_PROOFS=() measure gateway-jwt-bearer get "$api_url" "$gateway" "$here/bearer-get.lua" TOKEN="$bearer"
+measure gateway-jwt-bearer get "$api_url" "$gateway" "$here/bearer-get.lua" TOKEN="$bearer"
 proofs "$WARMUP" GET "$api_url" "$bound" "$dir/warm.proofs"
-RUN_PROOFS=(proofs "$DURATION" GET "$api_url" "$bound" "$dir/gateway-jwt-dpop.run.proofs")
+run_proofs=api_run_proofs
 measure gateway-jwt-dpop get "$api_url" "$gateway" "$here/dpop-request.lua" PROOFS="$dir/warm.proofs" METHOD=GET AUTHORIZATION="DPoP $bound"
 rm -f "$dir"/*.proofs

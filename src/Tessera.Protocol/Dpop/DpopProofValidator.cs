@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -21,6 +22,14 @@ public static class DpopProofValidator
 
     private static readonly JsonWebTokenHandler Handler = new();
 
+    /// <summary>
+    /// Keys already read, by their jwk header's JSON: a client signs every proof with one key, and reading it again (an
+    /// ECDsa or RSA import, about twice the cost of the signature check: DpopProofBenchmarks) would be the dominant cost.
+    /// The same instance also lets IdentityModel reuse its verifier. Bounded: a stranger's keys cannot grow it.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, (JsonWebKey Key, string Thumbprint)> Keys = new(StringComparer.Ordinal);
+    private const int MaxCachedKeys = 10_000;
+
     public static async Task<DpopProofCheck> ValidateAsync(string proof, DpopProofRequirements requirements)
     {
         // §4.3 check 2: a well-formed JWT.
@@ -42,9 +51,8 @@ public static class DpopProofValidator
         if (!requirements.Algorithms.Contains(token.Alg))
             return DpopProofCheck.Fail("the DPoP proof's alg must be one of " + string.Join(' ', requirements.Algorithms));
 
-        var key = PublicKeyOf(token);
         // §4.3 check 7: the jwk header is a public key; a proof that ships a private key proves nothing.
-        if (key is null) return DpopProofCheck.Fail("the DPoP proof's jwk header must be a public EC or RSA key");
+        if (KeyOf(token) is not var (key, thumbprint)) return DpopProofCheck.Fail("the DPoP proof's jwk header must be a public EC or RSA key");
 
         // §4.3 check 6: the signature verifies with that key.
         var signature = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
@@ -90,20 +98,30 @@ public static class DpopProofValidator
         }
 
         var nonce = token.TryGetPayloadValue<string>("nonce", out var value) ? value : null;
-        return DpopProofCheck.Passed(new DpopProof(Base64UrlEncoder.Encode(key.ComputeJwkThumbprint()), jti, issuedAt, nonce));
+        return DpopProofCheck.Passed(new DpopProof(thumbprint, jti, issuedAt, nonce));
     }
 
     /// <summary>§4.2 ath: base64url of the SHA-256 of the access token's ASCII bytes.</summary>
     public static string AccessTokenHash(string accessToken) =>
         Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(accessToken)));
 
-    private static JsonWebKey? PublicKeyOf(JsonWebToken token)
+    /// <summary>The proof's public key and its RFC 7638 thumbprint; null when the jwk header is not a public EC or RSA key.</summary>
+    private static (JsonWebKey Key, string Thumbprint)? KeyOf(JsonWebToken token)
     {
         if (!token.TryGetHeaderValue<JsonElement>("jwk", out var jwk) || jwk.ValueKind != JsonValueKind.Object) return null;
+        var json = jwk.GetRawText();
+        if (Keys.TryGetValue(json, out var known)) return known;
+        if (PublicKeyOf(json) is not { } key) return null;
+        if (Keys.Count >= MaxCachedKeys) Keys.Clear();
+        return Keys[json] = (key, Base64UrlEncoder.Encode(key.ComputeJwkThumbprint()));
+    }
+
+    private static JsonWebKey? PublicKeyOf(string json)
+    {
         JsonWebKey key;
         try
         {
-            key = JsonWebKey.Create(jwk.GetRawText());
+            key = JsonWebKey.Create(json);
         }
         catch (ArgumentException)
         {

@@ -316,9 +316,6 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<bool>("Administration")
                         .HasColumnType("boolean");
 
-                    b.Property<string>("AllowedCorsOrigins")
-                        .HasColumnType("text");
-
                     b.Property<bool>("BackchannelLogoutSessionRequired")
                         .HasColumnType("boolean");
 
@@ -369,9 +366,6 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<bool>("RequireConsent")
-                        .HasColumnType("boolean");
-
-                    b.Property<bool>("RequireDpop")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("RequireMfa")
@@ -726,22 +720,6 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("DeviceAuthorizations");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Storage.Tokens.DpopProofUse", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.ToTable("DpopProofUses");
-                });
-
             modelBuilder.Entity("Tessera.Server.Storage.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")
@@ -769,9 +747,6 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("bigint");
-
-                    b.Property<string>("Jkt")
-                        .HasColumnType("text");
 
                     b.Property<string>("Jti")
                         .IsRequired()
@@ -822,9 +797,6 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<byte[]>("Hash")
                         .IsRequired()
                         .HasColumnType("bytea");
-
-                    b.Property<string>("Jkt")
-                        .HasColumnType("text");
 
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("bigint");
@@ -902,9 +874,6 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("bigint");
-
-                    b.Property<string>("Jkt")
-                        .HasColumnType("text");
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("bigint");

@@ -299,9 +299,6 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("Administration")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("AllowedCorsOrigins")
-                        .HasColumnType("TEXT");
-
                     b.Property<bool>("BackchannelLogoutSessionRequired")
                         .HasColumnType("INTEGER");
 
@@ -352,9 +349,6 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequireConsent")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("RequireDpop")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequireMfa")
@@ -707,22 +701,6 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("DeviceAuthorizations");
                 });
 
-            modelBuilder.Entity("Tessera.Server.Storage.Tokens.DpopProofUse", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.ToTable("DpopProofUses");
-                });
-
             modelBuilder.Entity("Tessera.Server.Storage.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")
@@ -750,9 +728,6 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("Jkt")
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("Jti")
                         .IsRequired()
@@ -803,9 +778,6 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<byte[]>("Hash")
                         .IsRequired()
                         .HasColumnType("BLOB");
-
-                    b.Property<string>("Jkt")
-                        .HasColumnType("TEXT");
 
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
@@ -883,9 +855,6 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("Jkt")
-                        .HasColumnType("TEXT");
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
