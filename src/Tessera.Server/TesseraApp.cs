@@ -35,6 +35,7 @@ using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.AuthorizationCodes;
 using Tessera.Server.Tokens.DeviceAuthorizations;
 using Tessera.Server.Tokens.Dpop;
+using Tessera.Server.Tokens.PushedAuthorizations;
 using Tessera.Server.Tokens.IdTokens;
 using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Tokens.Opaque;
@@ -154,6 +155,8 @@ public static partial class TesseraApp
         services.AddSingleton<DpopProofReplay>();
         services.AddSingleton<DpopNonces>();
         services.AddSingleton<DpopProofs>();
+        services.AddSingleton<PushedAuthorizationStore>();
+        services.AddSingleton<AuthorizationRequestSource>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenInspector>();
         services.AddSingleton<TokenRevoker>();

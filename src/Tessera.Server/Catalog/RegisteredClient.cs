@@ -53,6 +53,9 @@ public sealed record RegisteredClient(
     /// </summary>
     public bool RequireDpop { get; init; }
 
+    /// <summary>RFC 9126 §6 require_pushed_authorization_requests: its authorization requests come only through /connect/par.</summary>
+    public bool RequirePushedAuthorizationRequests { get; init; }
+
     /// <summary>OIDC Back-Channel Logout 1.0: where this client hears that a session it received tokens in has ended.</summary>
     public string? BackchannelLogoutUri { get; init; }
 }

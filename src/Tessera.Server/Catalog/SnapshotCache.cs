@@ -127,6 +127,7 @@ internal sealed partial class SnapshotCache(
             Administration = client.Administration,
             RequireMfa = client.RequireMfa,
             RequireDpop = client.RequireDpop,
+            RequirePushedAuthorizationRequests = client.RequirePushedAuthorizationRequests,
             BackchannelLogoutUri = client.BackchannelLogoutUri,
         };
     }

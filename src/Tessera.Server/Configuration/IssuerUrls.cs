@@ -23,6 +23,7 @@ public sealed class IssuerUrls(IOptions<TesseraOptions> options)
     public string Authorize => Url(EndpointPaths.Authorize);
     public string UserInfo => Url(EndpointPaths.UserInfo);
     public string DeviceAuthorization => Url(EndpointPaths.DeviceAuthorization);
+    public string PushedAuthorization => Url(EndpointPaths.PushedAuthorization);
     public string EndSession => Url(EndpointPaths.EndSession);
 
     /// <summary>RFC 8628 §3.2: the verification URI, the page where the user enters the code.</summary>

@@ -62,6 +62,8 @@ internal static class ExpiredRowSweeps
                 .OrderBy(c => c.ExpiresAt).Take(batch).ExecuteDeleteAsync(ct)),
             new("ClientAssertionUses", (db, batch, ct) => db.ClientAssertionUses.Where(u => u.ExpiresAt <= now)
                 .OrderBy(u => u.ExpiresAt).Take(batch).ExecuteDeleteAsync(ct)),
+            new("PushedAuthorizationRequests", (db, batch, ct) => db.PushedAuthorizationRequests.Where(p => p.ExpiresAt <= now)
+                .OrderBy(p => p.ExpiresAt).Take(batch).ExecuteDeleteAsync(ct)),
             new("DpopProofUses", (db, batch, ct) => db.DpopProofUses.Where(u => u.ExpiresAt <= now)
                 .OrderBy(u => u.ExpiresAt).Take(batch).ExecuteDeleteAsync(ct)),
             new("GuessCounters", (db, batch, ct) => db.GuessCounters.Where(g => g.ExpiresAt <= now)

@@ -91,6 +91,7 @@ internal sealed partial class ImportApplier(
         client.Administration = imported.Administration ?? false;
         client.RequireMfa = imported.RequireMfa ?? false;
         client.RequireDpop = imported.RequireDpop ?? false;
+        client.RequirePushedAuthorizationRequests = imported.RequirePushedAuthorizationRequests ?? false;
         client.BackchannelLogoutUri = imported.BackchannelLogoutUri;
         client.BackchannelLogoutSessionRequired = imported.BackchannelLogoutSessionRequired ?? false;
     }

@@ -96,6 +96,9 @@ public sealed record ImportedClient
     /// <summary>RFC 9449 §5.2 dpop_bound_access_tokens: token requests without a DPoP proof are refused (default false).</summary>
     public bool? RequireDpop { get; init; }
 
+    /// <summary>RFC 9126 §6: the client's authorization requests must be pushed to /connect/par first (default false).</summary>
+    public bool? RequirePushedAuthorizationRequests { get; init; }
+
     /// <summary>
     /// OIDC Back-Channel Logout 1.0 §2.2: where Tessera POSTs a logout token when a session this client received tokens
     /// in ends. https, or http for a confidential client (the specification's allowance).

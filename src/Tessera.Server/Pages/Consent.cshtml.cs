@@ -20,7 +20,7 @@ namespace Tessera.Server.Pages;
 /// </summary>
 internal sealed class ConsentModel(
     SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users, ConsentStore consents,
-    InteractionProofs interactions, HeldScopes heldScopes) : PageModel
+    InteractionProofs interactions, HeldScopes heldScopes, AuthorizationRequestSource source) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string ClientName { get; private set; } = "";
@@ -59,7 +59,7 @@ internal sealed class ConsentModel(
     }
 
     /// <summary>The authorization request behind returnUrl, when it is a local URL of the authorize endpoint and valid.</summary>
-    private Task<AuthorizationRequest?> ReadAsync() => Task.FromResult(AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots));
+    private Task<AuthorizationRequest?> ReadAsync() => AuthorizationReturnUrl.ReadAsync(ReturnUrl, Url, urls, snapshots, source, HttpContext.RequestAborted);
 
     private string AccessDenied(AuthorizationRequest request, string description) =>
         AuthorizationRequestReader.ResponseUrl(request.RedirectUri, request.State, urls.Issuer,

@@ -28,6 +28,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<RevocationEvent> RevocationEvents => Set<RevocationEvent>();
     public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
     public DbSet<DpopProofUse> DpopProofUses => Set<DpopProofUse>();
+    public DbSet<PushedAuthorizationRequest> PushedAuthorizationRequests => Set<PushedAuthorizationRequest>();
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
     public DbSet<ChangeStamp> ChangeStamps => Set<ChangeStamp>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -198,6 +199,13 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
         {
             use.Property(u => u.Id).HasMaxLength(512);
             use.HasIndex(u => u.ExpiresAt);
+        });
+
+        builder.Entity<PushedAuthorizationRequest>(pushed =>
+        {
+            pushed.HasKey(p => p.Hash);
+            pushed.Property(p => p.ClientId).HasMaxLength(200);
+            pushed.HasIndex(p => p.ExpiresAt);
         });
 
         builder.Entity<DpopProofUse>(use =>

@@ -9,6 +9,9 @@ public static class EndpointPaths
     public const string Introspection = "/connect/introspect";
     public const string Revocation = "/connect/revoke";
     public const string DeviceAuthorization = "/connect/device";
+
+    /// <summary>RFC 9126 §2: the pushed authorization request endpoint.</summary>
+    public const string PushedAuthorization = "/connect/par";
     public const string EndSession = "/connect/endsession";
     public const string Jwks = "/.well-known/jwks";
     public const string OpenIdConfiguration = "/.well-known/openid-configuration";

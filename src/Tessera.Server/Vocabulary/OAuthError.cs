@@ -53,6 +53,9 @@ public sealed record OAuthError(
     public static OAuthError RequestNotSupported(string description) => new("request_not_supported", description);
     public static OAuthError RequestUriNotSupported(string description) => new("request_uri_not_supported", description);
 
+    /// <summary>OIDC Core §3.1.2.6, RFC 9126 §4: the request_uri is not one this client may use now.</summary>
+    public static OAuthError InvalidRequestUri(string description) => new("invalid_request_uri", description);
+
     /// <summary>RFC 8707 §2: the requested resource is invalid, unknown, or not allowed.</summary>
     public static OAuthError InvalidTarget(string description) => new("invalid_target", description);
 

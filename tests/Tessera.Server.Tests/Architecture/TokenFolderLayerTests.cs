@@ -12,7 +12,7 @@ public sealed class TokenFolderLayerTests(ITestOutputHelper output)
     public static readonly NamespaceLayers Tokens = new("Tessera.Server.Tokens.",
     [
         ["Opaque", "IdTokens", "Dpop"],
-        ["DeviceAuthorizations", "RefreshTokens"],
+        ["DeviceAuthorizations", "RefreshTokens", "PushedAuthorizations"],
         ["AccessTokens"],
         ["AuthorizationCodes", "Revocation"],
         ["LocalBearer"],

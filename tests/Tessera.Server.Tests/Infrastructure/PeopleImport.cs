@@ -48,6 +48,11 @@ public static class PeopleImport
     public const string DpopOnly = "dpop-only";
     public const string DpopOnlySecret = "dpop-only-secret-0123456789-abcde";
 
+    /// <summary>RFC 9126 §6: a client whose authorization requests must be pushed (import: requirePushedAuthorizationRequests).</summary>
+    public const string ParOnly = "par-only";
+    public const string ParOnlySecret = "par-only-secret-0123456789-abcdef";
+    public const string ParOnlyRedirect = "https://par.example/callback";
+
     public const string Outsider = "outsider";
     public const string OutsiderSecret = "outsider-secret-0123456789-abcdef";
 
@@ -78,6 +83,12 @@ public static class PeopleImport
         {
             ["clientId"] = DpopOnly, ["clientSecret"] = DpopOnlySecret, ["requireDpop"] = true,
             ["grantTypes"] = new JsonArray("client_credentials"), ["scopes"] = new JsonArray("message", "ledger"),
+        });
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = ParOnly, ["clientSecret"] = ParOnlySecret, ["requirePushedAuthorizationRequests"] = true,
+            ["grantTypes"] = new JsonArray("authorization_code"), ["redirectUris"] = new JsonArray(ParOnlyRedirect),
+            ["scopes"] = new JsonArray("openid", "message"),
         });
         clients.Add(new JsonObject
         {

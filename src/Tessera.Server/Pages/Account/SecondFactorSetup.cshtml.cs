@@ -75,5 +75,5 @@ internal sealed class SecondFactorSetupModel(
 
     /// <summary>As on the sign-in page: "Continue" may lead to the client's redirect URI, which form-action must list.</summary>
     private void AllowRedirectToClient() =>
-        PageSecurityHeaders.Apply(Response, [AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots)?.RedirectUri]);
+        PageSecurityHeaders.Apply(Response, [AuthorizationReturnUrl.RedirectUriOf(ReturnUrl, Url, urls, snapshots)]);
 }

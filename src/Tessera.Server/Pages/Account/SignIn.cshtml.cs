@@ -111,8 +111,8 @@ internal sealed partial class SignInModel(
     /// </summary>
     private void AllowRedirectToClient()
     {
-        var request = AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots);
+        var redirectUri = AuthorizationReturnUrl.RedirectUriOf(ReturnUrl, Url, urls, snapshots);
         // The provider buttons' POSTs redirect to the providers: their origins too.
-        PageSecurityHeaders.Apply(Response, [request?.RedirectUri, .. providers.Buttons.Select(b => b.FormOrigin)]);
+        PageSecurityHeaders.Apply(Response, [redirectUri, .. providers.Buttons.Select(b => b.FormOrigin)]);
     }
 }

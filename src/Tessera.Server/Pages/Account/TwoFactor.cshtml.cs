@@ -135,5 +135,5 @@ internal sealed class TwoFactorModel(
 
     /// <summary>As on the sign-in page: the POST may end at the client's redirect URI, which form-action must list.</summary>
     private void AllowRedirectToClient() =>
-        PageSecurityHeaders.Apply(Response, [AuthorizationReturnUrl.Read(ReturnUrl, Url, urls, snapshots)?.RedirectUri]);
+        PageSecurityHeaders.Apply(Response, [AuthorizationReturnUrl.RedirectUriOf(ReturnUrl, Url, urls, snapshots)]);
 }

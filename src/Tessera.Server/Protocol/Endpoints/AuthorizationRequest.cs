@@ -109,7 +109,8 @@ public static class AuthorizationRequestReader
         if (values.TryGetValue(Parameters.Prompt, out var prompt))
         {
             var remaining = SpaceDelimited.Split(prompt).Where(p => !promptValues.Contains(p)).ToList();
-            if (remaining.Count == 0) values.Remove(Parameters.Prompt);
+            // A request by reference (RFC 9126) keeps prompt, empty: the pushed values it left out stay left out.
+            if (remaining.Count == 0 && !values.ContainsKey(Parameters.RequestUri)) values.Remove(Parameters.Prompt);
             else values[Parameters.Prompt] = SpaceDelimited.Join(remaining);
         }
         return QueryHelpers.AddQueryString(pathBase + EndpointPaths.Authorize, values);

@@ -12,6 +12,7 @@ using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Tokens;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.AuthorizationCodes;
+using Tessera.Server.Tokens.PushedAuthorizations;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
 
@@ -26,7 +27,7 @@ internal static class AuthorizeEndpoint
     public static async Task<IResult> HandleAsync(
         HttpContext context, SnapshotCache snapshots, IssuerUrls urls, ErrorPages errors, UserManager<TesseraUser> users,
         ConsentStore consents, AuthorizationCodeStore codes, TimeProvider clock, IOptions<TesseraOptions> options,
-        InteractionProofs interactions, HeldScopes heldScopes)
+        InteractionProofs interactions, HeldScopes heldScopes, AuthorizationRequestSource source, PushedAuthorizationStore pushed)
     {
         if (HttpMethods.IsPost(context.Request.Method))
         {
@@ -42,7 +43,12 @@ internal static class AuthorizeEndpoint
             return Results.StatusCode(StatusCodes.Status303SeeOther);
         }
 
-        var read = AuthorizationRequestReader.Read(context.Request.Query, snapshots.Current.Catalog);
+        // RFC 9126 §4: a request by reference stands for the parameters its client pushed.
+        var resolved = await source.ResolveAsync(context.Request.Query, context.RequestAborted);
+        if (resolved.Failed) return errors.Redirect(resolved.Error);
+        var returnQuery = resolved.Value.PushedHash is null ? context.Request.Query : AuthorizationRequestSource.ByReference(context.Request.Query, resolved.Value);
+
+        var read = AuthorizationRequestReader.Read(resolved.Value.Parameters, snapshots.Current.Catalog);
         if (read.Failed)
         {
             // RFC 6749 §4.1.2.1: to the client only once its redirect URI is verified; otherwise the user is told.
@@ -54,6 +60,10 @@ internal static class AuthorizeEndpoint
         IResult Redirect(OAuthError error) => Results.Redirect(AuthorizationRequestReader.ResponseUrl(request.RedirectUri, request.State, urls.Issuer,
             (Parameters.Error, error.Error), (Parameters.ErrorDescription, error.Description)));
 
+        // RFC 9126 §5 and §6: where pushing is required (server-wide or for this client), a request by value is refused.
+        if (resolved.Value.PushedHash is null && (options.Value.Par.Required || request.Client.RequirePushedAuthorizationRequests))
+            return Redirect(OAuthError.InvalidRequest("authorization requests of this client must be pushed to the pushed authorization request endpoint first"));
+
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = session.Succeeded ? await users.GetUserAsync(session.Principal) : null;
@@ -64,7 +74,7 @@ internal static class AuthorizeEndpoint
         {
             // OIDC Core §3.1.2.6: prompt=none must not show a page.
             if (request.Prompt.Contains("none")) return Redirect(OAuthError.LoginRequired("the user is not signed in"));
-            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "login");
+            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, returnQuery, "login");
             var signIn = new Dictionary<string, string?> { ["returnUrl"] = returnUrl };
             if (request.LoginHint is not null) signIn[Parameters.LoginHint] = request.LoginHint;
             return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.SignIn, signIn));
@@ -77,7 +87,7 @@ internal static class AuthorizeEndpoint
             if (request.Prompt.Contains("none")) return Redirect(OAuthError.InteractionRequired("this request needs a sign-in with a second factor"));
             if (!await SecondFactors.HasAnyAsync(users, user!))
                 return Redirect(OAuthError.UnmetAuthenticationRequirements("this request needs a second factor, and the user has none set up"));
-            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query);
+            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, returnQuery);
             return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.TwoFactor, "returnUrl", returnUrl));
         }
 
@@ -92,7 +102,7 @@ internal static class AuthorizeEndpoint
         {
             if (request.Prompt.Contains("none"))
                 return Redirect(OAuthError.ConsentRequired("this public client's requests need the user's approval every time (RFC 8252 §8.6)"));
-            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "consent");
+            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, returnQuery, "consent");
             return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.Consent, "returnUrl", returnUrl));
         }
 
@@ -100,9 +110,13 @@ internal static class AuthorizeEndpoint
             && (request.Prompt.Contains("consent") || !await consents.CoversAsync(user!.Id, request.Client.ClientId, request.Scopes, context.RequestAborted)))
         {
             if (request.Prompt.Contains("none")) return Redirect(OAuthError.ConsentRequired("the user has not approved this client's scopes"));
-            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, context.Request.Query, "consent");
+            var returnUrl = AuthorizationRequestReader.Without(urls.PathBase, returnQuery, "consent");
             return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.Consent, "returnUrl", returnUrl));
         }
+
+        // RFC 9126 §4: a pushed request gives one code; its request_uri is spent here, on whichever node comes first.
+        if (resolved.Value.PushedHash is { } pushedHash && !await pushed.ConsumeAsync(pushedHash, context.RequestAborted))
+            return errors.Redirect(OAuthError.InvalidRequestUri("the request_uri was already used"));
 
         var code = await codes.CreateAsync(new AuthorizationCode
         {

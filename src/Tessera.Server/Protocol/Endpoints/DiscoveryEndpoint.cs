@@ -14,7 +14,7 @@ namespace Tessera.Server.Protocol.Endpoints;
 /// Server metadata: RFC 8414 (<c>/.well-known/oauth-authorization-server</c>) and OpenID Connect Discovery 1.0
 /// (<c>/.well-known/openid-configuration</c>). The document is serialized once per catalog, like the JWKS with its key ring.
 /// </summary>
-internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, SnapshotCache snapshots)
+internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, SnapshotCache snapshots, Microsoft.Extensions.Options.IOptions<TesseraOptions> options)
 {
     // Keyed by the catalog instance, so a document is never paired with another snapshot's version, and the table is
     // safe for concurrent requests (a version/body pair in a plain field could be read half-written). A replaced catalog's
@@ -44,6 +44,9 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             json.WriteString("authorization_endpoint", urls.Authorize);
             json.WriteString("userinfo_endpoint", urls.UserInfo);
             json.WriteString("device_authorization_endpoint", urls.DeviceAuthorization);
+            // RFC 9126 §5: where requests are pushed, and whether every client must.
+            json.WriteString("pushed_authorization_request_endpoint", urls.PushedAuthorization);
+            json.WriteBoolean("require_pushed_authorization_requests", options.Value.Par.Required);
             json.WriteString("end_session_endpoint", urls.EndSession);
             // OIDC Back-Channel Logout 1.0 §2.1: logout tokens are sent, and carry sid.
             json.WriteBoolean("backchannel_logout_supported", true);

@@ -24,6 +24,8 @@ internal static class ProtocolRoutes
         group.MapMethods(EndpointPaths.UserInfo, ["GET", "POST"], UserInfoEndpoint.HandleAsync).AnswersBrowserApps();
         group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync).LimitedPerClient(clientLimits.Introspection, options.Limits.MaxFormBytes);
         group.MapPost(EndpointPaths.Revocation, RevocationEndpoint.HandleAsync).AnswersBrowserApps();
+        // RFC 9126: pushed authorization requests, limited per client like the token endpoint.
+        group.MapPost(EndpointPaths.PushedAuthorization, PushedAuthorizationEndpoint.HandleAsync).LimitedPerClient(clientLimits.Token, options.Limits.MaxFormBytes);
         group.MapPost(EndpointPaths.DeviceAuthorization, DeviceAuthorizationEndpoint.HandleAsync)
             .LimitedPerIp(RequestRateLimits.DeviceAuthorization, options.RateLimits.DeviceAuthorizationsPerIp);
         group.MapMethods(EndpointPaths.EndSession, ["GET", "POST"], EndSessionEndpoint.HandleAsync);

@@ -67,6 +67,9 @@ public sealed class Client
     /// <summary>RFC 9449 §5.2: the client's token requests must carry a DPoP proof.</summary>
     public bool RequireDpop { get; set; }
 
+    /// <summary>RFC 9126 §6: authorization requests only by reference to a pushed request.</summary>
+    public bool RequirePushedAuthorizationRequests { get; set; }
+
     /// <summary>OIDC Back-Channel Logout 1.0 §2.2: where logout tokens for this client's sessions are POSTed; null for none.</summary>
     public string? BackchannelLogoutUri { get; set; }
 

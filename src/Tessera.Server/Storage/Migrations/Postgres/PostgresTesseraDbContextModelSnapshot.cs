@@ -316,6 +316,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<bool>("Administration")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("AllowedCorsOrigins")
+                        .HasColumnType("text");
+
                     b.Property<bool>("BackchannelLogoutSessionRequired")
                         .HasColumnType("boolean");
 
@@ -368,10 +371,16 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("RequireDpop")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("RequireMfa")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("RequirePkce")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("RequirePushedAuthorizationRequests")
                         .HasColumnType("boolean");
 
                     b.Property<string>("Scopes")
@@ -720,6 +729,22 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.ToTable("DeviceAuthorizations");
                 });
 
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.DpopProofUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("DpopProofUses");
+                });
+
             modelBuilder.Entity("Tessera.Server.Storage.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")
@@ -747,6 +772,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("text");
 
                     b.Property<string>("Jti")
                         .IsRequired()
@@ -798,6 +826,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<string>("Jkt")
+                        .HasColumnType("text");
+
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("bigint");
 
@@ -831,6 +862,33 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("PersonalAccessTokens");
+                });
+
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.PushedAuthorizationRequest", b =>
+                {
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("ConsumedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("PushedAuthorizationRequests");
                 });
 
             modelBuilder.Entity("Tessera.Server.Storage.Tokens.RefreshToken", b =>
@@ -874,6 +932,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("text");
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("bigint");

@@ -299,6 +299,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("Administration")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AllowedCorsOrigins")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("BackchannelLogoutSessionRequired")
                         .HasColumnType("INTEGER");
 
@@ -351,10 +354,16 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RequireDpop")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RequireMfa")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequirePkce")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequirePushedAuthorizationRequests")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Scopes")
@@ -701,6 +710,22 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.ToTable("DeviceAuthorizations");
                 });
 
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.DpopProofUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("DpopProofUses");
+                });
+
             modelBuilder.Entity("Tessera.Server.Storage.Tokens.OpaqueToken", b =>
                 {
                     b.Property<byte[]>("Hash")
@@ -728,6 +753,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Jti")
                         .IsRequired()
@@ -779,6 +807,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("Jkt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
 
@@ -812,6 +843,33 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("PersonalAccessTokens");
+                });
+
+            modelBuilder.Entity("Tessera.Server.Storage.Tokens.PushedAuthorizationRequest", b =>
+                {
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConsumedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("PushedAuthorizationRequests");
                 });
 
             modelBuilder.Entity("Tessera.Server.Storage.Tokens.RefreshToken", b =>
@@ -855,6 +913,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.Property<long>("IssuedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Jkt")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");

@@ -5,7 +5,7 @@
 namespace Tessera.Server.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class DpopAndCorsOrigins : Migration
+    public partial class ModernClients : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -41,6 +41,13 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                 nullable: false,
                 defaultValue: false);
 
+            migrationBuilder.AddColumn<bool>(
+                name: "RequirePushedAuthorizationRequests",
+                table: "Clients",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.CreateTable(
                 name: "DpopProofUses",
                 columns: table => new
@@ -53,9 +60,29 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     table.PrimaryKey("PK_DpopProofUses", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "PushedAuthorizationRequests",
+                columns: table => new
+                {
+                    Hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    ClientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Parameters = table.Column<string>(type: "text", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false),
+                    ConsumedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PushedAuthorizationRequests", x => x.Hash);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_DpopProofUses_ExpiresAt",
                 table: "DpopProofUses",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PushedAuthorizationRequests_ExpiresAt",
+                table: "PushedAuthorizationRequests",
                 column: "ExpiresAt");
         }
 
@@ -64,6 +91,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "DpopProofUses");
+
+            migrationBuilder.DropTable(
+                name: "PushedAuthorizationRequests");
 
             migrationBuilder.DropColumn(
                 name: "Jkt",
@@ -83,6 +113,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "RequireDpop",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "RequirePushedAuthorizationRequests",
                 table: "Clients");
         }
     }
