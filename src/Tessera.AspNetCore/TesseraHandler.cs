@@ -122,7 +122,7 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         Response.StatusCode = 401;
         // RFC 6750 §3: without any token the challenge carries no error code. RFC 9728 §5.1: once the metadata is
         // mapped, every 401 says where it is.
-        var metadataPath = Context.RequestServices.GetService<ProtectedResource.MappedMetadataDocuments>()?.PathOf(Scheme.Name);
+        var metadataPath = Context.RequestServices.GetService<ProtectedResource.MappedMetadataDocuments>()?.PathOf(Scheme.Name, Request.Path.Value ?? "");
         var metadata = metadataPath is null ? null : $"{Request.Scheme}://{Request.Host}{Request.PathBase}{metadataPath}";
         // RFC 9449 §7.1: a DPoP refusal, or any refusal of a token sent with the DPoP scheme, is a DPoP challenge.
         if (authenticated.Failure is Dpop.DpopRefusedException dpop)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Tessera.AspNetCore;
 using Tessera.Gateway.Authentication;
 using Tessera.Gateway.Configuration;
 using Tessera.Gateway.Identity;
@@ -47,6 +48,8 @@ public static class GatewayApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapSessionEndpoints();
+        // RFC 9728: each public API the gateway fronts says where its tokens come from, and a 401 names its document.
+        foreach (var audience in gateway.Audiences) app.MapTesseraProtectedResourceMetadata(GatewaySchemes.Bearer, audience);
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<IdentityExchangeMiddleware>();

@@ -22,6 +22,22 @@ public sealed class BearerChainTests(ChainFixture chain)
         return (response, text.StartsWith('{') ? JsonNode.Parse(text) : null);
     }
 
+    private string Metadata(string api) => new Uri(chain.GatewayAddress, "/.well-known/oauth-protected-resource/" + api).ToString();
+
+    [Fact]
+    public async Task The_gateway_publishes_the_metadata_of_each_public_api()
+    {
+        using var client = chain.CreateGatewayClient();
+
+        foreach (var (path, audience) in new[] { ("messages", ChainFixture.MessagesAudience), ("ledger", ChainFixture.LedgerAudience) })
+        {
+            var document = JsonNode.Parse(await client.GetStringAsync("/.well-known/oauth-protected-resource/" + path))!;
+            Assert.Equal(audience, (string?)document["resource"]);
+            Assert.Equal(chain.Server.Issuer, (string?)document["authorization_servers"]![0]);
+            Assert.Contains("ES256", document["dpop_signing_alg_values_supported"]!.AsArray().Select(a => (string?)a));
+        }
+    }
+
     [Fact]
     public async Task Service_b_sees_the_caller_and_its_scopes_through_the_gateway_and_service_a()
     {
@@ -52,11 +68,12 @@ public sealed class BearerChainTests(ChainFixture chain)
     }
 
     [Fact]
-    public async Task No_token_gets_401_with_a_bare_bearer_challenge()
+    public async Task No_token_gets_401_with_a_bare_bearer_challenge_naming_the_apis_metadata()
     {
         var (response, _) = await GetAsync("/messages/inbox", token: null);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+        // RFC 9728 §5.1: the gateway publishes each public API's metadata; the challenge names the one the path is under.
+        Assert.Equal($"Bearer resource_metadata=\"{Metadata("messages")}\"", response.Headers.WwwAuthenticate.ToString());
     }
 
     [Fact]
@@ -67,7 +84,8 @@ public sealed class BearerChainTests(ChainFixture chain)
         var before = chain.A.Requests;
         var (response, _) = await GetAsync("/messages/inbox", forged);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the token's signature is invalid\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal($"Bearer error=\"invalid_token\", error_description=\"the token's signature is invalid\", resource_metadata=\"{Metadata("messages")}\"",
+            response.Headers.WwwAuthenticate.ToString());
         Assert.Equal(before, chain.A.Requests);
     }
 
@@ -172,7 +190,8 @@ public sealed class BearerChainTests(ChainFixture chain)
         await Task.Delay(ChainFixture.IntrospectionWindow + TimeSpan.FromMilliseconds(300));
         var (after, _) = await GetAsync("/ledger/balance", token);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
-        Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the token is not active\"", after.Headers.WwwAuthenticate.ToString());
+        Assert.Equal($"Bearer error=\"invalid_token\", error_description=\"the token is not active\", resource_metadata=\"{Metadata("ledger")}\"",
+            after.Headers.WwwAuthenticate.ToString());
     }
 }
 

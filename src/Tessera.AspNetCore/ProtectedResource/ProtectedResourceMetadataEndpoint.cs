@@ -23,8 +23,20 @@ public static class ProtectedResourceMetadataEndpoint
         var options = endpoints.ServiceProvider.GetRequiredService<IOptionsMonitor<TesseraOptions>>().Get(scheme);
         var resource = options.ProtectedResource.Resource ?? options.Audience
             ?? throw new InvalidOperationException($"the {scheme} scheme has no Audience nor ProtectedResource.Resource: RFC 9728 metadata names the resource");
+        return endpoints.MapTesseraProtectedResourceMetadata(scheme, resource);
+    }
+
+    /// <summary>
+    /// The document of one resource of a scheme that accepts several (a gateway in front of several APIs: one call per
+    /// public API). A 401 names the document whose resource path the request's path is under.
+    /// </summary>
+    public static IEndpointConventionBuilder MapTesseraProtectedResourceMetadata(this IEndpointRouteBuilder endpoints, string scheme, string resource)
+    {
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptionsMonitor<TesseraOptions>>().Get(scheme);
         var path = PathFor(resource);
-        endpoints.ServiceProvider.GetRequiredService<MappedMetadataDocuments>().Add(scheme, path);
+        var resourcePath = Uri.TryCreate(resource, UriKind.Absolute, out var uri) ? uri.AbsolutePath.TrimEnd('/') : "";
+        if (!endpoints.ServiceProvider.GetRequiredService<MappedMetadataDocuments>().Add(scheme, path, resourcePath))
+            throw new InvalidOperationException($"the {scheme} scheme already publishes a document at {path}: RFC 9728 §3.1 gives each resource path one");
         return endpoints.MapGet(path, () => Results.Json(Document(options, resource)));
     }
 
