@@ -23,6 +23,7 @@ using Tessera.Server.Protocol.Cors;
 using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
+using Tessera.Server.Registration;
 using Tessera.Server.Responses;
 using Tessera.Server.Roles;
 using Tessera.Server.Sessions;
@@ -279,6 +280,7 @@ public static partial class TesseraApp
         app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();
         app.MapPersonalAccessTokenEndpoints();
+        app.MapClientRegistration();
         app.MapTesseraOpenApi();
         app.MapProviderTokenEndpoint(app.Services.GetRequiredService<IssuerUrls>());
         app.MapTesseraHealth(app.Services.GetRequiredService<IssuerUrls>());

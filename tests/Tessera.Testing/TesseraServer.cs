@@ -90,6 +90,7 @@ public sealed class TesseraServer : IAsyncDisposable
             ["Tessera:RateLimits:SignInFailuresPerIp:PermitLimit"] = "0",
             ["Tessera:RateLimits:RegistrationsPerIp:PermitLimit"] = "0",
             ["Tessera:RateLimits:DeviceAuthorizationsPerIp:PermitLimit"] = "0",
+            ["Tessera:RateLimits:ClientRegistrationsPerIp:PermitLimit"] = "0",
             ["Tessera:RateLimits:DevicePageSubmissionsPerIp:PermitLimit"] = "0",
             ["Tessera:RateLimits:AccountMailRequestsPerIp:PermitLimit"] = "0",
             // Without an SMTP server in the test's settings, mail goes to a directory of this server's own.

@@ -73,6 +73,7 @@ internal static class AdminCatalog
         Administration = client.Administration ? true : null,
         RequireMfa = client.RequireMfa ? true : null,
         RequireDpop = client.RequireDpop ? true : null,
+        Origin = client.Origin,
         RequirePushedAuthorizationRequests = client.RequirePushedAuthorizationRequests ? true : null,
         BackchannelLogoutUri = client.BackchannelLogoutUri,
         BackchannelLogoutSessionRequired = client.BackchannelLogoutUri is null ? null : client.BackchannelLogoutSessionRequired,

@@ -53,6 +53,9 @@ public sealed record RegisteredClient(
     /// </summary>
     public bool RequireDpop { get; init; }
 
+    /// <summary>RFC 7591: the client registered itself; its name is the client's word only (the consent page says so).</summary>
+    public bool IsDynamic { get; init; }
+
     /// <summary>RFC 9126 §6 require_pushed_authorization_requests: its authorization requests come only through /connect/par.</summary>
     public bool RequirePushedAuthorizationRequests { get; init; }
 

@@ -127,6 +127,7 @@ internal sealed partial class SnapshotCache(
             Administration = client.Administration,
             RequireMfa = client.RequireMfa,
             RequireDpop = client.RequireDpop,
+            IsDynamic = client.Origin == ClientOrigins.Dynamic,
             RequirePushedAuthorizationRequests = client.RequirePushedAuthorizationRequests,
             BackchannelLogoutUri = client.BackchannelLogoutUri,
         };

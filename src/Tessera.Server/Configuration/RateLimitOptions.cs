@@ -32,6 +32,8 @@ public sealed class RateLimitOptions
     public WindowLimit PasskeyCeremoniesPerIp { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary><c>POST /connect/device</c> per client IP (per node): each call creates a row.</summary>
+    public WindowLimit ClientRegistrationsPerIp { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromHours(1) };
+
     public WindowLimit DeviceAuthorizationsPerIp { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary><c>POST /device</c> per client IP (per node); wrong codes are also counted per user in the database.</summary>
@@ -53,6 +55,7 @@ public sealed class RateLimitOptions
         (nameof(SignInFailuresPerIp), SignInFailuresPerIp),
         (nameof(SecondFactorFailuresPerUser), SecondFactorFailuresPerUser),
         (nameof(RegistrationsPerIp), RegistrationsPerIp),
+        (nameof(ClientRegistrationsPerIp), ClientRegistrationsPerIp),
         (nameof(AccountMailRequestsPerIp), AccountMailRequestsPerIp),
         (nameof(AccountMailsPerAddress), AccountMailsPerAddress),
         (nameof(PasskeyCeremoniesPerIp), PasskeyCeremoniesPerIp),

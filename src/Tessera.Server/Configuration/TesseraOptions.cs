@@ -57,6 +57,7 @@ public sealed class TesseraOptions
     public DpopOptions Dpop { get; set; } = new();
     [ValidateObjectMembers]
     public ParOptions Par { get; set; } = new();
+    public RegistrationOptions Registration { get; set; } = new();
 
     /// <summary>External identity providers by name (the name appears in the callback path and the token API).</summary>
     public Dictionary<string, ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);

@@ -23,7 +23,12 @@ internal sealed partial class ImportApplier(
     public Task ApplyAsync(ImportDocument document, CancellationToken cancellationToken) =>
         ApplyAsync(document, CredentialWrites.OnCreateOnly, cancellationToken);
 
-    public async Task ApplyAsync(ImportDocument document, CredentialWrites credentials, CancellationToken cancellationToken)
+    public Task ApplyAsync(ImportDocument document, CredentialWrites credentials, CancellationToken cancellationToken) =>
+        ApplyAsync(document, credentials, adjustClient: null, cancellationToken);
+
+    /// <param name="adjustClient">Writes what the import format does not carry (a dynamic client's origin and registration
+    /// token) to each client row before the transaction commits, so the row never exists without it.</param>
+    public async Task ApplyAsync(ImportDocument document, CredentialWrites credentials, Action<Client>? adjustClient, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Bumping first also locks: the change-stamp row (PostgreSQL) or the database (SQLite) stays locked until commit,
@@ -31,7 +36,12 @@ internal sealed partial class ImportApplier(
         // instead of both inserting them and one failing on a unique index.
         await ChangeStamps.BumpAsync(db, cancellationToken);
         foreach (var api in document.ApiResources ?? []) await UpsertApiAsync(api, cancellationToken);
-        foreach (var client in document.Clients ?? []) await UpsertClientAsync(client, credentials, cancellationToken);
+        foreach (var client in document.Clients ?? [])
+        {
+            // Not adjustClient?.Invoke(await …): a null-conditional call would skip its argument, and the upsert with it.
+            var row = await UpsertClientAsync(client, credentials, cancellationToken);
+            adjustClient?.Invoke(row);
+        }
         await db.SaveChangesAsync(cancellationToken);
 
         var problems = new List<string>();
@@ -66,7 +76,7 @@ internal sealed partial class ImportApplier(
         api.TokenClaims = SpaceDelimited.Join(imported.Claims ?? []);
     }
 
-    private async Task UpsertClientAsync(ImportedClient imported, CredentialWrites credentials, CancellationToken cancellationToken)
+    private async Task<Client> UpsertClientAsync(ImportedClient imported, CredentialWrites credentials, CancellationToken cancellationToken)
     {
         var client = await db.Clients.SingleOrDefaultAsync(c => c.ClientId == imported.ClientId, cancellationToken);
         var created = client is null;
@@ -94,6 +104,7 @@ internal sealed partial class ImportApplier(
         client.RequirePushedAuthorizationRequests = imported.RequirePushedAuthorizationRequests ?? false;
         client.BackchannelLogoutUri = imported.BackchannelLogoutUri;
         client.BackchannelLogoutSessionRequired = imported.BackchannelLogoutSessionRequired ?? false;
+        return client;
     }
 
     private void WriteClientCredentials(Client client, ImportedClient imported, CredentialWrites credentials, bool logWrites)

@@ -96,6 +96,9 @@ public sealed record ImportedClient
     /// <summary>RFC 9449 §5.2 dpop_bound_access_tokens: token requests without a DPoP proof are refused (default false).</summary>
     public bool? RequireDpop { get; init; }
 
+    /// <summary>Shown by the admin API only: "dynamic" for a client that registered itself (RFC 7591); never read from an import.</summary>
+    public string? Origin { get; init; }
+
     /// <summary>RFC 9126 §6: the client's authorization requests must be pushed to /connect/par first (default false).</summary>
     public bool? RequirePushedAuthorizationRequests { get; init; }
 

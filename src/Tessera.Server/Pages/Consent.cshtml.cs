@@ -26,12 +26,16 @@ internal sealed class ConsentModel(
     public string ClientName { get; private set; } = "";
     public IReadOnlyList<string> Scopes { get; private set; } = [];
 
+    /// <summary>RFC 7591 §5: a client that registered itself chose its own name; the user is told it is not vouched for.</summary>
+    public bool Unverified { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (await ReadAsync() is not { } request) return Redirect(errors.Link(OAuthError.InvalidRequest("the authorization request is missing or invalid")));
         var user = await users.GetUserAsync(User);
         if (user is null) return SignIn();
         ClientName = request.Client.DisplayName ?? request.Client.ClientId;
+        Unverified = request.Client.IsDynamic;
         // Roles (issue 16): the page shows only what this user can be granted (the authorize endpoint narrows the same way).
         Scopes = await heldScopes.OfAsync(user.Id, request.Scopes, snapshots.Current.Catalog, HttpContext.RequestAborted);
         if (Scopes.Count == 0) return Redirect(AccessDenied(request, "the user holds none of the requested scopes"));

@@ -14,6 +14,7 @@ internal static class RequestRateLimits
 {
     public const string Registration = "registration-per-ip";
     public const string DeviceAuthorization = "device-authorization-per-ip";
+    public const string ClientRegistration = "client-registration-per-ip";
     public const string AccountMail = "account-mail-per-ip";
     public const string PasskeyCeremony = "passkey-ceremony-per-ip";
 
@@ -37,6 +38,7 @@ internal static class RequestRateLimits
                     : RateLimitPartition.GetNoLimiter(""));
             rateLimiter.AddPolicy(AccountMail, context => PerIp(context, limits.AccountMailRequestsPerIp, postsOnly: true));
             rateLimiter.AddPolicy(DevicePage, context => PerIp(context, limits.DevicePageSubmissionsPerIp, postsOnly: true));
+            rateLimiter.AddPolicy(ClientRegistration, context => PerIp(context, limits.ClientRegistrationsPerIp, postsOnly: true));
             rateLimiter.AddPolicy(DeviceAuthorization, context => PerIp(context, limits.DeviceAuthorizationsPerIp, postsOnly: false));
             rateLimiter.OnRejected = (rejected, _) =>
             {

@@ -12,6 +12,9 @@ public static class EndpointPaths
 
     /// <summary>RFC 9126 §2: the pushed authorization request endpoint.</summary>
     public const string PushedAuthorization = "/connect/par";
+
+    /// <summary>RFC 7591 §3: dynamic client registration; RFC 7592 manages a client at this path + "/" + its id.</summary>
+    public const string Registration = "/connect/register";
     public const string EndSession = "/connect/endsession";
     public const string Jwks = "/.well-known/jwks";
     public const string OpenIdConfiguration = "/.well-known/openid-configuration";

@@ -56,6 +56,12 @@ public sealed record OAuthError(
     /// <summary>OIDC Core §3.1.2.6, RFC 9126 §4: the request_uri is not one this client may use now.</summary>
     public static OAuthError InvalidRequestUri(string description) => new("invalid_request_uri", description);
 
+    /// <summary>RFC 7591 §3.2.2: a redirect URI a client tried to register is not acceptable.</summary>
+    public static OAuthError InvalidRedirectUri(string description) => new("invalid_redirect_uri", description);
+
+    /// <summary>RFC 7591 §3.2.2: a metadata value a client tried to register is not acceptable.</summary>
+    public static OAuthError InvalidClientMetadata(string description) => new("invalid_client_metadata", description);
+
     /// <summary>RFC 8707 §2: the requested resource is invalid, unknown, or not allowed.</summary>
     public static OAuthError InvalidTarget(string description) => new("invalid_target", description);
 

@@ -23,7 +23,7 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
         ["Protocol"],
         ["Roles"],
         ["PersonalAccessTokens", "ExternalIdentities", "Import", "Housekeeping", "BackChannelLogout", "Health"],
-        ["Pages", "Admin"],
+        ["Pages", "Admin", "Registration"],
     ]);
 
     [Fact]

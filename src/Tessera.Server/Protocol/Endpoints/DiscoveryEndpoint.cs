@@ -47,6 +47,8 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             // RFC 9126 §5: where requests are pushed, and whether every client must.
             json.WriteString("pushed_authorization_request_endpoint", urls.PushedAuthorization);
             json.WriteBoolean("require_pushed_authorization_requests", options.Value.Par.Required);
+            // RFC 8414 §2 / RFC 7591: only when the operator opened registration.
+            if (options.Value.Registration.Enabled) json.WriteString("registration_endpoint", urls.Url(EndpointPaths.Registration));
             json.WriteString("end_session_endpoint", urls.EndSession);
             // OIDC Back-Channel Logout 1.0 §2.1: logout tokens are sent, and carry sid.
             json.WriteBoolean("backchannel_logout_supported", true);

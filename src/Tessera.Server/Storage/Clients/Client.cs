@@ -67,6 +67,15 @@ public sealed class Client
     /// <summary>RFC 9449 §5.2: the client's token requests must carry a DPoP proof.</summary>
     public bool RequireDpop { get; set; }
 
+    /// <summary>"dynamic" for a client that registered itself (RFC 7591); null for one the operator configured.</summary>
+    public string? Origin { get; set; }
+
+    /// <summary>RFC 7592 §3: SHA-256 of the registration access token that reads, updates and deletes this dynamic client.</summary>
+    public byte[]? RegistrationTokenHash { get; set; }
+
+    /// <summary>RFC 7591 §2 metadata Tessera keeps only to answer with (client_uri, logo_uri, software_id, …), as JSON.</summary>
+    public string? RegistrationMetadata { get; set; }
+
     /// <summary>RFC 9126 §6: authorization requests only by reference to a pushed request.</summary>
     public bool RequirePushedAuthorizationRequests { get; set; }
 

@@ -357,6 +357,9 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<bool>("MultiAudienceTokens")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Origin")
+                        .HasColumnType("text");
+
                     b.Property<string>("PostLogoutRedirectUris")
                         .IsRequired()
                         .HasColumnType("text");
@@ -367,6 +370,12 @@ namespace Tessera.Server.Storage.Migrations.Postgres
 
                     b.Property<long>("RegisteredAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("RegistrationMetadata")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("RegistrationTokenHash")
+                        .HasColumnType("bytea");
 
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("boolean");

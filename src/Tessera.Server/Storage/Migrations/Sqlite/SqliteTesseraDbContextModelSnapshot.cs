@@ -340,6 +340,9 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("MultiAudienceTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Origin")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PostLogoutRedirectUris")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -350,6 +353,12 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
                     b.Property<long>("RegisteredAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RegistrationMetadata")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RegistrationTokenHash")
+                        .HasColumnType("BLOB");
 
                     b.Property<bool>("RequireConsent")
                         .HasColumnType("INTEGER");

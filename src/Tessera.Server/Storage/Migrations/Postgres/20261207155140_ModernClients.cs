@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Tessera.Server.Storage.Migrations.Sqlite
+namespace Tessera.Server.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class ModernClients : Migration
@@ -13,38 +13,56 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "Jkt",
                 table: "RefreshTokens",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Jkt",
                 table: "PersonalAccessTokens",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Jkt",
                 table: "OpaqueTokens",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "AllowedCorsOrigins",
                 table: "Clients",
-                type: "TEXT",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Origin",
+                table: "Clients",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RegistrationMetadata",
+                table: "Clients",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "RegistrationTokenHash",
+                table: "Clients",
+                type: "bytea",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "RequireDpop",
                 table: "Clients",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<bool>(
                 name: "RequirePushedAuthorizationRequests",
                 table: "Clients",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
@@ -52,8 +70,8 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                 name: "DpopProofUses",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -64,11 +82,11 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                 name: "PushedAuthorizationRequests",
                 columns: table => new
                 {
-                    Hash = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    ClientId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Parameters = table.Column<string>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ConsumedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    ClientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Parameters = table.Column<string>(type: "text", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false),
+                    ConsumedAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -109,6 +127,18 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "AllowedCorsOrigins",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "Origin",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "RegistrationMetadata",
+                table: "Clients");
+
+            migrationBuilder.DropColumn(
+                name: "RegistrationTokenHash",
                 table: "Clients");
 
             migrationBuilder.DropColumn(
