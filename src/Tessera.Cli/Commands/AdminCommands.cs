@@ -15,7 +15,7 @@ public static class AdminCommands
 {
     public static IEnumerable<Command> Create() =>
     [
-        Catalog("clients", "client", "/admin/clients", "clientId", ["clientId", "displayName", "grantTypes", "scopes", "introspects", "public"]),
+        Catalog("clients", "client", "/admin/clients", "clientId", ["clientId", "displayName", "grantTypes", "scopes", "introspects", "public", "origin"]),
         Catalog("apis", "API", "/admin/apis", "name", ["name", "audience", "scopes", "accessTokenFormat", "signingAlgorithm", "accessTokenLifetime", "personalAccessTokens", "userAccess"]),
         Catalog("roles", "role", "/admin/roles", "name", ["name", "description", "permissions"]),
         UserCommands.Create(),
