@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Tessera.Server.Configuration;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
-using Tessera.Server.Configuration;
 using Tessera.Server.Tokens.AccessTokens;
 using Tessera.Server.Tokens.Dpop;
 using Tessera.Server.Users;

@@ -52,7 +52,9 @@ internal sealed partial class TokenExchangeGrant(
         var expiresAt = Math.Min(claims.ExpiresAt, Math.Min(subject.Value.ExpiresAt, actor.Value?.ExpiresAt ?? long.MaxValue));
         claims = claims with
         {
-            ExpiresAt = expiresAt, ActorJson = actorJson, UserClaimsJson = await UserClaimsAsync(subject.Value.Subject, narrowed, cancellationToken),
+            ExpiresAt = expiresAt,
+            ActorJson = actorJson,
+            UserClaimsJson = await UserClaimsAsync(subject.Value.Subject, narrowed, cancellationToken),
             Jkt = request.Dpop.KeyThumbprint,
         };
         if (claims.ExpiresAt <= claims.IssuedAt) return OAuthError.InvalidGrant("subject_token expires now");
