@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Tessera.AspNetCore;
 
 /// <summary>RFC 6750 §3: the WWW-Authenticate value of the Bearer scheme.</summary>
@@ -12,22 +10,7 @@ public static class BearerChallenge
         Format(error, description, scope, acrValues, resourceMetadata: null);
 
     /// <summary>With RFC 9728 §5.1's resource_metadata: where a client finds the authorization server for this API.</summary>
-    public static string Format(string? error, string? description, string? scope, string? acrValues, string? resourceMetadata)
-    {
-        var value = new StringBuilder("Bearer");
-        var separator = " ";
-        void Add(string name, string? text)
-        {
-            if (text is null) return;
-            // RFC 6750 §3: the attribute values are quoted-strings; our texts never contain quotes or backslashes.
-            value.Append(separator).Append(name).Append("=\"").Append(text.Replace("\\", "").Replace("\"", "")).Append('"');
-            separator = ", ";
-        }
-        Add("error", error);
-        Add("error_description", description);
-        Add("scope", scope);
-        Add("acr_values", acrValues);
-        Add("resource_metadata", resourceMetadata);
-        return value.ToString();
-    }
+    public static string Format(string? error, string? description, string? scope, string? acrValues, string? resourceMetadata) =>
+        ChallengeValue.Format("Bearer", ("error", error), ("error_description", description), ("scope", scope), ("acr_values", acrValues),
+            ("resource_metadata", resourceMetadata));
 }
