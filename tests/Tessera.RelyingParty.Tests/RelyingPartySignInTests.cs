@@ -45,10 +45,16 @@ public sealed class RelyingPartySignInTests(RelyingPartyFixture fixture)
             apiBody = await page.InnerTextAsync("#api-body");
         });
 
+        // The stock handler pushes its request when discovery offers PAR (RFC 9126), as Tessera's does: the browser
+        // carries only client_id and request_uri, and what was pushed is read back from the server that stored it.
         var authorize = QueryHelpers.ParseQuery(new Uri(authorizeRequests.First()).Query);
-        Assert.Equal("code", authorize["response_type"]);
-        Assert.Equal("S256", authorize["code_challenge_method"]);
-        Assert.False(string.IsNullOrEmpty(authorize["nonce"]));
+        Assert.Equal(RelyingPartyApp.ClientId, authorize["client_id"]);
+        Assert.StartsWith("urn:ietf:params:oauth:request_uri:", authorize["request_uri"].ToString(), StringComparison.Ordinal);
+        var pushed = await fixture.Server.GetService<Tessera.Server.Tokens.PushedAuthorizations.PushedAuthorizationStore>()
+            .PushedParametersAsync(authorize["request_uri"].ToString(), CancellationToken.None);
+        Assert.Equal("code", pushed["response_type"]);
+        Assert.Equal("S256", pushed["code_challenge_method"]);
+        Assert.False(string.IsNullOrEmpty(pushed["nonce"]));
         var apiAnswer = JsonNode.Parse(apiBody)!;
         Assert.False(string.IsNullOrEmpty(subject));
         Assert.Equal(subject, (string?)apiAnswer["sub"]);

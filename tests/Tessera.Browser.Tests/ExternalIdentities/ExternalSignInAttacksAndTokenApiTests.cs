@@ -33,11 +33,18 @@ public sealed class ExternalSignInAttacksAndTokenApiTests(UpstreamFixture fixtur
         var challenge = await StartExternalSignInAsync(attacker, "upstream");
         Assert.StartsWith(fixture.Upstream.Issuer + "/connect/authorize?", challenge.ToString());
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(challenge.Query);
-        Assert.Equal("S256", query["code_challenge_method"]);
         Assert.Equal(DownstreamClientId, query["client_id"]);
+        // ASP.NET Core's OIDC handler pushes its request when the provider offers PAR (RFC 9126), as Tessera does: the
+        // browser carries only the request_uri, and the state the attacker holds is the one it pushed.
+        var requestUri = query["request_uri"].ToString();
+        Assert.StartsWith("urn:ietf:params:oauth:request_uri:", requestUri, StringComparison.Ordinal);
+        var pushed = await fixture.Upstream.GetService<Tessera.Server.Tokens.PushedAuthorizations.PushedAuthorizationStore>()
+            .PushedParametersAsync(requestUri, CancellationToken.None);
+        Assert.Equal("S256", pushed["code_challenge_method"]);
+        var state = pushed["state"].ToString();
 
         using var victim = Browserless();
-        using var response = await victim.GetAsync($"signin-upstream?code=attacker-code&state={Uri.EscapeDataString(query["state"]!)}");
+        using var response = await victim.GetAsync($"signin-upstream?code=attacker-code&state={Uri.EscapeDataString(state)}");
         var error = await ErrorPageAsync(victim, response);
         Assert.Contains("could not be matched to a sign-in started in this browser", error);
     }

@@ -15,7 +15,7 @@ namespace Tessera.Server.Tests.Security;
 /// </summary>
 public abstract class BuiltInApiBearerTests(TesseraServer server) : ServerTest(server)
 {
-    private const string MalformedHeader = "the Authorization header is not one Bearer token";
+    private const string MalformedHeader = "the Authorization header is not one Bearer or DPoP token";
     private const string NotForThisServer = "the access token is not valid for this server";
     private const string ProviderTokenPath = "/api/users/someone/identities/upstream/token";
 
