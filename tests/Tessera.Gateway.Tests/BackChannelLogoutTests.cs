@@ -30,9 +30,9 @@ public sealed class BackChannelLogoutTests(ChainFixture chain)
             await page.FillAsync("input[autocomplete=username]", ChainFixture.User);
             await page.FillAsync("input[autocomplete=current-password]", ChainFixture.Password);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => url == inbox || url.Contains("/consent", StringComparison.Ordinal), Chromium.Committed);
+            await Chromium.ArrivedAsync(page, url => url == inbox || url.Contains("/consent", StringComparison.Ordinal));
             if (page.Url.Contains("/consent", StringComparison.Ordinal)) await page.ClickAsync("button[name=decision][value=allow]");
-            await page.WaitForURLAsync(inbox, Chromium.Committed);
+            await Chromium.ArrivedAsync(page, url => url == inbox);
         });
         var cookie = (await chromium.Page.Context.CookiesAsync([chain.GatewayAddress.ToString()])).Single(c => c.Name == GatewaySchemes.CookieName);
         using var client = chain.CreateGatewayClient();

@@ -28,7 +28,7 @@ public sealed class SessionChainTests(ChainFixture chain)
             await page.FillAsync("input[autocomplete=current-password]", ChainFixture.Password);
             await page.ClickAsync("button[type=submit]");
             await page.ClickAsync("button[name=decision][value=allow]");
-            await page.WaitForURLAsync(inbox, Chromium.Committed);
+            await Chromium.ArrivedAsync(page, url => url == inbox);
             await Microsoft.Playwright.Assertions.Expect(page.Locator("body")).ToContainTextAsync("\"sub\"");
             pageText = await page.InnerTextAsync("body");
 

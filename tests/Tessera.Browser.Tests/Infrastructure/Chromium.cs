@@ -20,6 +20,17 @@ public sealed class Chromium : IAsyncDisposable
     /// </summary>
     public static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
 
+    /// <summary>
+    /// Until the page is on an address <paramref name="url"/> accepts. Checked first: when the page is already there,
+    /// WaitForURLAsync ignores WaitUntil = Commit and waits for load instead (microsoft/playwright-dotnet#3365), which a
+    /// redirect chain that finished early (a pushed authorization request in front of it) turned into a 30 s timeout.
+    /// </summary>
+    public static async Task ArrivedAsync(IPage page, Func<string, bool> url)
+    {
+        if (url(page.Url)) return;
+        await page.WaitForURLAsync(url, Committed);
+    }
+
     private static readonly string[] Flags =
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
