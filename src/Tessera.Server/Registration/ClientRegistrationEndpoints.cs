@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
 using Tessera.Server.Import;
+using Tessera.Server.Protocol.Cors;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Clients;
@@ -31,7 +32,8 @@ internal static class ClientRegistrationEndpoints
         var options = app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value;
         if (!options.Registration.Enabled) return;
         var urls = app.Services.GetRequiredService<IssuerUrls>();
-        var group = app.MapGroup(urls.PathBase + EndpointPaths.Registration);
+        // A browser app registers and manages itself from its page: CORS as at the token endpoint.
+        var group = app.MapGroup(urls.PathBase + EndpointPaths.Registration).AnswersBrowserApps();
         group.MapPost("", RegisterAsync).LimitedPerIp(RequestRateLimits.ClientRegistration, options.RateLimits.ClientRegistrationsPerIp);
         group.MapGet("/{clientId}", ReadClientAsync);
         group.MapPut("/{clientId}", UpdateAsync);

@@ -125,6 +125,23 @@ public abstract class ClientRegistrationTests(TesseraServer server) : ServerTest
     }
 
     [Fact]
+    public async Task A_browser_app_at_a_public_clients_origin_may_call_registration_and_no_other_origin_may()
+    {
+        async Task<string?> PreflightAsync(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Options, "/connect/register");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "content-type,authorization");
+            using var response = await Http.SendAsync(request);
+            return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+        }
+
+        Assert.Equal("https://spa.example", await PreflightAsync("https://spa.example"));
+        Assert.Null(await PreflightAsync("https://attacker.example"));
+    }
+
+    [Fact]
     public async Task A_configured_client_cannot_be_managed_through_registration()
     {
         var response = await ManageAsync(HttpMethod.Get, PeopleImport.Web, PeopleImport.WebSecret);

@@ -19,7 +19,7 @@ internal static class ProtocolRoutes
         group.MapMethods(EndpointPaths.Authorize, ["GET", "POST"], AuthorizeEndpoint.HandleAsync);
         // Browser apps (CORS): token, revocation, userinfo, JWKS and discovery — what a single-page app without a backend
         // calls itself. Not the authorization and end-session endpoints (top-level navigations, not fetches), nor
-        // introspection (a resource server's call). RFC 7591 registration, when it comes, is mapped .AnswersBrowserApps() too.
+        // introspection (a resource server's call). RFC 7591 registration (Registration/) answers them too.
         group.MapPost(EndpointPaths.Token, TokenEndpoint.HandleAsync).LimitedPerClient(clientLimits.Token, options.Limits.MaxFormBytes).AnswersBrowserApps();
         group.MapMethods(EndpointPaths.UserInfo, ["GET", "POST"], UserInfoEndpoint.HandleAsync).AnswersBrowserApps();
         group.MapPost(EndpointPaths.Introspection, IntrospectionEndpoint.HandleAsync).LimitedPerClient(clientLimits.Introspection, options.Limits.MaxFormBytes);
