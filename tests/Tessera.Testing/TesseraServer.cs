@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,12 +68,31 @@ public sealed class TesseraServer : IAsyncDisposable
     private static async Task<TesseraServer> StartAsync(
         TestDatabase database, bool ownsDatabase, JsonObject import, IDictionary<string, string?>? settings, Action<WebApplicationBuilder>? configure)
     {
+        // A caller that must know the address before the start (another server's import names it) passes Urls itself.
+        if (settings is not null && settings.TryGetValue("Urls", out var urls) && urls is not null)
+            return await StartAtAsync(new Uri(urls), database, ownsDatabase, import, settings, configure);
+
+        // The issuer must name the port before the host starts, so the port is chosen, released and bound again; in
+        // between, any outgoing connection on this machine may take it as its ephemeral port (seen in CI once in ~1,800
+        // starts). Then another free port is tried — a caller-chosen address is never retried.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAtAsync(new Uri($"http://127.0.0.1:{FreePort()}/"), database, ownsDatabase, import, settings, configure);
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException && attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<TesseraServer> StartAtAsync(
+        Uri baseAddress, TestDatabase database, bool ownsDatabase, JsonObject import, IDictionary<string, string?>? settings,
+        Action<WebApplicationBuilder>? configure)
+    {
         var importPath = Path.Combine(Path.GetTempPath(), $"tessera-import-{Guid.NewGuid():n}.json");
         await File.WriteAllTextAsync(importPath, import.ToJsonString());
-        // A caller that must know the address before the start (another server's import names it) passes Urls itself.
-        var baseAddress = settings is not null && settings.TryGetValue("Urls", out var urls) && urls is not null
-            ? new Uri(urls)
-            : new Uri($"http://127.0.0.1:{FreePort()}/");
 
         var config = new Dictionary<string, string?>
         {
@@ -111,7 +131,16 @@ public sealed class TesseraServer : IAsyncDisposable
                 builder.Host.UseDefaultServiceProvider(provider => { provider.ValidateScopes = true; provider.ValidateOnBuild = true; });
                 configure?.Invoke(builder);
             });
-            await app.StartAsync();
+            try
+            {
+                await app.StartAsync();
+            }
+            catch
+            {
+                // A host that failed to bind may have started its hosted services; they stop with it.
+                await app.DisposeAsync();
+                throw;
+            }
             return new TesseraServer(app, database, ownsDatabase, importPath, baseAddress, config["Tessera:Issuer"]!)
             {
                 MailDirectory = config["Tessera:Email:PickupDirectory"]!,
@@ -143,11 +172,35 @@ public sealed class TesseraServer : IAsyncDisposable
         if (Directory.Exists(MailDirectory)) Directory.Delete(MailDirectory, recursive: true);
     }
 
-    /// <summary>A port free on 127.0.0.1 now, for a server whose address must be known before it starts.</summary>
+    /// <summary>
+    /// A port free on 127.0.0.1 now, for a server whose address must be known before it starts. It is drawn below
+    /// Linux's ephemeral range (32768–60999), where no outgoing connection can take it before the server binds it, and
+    /// never handed out twice by this process.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 1_000; attempt++)
+        {
+            var port = Random.Shared.Next(FirstTestPort, EphemeralRangeStart);
+            lock (HandedOut)
+            {
+                if (!HandedOut.Add(port)) continue;
+            }
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken by another process (a server of a test assembly running beside this one): try another.
+            }
+        }
+        throw new InvalidOperationException($"No free port between {FirstTestPort} and {EphemeralRangeStart} after 1,000 tries.");
     }
+
+    private const int FirstTestPort = 20_000;
+    private const int EphemeralRangeStart = 32_768;
+    private static readonly HashSet<int> HandedOut = [];
 }
