@@ -158,6 +158,7 @@ public static partial class TesseraApp
         services.AddSingleton<DpopProofs>();
         services.AddSingleton<PushedAuthorizationStore>();
         services.AddSingleton<AuthorizationRequestSource>();
+        services.AddSingleton<RequestObjects>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenInspector>();
         services.AddSingleton<TokenRevoker>();

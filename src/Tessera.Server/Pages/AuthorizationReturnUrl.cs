@@ -15,7 +15,7 @@ internal static class AuthorizationReturnUrl
         string? returnUrl, IUrlHelper url, IssuerUrls urls, SnapshotCache snapshots, AuthorizationRequestSource source, CancellationToken cancellationToken)
     {
         if (QueryOf(returnUrl, url, urls) is not { } query) return null;
-        // RFC 9126: a request by reference is read from what its client pushed.
+        // RFC 9126 and RFC 9101: a request by reference or request object is read from what its client pushed or signed.
         var resolved = await source.ResolveAsync(query, cancellationToken);
         if (resolved.Failed) return null;
         return AuthorizationRequestReader.Read(resolved.Value.Parameters, snapshots.Current.Catalog) is { Failed: false } read ? read.Value : null;
@@ -24,12 +24,12 @@ internal static class AuthorizationReturnUrl
     /// <summary>
     /// Where the flow may end up: the redirect URI behind returnUrl, when it is registered for the request's client —
     /// for a page's form-action only (browsers check it along the redirect chain), so a request by reference is not
-    /// looked up: its returnUrl repeats the pushed redirect_uri (AuthorizationRequestSource.ByReference), checked here.
+    /// looked up (nor a request object verified): its returnUrl repeats the request's redirect_uri (AuthorizationRequestSource.ByReference), checked here.
     /// </summary>
     public static string? RedirectUriOf(string? returnUrl, IUrlHelper url, IssuerUrls urls, SnapshotCache snapshots)
     {
         if (QueryOf(returnUrl, url, urls) is not { } query) return null;
-        if (!query.ContainsKey(Parameters.RequestUri))
+        if (!query.ContainsKey(Parameters.RequestUri) && !query.ContainsKey(Parameters.Request))
             return AuthorizationRequestReader.Read(query, snapshots.Current.Catalog) is { Failed: false } read ? read.Value.RedirectUri : null;
         var client = snapshots.Current.Catalog.FindClient(query[Parameters.ClientId].ToString());
         var redirectUri = query[Parameters.RedirectUri].ToString();

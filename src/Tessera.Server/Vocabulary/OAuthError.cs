@@ -49,12 +49,14 @@ public sealed record OAuthError(
     /// <summary>OpenID Connect Unmet Authentication Requirements 1.0 §2: the sign-in the request demands cannot be had.</summary>
     public static OAuthError UnmetAuthenticationRequirements(string description) => new("unmet_authentication_requirements", description);
 
-    // OIDC Core §3.1.2.6: request objects (§6.1) and request_uri (§6.2) are not supported.
-    public static OAuthError RequestNotSupported(string description) => new("request_not_supported", description);
+    /// <summary>OIDC Core §3.1.2.6: request_uri by reference to elsewhere (§6.2) is not supported.</summary>
     public static OAuthError RequestUriNotSupported(string description) => new("request_uri_not_supported", description);
 
     /// <summary>OIDC Core §3.1.2.6, RFC 9126 §4: the request_uri is not one this client may use now.</summary>
     public static OAuthError InvalidRequestUri(string description) => new("invalid_request_uri", description);
+
+    /// <summary>RFC 9101 §6.3 / OIDC Core §3.1.2.6: the request object is invalid.</summary>
+    public static OAuthError InvalidRequestObject(string description) => new("invalid_request_object", description);
 
     /// <summary>RFC 7591 §3.2.2: a redirect URI a client tried to register is not acceptable.</summary>
     public static OAuthError InvalidRedirectUri(string description) => new("invalid_redirect_uri", description);

@@ -32,12 +32,13 @@ public abstract class DiscoveryTests(TesseraServer server) : ServerTest(server)
     }
 
     [Fact]
-    public async Task Metadata_says_request_objects_and_request_uri_are_not_supported()
+    public async Task Metadata_says_request_objects_are_supported_and_request_uri_by_reference_is_not()
     {
         var json = JsonNode.Parse(await Http.GetStringAsync("/.well-known/openid-configuration"))!.AsObject();
 
-        // OIDC Discovery §3: request_uri_parameter_supported defaults to true when absent, so it must be spelled out.
-        Assert.False((bool)json["request_parameter_supported"]!);
+        // RFC 9101 signed request objects by value; OIDC Discovery §3: request_uri_parameter_supported defaults to true
+        // when absent, so it must be spelled out (a request_uri is only ever a pushed request's).
+        Assert.True((bool)json["request_parameter_supported"]!);
         Assert.False((bool)json["request_uri_parameter_supported"]!);
     }
 

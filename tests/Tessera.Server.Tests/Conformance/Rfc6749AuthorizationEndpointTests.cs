@@ -40,13 +40,14 @@ public abstract class Rfc6749AuthorizationEndpointTests(TesseraServer server) : 
     }
 
     [Theory]
-    [InlineData("request", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9.", "request_not_supported")]
+    [InlineData("request", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9.", "invalid_request_object")]
     [InlineData("request_uri", "https://attacker.example/request.jwt", "request_uri_not_supported")]
-    public async Task A_request_object_or_request_uri_is_refused_not_ignored(string parameter, string value, string error)
+    public async Task An_unsigned_request_object_or_a_request_uri_elsewhere_is_refused_not_ignored(string parameter, string value, string error)
     {
         using var browser = new Browser(Server);
 
-        // OIDC Core §6: a server that ignored these would act on parameters other than those the client meant.
+        // OIDC Core §6: a server that ignored these would act on parameters other than those the client meant; one that
+        // read an unsigned object (RFC 9101 §10.2) or fetched any URL would act on parameters nobody vouched for.
         var response = await browser.GetAsync(AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid", NewPkce().Challenge, (parameter, value)));
 
         Assert.StartsWith(PeopleImport.WebRedirect + "?", response.Location);

@@ -53,6 +53,14 @@ public static class PeopleImport
     public const string ParOnlySecret = "par-only-secret-0123456789-abcdef";
     public const string ParOnlyRedirect = "https://par.example/callback";
 
+    /// <summary>RFC 9101: a client that signs its authorization requests (request objects) with the key registered in its jwks.</summary>
+    public const string Signer = "signer";
+    public const string SignerSecret = "signer-secret-0123456789-abcdefgh";
+    public const string SignerRedirect = "https://signer.example/callback";
+    /// <summary>The private half of <see cref="Signer"/>'s key; the import carries only the public JWK.</summary>
+    public static readonly Microsoft.IdentityModel.Tokens.ECDsaSecurityKey SignerKey =
+        new(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)) { KeyId = "signer-1" };
+
     public const string Outsider = "outsider";
     public const string OutsiderSecret = "outsider-secret-0123456789-abcdef";
 
@@ -89,6 +97,13 @@ public static class PeopleImport
             ["clientId"] = ParOnly, ["clientSecret"] = ParOnlySecret, ["requirePushedAuthorizationRequests"] = true,
             ["grantTypes"] = new JsonArray("authorization_code"), ["redirectUris"] = new JsonArray(ParOnlyRedirect),
             ["scopes"] = new JsonArray("openid", "message"),
+        });
+        clients.Add(new JsonObject
+        {
+            ["clientId"] = Signer, ["clientSecret"] = SignerSecret, ["jwks"] = TestClients.PublicJwks(SignerKey),
+            ["grantTypes"] = new JsonArray("authorization_code"), ["redirectUris"] = new JsonArray(SignerRedirect),
+            // ledger too, so a wider scope outside the request object would be granted if it were read.
+            ["scopes"] = new JsonArray("openid", "message", "ledger"),
         });
         clients.Add(new JsonObject
         {

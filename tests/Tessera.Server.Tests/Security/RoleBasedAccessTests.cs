@@ -72,14 +72,14 @@ public abstract class RoleBasedAccessTests(DatabaseKind kind)
         using var browser = new Browser(server);
         var forged = Base64Url("{\"alg\":\"none\"}") + "." + Base64Url("{\"scope\":\"message message:write\",\"roles\":[\"editor\"]}") + ".";
 
-        // OIDC Core §6: a request object is refused, not read (nor ignored while its parameters look meant).
+        // RFC 9101 §10.2: an unsigned request object is refused, not read (nor ignored while its parameters look meant).
         var requestObject = CodeFlow.Callback(await CodeFlow.SignInAndApproveAsync(browser,
             CodeFlow.AuthorizeUrl(PeopleImport.Web, PeopleImport.WebRedirect, "openid message message:write", null, ("request", forged))));
         // OIDC Core §5.5: the claims parameter asks for claims; it cannot set their values, nor a role.
         var claims = await CodeTokensAsync(server, "openid message message:write", PeopleImport.Alice, PeopleImport.AlicePassword,
             ("claims", "{\"access_token\":{\"roles\":{\"value\":\"editor\"}},\"id_token\":{\"roles\":{\"values\":[\"editor\"]}}}"));
 
-        Assert.Equal("request_not_supported", requestObject["error"]);
+        Assert.Equal("invalid_request_object", requestObject["error"]);
         Assert.False(requestObject.ContainsKey("code"));
         Assert.Equal("openid message", (string?)claims.Json["scope"]);
         Assert.Equal(["reader"], Jwt.Payload(claims.AccessToken)["roles"]!.AsArray().Select(r => (string)r!));

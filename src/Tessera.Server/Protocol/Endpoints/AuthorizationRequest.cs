@@ -47,11 +47,12 @@ public static class AuthorizationRequestReader
         var state = Single(query, Parameters.State);
         OAuthError Fail(OAuthError error) => error with { Redirect = new ErrorRedirect(redirectUri, state) };
 
-        // OIDC Core §6 / §3.1.2.6: ignoring a request object would act on the outer parameters the client did not sign.
-        if (Single(query, Parameters.Request) is not null)
-            return Fail(OAuthError.RequestNotSupported("the request parameter (a request object) is not supported"));
+        // OIDC Core §6.2: a request_uri by reference to elsewhere is not fetched; only this server's pushed requests
+        // (RFC 9126) are, resolved by AuthorizationRequestSource before this reader, like request objects (RFC 9101).
         if (Single(query, Parameters.RequestUri) is not null)
-            return Fail(OAuthError.RequestUriNotSupported("the request_uri parameter is not supported"));
+            return Fail(OAuthError.RequestUriNotSupported("request_uri must be one this server returned from its pushed authorization request endpoint"));
+        if (Single(query, Parameters.Request) is not null)
+            return Fail(OAuthError.InvalidRequestObject("request must not appear inside a request object"));
 
         var responseType = Single(query, Parameters.ResponseType);
         if (responseType is null) return Fail(OAuthError.InvalidRequest("response_type is required"));
@@ -109,8 +110,10 @@ public static class AuthorizationRequestReader
         if (values.TryGetValue(Parameters.Prompt, out var prompt))
         {
             var remaining = SpaceDelimited.Split(prompt).Where(p => !promptValues.Contains(p)).ToList();
-            // A request by reference (RFC 9126) keeps prompt, empty: the pushed values it left out stay left out.
-            if (remaining.Count == 0 && !values.ContainsKey(Parameters.RequestUri)) values.Remove(Parameters.Prompt);
+            // A request by reference (RFC 9126) or request object (RFC 9101) keeps prompt, empty: the values it left out
+            // stay left out.
+            if (remaining.Count == 0 && !values.ContainsKey(Parameters.RequestUri) && !values.ContainsKey(Parameters.Request))
+                values.Remove(Parameters.Prompt);
             else values[Parameters.Prompt] = SpaceDelimited.Join(remaining);
         }
         return QueryHelpers.AddQueryString(pathBase + EndpointPaths.Authorize, values);

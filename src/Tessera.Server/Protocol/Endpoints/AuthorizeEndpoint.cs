@@ -43,10 +43,15 @@ internal static class AuthorizeEndpoint
             return Results.StatusCode(StatusCodes.Status303SeeOther);
         }
 
-        // RFC 9126 §4: a request by reference stands for the parameters its client pushed.
+        // RFC 9126 §4 and RFC 9101 §6.3: a request by reference or by request object stands for what its client pushed or signed.
         var resolved = await source.ResolveAsync(context.Request.Query, context.RequestAborted);
-        if (resolved.Failed) return errors.Redirect(resolved.Error);
-        var returnQuery = resolved.Value.PushedHash is null ? context.Request.Query : AuthorizationRequestSource.ByReference(context.Request.Query, resolved.Value);
+        if (resolved.Failed)
+        {
+            if (resolved.Error.Redirect is not { } to) return errors.Redirect(resolved.Error);
+            return Results.Redirect(AuthorizationRequestReader.ResponseUrl(to.RedirectUri, to.State, urls.Issuer,
+                (Parameters.Error, resolved.Error.Error), (Parameters.ErrorDescription, resolved.Error.Description)));
+        }
+        var returnQuery = resolved.Value.Indirect ? AuthorizationRequestSource.ByReference(context.Request.Query, resolved.Value) : context.Request.Query;
 
         var read = AuthorizationRequestReader.Read(resolved.Value.Parameters, snapshots.Current.Catalog);
         if (read.Failed)

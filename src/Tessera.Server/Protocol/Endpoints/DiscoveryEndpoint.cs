@@ -75,9 +75,12 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             // RFC 7009 §2.1: public clients revoke their own tokens with client_id alone.
             WriteArray(json, "revocation_endpoint_auth_methods_supported", [.. authMethods, "none"]);
             WriteArray(json, "subject_types_supported", ["public"]);
-            // OIDC Discovery §3: request_uri_parameter_supported defaults to true; neither request objects nor
-            // request_uri are implemented, and the authorization endpoint refuses both (OIDC Core §6).
-            json.WriteBoolean("request_parameter_supported", false);
+            // RFC 9101: signed request objects by value (request) and inside pushed requests; OIDC Discovery §3's
+            // request_uri_parameter_supported defaults to true, but a request_uri is only ever a pushed request's (RFC 9126).
+            json.WriteBoolean("request_parameter_supported", true);
+            json.WriteStartArray("request_object_signing_alg_values_supported");
+            foreach (var alg in RequestObjects.Algorithms) json.WriteStringValue(alg);
+            json.WriteEndArray();
             json.WriteBoolean("request_uri_parameter_supported", false);
             json.WriteEndObject();
         }

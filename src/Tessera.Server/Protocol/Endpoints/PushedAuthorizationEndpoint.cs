@@ -17,7 +17,7 @@ internal static class PushedAuthorizationEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext context, ClientAuthentication clientAuthentication, PushedAuthorizationStore pushed, SnapshotCache snapshots,
-        IssuerUrls urls, IOptions<TesseraOptions> options)
+        IssuerUrls urls, IOptions<TesseraOptions> options, RequestObjects requestObjects)
     {
         var form = await ProtocolForm.ReadAsync(context.Request, options.Value.Limits.MaxFormBytes);
         if (form.Failed) return ProtocolResults.Error(form.Error);
@@ -32,6 +32,14 @@ internal static class PushedAuthorizationEndpoint
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         // §2.1: request_uri cannot itself be pushed.
         if (parameters.ContainsKey(Parameters.RequestUri)) return ProtocolResults.Error(OAuthError.InvalidRequest("request_uri is not allowed in a pushed authorization request"));
+        // §3: a signed request object is verified here, and the request is what it says — nothing sent beside it counts
+        // (RFC 9101 §6.3).
+        if (parameters.TryGetValue(Parameters.Request, out var requestObject))
+        {
+            var signed = await requestObjects.ReadAsync(requestObject.ToString(), client.Value);
+            if (signed.Failed) return ProtocolResults.Error(signed.Error);
+            parameters = signed.Value;
+        }
         // §2.1: the client_id of the request is the authenticated client.
         parameters[Parameters.ClientId] = client.Value.ClientId;
 
