@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ModelContextProtocol.Client;
@@ -23,6 +25,26 @@ public static class McpClientSteps
         options.EnableStandaloneGetStream = false;
         var transport = new HttpClientTransport(options, http, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, ownsHttpClient: true);
         return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = ProtocolVersion });
+    }
+
+    /// <summary>An MCP initialize request as a Streamable HTTP POST (MCP 2025-11-25, Transports), without credentials.</summary>
+    public static HttpRequestMessage InitializeRequest(Uri endpoint)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new StringContent(new JsonObject
+            {
+                ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "initialize",
+                ["params"] = new JsonObject
+                {
+                    ["protocolVersion"] = ProtocolVersion, ["capabilities"] = new JsonObject(),
+                    ["clientInfo"] = new JsonObject { ["name"] = "probe", ["version"] = "1" },
+                },
+            }.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        return request;
     }
 
     /// <summary>The text the tool answered with (its one text block); fails on a tool error.</summary>

@@ -31,20 +31,7 @@ public sealed class McpServerProtectedEndToEndInChromiumTests(McpFixture fixture
         var resource = endpoint.ToString();
 
         // 1. MCP Authorization §"Authorization Server Location": the unauthenticated request meets 401 and the metadata's address (RFC 9728 §5.1).
-        using var initialize = new HttpRequestMessage(HttpMethod.Post, endpoint)
-        {
-            Content = new StringContent(new JsonObject
-            {
-                ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "initialize",
-                ["params"] = new JsonObject
-                {
-                    ["protocolVersion"] = ProtocolVersion, ["capabilities"] = new JsonObject(),
-                    ["clientInfo"] = new JsonObject { ["name"] = "probe", ["version"] = "1" },
-                },
-            }.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        initialize.Headers.Accept.ParseAdd("application/json");
-        initialize.Headers.Accept.ParseAdd("text/event-stream");
+        using var initialize = InitializeRequest(endpoint);
         using var refused = await _http.SendAsync(initialize);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         var metadataUrl = Parameter(string.Join(", ", refused.Headers.WwwAuthenticate), "resource_metadata");
