@@ -15,10 +15,13 @@ namespace Tessera.Samples.Mcp
         public static WebApplication Build(string[] args)
         {
             var builder = WebApplication.CreateBuilder(args);
-            var resource = builder.Configuration["Mcp:Resource"] ?? throw new InvalidOperationException("Mcp:Resource is required: this server's MCP endpoint URL, e.g. https://mcp.example/mcp");
+            var authority = builder.Configuration["Tessera:Authority"]
+                ?? throw new InvalidOperationException("Tessera:Authority is required: the issuer, e.g. https://id.example");
+            var resource = builder.Configuration["Mcp:Resource"]
+                ?? throw new InvalidOperationException("Mcp:Resource is required: this server's MCP endpoint URL, e.g. https://mcp.example/mcp");
             builder.Services.AddAuthentication(TesseraDefaults.AuthenticationScheme).AddTessera(o =>
             {
-                o.Authority = builder.Configuration["Tessera:Authority"] ?? throw new InvalidOperationException("Tessera:Authority is required: the issuer, e.g. https://id.example");
+                o.Authority = authority;                                        // Tessera, named in the RFC 9728 metadata
                 o.Audience = resource;                                          // RFC 8707: tokens for this MCP server only
                 o.RequireHttpsMetadata = !builder.Environment.IsDevelopment(); // plain http only for a loopback issuer in development
                 o.ProtectedResource.ResourceName = "Notes (MCP)";
