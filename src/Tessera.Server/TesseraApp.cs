@@ -24,6 +24,7 @@ using Tessera.Server.Protocol.Endpoints;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Registration;
+using Tessera.Server.Registration.MetadataDocuments;
 using Tessera.Server.Responses;
 using Tessera.Server.Roles;
 using Tessera.Server.Sessions;
@@ -145,6 +146,7 @@ public static partial class TesseraApp
         services.AddSingleton<ApiSecretProtector>();
         services.AddSingleton<ClientSecretHasher>();
         services.AddSingleton<SnapshotCache>();
+        services.AddClientIdMetadataDocuments(options.ClientIdMetadataDocuments);
         services.AddSingleton<KeyRingReloader>();
         services.AddSingleton<KeyManager>();
         services.AddSingleton<ClientAuthentication>();

@@ -9,7 +9,8 @@ namespace Tessera.Server.Catalog;
 public sealed class ClientCatalog(
     long version,
     FrozenDictionary<string, RegisteredClient> clients,
-    IReadOnlyList<RegisteredApi> apis)
+    IReadOnlyList<RegisteredApi> apis,
+    DocumentClients? documents = null)
 {
     public long Version { get; } = version;
     public IReadOnlyList<RegisteredApi> Apis { get; } = apis;
@@ -28,5 +29,9 @@ public sealed class ClientCatalog(
     /// <summary>Every client, for lookups built once per catalog (the CORS origins); the token path finds clients by id.</summary>
     public IEnumerable<RegisteredClient> Clients => clients.Values;
 
-    public RegisteredClient? FindClient(string clientId) => clients.GetValueOrDefault(clientId);
+    /// <summary>Whether a configured or registered client has this id (a document's client never shadows one).</summary>
+    public bool Holds(string clientId) => clients.ContainsKey(clientId);
+
+    /// <summary>A configured or registered client, else one known by its client ID metadata document (never both: configured wins).</summary>
+    public RegisteredClient? FindClient(string clientId) => clients.GetValueOrDefault(clientId) ?? documents?.Find(clientId);
 }

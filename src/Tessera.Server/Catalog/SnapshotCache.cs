@@ -22,6 +22,7 @@ internal sealed partial class SnapshotCache(
     ApiSecretProtector apiSecrets,
     IOptions<TesseraOptions> options,
     TimeProvider clock,
+    DocumentClients documents,
     ILogger<SnapshotCache> logger) : IDisposable
 {
     private readonly SemaphoreSlim _reloading = new(1, 1);
@@ -86,7 +87,7 @@ internal sealed partial class SnapshotCache(
 
         var registeredApis = apis.Select(ToRegistered).Append(BuiltInApi.Create(options.Value.Issuer)).ToList();
         var registeredClients = clients.ToFrozenDictionary(c => c.ClientId, ToRegistered, StringComparer.Ordinal);
-        return new ClientCatalog(version, registeredClients, registeredApis);
+        return new ClientCatalog(version, registeredClients, registeredApis, documents);
     }
 
     private RegisteredApi ToRegistered(ApiResource api)

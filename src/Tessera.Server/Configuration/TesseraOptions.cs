@@ -58,6 +58,8 @@ public sealed class TesseraOptions
     [ValidateObjectMembers]
     public ParOptions Par { get; set; } = new();
     public RegistrationOptions Registration { get; set; } = new();
+    [ValidateObjectMembers]
+    public ClientIdMetadataDocumentOptions ClientIdMetadataDocuments { get; set; } = new();
 
     /// <summary>External identity providers by name (the name appears in the callback path and the token API).</summary>
     public Dictionary<string, ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);

@@ -229,6 +229,19 @@ public abstract class ClientRegistrationSwitchTests(TesseraServer server) : Serv
         Assert.Equal(404, (int)response.StatusCode);
         Assert.Null(discovery.RegistrationEndpoint);
     }
+
+    [Fact]
+    public async Task Client_id_metadata_documents_are_off_by_default_and_an_https_client_id_is_just_unknown()
+    {
+        using var browser = new Browser(Server);
+        var page = await browser.FollowAsync(await browser.GetAsync(
+            AuthorizeUrl("https://app.example/client.json", "https://app.example/callback", "openid", NewPkce().Challenge)));
+        var discovery = await Http.GetDiscoveryDocumentAsync(Server.Issuer);
+
+        Assert.Equal(400, page.Status);
+        Assert.Contains("the client is not registered", page.Html);
+        Assert.False(discovery.TryGetBoolean("client_id_metadata_document_supported"));
+    }
 }
 
 [Collection(SqlitePeopleCollection.Name)]

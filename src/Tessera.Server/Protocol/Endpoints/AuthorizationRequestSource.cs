@@ -11,7 +11,8 @@ namespace Tessera.Server.Protocol.Endpoints;
 /// by value in <c>request</c> (RFC 9101); or — RFC 9126 §4 — the request a client pushed, named by <c>request_uri</c>.
 /// Shared by the authorize endpoint and the consent page.
 /// </summary>
-internal sealed class AuthorizationRequestSource(PushedAuthorizationStore pushed, RequestObjects requestObjects, SnapshotCache snapshots)
+internal sealed class AuthorizationRequestSource(
+    PushedAuthorizationStore pushed, RequestObjects requestObjects, SnapshotCache snapshots, IClientDocumentLoader documents)
 {
     /// <summary>
     /// The parameters the request stands for; <paramref name="PushedHash"/> names the pushed request it came by,
@@ -29,6 +30,9 @@ internal sealed class AuthorizationRequestSource(PushedAuthorizationStore pushed
     /// </summary>
     public async Task<Outcome<Resolved>> ResolveAsync(IQueryCollection query, CancellationToken cancellationToken)
     {
+        // A client_id that names a client ID metadata document is read (or refreshed) before any rule looks the client up.
+        if (query[Parameters.ClientId] is { Count: 1 } named && await documents.LoadAsync(named[0], cancellationToken) is { } unusable)
+            return unusable;
         // Not a pushed request's: a request_uri by reference to elsewhere (OIDC Core §6.2) stays unsupported, refused by the
         // reader once the redirect URI is verified.
         var byReference = query.TryGetValue(Parameters.RequestUri, out var requestUri)

@@ -49,6 +49,8 @@ internal sealed class DiscoveryEndpoint(IssuerUrls urls, GrantTable grants, Snap
             json.WriteBoolean("require_pushed_authorization_requests", options.Value.Par.Required);
             // RFC 8414 §2 / RFC 7591: only when the operator opened registration.
             if (options.Value.Registration.Enabled) json.WriteString("registration_endpoint", urls.Url(EndpointPaths.Registration));
+            // draft-ietf-oauth-client-id-metadata-document §5: an https client_id is read as the client's metadata document.
+            json.WriteBoolean("client_id_metadata_document_supported", options.Value.ClientIdMetadataDocuments.Enabled);
             json.WriteString("end_session_endpoint", urls.EndSession);
             // OIDC Back-Channel Logout 1.0 §2.1: logout tokens are sent, and carry sid.
             json.WriteBoolean("backchannel_logout_supported", true);

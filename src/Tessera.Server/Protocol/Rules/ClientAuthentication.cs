@@ -24,7 +24,8 @@ internal sealed class ClientAuthentication(
     ITesseraDbContextFactory databases,
     JsonWebTokenHandler jwtHandler,
     Microsoft.Extensions.Options.IOptions<TesseraOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    IClientDocumentLoader documents)
 {
     private const string Failed = "client authentication failed";
 
@@ -42,11 +43,13 @@ internal sealed class ClientAuthentication(
             return OAuthError.InvalidRequest("use exactly one client authentication method");
 
         if (usesBasic) return AuthenticateBasic(header, form, catalog);
-        if (assertion is not null) return await AuthenticateAssertionAsync(assertion, form, catalog, endpointUrl);
+        if (assertion is not null) return await AuthenticateAssertionAsync(assertion, form, catalog, endpointUrl, request.HttpContext.RequestAborted);
         if (postedSecret is not null) return AuthenticateSecret(form[Parameters.ClientId], postedSecret, catalog, usedBasic: false);
 
         var clientId = form[Parameters.ClientId];
         if (clientId is null) return OAuthError.InvalidClient("client authentication is required", usedBasic: false);
+        // A client_id that names a client ID metadata document is read (or refreshed) before the client is looked up.
+        if (await documents.LoadAsync(clientId, request.HttpContext.RequestAborted) is { } unusable) return unusable;
 
         // RFC 6749 §2.1 and §3.2.1: a public client identifies itself with client_id alone, on the grants that allow it.
         var publicClient = catalog.FindClient(clientId);
@@ -81,7 +84,8 @@ internal sealed class ClientAuthentication(
         return client;
     }
 
-    private async ValueTask<Outcome<RegisteredClient>> AuthenticateAssertionAsync(string assertion, ProtocolForm form, ClientCatalog catalog, string endpointUrl)
+    private async ValueTask<Outcome<RegisteredClient>> AuthenticateAssertionAsync(
+        string assertion, ProtocolForm form, ClientCatalog catalog, string endpointUrl, CancellationToken cancellationToken)
     {
         // RFC 7523 §2.2: the assertion type names the JWT bearer profile.
         if (form[Parameters.ClientAssertionType] != ClientAuthenticationMethods.JwtBearerAssertionType)
@@ -94,6 +98,7 @@ internal sealed class ClientAuthentication(
         if (formClientId is not null && formClientId != clientId)
             return OAuthError.InvalidClient("client_id does not match the assertion's subject", usedBasic: false);
 
+        if (await documents.LoadAsync(clientId, cancellationToken) is { } unusable) return unusable;
         var client = catalog.FindClient(clientId);
         if (client is null || client.AssertionKeys.Count == 0) return OAuthError.InvalidClient(Failed, usedBasic: false);
 

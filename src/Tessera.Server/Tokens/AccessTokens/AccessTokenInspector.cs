@@ -148,10 +148,13 @@ internal sealed partial class AccessTokenInspector(
     /// A deleted client's access tokens die with it (RFC 7662 §2.2 leaves "active" to the server), also when a new client
     /// takes its id later. Times are whole seconds: a client deleted and registered again within the second its last
     /// token was issued would get that token back; that takes a script, and the token still expires with its API's lifetime.
-    /// A PAT belongs to its user, not to the client that minted it, and is not checked here.
+    /// A PAT belongs to its user, not to the client that minted it, and is not checked here. A client known by its
+    /// metadata document cannot be deleted, and another node may not have read its document: its tokens stand.
     /// </summary>
     private bool IssuedToARegisteredClient(string clientId, long issuedAt) =>
-        snapshots.Current.Catalog.FindClient(clientId) is { } client && issuedAt >= client.RegisteredAt;
+        snapshots.Current.Catalog.FindClient(clientId) is { } client
+            ? issuedAt >= client.RegisteredAt
+            : options.Value.ClientIdMetadataDocuments.Enabled && DocumentClients.IsDocumentUrl(clientId);
 
     private static bool SignedByItsOwnApi(JsonWebToken token, List<string> audiences, ClientCatalog catalog) =>
         audiences.Count == 1 && catalog.ApisByAudience.TryGetValue(audiences[0], out var api)

@@ -1,0 +1,300 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Duende.IdentityModel.Client;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Tessera.Server.Tests.Infrastructure;
+using Tessera.Testing;
+using static Tessera.Server.Tests.Infrastructure.CodeFlow;
+
+namespace Tessera.Server.Tests.MetadataDocuments;
+
+/// <summary>
+/// A server that reads client ID metadata documents from the test's own HTTPS site (a private address, so allowed here
+/// by AllowPrivateNetworks; its certificate trusted by TrustedRootCertificates), with the message scope open to them.
+/// </summary>
+public abstract class MetadataDocumentFixture(DatabaseKind kind) : IAsyncLifetime
+{
+    public DocumentHost Documents { get; private set; } = null!;
+    public TesseraServer Server { get; private set; } = null!;
+    public DatabaseKind Kind => kind;
+
+    public async Task InitializeAsync()
+    {
+        Documents = await DocumentHost.StartAsync();
+        Server = await TesseraServer.StartAsync(kind, PeopleImport.Create(), Settings(Documents, allowPrivateNetworks: true));
+    }
+
+    public static Dictionary<string, string?> Settings(DocumentHost documents, bool allowPrivateNetworks) => new()
+    {
+        ["Tessera:ClientIdMetadataDocuments:Enabled"] = "true",
+        ["Tessera:ClientIdMetadataDocuments:AllowPrivateNetworks"] = allowPrivateNetworks ? "true" : "false",
+        ["Tessera:ClientIdMetadataDocuments:TrustedRootCertificates:0"] = documents.RootPemPath,
+        ["Tessera:ClientIdMetadataDocuments:MinCacheLifetime"] = "00:00:01",
+        ["Tessera:ClientIdMetadataDocuments:FetchTimeout"] = "00:00:02",
+        ["Tessera:Registration:AllowedScopes:0"] = "openid",
+        ["Tessera:Registration:AllowedScopes:1"] = "offline_access",
+        ["Tessera:Registration:AllowedScopes:2"] = "message",
+        ["Tessera:Registration:AllowedScopes:3"] = "tessera:admin",
+    };
+
+    public async Task DisposeAsync()
+    {
+        if (Server is not null) await Server.DisposeAsync();
+        if (Documents is not null) await Documents.DisposeAsync();
+    }
+}
+
+public sealed class SqliteMetadataDocumentFixture() : MetadataDocumentFixture(DatabaseKind.Sqlite);
+public sealed class PostgresMetadataDocumentFixture() : MetadataDocumentFixture(DatabaseKind.Postgres);
+
+/// <summary>
+/// draft-ietf-oauth-client-id-metadata-document: a client whose client_id is the https URL of its metadata document
+/// signs a user in without registering; the document is fetched safely, must name itself, and binds the client to its
+/// redirect URIs and to the rules of a self-registered client. Every refusal is an attack here.
+/// </summary>
+public abstract class ClientIdMetadataDocumentTests(MetadataDocumentFixture fixture) : ServerTest(fixture.Server)
+{
+    private const string Redirect = "http://127.0.0.1:47011/callback";
+    private DocumentHost Documents => fixture.Documents;
+
+    [Fact]
+    public async Task A_client_known_only_by_its_document_gets_a_code_and_tokens_after_consent_marked_unverified()
+    {
+        var clientId = ServeDocument("/good/client.json", Document("/good/client.json"));
+        var pkce = NewPkce();
+        using var browser = new Browser(Server);
+
+        var consent = await browser.FollowAsync(await browser.GetAsync(AuthorizeUrl(clientId, Redirect, "openid message", pkce.Challenge)));
+        consent = await browser.SubmitAsync(consent, consent.RequestPath,
+            [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", consent.Field("returnUrl")!)]);
+        consent = await browser.FollowAsync(consent);
+        Assert.StartsWith("/consent", consent.RequestPath, StringComparison.Ordinal);
+        Assert.Contains("Notes Agent", consent.Html);
+        Assert.Contains("unverified", consent.Html);
+        var callback = Callback(await browser.FollowAsync(await browser.SubmitAsync(consent, "/consent",
+            [("returnUrl", consent.Field("returnUrl")!), ("decision", "allow")])));
+        var tokens = await Protocol.PostAsync("/connect/token", null, ("grant_type", "authorization_code"), ("client_id", clientId),
+            ("code", callback["code"]), ("redirect_uri", Redirect), ("code_verifier", pkce.Verifier));
+
+        Assert.Equal(200, tokens.Status);
+        Assert.Equal("openid message", (string?)tokens.Json["scope"]);
+        Assert.Equal(clientId, (string?)Jwt.Payload(tokens.AccessToken)["client_id"]);
+        var discovery = await Http.GetDiscoveryDocumentAsync(Server.Issuer);
+        Assert.True(discovery.TryGetBoolean("client_id_metadata_document_supported"));
+    }
+
+    [Fact]
+    public async Task A_document_that_names_another_client_id_is_refused()
+    {
+        var document = Document("/mismatch/client.json");
+        document["client_id"] = Documents.Url("/good/client.json");
+        var clientId = ServeDocument("/mismatch/client.json", document);
+
+        var page = await AuthorizePageAsync(clientId);
+
+        Assert.Equal(400, page.Status);
+        Assert.Contains("its client_id is not the URL it was fetched from", page.Html);
+    }
+
+    [Fact]
+    public async Task A_redirect_uri_not_in_the_document_is_refused_and_the_user_is_not_sent_there()
+    {
+        var clientId = ServeDocument("/narrow/client.json", Document("/narrow/client.json"));
+
+        var page = await AuthorizePageAsync(clientId, redirectUri: "https://attacker.example/callback");
+
+        Assert.Equal(400, page.Status);
+        Assert.Null(page.Location);
+        Assert.Contains("redirect_uri is not registered for this client", page.Html);
+    }
+
+    [Fact]
+    public async Task A_document_on_a_private_address_is_not_fetched_unless_the_operator_allows_private_networks()
+    {
+        var clientId = ServeDocument("/private/client.json", Document("/private/client.json"));
+        await using var strict = await TesseraServer.StartAsync(fixture.Kind, PeopleImport.Create(),
+            MetadataDocumentFixture.Settings(Documents, allowPrivateNetworks: false));
+        using var browser = new Browser(strict);
+
+        var page = await browser.FollowAsync(await browser.GetAsync(AuthorizeUrl(clientId, Redirect, "openid", NewPkce().Challenge)));
+
+        Assert.Equal(400, page.Status);
+        Assert.Contains("&#x27;localhost&#x27; resolves to no public address", page.Html);
+        Assert.Equal(0, Documents.Hits("/private/client.json"));
+    }
+
+    [Theory]
+    [InlineData("client_secret_basic", "token_endpoint_auth_method must be none or private_key_jwt")]
+    [InlineData("client_secret_post", "token_endpoint_auth_method must be none or private_key_jwt")]
+    public async Task A_document_cannot_use_a_shared_secret(string method, string description)
+    {
+        var path = $"/secret-{method}/client.json";
+        var document = Document(path);
+        document["token_endpoint_auth_method"] = method;
+        document["client_secret"] = "a-secret-anyone-can-read-0123456789";
+
+        var page = await AuthorizePageAsync(ServeDocument(path, document));
+
+        Assert.Equal(400, page.Status);
+        Assert.Contains("it must not contain client_secret", page.Html);
+        document.Remove("client_secret");
+        var withoutSecret = await AuthorizePageAsync(ServeDocument(path + "x", RenamedTo(document, path + "x")));
+        Assert.Contains(description, withoutSecret.Html);
+    }
+
+    [Fact]
+    public async Task A_document_may_not_claim_tessera_scopes_or_scopes_the_operator_did_not_open()
+    {
+        var admin = Document("/admin/client.json");
+        admin["scope"] = "openid tessera:admin";
+        var ledger = Document("/ledger/client.json");
+        ledger["scope"] = "openid ledger";
+
+        Assert.Contains("scope &#x27;tessera:admin&#x27; is not open to registered clients", (await AuthorizePageAsync(ServeDocument("/admin/client.json", admin))).Html);
+        Assert.Contains("scope &#x27;ledger&#x27; is not open to registered clients", (await AuthorizePageAsync(ServeDocument("/ledger/client.json", ledger))).Html);
+    }
+
+    [Fact]
+    public async Task A_redirect_from_the_document_url_is_not_followed()
+    {
+        var target = ServeDocument("/moved-here/client.json", Document("/moved-here/client.json"));
+        Documents.Serve("/moved/client.json", "", status: 302, headers: new Dictionary<string, string> { ["Location"] = target });
+
+        var page = await AuthorizePageAsync(Documents.Url("/moved/client.json"));
+
+        Assert.Contains("it answered 302, not 200", page.Html);
+        Assert.Equal(0, Documents.Hits("/moved-here/client.json"));
+    }
+
+    [Fact]
+    public async Task A_document_larger_than_the_limit_is_refused()
+    {
+        var document = Document("/large/client.json");
+        document["client_name"] = "Large";
+        document["padding"] = new string('x', 6000);
+
+        var page = await AuthorizePageAsync(ServeDocument("/large/client.json", document));
+
+        Assert.Contains("it is larger than 5120 bytes", page.Html);
+    }
+
+    [Fact]
+    public async Task A_document_that_does_not_answer_in_time_is_refused()
+    {
+        var clientId = Documents.Url("/slow/client.json");
+        Documents.Serve("/slow/client.json", Document("/slow/client.json").ToJsonString(), delay: TimeSpan.FromSeconds(4));
+
+        var page = await AuthorizePageAsync(clientId);
+
+        Assert.Contains("it did not answer within 2 seconds", page.Html);
+    }
+
+    [Theory]
+    [InlineData("https://localhost/", "client_id it has no path")]
+    [InlineData("https://user:pw@localhost/client.json", "client_id it carries a user name or password")]
+    [InlineData("https://localhost/a/../client.json", "client_id its path has a . or .. segment")]
+    public async Task A_client_id_that_cannot_be_a_document_url_is_refused_without_a_fetch(string clientId, string description)
+    {
+        var page = await AuthorizePageAsync(clientId);
+
+        Assert.Equal(400, page.Status);
+        Assert.Contains(description, page.Html);
+    }
+
+    [Fact]
+    public async Task A_document_is_kept_as_its_cache_headers_say_and_a_change_is_seen_after()
+    {
+        const string path = "/cached/client.json";
+        var clientId = ServeDocument(path, Document(path), cacheControl: "max-age=1");
+        // Read and accepted (the user is sent to sign in), twice, from one fetch.
+        Assert.StartsWith("/account/sign-in", (await AuthorizePageAsync(clientId, follow: false)).Location, StringComparison.Ordinal);
+        Assert.StartsWith("/account/sign-in", (await AuthorizePageAsync(clientId, follow: false)).Location, StringComparison.Ordinal);
+        Assert.Equal(1, Documents.Hits(path));
+
+        // The client drops the redirect URI; once max-age has passed, the server reads the document again and obeys it.
+        var narrowed = Document(path);
+        narrowed["redirect_uris"] = new JsonArray("http://127.0.0.1:47012/other");
+        ServeDocument(path, narrowed, cacheControl: "max-age=1");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var page = await AuthorizePageAsync(clientId);
+
+        Assert.Equal(2, Documents.Hits(path));
+        Assert.Contains("redirect_uri is not registered for this client", page.Html);
+    }
+
+    [Fact]
+    public async Task A_document_client_with_a_jwks_uri_signs_its_request_object_and_its_token_request_with_that_key()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signingKey = new ECDsaSecurityKey(key) { KeyId = "doc-key-1" };
+        Documents.Serve("/keys/jwks.json", TestClients.PublicJwks(signingKey).ToJsonString());
+        var document = Document("/keyed/client.json");
+        document["token_endpoint_auth_method"] = "private_key_jwt";
+        document["jwks_uri"] = Documents.Url("/keys/jwks.json");
+        var clientId = ServeDocument("/keyed/client.json", document);
+        var pkce = NewPkce();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
+        var requestObject = handler.CreateToken(new JsonObject
+        {
+            ["iss"] = clientId, ["aud"] = Server.Issuer, ["exp"] = now + 300, ["client_id"] = clientId, ["response_type"] = "code",
+            ["redirect_uri"] = Redirect, ["scope"] = "openid message", ["state"] = "st-doc", ["code_challenge"] = pkce.Challenge,
+            ["code_challenge_method"] = "S256",
+        }.ToJsonString(), new SigningCredentials(signingKey, SecurityAlgorithms.EcdsaSha256));
+        using var browser = new Browser(Server);
+
+        var callback = Callback(await SignInAndApproveAsync(browser, QueryHelpers.AddQueryString("/connect/authorize",
+            new Dictionary<string, string?> { ["client_id"] = clientId, ["request"] = requestObject })));
+        var assertion = handler.CreateToken(new JsonObject
+        {
+            ["iss"] = clientId, ["sub"] = clientId, ["aud"] = Server.Issuer, ["iat"] = now, ["exp"] = now + 120, ["jti"] = Guid.NewGuid().ToString("n"),
+        }.ToJsonString(), new SigningCredentials(signingKey, SecurityAlgorithms.EcdsaSha256));
+        var tokens = await Protocol.PostAsync("/connect/token", null, ("grant_type", "authorization_code"), ("code", callback["code"]),
+            ("redirect_uri", Redirect), ("code_verifier", pkce.Verifier),
+            ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", assertion));
+        var withoutAssertion = await Protocol.PostAsync("/connect/token", null, ("grant_type", "authorization_code"), ("code", "x"),
+            ("redirect_uri", Redirect), ("code_verifier", pkce.Verifier), ("client_id", clientId));
+
+        Assert.Equal("st-doc", callback["state"]);
+        Assert.Equal(200, tokens.Status);
+        Assert.Equal(1, Documents.Hits("/keys/jwks.json"));
+        // A confidential document client cannot fall back to client_id alone.
+        Assert.Equal("invalid_client", withoutAssertion.Error);
+    }
+
+    private string ServeDocument(string path, JsonObject document, string? cacheControl = null)
+    {
+        Documents.Serve(path, document.ToJsonString(), cacheControl);
+        return Documents.Url(path);
+    }
+
+    private JsonObject Document(string path) => new()
+    {
+        ["client_id"] = Documents.Url(path),
+        ["client_name"] = "Notes Agent",
+        ["redirect_uris"] = new JsonArray(Redirect),
+        ["grant_types"] = new JsonArray("authorization_code", "refresh_token"),
+        ["token_endpoint_auth_method"] = "none",
+        ["scope"] = "openid offline_access message",
+    };
+
+    private JsonObject RenamedTo(JsonObject document, string path)
+    {
+        var copy = document.DeepClone().AsObject();
+        copy["client_id"] = Documents.Url(path);
+        return copy;
+    }
+
+    private async Task<Browser.Page> AuthorizePageAsync(string clientId, string redirectUri = Redirect, bool follow = true)
+    {
+        using var browser = new Browser(Server);
+        var response = await browser.GetAsync(AuthorizeUrl(clientId, redirectUri, "openid", NewPkce().Challenge));
+        return follow ? await browser.FollowAsync(response) : response;
+    }
+}
+
+public sealed class ClientIdMetadataDocumentTests_Sqlite(SqliteMetadataDocumentFixture f) : ClientIdMetadataDocumentTests(f), IClassFixture<SqliteMetadataDocumentFixture>;
+
+public sealed class ClientIdMetadataDocumentTests_Postgres(PostgresMetadataDocumentFixture f) : ClientIdMetadataDocumentTests(f), IClassFixture<PostgresMetadataDocumentFixture>;
