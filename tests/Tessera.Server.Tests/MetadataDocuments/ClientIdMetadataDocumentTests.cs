@@ -264,6 +264,38 @@ public abstract class ClientIdMetadataDocumentTests(MetadataDocumentFixture fixt
         Assert.Equal("invalid_client", withoutAssertion.Error);
     }
 
+    [Fact]
+    public async Task A_token_issued_at_one_node_is_accepted_and_refreshed_at_another_that_never_read_the_document()
+    {
+        const string path = "/two-nodes/client.json";
+        var clientId = ServeDocument(path, Document(path));
+        await using var database = await TestDatabase.CreateAsync(fixture.Kind);
+        var settings = MetadataDocumentFixture.Settings(Documents, allowPrivateNetworks: true);
+        await using var a = await TesseraServer.StartAsync(database, PeopleImport.Create(), settings);
+        settings["Tessera:Issuer"] = a.Issuer;
+        await using var b = await TesseraServer.StartAsync(database, PeopleImport.Create(), settings);
+        var pkce = NewPkce();
+        using var browser = new Browser(a);
+        var callback = Callback(await SignInAndApproveAsync(browser, AuthorizeUrl(clientId, Redirect, "openid offline_access message", pkce.Challenge)));
+        using var httpA = a.CreateClient();
+        var tokens = await new ProtocolClient(httpA).PostAsync("/connect/token", null, ("grant_type", "authorization_code"), ("client_id", clientId),
+            ("code", callback["code"]), ("redirect_uri", Redirect), ("code_verifier", pkce.Verifier));
+        Assert.Equal(1, Documents.Hits(path));
+
+        using var httpB = b.CreateClient();
+        using var userInfo = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        userInfo.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        using var answered = await httpB.SendAsync(userInfo);
+        var refreshed = await new ProtocolClient(httpB).PostAsync("/connect/token", null, ("grant_type", "refresh_token"), ("client_id", clientId),
+            ("refresh_token", RefreshTokenOf(tokens)));
+
+        // B never read the document, yet A's token is the client's (a document's client cannot be deleted) …
+        Assert.Equal(200, (int)answered.StatusCode);
+        // … and the refresh, which needs the client itself, makes B read the document.
+        Assert.Equal(200, refreshed.Status);
+        Assert.Equal(2, Documents.Hits(path));
+    }
+
     private string ServeDocument(string path, JsonObject document, string? cacheControl = null)
     {
         Documents.Serve(path, document.ToJsonString(), cacheControl);
