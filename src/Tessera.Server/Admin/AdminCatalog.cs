@@ -61,6 +61,7 @@ internal static class AdminCatalog
         GrantTypes = SpaceDelimited.Split(client.GrantTypes).ToList(),
         Scopes = SpaceDelimited.Split(client.Scopes).ToList(),
         Jwks = client.JsonWebKeySet is null ? null : JsonDocument.Parse(client.JsonWebKeySet).RootElement.Clone(),
+        JwksUri = client.JwksUri,
         RedirectUris = SpaceDelimited.Split(client.RedirectUris).ToList(),
         PostLogoutRedirectUris = SpaceDelimited.Split(client.PostLogoutRedirectUris).ToList(),
         AllowedCorsOrigins = client.AllowedCorsOrigins is null ? null : SpaceDelimited.Split(client.AllowedCorsOrigins).ToList(),

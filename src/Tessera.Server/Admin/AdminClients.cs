@@ -41,7 +41,7 @@ internal static class AdminClients
             return AdminCatalog.Invalid([$"client '{id}' already exists; update it with PUT /admin/clients/{id}"]);
 
         // A confidential client needs a credential: without one of its own it gets a generated secret (256 bits).
-        var generated = body.ClientSecret is null && body.Jwks is null && body.Public != true ? SecretGenerator.NewSecret() : null;
+        var generated = body.ClientSecret is null && body.Jwks is null && body.JwksUri is null && body.Public != true ? SecretGenerator.NewSecret() : null;
         var client = generated is null ? body : body with { ClientSecret = generated };
 
         var document = await AdminCatalog.CurrentAsync(db, cancellationToken);
@@ -72,7 +72,7 @@ internal static class AdminClients
         // Its admin scopes before and after: a new secret or redirect URI for an administrative client is its administrator's power.
         if (await ceiling.RefusalAsync(context, (document.Clients[index].Scopes ?? []).Concat(client.Scopes ?? [])) is { } refused) return refused;
         // The stored secret counts as the credential unless the body brings another one.
-        document.Clients[index] = client.ClientSecret is null && client.Jwks is null && client.Public != true
+        document.Clients[index] = client.ClientSecret is null && client.Jwks is null && client.JwksUri is null && client.Public != true
             ? client with { ClientSecret = document.Clients[index].ClientSecret }
             : client;
         if (AdminCatalog.Problems(document, urls.Issuer) is { } problems) return problems;

@@ -13,6 +13,12 @@ public sealed record RegisteredClient(
 {
     public bool HasSecret => SecretHash is not null;
 
+    /// <summary>RFC 7591 §2 jwks_uri: the client's keys are fetched from here (IClientKeySets), not held in <see cref="AssertionKeys"/>.</summary>
+    public string? JwksUri { get; init; }
+
+    /// <summary>Whether the client can prove itself with a signature (private_key_jwt, request objects).</summary>
+    public bool HasKeys => AssertionKeys.Count > 0 || JwksUri is not null;
+
     public string? DisplayName { get; init; }
 
     /// <summary>Registered redirect URIs, compared exactly (RFC 6749 §3.1.2.3, RFC 9700 §4.1.3).</summary>

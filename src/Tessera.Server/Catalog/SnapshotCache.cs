@@ -114,6 +114,7 @@ internal sealed partial class SnapshotCache(
             SpaceDelimited.ToSet(client.GrantTypes), SpaceDelimited.ToSet(client.Scopes))
         {
             DisplayName = client.DisplayName,
+            JwksUri = client.JwksUri,
             RedirectUris = SpaceDelimited.ToSet(client.RedirectUris),
             PostLogoutRedirectUris = SpaceDelimited.ToSet(client.PostLogoutRedirectUris),
             AllowedCorsOrigins = client.AllowedCorsOrigins is null ? null : SpaceDelimited.ToSet(client.AllowedCorsOrigins),

@@ -114,6 +114,7 @@ internal sealed partial class ImportApplier(
         {
             client.SecretHash = null;
             client.JsonWebKeySet = null;
+            client.JwksUri = null;
             return;
         }
         // Issue 14: the file at start must not undo a secret an administrator rotated since.
@@ -138,6 +139,7 @@ internal sealed partial class ImportApplier(
         if (logWrites && jwks != client.JsonWebKeySet)
             Log.ClientJwksOverwritten(logger, client.ClientId);
         client.JsonWebKeySet = jwks;
+        client.JwksUri = imported.JwksUri;
     }
 
     private async Task<IEnumerable<string>> UpsertUserAsync(ImportedUser imported, CredentialWrites credentials)

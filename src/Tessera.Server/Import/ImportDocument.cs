@@ -54,6 +54,9 @@ public sealed record ImportedClient
     /// <summary>Public keys for private_key_jwt, as a JWK Set (RFC 7517 §5).</summary>
     public JsonElement? Jwks { get; init; }
 
+    /// <summary>RFC 7591 §2: an https URL of the client's JWK Set, instead of <see cref="Jwks"/> (the client rotates keys there).</summary>
+    public string? JwksUri { get; init; }
+
     /// <summary>RFC 6749 §3.1.2: where the authorization endpoint may send the user back, matched exactly.</summary>
     public List<string>? RedirectUris { get; init; }
 

@@ -78,9 +78,16 @@ public static class ImportValidator
 
             if (client.ClientSecret is { Length: < MinimumClientSecretLength })
                 problems.Add($"{at}.clientSecret must have at least {MinimumClientSecretLength} characters (generated secrets have 43)");
-            if (client.ClientSecret is null && client.Jwks is null && client.Public != true)
+            if (client.ClientSecret is null && client.Jwks is null && client.JwksUri is null && client.Public != true)
                 problems.Add($"{at} needs clientSecret or jwks to authenticate, or \"public\": true");
             if (client.Jwks is { } jwks) ValidateJwks(jwks.GetRawText(), $"{at}.jwks", problems);
+            if (client.JwksUri is { } jwksUri)
+            {
+                // RFC 7591 §2: jwks and jwks_uri must not both be present.
+                if (client.Jwks is not null) problems.Add($"{at} has both jwks and jwksUri; keep one");
+                if (jwksUri.Length > 2000 || !Uri.TryCreate(jwksUri, UriKind.Absolute, out var keysUrl) || keysUrl.Scheme != Uri.UriSchemeHttps)
+                    problems.Add($"{at}.jwksUri must be an https URL of at most 2000 characters");
+            }
 
             if (client.GrantTypes is not { Count: > 0 }) problems.Add($"{at}.grantTypes must list at least one grant type");
             for (var j = 0; j < (client.GrantTypes?.Count ?? 0); j++)

@@ -44,9 +44,12 @@ internal static class ClientMetadataRules
 
         var method = metadata.TokenEndpointAuthMethod ?? ClientAuthenticationMethods.ClientSecretBasic;   // §2's default
         if (!AuthMethods.Contains(method)) return OAuthError.InvalidClientMetadata($"token_endpoint_auth_method '{method}' is not supported");
-        if (metadata.JwksUri is not null) return OAuthError.InvalidClientMetadata("jwks_uri is not supported; register the keys as jwks");
-        if (method == ClientAuthenticationMethods.PrivateKeyJwt && metadata.Jwks is null)
-            return OAuthError.InvalidClientMetadata("private_key_jwt needs the client's public keys in jwks");
+        // §2: jwks_uri (fetched when used, SSRF-safe: Registration/MetadataDocuments/JwksUriKeySets) or jwks, never both.
+        if (metadata.JwksUri is not null && metadata.Jwks is not null) return OAuthError.InvalidClientMetadata("jwks and jwks_uri must not both be present");
+        if (metadata.JwksUri is { } jwksUri && (jwksUri.Length > 2000 || !Uri.TryCreate(jwksUri, UriKind.Absolute, out var keysUrl) || keysUrl.Scheme != Uri.UriSchemeHttps))
+            return OAuthError.InvalidClientMetadata("jwks_uri must be an https URL");
+        if (method == ClientAuthenticationMethods.PrivateKeyJwt && metadata.Jwks is null && metadata.JwksUri is null)
+            return OAuthError.InvalidClientMetadata("private_key_jwt needs the client's public keys in jwks or jwks_uri");
 
         var scopes = SpaceDelimited.Split(metadata.Scope ?? "openid");
         foreach (var scope in scopes)
@@ -75,6 +78,7 @@ internal static class ClientMetadataRules
             PostLogoutRedirectUris = metadata.PostLogoutRedirectUris is null ? null : [.. metadata.PostLogoutRedirectUris],
             Public = method == "none",
             Jwks = metadata.Jwks,
+            JwksUri = metadata.JwksUri,
             // A client that named itself is never trusted to skip the user's consent.
             RequireConsent = true,
             BackchannelLogoutUri = metadata.BackchannelLogoutUri,

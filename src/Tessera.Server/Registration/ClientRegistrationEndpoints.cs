@@ -55,7 +55,7 @@ internal static class ClientRegistrationEndpoints
         var (client, kept) = checkedMetadata.Value;
 
         // A confidential client that brought no keys gets a 256-bit secret; only its hash is stored (as for every client).
-        var secret = client.Public != true && client.Jwks is null ? SecretGenerator.NewSecret() : null;
+        var secret = client.Public != true && client.Jwks is null && client.JwksUri is null ? SecretGenerator.NewSecret() : null;
         var registrationToken = SecretGenerator.NewSecret();
         await applier.ApplyAsync(new ImportDocument { Clients = [client with { ClientSecret = secret }] }, CredentialWrites.Overwrite, row =>
         {
@@ -169,6 +169,13 @@ internal static class ClientRegistrationEndpoints
             if (kept.SoftwareVersion is not null) json.WriteString("software_version", kept.SoftwareVersion);
             if (row.PostLogoutRedirectUris.Length > 0) WriteList(json, "post_logout_redirect_uris", SpaceDelimited.Split(row.PostLogoutRedirectUris));
             if (row.BackchannelLogoutUri is not null) json.WriteString("backchannel_logout_uri", row.BackchannelLogoutUri);
+            if (row.JwksUri is not null) json.WriteString("jwks_uri", row.JwksUri);
+            else if (row.JsonWebKeySet is not null)
+            {
+                json.WritePropertyName("jwks");
+                using var jwks = JsonDocument.Parse(row.JsonWebKeySet);
+                jwks.RootElement.WriteTo(json);
+            }
             json.WriteBoolean("dpop_bound_access_tokens", row.RequireDpop);
         }, status);
     }

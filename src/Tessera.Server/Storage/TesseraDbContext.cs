@@ -154,6 +154,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             client.Property(c => c.DisplayName).HasMaxLength(200);
             client.Property(c => c.IdTokenClaims).HasMaxLength(1200);
             client.Property(c => c.BackchannelLogoutUri).HasMaxLength(2000);
+            client.Property(c => c.JwksUri).HasMaxLength(2000);
             client.HasIndex(c => c.ClientId).IsUnique();
         });
 

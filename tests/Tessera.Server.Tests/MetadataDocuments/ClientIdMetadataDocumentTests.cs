@@ -7,6 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 using Tessera.Server.Tests.Infrastructure;
 using Tessera.Testing;
 using static Tessera.Server.Tests.Infrastructure.CodeFlow;
+using ProtocolResponse = Tessera.Testing.ProtocolResponse;
 
 namespace Tessera.Server.Tests.MetadataDocuments;
 
@@ -37,6 +38,11 @@ public abstract class MetadataDocumentFixture(DatabaseKind kind) : IAsyncLifetim
         ["Tessera:Registration:AllowedScopes:1"] = "offline_access",
         ["Tessera:Registration:AllowedScopes:2"] = "message",
         ["Tessera:Registration:AllowedScopes:3"] = "tessera:admin",
+        // Registration open too, for a registered client whose keys live at a jwks_uri on the same site.
+        ["Tessera:Registration:Enabled"] = "true",
+        ["Tessera:Registration:AllowedGrantTypes:0"] = "authorization_code",
+        ["Tessera:Registration:AllowedGrantTypes:1"] = "refresh_token",
+        ["Tessera:Registration:AllowedGrantTypes:2"] = "client_credentials",
     };
 
     public async Task DisposeAsync()
@@ -294,6 +300,45 @@ public abstract class ClientIdMetadataDocumentTests(MetadataDocumentFixture fixt
         // … and the refresh, which needs the client itself, makes B read the document.
         Assert.Equal(200, refreshed.Status);
         Assert.Equal(2, Documents.Hits(path));
+    }
+
+    [Fact]
+    public async Task A_registered_client_with_a_jwks_uri_authenticates_with_a_key_published_there_and_no_other()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signingKey = new ECDsaSecurityKey(key) { KeyId = "dcr-key-1" };
+        Documents.Serve("/dcr/jwks.json", TestClients.PublicJwks(signingKey).ToJsonString());
+        var registered = await Http.RegisterClientAsync(new DynamicClientRegistrationRequest
+        {
+            Address = Server.Issuer + "/connect/register",
+            Document = new DynamicClientRegistrationDocument
+            {
+                GrantTypes = { "client_credentials" }, TokenEndpointAuthenticationMethod = "private_key_jwt",
+                JwksUri = new Uri(Documents.Url("/dcr/jwks.json")), Scope = "message",
+            },
+        });
+        Assert.False(registered.IsError, registered.Error + " " + registered.ErrorDescription);
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var signed = await ClientCredentialsWithAssertionAsync(registered.ClientId!, signingKey);
+        var forged = await ClientCredentialsWithAssertionAsync(registered.ClientId!, new ECDsaSecurityKey(otherKey) { KeyId = "dcr-key-1" });
+
+        Assert.Equal(Documents.Url("/dcr/jwks.json"), registered.Json?.GetProperty("jwks_uri").GetString());
+        Assert.Null(registered.ClientSecret);
+        Assert.Equal(200, signed.Status);
+        Assert.Equal("invalid_client", forged.Error);
+        Assert.Equal(1, Documents.Hits("/dcr/jwks.json"));
+    }
+
+    private Task<ProtocolResponse> ClientCredentialsWithAssertionAsync(string clientId, SecurityKey key)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var assertion = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new JsonObject
+        {
+            ["iss"] = clientId, ["sub"] = clientId, ["aud"] = Server.Issuer, ["iat"] = now, ["exp"] = now + 120, ["jti"] = Guid.NewGuid().ToString("n"),
+        }.ToJsonString(), new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256));
+        return Protocol.PostAsync("/connect/token", null, ("grant_type", "client_credentials"), ("scope", "message"),
+            ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", assertion));
     }
 
     private string ServeDocument(string path, JsonObject document, string? cacheControl = null)

@@ -25,7 +25,8 @@ internal sealed class ClientAuthentication(
     JsonWebTokenHandler jwtHandler,
     Microsoft.Extensions.Options.IOptions<TesseraOptions> options,
     TimeProvider clock,
-    IClientDocumentLoader documents)
+    IClientDocumentLoader documents,
+    IClientKeySets keySets)
 {
     private const string Failed = "client authentication failed";
 
@@ -100,7 +101,9 @@ internal sealed class ClientAuthentication(
 
         if (await documents.LoadAsync(clientId, cancellationToken) is { } unusable) return unusable;
         var client = catalog.FindClient(clientId);
-        if (client is null || client.AssertionKeys.Count == 0) return OAuthError.InvalidClient(Failed, usedBasic: false);
+        if (client is null || !client.HasKeys) return OAuthError.InvalidClient(Failed, usedBasic: false);
+        var keys = await keySets.KeysOfAsync(client, cancellationToken);
+        if (keys.Failed) return keys.Error;
 
         var issuer = options.Value.Issuer;
         var result = await jwtHandler.ValidateTokenAsync(assertion, new TokenValidationParameters
@@ -108,7 +111,7 @@ internal sealed class ClientAuthentication(
             ValidIssuer = client.ClientId,
             // RFC 7523 §3: the audience identifies the authorization server: its issuer, or the URL of this endpoint.
             ValidAudiences = [issuer, endpointUrl],
-            IssuerSigningKeys = client.AssertionKeys,
+            IssuerSigningKeys = keys.Value,
             ValidAlgorithms = SigningAlgorithms.ClientAssertion,
             RequireExpirationTime = true,
             RequireSignedTokens = true,

@@ -16,7 +16,7 @@ namespace Tessera.Server.Protocol.Rules;
 /// its claims become the request's parameters; nothing outside it is trusted (§6.3).
 /// </summary>
 internal sealed class RequestObjects(
-    JsonWebTokenHandler jwtHandler, IssuerUrls urls, Microsoft.Extensions.Options.IOptions<TesseraOptions> options)
+    JsonWebTokenHandler jwtHandler, IssuerUrls urls, Microsoft.Extensions.Options.IOptions<TesseraOptions> options, IClientKeySets keySets)
 {
     /// <summary>RFC 9101 §4 and §10.8: the media type a request object should name; plain JWT and none are accepted too.</summary>
     public const string MediaType = "oauth-authz-req+jwt";
@@ -31,12 +31,14 @@ internal sealed class RequestObjects(
         if (requestObject.Count(c => c == '.') != 2)
             return OAuthError.InvalidRequestObject("the request object must be a signed JWT (JWS compact serialization); encrypted request objects are not supported");
         // RFC 9101 §6.2: verified with the client's registered keys; a client that registered none cannot send one.
-        if (client.AssertionKeys.Count == 0)
+        if (!client.HasKeys)
             return OAuthError.InvalidRequestObject("the client registered no keys (jwks) to verify request objects with");
+        var keys = await keySets.KeysOfAsync(client, CancellationToken.None);
+        if (keys.Failed) return OAuthError.InvalidRequestObject(keys.Error.Description ?? "the client's keys cannot be had");
 
         var result = await jwtHandler.ValidateTokenAsync(requestObject, new TokenValidationParameters
         {
-            IssuerSigningKeys = client.AssertionKeys,
+            IssuerSigningKeys = keys.Value,
             TryAllIssuerSigningKeys = true,
             // RFC 9101 §10.2: alg none is refused; only the algorithms discovery names.
             ValidAlgorithms = Algorithms,

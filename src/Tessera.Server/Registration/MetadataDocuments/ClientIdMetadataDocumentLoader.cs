@@ -14,8 +14,9 @@ namespace Tessera.Server.Registration.MetadataDocuments;
 /// draft-ietf-oauth-client-id-metadata-document: a client_id that is an https URL is the client's metadata document.
 /// It is fetched safely (<see cref="DocumentFetcher"/>), must name itself as client_id, may not use a shared secret,
 /// and passes the rules of a client that registered itself (<see cref="ClientMetadataRules"/>: allowed grant types and
-/// scopes, redirect URIs, consent always, its name unverified). One fetch per URL at a time; the result — or the
-/// failure — is kept as long as the response's cache headers say, within the configured bounds.
+/// scopes, redirect URIs, consent always, its name unverified); its jwks_uri, if any, is read when the client signs.
+/// One fetch per URL at a time; the result — or the failure — is kept as long as the response's cache headers say,
+/// within the configured bounds.
 /// </summary>
 internal sealed class ClientIdMetadataDocumentLoader(
     DocumentClients documents, DocumentFetcher fetcher, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock)
@@ -99,26 +100,8 @@ internal sealed class ClientIdMetadataDocumentLoader(
         if (method is not ("none" or ClientAuthenticationMethods.PrivateKeyJwt))
             return (null, Unusable("token_endpoint_auth_method must be none or private_key_jwt: a document cannot carry a shared secret"), lifetime);
 
-        var jwks = metadata.Jwks;
-        if (metadata.JwksUri is { } jwksUri)
-        {
-            if (jwks is not null) return (null, Unusable("jwks and jwks_uri cannot both be given"), lifetime);
-            if (!Uri.TryCreate(jwksUri, UriKind.Absolute, out var keysUrl)) return (null, Unusable("jwks_uri is not a URL"), lifetime);
-            var keys = await fetcher.FetchAsync(keysUrl, CancellationToken.None);
-            if (keys.Failed) return (null, Unusable($"jwks_uri: {keys.Error.Description}"), settings.MinCacheLifetime);
-            try
-            {
-                jwks = JsonSerializer.Deserialize<JsonElement>(keys.Value.Body, Json);
-            }
-            catch (JsonException)
-            {
-                return (null, Unusable("jwks_uri did not return a JSON Web Key Set"), lifetime);
-            }
-            if (keys.Value.Lifetime < lifetime) lifetime = keys.Value.Lifetime;
-        }
-
         var checkedClient = ClientMetadataRules.Check(
-            metadata with { TokenEndpointAuthMethod = method, Jwks = jwks, JwksUri = null }, clientId, options.Value.Registration, snapshots.Current.Catalog);
+            metadata with { TokenEndpointAuthMethod = method }, clientId, options.Value.Registration, snapshots.Current.Catalog);
         if (checkedClient.Failed) return (null, Unusable(checkedClient.Error.Description ?? checkedClient.Error.Error), lifetime);
         return (ToRegistered(checkedClient.Value.Client), null, lifetime);
     }
@@ -131,6 +114,8 @@ internal sealed class ClientIdMetadataDocumentLoader(
             (client.Scopes ?? []).ToFrozenSet(StringComparer.Ordinal))
         {
             DisplayName = client.DisplayName,
+            // Fetched when the client signs something (JwksUriKeySets), kept by its own cache headers.
+            JwksUri = client.JwksUri,
             RedirectUris = (client.RedirectUris ?? []).ToFrozenSet(StringComparer.Ordinal),
             PostLogoutRedirectUris = (client.PostLogoutRedirectUris ?? []).ToFrozenSet(StringComparer.Ordinal),
             IsPublic = client.Public == true,

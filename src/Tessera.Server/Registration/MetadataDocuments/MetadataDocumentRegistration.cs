@@ -11,6 +11,7 @@ internal static class MetadataDocumentRegistration
         services.AddSingleton<DocumentClients>();
         services.AddSingleton<DocumentFetcher>();
         services.AddSingleton<IClientDocumentLoader, ClientIdMetadataDocumentLoader>();
+        services.AddSingleton<IClientKeySets, JwksUriKeySets>();
         services.AddHttpClient(DocumentFetcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => DocumentFetcher.CreateHandler(settings))
             // The fetcher bounds each fetch itself; HttpClient's own 100 s default must not be the one that fires.

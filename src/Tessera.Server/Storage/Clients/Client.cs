@@ -13,6 +13,9 @@ public sealed class Client
     /// <summary>The client's public keys for <c>private_key_jwt</c> (RFC 7523), as a JWK Set document.</summary>
     public string? JsonWebKeySet { get; set; }
 
+    /// <summary>RFC 7591 §2 jwks_uri: where the client publishes those keys instead (fetched like a metadata document, cached).</summary>
+    public string? JwksUri { get; set; }
+
     /// <summary>Space-delimited grant types the client may use.</summary>
     public required string GrantTypes { get; set; }
 

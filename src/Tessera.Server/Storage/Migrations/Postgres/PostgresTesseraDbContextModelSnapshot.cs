@@ -354,6 +354,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<string>("JsonWebKeySet")
                         .HasColumnType("text");
 
+                    b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<bool>("MultiAudienceTokens")
                         .HasColumnType("boolean");
 

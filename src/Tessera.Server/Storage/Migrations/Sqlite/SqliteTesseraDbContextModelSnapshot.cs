@@ -337,6 +337,10 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<string>("JsonWebKeySet")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("MultiAudienceTokens")
                         .HasColumnType("INTEGER");
 
