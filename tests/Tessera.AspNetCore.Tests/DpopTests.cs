@@ -68,6 +68,20 @@ public sealed class DpopTests(IssuerFixture issuer) : IClassFixture<IssuerFixtur
     }
 
     [Fact]
+    public async Task A_bound_token_without_the_scope_gets_403_insufficient_scope_in_the_dpop_scheme()
+    {
+        using var key = DpopKey.NewEs256();
+        var token = await BoundTokenAsync(key, "message");
+
+        var response = await SendAsync("DPoP", token, "/messages/write", key.Proof("GET", Url("/messages/write"), accessToken: token));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        // RFC 9449 §7.1: the scheme the token came in, with algs; RFC 9728 §5.1: and where the metadata is.
+        Assert.Equal("DPoP error=\"insufficient_scope\", scope=\"message:write\", algs=\"ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512\", " +
+            $"resource_metadata=\"{Url("/.well-known/oauth-protected-resource/messages")}\"", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
     public async Task Proofs_for_another_token_method_url_or_key_and_replayed_proofs_are_refused()
     {
         using var key = DpopKey.NewEs256();
