@@ -27,8 +27,9 @@ public static class ToolScopes
     /// <summary>
     /// On <c>MapMcp()</c>: a POST carrying a <c>tools/call</c> of a tool marked [ToolScope] is authorized against those
     /// scopes before the MCP SDK reads it. Refused, Tessera answers as for any endpoint: HTTP 403 with
-    /// <c>WWW-Authenticate: Bearer error="insufficient_scope", scope="…"</c> (RFC 6750 §3.1), which MCP 2025-11-25
-    /// ("Runtime Insufficient Scope Errors") asks of a server so the client can re-authorize with those scopes.
+    /// <c>WWW-Authenticate: Bearer error="insufficient_scope", scope="…", resource_metadata="…"</c> (RFC 6750 §3.1; the
+    /// DPoP scheme for a DPoP token, RFC 9449 §7.1), which MCP 2025-11-25 ("Runtime Insufficient Scope Errors") asks of a
+    /// server so the client can re-authorize with those scopes.
     /// </summary>
     public static TBuilder RequireToolScopes<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {

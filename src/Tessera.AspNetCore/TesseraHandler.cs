@@ -122,12 +122,11 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         Response.StatusCode = 401;
         // RFC 6750 §3: without any token the challenge carries no error code. RFC 9728 §5.1: once the metadata is
         // mapped, every 401 says where it is.
-        var metadataPath = Context.RequestServices.GetService<ProtectedResource.MappedMetadataDocuments>()?.PathOf(Scheme.Name, Request.Path.Value ?? "");
-        var metadata = metadataPath is null ? null : $"{Request.Scheme}://{Request.Host}{Request.PathBase}{metadataPath}";
+        var metadata = MetadataUrl();
         // RFC 9449 §7.1: a DPoP refusal, or any refusal of a token sent with the DPoP scheme, is a DPoP challenge.
         if (authenticated.Failure is Dpop.DpopRefusedException dpop)
             Response.Headers.WWWAuthenticate = DpopChallenge.Format(dpop.Error, challenge.ErrorDescription, Options.Dpop.Algorithms, metadata);
-        else if (ReadToken().Dpop && Options.TokenHeader is null)
+        else if (PresentedAsDpop())
             Response.Headers.WWWAuthenticate = DpopChallenge.Format(challenge.Error, challenge.ErrorDescription, Options.Dpop.Algorithms, metadata);
         else
             Response.Headers.WWWAuthenticate = BearerChallenge.Format(challenge.Error, challenge.ErrorDescription, scope: null, challenge.AcrValues, metadata);
@@ -143,8 +142,23 @@ public sealed class TesseraHandler(IOptionsMonitor<TesseraOptions> options, ILog
         if (forbidden.Handled) return;
 
         Response.StatusCode = 403;
-        // RFC 6750 §3.1: insufficient_scope names the scope the request needed.
-        if (forbidden.RequiredScope is not null)
-            Response.Headers.WWWAuthenticate = BearerChallenge.Format("insufficient_scope", null, forbidden.RequiredScope);
+        if (forbidden.RequiredScope is null) return;
+        // RFC 6750 §3.1: insufficient_scope names the scope the request needed. RFC 9728 §5.1: and, as in a 401, where
+        // the metadata is (MCP 2025-11-25's step-up reads it from this 403 too).
+        var metadata = MetadataUrl();
+        // RFC 9449 §7.1: a token sent with the DPoP scheme is answered in the DPoP scheme, insufficient_scope included.
+        Response.Headers.WWWAuthenticate = PresentedAsDpop()
+            ? DpopChallenge.Format("insufficient_scope", null, forbidden.RequiredScope, Options.Dpop.Algorithms, metadata)
+            : BearerChallenge.Format("insufficient_scope", null, forbidden.RequiredScope, acrValues: null, metadata);
     }
+
+    /// <summary>The RFC 9728 metadata document's URL for this request, once MapTesseraProtectedResourceMetadata mapped one.</summary>
+    private string? MetadataUrl()
+    {
+        var metadataPath = Context.RequestServices.GetService<ProtectedResource.MappedMetadataDocuments>()?.PathOf(Scheme.Name, Request.Path.Value ?? "");
+        return metadataPath is null ? null : $"{Request.Scheme}://{Request.Host}{Request.PathBase}{metadataPath}";
+    }
+
+    /// <summary>Whether the token came in "Authorization: DPoP" (a custom TokenHeader carries a bare token, of no scheme).</summary>
+    private bool PresentedAsDpop() => ReadToken().Dpop && Options.TokenHeader is null;
 }

@@ -25,7 +25,9 @@ public sealed class DpopTests(IssuerFixture issuer) : IClassFixture<IssuerFixtur
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    private string Url(string path) => new Uri(_api.Client.BaseAddress!, path).ToString();
+    private string Url(string path) => Url(_api, path);
+
+    private static string Url(ResourceApi api, string path) => new Uri(api.Client.BaseAddress!, path).ToString();
 
     [Theory]
     [InlineData("message", "/messages")]
@@ -66,6 +68,20 @@ public sealed class DpopTests(IssuerFixture issuer) : IClassFixture<IssuerFixtur
     }
 
     [Fact]
+    public async Task A_bound_token_without_the_scope_gets_403_insufficient_scope_in_the_dpop_scheme()
+    {
+        using var key = DpopKey.NewEs256();
+        var token = await BoundTokenAsync(key, "message");
+
+        var response = await SendAsync("DPoP", token, "/messages/write", key.Proof("GET", Url("/messages/write"), accessToken: token));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        // RFC 9449 §7.1: the scheme the token came in, with algs; RFC 9728 §5.1: and where the metadata is.
+        Assert.Equal("DPoP error=\"insufficient_scope\", scope=\"message:write\", algs=\"ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512\", " +
+            $"resource_metadata=\"{Url("/.well-known/oauth-protected-resource/messages")}\"", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
     public async Task Proofs_for_another_token_method_url_or_key_and_replayed_proofs_are_refused()
     {
         using var key = DpopKey.NewEs256();
@@ -84,6 +100,28 @@ public sealed class DpopTests(IssuerFixture issuer) : IClassFixture<IssuerFixtur
             "invalid_dpop_proof", "the DPoP proof is signed with another key than the one the token is bound to");
         AssertRefused(await SendAsync("DPoP", token, "/messages", used), "invalid_dpop_proof", "the DPoP proof was already used");
         AssertRefused(await SendAsync("DPoP", token, "/messages", proof: null), "invalid_dpop_proof", "the DPoP scheme needs a DPoP proof header");
+    }
+
+    [Fact]
+    public async Task A_flood_of_valid_proofs_of_one_key_does_not_lock_out_another_client()
+    {
+        // §11.1's record is bounded: an attacker's own valid proofs fill it, and the next client's proof is still accepted.
+        await using var small = await ResourceApi.StartAsync(issuer.Server.Issuer, IssuerFixture.MessagesAudience, o => o.Dpop.ReplayCacheSize = 3);
+        using var attacker = DpopKey.NewEs256();
+        using var victim = DpopKey.NewEs256();
+        var flooding = await BoundTokenAsync(attacker, "message");
+        for (var i = 0; i < 6; i++)
+        {
+            var flood = await SendAsync(small, "DPoP", flooding, "/messages", attacker.Proof("GET", Url(small, "/messages"), accessToken: flooding));
+            Assert.Equal(HttpStatusCode.OK, flood.StatusCode);
+        }
+        var token = await BoundTokenAsync(victim, "message");
+        var proof = victim.Proof("GET", Url(small, "/messages"), accessToken: token);
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(small, "DPoP", token, "/messages", proof)).StatusCode);
+        var replay = await SendAsync(small, "DPoP", token, "/messages", proof);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        Assert.Contains("error_description=\"the DPoP proof was already used\"", replay.Headers.WwwAuthenticate.ToString());
     }
 
     [Fact]
@@ -138,11 +176,13 @@ public sealed class DpopTests(IssuerFixture issuer) : IClassFixture<IssuerFixtur
         return response.AccessToken;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string scheme, string token, string path, string? proof)
+    private Task<HttpResponseMessage> SendAsync(string scheme, string token, string path, string? proof) => SendAsync(_api, scheme, token, path, proof);
+
+    private static async Task<HttpResponseMessage> SendAsync(ResourceApi api, string scheme, string token, string path, string? proof)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Authorization = new AuthenticationHeaderValue(scheme, token) } };
         if (proof is not null) request.Headers.Add("DPoP", proof);
-        return await _api.Client.SendAsync(request);
+        return await api.Client.SendAsync(request);
     }
 
     private void AssertRefused(HttpResponseMessage response, string error, string description)

@@ -6,8 +6,8 @@ namespace Tessera.AspNetCore.Tests;
 
 /// <summary>
 /// RFC 9728: an API publishes where its tokens come from (<c>MapTesseraProtectedResourceMetadata</c>), and its 401
-/// challenges point there (§5.1), so a client that knows only the API's URL finds the authorization server. Without the
-/// mapping, the challenges stay RFC 6750's bare ones (Rfc6750ChallengeTests).
+/// challenges and 403 insufficient_scope point there (§5.1), so a client that knows only the API's URL finds the
+/// authorization server. Without the mapping, the challenges stay RFC 6750's bare ones (Rfc6750ChallengeTests).
 /// </summary>
 public sealed class Rfc9728ProtectedResourceMetadataTests(IssuerFixture issuer) : IClassFixture<IssuerFixture>, IAsyncLifetime
 {
@@ -64,12 +64,14 @@ public sealed class Rfc9728ProtectedResourceMetadataTests(IssuerFixture issuer) 
     }
 
     [Fact]
-    public async Task A_valid_token_without_the_scope_still_gets_403_insufficient_scope()
+    public async Task A_valid_token_without_the_scope_gets_403_insufficient_scope_with_the_metadata()
     {
         var response = await _api.GetAsync("/messages/write", await issuer.TokenAsync("message"));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("Bearer error=\"insufficient_scope\", scope=\"message:write\"", response.Headers.WwwAuthenticate.ToString());
+        // A client stepping up (MCP 2025-11-25) finds the authorization server from the 403 as from a 401.
+        Assert.Equal($"Bearer error=\"insufficient_scope\", scope=\"message:write\", resource_metadata=\"{MetadataUrl}\"",
+            response.Headers.WwwAuthenticate.ToString());
     }
 
     [Theory]

@@ -63,7 +63,8 @@ public sealed class BearerChainTests(ChainFixture chain)
         var before = chain.A.Requests;
         var (response, _) = await GetAsync("/write/note", await chain.TokenAsync("message"));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("Bearer error=\"insufficient_scope\", scope=\"message:write\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal($"Bearer error=\"insufficient_scope\", scope=\"message:write\", resource_metadata=\"{Metadata("messages")}\"",
+            response.Headers.WwwAuthenticate.ToString());
         Assert.Equal(before, chain.A.Requests);
     }
 

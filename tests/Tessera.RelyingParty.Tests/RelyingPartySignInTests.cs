@@ -50,8 +50,7 @@ public sealed class RelyingPartySignInTests(RelyingPartyFixture fixture)
         var authorize = QueryHelpers.ParseQuery(new Uri(authorizeRequests.First()).Query);
         Assert.Equal(RelyingPartyApp.ClientId, authorize["client_id"]);
         Assert.StartsWith("urn:ietf:params:oauth:request_uri:", authorize["request_uri"].ToString(), StringComparison.Ordinal);
-        var pushed = await fixture.Server.GetService<Tessera.Server.Tokens.PushedAuthorizations.PushedAuthorizationStore>()
-            .PushedParametersAsync(authorize["request_uri"].ToString(), CancellationToken.None);
+        var pushed = await PushedRequests.ParametersAsync(fixture.Server, authorize["request_uri"].ToString());
         Assert.Equal("code", pushed["response_type"]);
         Assert.Equal("S256", pushed["code_challenge_method"]);
         Assert.False(string.IsNullOrEmpty(pushed["nonce"]));

@@ -20,6 +20,7 @@ public sealed class DpopResourceOptions
     /// <summary>
     /// Most proof ids remembered for replay detection (§11.1). The record is per process: an API on several nodes
     /// detects a proof replayed at the same node; a proof is bound to one request's method, URL and token either way.
+    /// A record full of live proofs forgets those closest to expiry (a tenth of it at a time), never refuses new ones.
     /// </summary>
     public int ReplayCacheSize { get; set; } = 100_000;
 }

@@ -4,8 +4,9 @@ namespace Tessera.AspNetCore.ProtectedResource;
 
 /// <summary>
 /// The metadata documents each scheme has mapped (<c>MapTesseraProtectedResourceMetadata</c>): the handler names one in
-/// every 401 challenge (RFC 9728 §5.1), and says nothing of them before. A scheme in front of several APIs (the gateway)
-/// maps one document per API; a challenge names the one whose resource path the request's path falls under.
+/// every 401 challenge (RFC 9728 §5.1) and every 403 insufficient_scope, and says nothing of them before. A scheme in
+/// front of several APIs (the gateway) maps one document per API; a challenge names the one whose resource path the
+/// request's path falls under.
 /// </summary>
 internal sealed class MappedMetadataDocuments
 {

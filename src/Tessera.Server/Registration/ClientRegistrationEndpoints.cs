@@ -75,7 +75,10 @@ internal static class ClientRegistrationEndpoints
             ? Answer(row, urls, StatusCodes.Status200OK, secret: null, registrationToken: null)
             : Unauthorized();
 
-    /// <summary>RFC 7592 §2.2: the body replaces the metadata; the client keeps its id, secret and registration token.</summary>
+    /// <summary>
+    /// RFC 7592 §2.2: the body replaces the metadata; the client keeps its id and registration token, and its secret
+    /// unless the update changes whether it has one.
+    /// </summary>
     private static async Task<IResult> UpdateAsync(
         string clientId, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options)
     {
@@ -86,15 +89,18 @@ internal static class ClientRegistrationEndpoints
         var checkedMetadata = ClientMetadataRules.Check(metadata, clientId, options.Value.Registration, snapshots.Current.Catalog);
         if (checkedMetadata.Failed) return ProtocolResults.Error(checkedMetadata.Error);
         var (client, kept) = checkedMetadata.Value;
-        // The way the client authenticates is fixed at registration: a secret is never issued or dropped by an update.
+        // A public client turning confidential without keys gets a new secret, in this answer only (RFC 7592 §2.2 lets
+        // the answer carry one), and its credentials are written. The other way, the import drops the secret of a
+        // client that is now public, so the old one authenticates nobody. Otherwise stored credentials stay as they are.
         var before = JsonSerializer.Deserialize<KeptMetadata>(row.RegistrationMetadata!, Json)!;
-        if (kept.TokenEndpointAuthMethod != before.TokenEndpointAuthMethod && (kept.TokenEndpointAuthMethod == "none" || before.TokenEndpointAuthMethod == "none"))
-            return ProtocolResults.Error(OAuthError.InvalidClientMetadata("token_endpoint_auth_method cannot change between none and a confidential method"));
+        var becomesConfidential = before.TokenEndpointAuthMethod == "none" && kept.TokenEndpointAuthMethod != "none";
+        var secret = becomesConfidential && client.Jwks is null ? SecretGenerator.NewSecret() : null;
 
-        await applier.ApplyAsync(new ImportDocument { Clients = [client] }, CredentialWrites.OnCreateOnly,
+        await applier.ApplyAsync(new ImportDocument { Clients = [client with { ClientSecret = secret }] },
+            becomesConfidential ? CredentialWrites.AdminReplace : CredentialWrites.OnCreateOnly,
             updated => updated.RegistrationMetadata = JsonSerializer.Serialize(kept, Json), context.RequestAborted);
         await snapshots.RefreshAsync(force: true, context.RequestAborted);
-        return Answer(await db.Clients.AsNoTracking().SingleAsync(c => c.ClientId == clientId, context.RequestAborted), urls, StatusCodes.Status200OK, null, null);
+        return Answer(await db.Clients.AsNoTracking().SingleAsync(c => c.ClientId == clientId, context.RequestAborted), urls, StatusCodes.Status200OK, secret, null);
     }
 
     /// <summary>RFC 7592 §2.3: the client goes, with its consents; its tokens die with it (issued to a client no longer registered).</summary>

@@ -38,8 +38,7 @@ public sealed class ExternalSignInAttacksAndTokenApiTests(UpstreamFixture fixtur
         // browser carries only the request_uri, and the state the attacker holds is the one it pushed.
         var requestUri = query["request_uri"].ToString();
         Assert.StartsWith("urn:ietf:params:oauth:request_uri:", requestUri, StringComparison.Ordinal);
-        var pushed = await fixture.Upstream.GetService<Tessera.Server.Tokens.PushedAuthorizations.PushedAuthorizationStore>()
-            .PushedParametersAsync(requestUri, CancellationToken.None);
+        var pushed = await PushedRequests.ParametersAsync(fixture.Upstream, requestUri);
         Assert.Equal("S256", pushed["code_challenge_method"]);
         var state = pushed["state"].ToString();
 

@@ -80,6 +80,8 @@ public sealed class McpSdkClientOAuthInChromiumTests(McpFixture fixture)
         var forbidden = Assert.Single(recorded, answer => answer.Status == HttpStatusCode.Forbidden);
         Assert.Equal("insufficient_scope", Parameter(forbidden.Challenge, "error"));
         Assert.Equal("notes:write", Parameter(forbidden.Challenge, "scope"));
+        // MCP 2025-11-25's step-up example: the 403 names the metadata as the 401 did.
+        Assert.Equal(Parameter(recorded[0].Challenge, "resource_metadata"), Parameter(forbidden.Challenge, "resource_metadata"));
         Assert.Empty(chromium.ConsoleErrors);
     }
 }

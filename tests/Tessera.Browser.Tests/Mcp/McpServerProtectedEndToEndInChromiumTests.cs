@@ -87,9 +87,12 @@ public sealed class McpServerProtectedEndToEndInChromiumTests(McpFixture fixture
             // MCP Authorization §"Runtime Insufficient Scope Errors": 403, error="insufficient_scope", and the scope needed (RFC 6750 §3.1).
             var (status, challenge) = dpop.Answers[^1];
             Assert.Equal(HttpStatusCode.Forbidden, status);
-            Assert.StartsWith("Bearer ", challenge, StringComparison.Ordinal);
+            // RFC 9449 §7.1: in the scheme the DPoP token came in, with algs; RFC 9728 §5.1: and where the metadata is.
+            Assert.StartsWith("DPoP ", challenge, StringComparison.Ordinal);
             Assert.Equal("insufficient_scope", Parameter(challenge, "error"));
             Assert.Equal("notes:write", Parameter(challenge, "scope"));
+            Assert.NotNull(Parameter(challenge, "algs"));
+            Assert.Equal(metadataUrl, Parameter(challenge, "resource_metadata"));
             Assert.True(dpop.Answers.Take(dpop.Answers.Count - 1).All(answer => answer.Status == HttpStatusCode.OK || answer.Status == HttpStatusCode.Accepted),
                 string.Join("; ", dpop.Answers));
         }

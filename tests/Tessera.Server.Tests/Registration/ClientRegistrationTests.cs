@@ -92,6 +92,40 @@ public abstract class ClientRegistrationTests(TesseraServer server) : ServerTest
         Assert.Equal(description, response.ErrorDescription);
     }
 
+    [Theory]
+    [InlineData("http://app.example/jwks", false, "jwks_uri must be an https URL")]
+    [InlineData("https://app.example/jwks", true, "jwks and jwks_uri must not both be present")]
+    public async Task Keys_by_a_jwks_uri_that_is_not_https_or_beside_jwks_are_invalid_client_metadata(string jwksUri, bool withJwks, string description)
+    {
+        // RFC 7591 §2: one place for the keys; a plain-http one would let anyone on the path swap them.
+        var response = await PostRegistrationAsync(JsonContent.Create(new Dictionary<string, object?>
+        {
+            ["redirect_uris"] = new[] { "https://app.example/callback" }, ["token_endpoint_auth_method"] = "private_key_jwt", ["jwks_uri"] = jwksUri,
+            ["jwks"] = withJwks ? TestClients.PublicJwks(TestClients.KeyClientSecurityKey) : null,
+        }));
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal("invalid_client_metadata", response.Error);
+        Assert.Equal(description, response.ErrorDescription);
+    }
+
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded", "redirect_uris=https%3A%2F%2Fapp.example%2Fcallback", "a form, not JSON")]
+    [InlineData("text/plain", "{\"redirect_uris\": [\"https://app.example/callback\"]}", "JSON under another media type")]
+    [InlineData("application/json", "{\"redirect_uris\": [", "truncated JSON")]
+    [InlineData("application/json", "[\"https://app.example/callback\"]", "an array, not an object")]
+    [InlineData("application/json", "null", "null")]
+    [InlineData("application/json", "{\"redirect_uris\": \"https://app.example/callback\"}", "a member of the wrong type")]
+    public async Task A_body_that_is_not_a_json_object_of_client_metadata_is_invalid_client_metadata(string mediaType, string body, string reason)
+    {
+        // RFC 7591 §3.2.2: the metadata cannot be read, so it is invalid — never a server error, never a client registered.
+        var response = await PostRegistrationAsync(new StringContent(body, System.Text.Encoding.UTF8, mediaType));
+
+        Assert.True(response.Status == 400, $"{reason}: {response.Status}");
+        Assert.Equal("invalid_client_metadata", response.Error);
+        Assert.Equal("the body must be a JSON object of client metadata", response.ErrorDescription);
+    }
+
     [Fact]
     public async Task The_registration_token_reads_updates_and_deletes_its_own_client_only()
     {
@@ -200,6 +234,16 @@ public abstract class ClientRegistrationTests(TesseraServer server) : ServerTest
         document.RedirectUris.Add(new Uri(redirectUri, UriKind.Absolute));
         foreach (var grant in grants ?? ["authorization_code"]) document.GrantTypes.Add(grant);
         return document;
+    }
+
+    private async Task<ProtocolResponse> PostRegistrationAsync(HttpContent body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/register")
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", RegistrationFixture.InitialToken) },
+            Content = body,
+        };
+        return await Protocol.SendAsync(request);
     }
 
     private async Task<ProtocolResponse> ManageAsync(HttpMethod method, string clientId, string token, object? body = null)

@@ -15,7 +15,11 @@ internal sealed class DpopNonces(IDataProtectionProvider dataProtection, IOption
     private readonly ITimeLimitedDataProtector _protector =
         dataProtection.CreateProtector("Tessera.Dpop.Nonce").ToTimeLimitedDataProtector();
 
-    private (string Nonce, DateTimeOffset RenewAt)? _current;
+    /// <summary>
+    /// Read and replaced by every request thread: one reference, so a reader sees a whole nonce and its renewal time,
+    /// never the nonce of one and the time of another (a nullable tuple is copied field by field, and can tear).
+    /// </summary>
+    private HandedOutNonce? _current;
 
     public bool Required => options.Value.Dpop.NonceRequired;
 
@@ -23,10 +27,11 @@ internal sealed class DpopNonces(IDataProtectionProvider dataProtection, IOption
     public string Current()
     {
         var now = clock.GetUtcNow();
-        if (_current is { } current && now < current.RenewAt) return current.Nonce;
+        if (Volatile.Read(ref _current) is { } current && now < current.RenewAt) return current.Nonce;
         var lifetime = options.Value.Dpop.NonceLifetime;
         var nonce = _protector.Protect("dpop", now + lifetime);
-        _current = (nonce, now + lifetime / 10);
+        // Two threads renewing at once both hand out a valid nonce; whichever is written last is the one kept.
+        Volatile.Write(ref _current, new HandedOutNonce(nonce, now + lifetime / 10));
         return nonce;
     }
 
@@ -45,4 +50,7 @@ internal sealed class DpopNonces(IDataProtectionProvider dataProtection, IOption
             return false;
         }
     }
+
+    /// <summary>The nonce handed out now, and when to seal the next one.</summary>
+    private sealed record HandedOutNonce(string Nonce, DateTimeOffset RenewAt);
 }

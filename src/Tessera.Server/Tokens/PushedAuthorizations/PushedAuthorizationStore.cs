@@ -54,15 +54,6 @@ internal sealed class PushedAuthorizationStore(ITesseraDbContextFactory database
         return (hash, QueryHelpers.ParseQuery(row.Parameters));
     }
 
-    /// <summary>What a request_uri stood for, used or not (tests of clients that push: what the client sent).</summary>
-    public async Task<Dictionary<string, StringValues>> PushedParametersAsync(string requestUri, CancellationToken cancellationToken)
-    {
-        var hash = OpaqueHandles.Hash(requestUri[RequestUriPrefix.Length..]);
-        await using var db = databases.Create();
-        var row = await db.PushedAuthorizationRequests.AsNoTracking().SingleAsync(r => r.Hash == hash, cancellationToken);
-        return QueryHelpers.ParseQuery(row.Parameters);
-    }
-
     /// <summary>RFC 9126 §4: used once — true for the one request that gets a code from it, on any number of nodes.</summary>
     public async Task<bool> ConsumeAsync(byte[] hash, CancellationToken cancellationToken)
     {
