@@ -76,8 +76,8 @@ internal static class ClientRegistrationEndpoints
             : Unauthorized();
 
     /// <summary>
-    /// RFC 7592 §2.2: the body replaces the metadata; the client keeps its id and registration token, and its secret
-    /// unless the update changes whether it has one.
+    /// RFC 7592 §2.2: the body replaces the metadata, keys included; the client keeps its id and registration token, and
+    /// its secret while its authentication method uses one.
     /// </summary>
     private static async Task<IResult> UpdateAsync(
         string clientId, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, IOptions<TesseraOptions> options)
@@ -89,15 +89,15 @@ internal static class ClientRegistrationEndpoints
         var checkedMetadata = ClientMetadataRules.Check(metadata, clientId, options.Value.Registration, snapshots.Current.Catalog);
         if (checkedMetadata.Failed) return ProtocolResults.Error(checkedMetadata.Error);
         var (client, kept) = checkedMetadata.Value;
-        // A public client turning confidential without keys gets a new secret, in this answer only (RFC 7592 §2.2 lets
-        // the answer carry one), and its credentials are written. The other way, the import drops the secret of a
-        // client that is now public, so the old one authenticates nobody. Otherwise stored credentials stay as they are.
-        var before = JsonSerializer.Deserialize<KeptMetadata>(row.RegistrationMetadata!, Json)!;
-        var becomesConfidential = before.TokenEndpointAuthMethod == "none" && kept.TokenEndpointAuthMethod != "none";
-        var secret = becomesConfidential && client.Jwks is null ? SecretGenerator.NewSecret() : null;
+        // The keys (jwks, jwks_uri) are metadata like any other and are replaced. A secret is kept only while the method
+        // uses one: a client that moves to a secret method without one gets a new secret, in this answer only (RFC 7592
+        // §2.2 lets the answer carry one); a client that moves to none or private_key_jwt loses its secret, so the old
+        // one authenticates nobody.
+        var usesSecret = kept.TokenEndpointAuthMethod is ClientAuthenticationMethods.ClientSecretBasic or ClientAuthenticationMethods.ClientSecretPost;
+        var secret = usesSecret && row.SecretHash is null ? SecretGenerator.NewSecret() : null;
 
         await applier.ApplyAsync(new ImportDocument { Clients = [client with { ClientSecret = secret }] },
-            becomesConfidential ? CredentialWrites.AdminReplace : CredentialWrites.OnCreateOnly,
+            usesSecret ? CredentialWrites.AdminReplace : CredentialWrites.Overwrite,
             updated => updated.RegistrationMetadata = JsonSerializer.Serialize(kept, Json), context.RequestAborted);
         await snapshots.RefreshAsync(force: true, context.RequestAborted);
         return Answer(await db.Clients.AsNoTracking().SingleAsync(c => c.ClientId == clientId, context.RequestAborted), urls, StatusCodes.Status200OK, secret, null);

@@ -56,6 +56,32 @@ public abstract class RegistrationAuthMethodChangeTests(TesseraServer server) : 
         Assert.Equal("invalid_grant", asPublic.Error);
     }
 
+    [Fact]
+    public async Task A_secret_client_that_moves_to_private_key_jwt_signs_with_its_new_keys_and_its_old_secret_is_dead()
+    {
+        var registered = await RegisterAsync("client_secret_basic");
+
+        var updated = await ManageAsync(HttpMethod.Put, registered.ClientId!, registered.RegistrationAccessToken!, new Dictionary<string, object?>
+        {
+            ["client_id"] = registered.ClientId, ["redirect_uris"] = new[] { Redirect }, ["scope"] = "openid message",
+            ["token_endpoint_auth_method"] = "private_key_jwt", ["jwks"] = TestClients.PublicJwks(TestClients.KeyClientSecurityKey),
+        });
+        var withOldSecret = await CodeWithSecretAsync(registered.ClientId!, registered.ClientSecret!);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var assertion = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new System.Text.Json.Nodes.JsonObject
+        {
+            ["iss"] = registered.ClientId, ["sub"] = registered.ClientId, ["aud"] = Server.Issuer, ["exp"] = now + 120, ["jti"] = Guid.NewGuid().ToString("n"),
+        }.ToJsonString(), new Microsoft.IdentityModel.Tokens.SigningCredentials(TestClients.KeyClientSecurityKey, "ES256"));
+        var signed = await Protocol.PostAsync("/connect/token", null, ("grant_type", "authorization_code"), ("code", "x"), ("redirect_uri", Redirect),
+            ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", assertion));
+
+        Assert.Equal(200, updated.Status);
+        Assert.NotNull(updated.Json["jwks"]);
+        Assert.Equal("invalid_client", withOldSecret.Error);
+        // Authenticated by its new key: the made-up code is then the only thing wrong.
+        Assert.Equal("invalid_grant", signed.Error);
+    }
+
     private Task<DynamicClientRegistrationResponse> RegisterAsync(string method)
     {
         var document = new DynamicClientRegistrationDocument { ClientName = "Switcher", Scope = "openid message", TokenEndpointAuthenticationMethod = method };
