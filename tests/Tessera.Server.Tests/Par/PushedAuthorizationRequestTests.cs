@@ -58,6 +58,21 @@ public abstract class PushedAuthorizationRequestTests(TesseraServer server) : Se
         Assert.Contains("invalid_request_uri", page.Html);
     }
 
+    [Theory]
+    [InlineData("login")]
+    [InlineData("none")]
+    public async Task A_prompt_beside_the_request_uri_cannot_add_what_the_pushed_request_did_not_ask(string added)
+    {
+        // Only this server's pages narrow prompt on the way back; a link that adds login or none changes the request.
+        var pushed = await PushAsync();
+        using var browser = new Browser(Server);
+
+        var page = await browser.FollowAsync(await browser.GetAsync(ByReference(PeopleImport.Web, pushed.RequestUri!, ("prompt", added))));
+
+        Assert.Equal(400, page.Status);
+        Assert.Contains("prompt beside request_uri or request may only leave out values of the request", page.Html);
+    }
+
     [Fact]
     public async Task A_made_up_request_uri_is_refused()
     {
