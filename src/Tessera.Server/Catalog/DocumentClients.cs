@@ -25,8 +25,8 @@ public sealed class DocumentClients(TimeProvider clock)
         _entries.TryGetValue(clientId, out var entry) && entry.FreshUntil > clock.GetUtcNow().ToUnixTimeSeconds() ? entry : null;
 
     /// <summary>
-    /// Keeps what a fetch found. A failure replaces a client only once it is stale, so one failed refresh does not turn
-    /// the client's tokens away; past <paramref name="capacity"/>, the entry fetched longest ago makes room.
+    /// Keeps what a fetch found. A failure keeps the client last read for <see cref="Find"/>, so tokens already issued to
+    /// it stay its tokens; past <paramref name="capacity"/>, the entry fetched longest ago makes room.
     /// </summary>
     public void Store(string clientId, Entry entry, int capacity)
     {

@@ -231,6 +231,29 @@ public abstract class ClientIdMetadataDocumentTests(MetadataDocumentFixture fixt
     }
 
     [Fact]
+    public async Task A_site_that_cannot_be_reached_keeps_its_client_but_a_document_read_and_found_wrong_does_not()
+    {
+        const string path = "/flaky/client.json";
+        var clientId = ServeDocument(path, Document(path), cacheControl: "max-age=1");
+        Assert.StartsWith("/account/sign-in", (await AuthorizePageAsync(clientId, follow: false)).Location, StringComparison.Ordinal);
+
+        // The site fails after max-age: the client as last read still signs users in (stale-if-error) …
+        Documents.Serve(path, "{}", status: 503);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var duringOutage = await AuthorizePageAsync(clientId, follow: false);
+        // … but a document that answers and names another client_id is obeyed at once.
+        var wrong = Document(path);
+        wrong["client_id"] = Documents.Url("/someone-else.json");
+        ServeDocument(path, wrong, cacheControl: "max-age=1");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var afterChange = await AuthorizePageAsync(clientId);
+
+        Assert.StartsWith("/account/sign-in", duringOutage.Location, StringComparison.Ordinal);
+        Assert.Equal(3, Documents.Hits(path));
+        Assert.Contains("its client_id is not the URL it was fetched from", afterChange.Html);
+    }
+
+    [Fact]
     public async Task A_document_client_with_a_jwks_uri_signs_its_request_object_and_its_token_request_with_that_key()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -57,6 +57,14 @@ internal sealed class ClientIdMetadataDocumentLoader(
         {
             var now = clock.GetUtcNow().ToUnixTimeSeconds();
             var (client, error, lifetime) = await ClientOfAsync(clientId, settings);
+            // RFC 9111 §4.2.4 in spirit (stale-if-error): a site that cannot be reached right now does not undo what its
+            // document said before — the client keeps working for another MinCacheLifetime, then it is tried again. A
+            // document that was read and is now wrong (another client_id, a bad redirect URI) takes effect at once.
+            if (error is { Error: "invalid_client" } && error.Description!.StartsWith(DocumentFetcher.FetchFailed, StringComparison.Ordinal)
+                && documents.Find(clientId) is { } known)
+            {
+                (client, error, lifetime) = (known, null, settings.MinCacheLifetime);
+            }
             var entry = new DocumentClients.Entry(client, error, now, now + (long)lifetime.TotalSeconds);
             documents.Store(clientId, entry, settings.MaxCachedDocuments);
             return entry;

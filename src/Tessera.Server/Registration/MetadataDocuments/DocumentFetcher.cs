@@ -55,7 +55,10 @@ internal sealed class DocumentFetcher(IHttpClientFactory clients, IOptions<Tesse
         }
     }
 
-    private static OAuthError Refused(string reason) => OAuthError.InvalidClient($"the document could not be fetched: {reason}", usedBasic: false);
+    /// <summary>How every failure to fetch (rather than a document read and found wrong) begins.</summary>
+    public const string FetchFailed = "the document could not be fetched: ";
+
+    private static OAuthError Refused(string reason) => OAuthError.InvalidClient(FetchFailed + reason, usedBasic: false);
 
     /// <summary>RFC 9111 §5.2.2 and §5.3: max-age, else Expires; no-store and no-cache keep it for the shortest time allowed.</summary>
     private static TimeSpan LifetimeOf(HttpResponseMessage response, ClientIdMetadataDocumentOptions settings)
