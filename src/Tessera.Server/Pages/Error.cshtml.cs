@@ -9,6 +9,9 @@ public sealed class ErrorModel(ErrorPages errors) : PageModel
     public string? Code { get; private set; }
     public string Description { get; private set; } = "The request could not be completed.";
 
+    /// <summary>What a person reads first: a sentence, not the protocol's words.</summary>
+    public string Sentence => ErrorSentences.For(Code);
+
     public void OnGet(string? id)
     {
         Response.StatusCode = StatusCodes.Status400BadRequest;
