@@ -60,6 +60,7 @@ public sealed class TesseraOptions
     public RegistrationOptions Registration { get; set; } = new();
     [ValidateObjectMembers]
     public ClientIdMetadataDocumentOptions ClientIdMetadataDocuments { get; set; } = new();
+    public BrandingOptions Branding { get; set; } = new();
 
     /// <summary>External identity providers by name (the name appears in the callback path and the token API).</summary>
     public Dictionary<string, ExternalProviderOptions> ExternalProviders { get; set; } = new(StringComparer.Ordinal);

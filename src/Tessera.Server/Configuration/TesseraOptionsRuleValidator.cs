@@ -22,6 +22,7 @@ internal sealed class TesseraOptionsRuleValidator(IHostEnvironment environment) 
         ExternalProvidersValidator.Validate(options.ExternalProviders, errors);
         EmailRule.Validate(options.Email, errors);
         TelemetryRule.Validate(options.Telemetry, errors);
+        BrandingRule.Validate(options.Branding, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -44,6 +44,7 @@ internal static class PageRegistration
         // The pages live in this assembly, which is not the entry assembly when the tests host the server.
         services.AddRazorPages().AddApplicationPart(typeof(PageRegistration).Assembly);
         services.AddSingleton<ErrorPages>();
+        services.AddSingleton<PageAssets>();
         services.AddSingleton<UserCodeAttempts>();
         services.AddSingleton<Account.AccountMail>();
         services.AddScoped<Account.PasskeyCeremony>();
@@ -55,5 +56,7 @@ internal static class PageRegistration
         var pages = app.MapGroup(urls.PathBase);
         pages.MapRazorPages().WithMetadata(new PageSecurityHeaders.Marker());
         pages.MapGet(PasskeyScript.Path, PasskeyScript.Serve).ExcludeFromDescription();
+        pages.MapGet(PageAssets.StylesheetRoute, (HttpContext context, string name, PageAssets assets) => assets.ServeStylesheet(context, name)).ExcludeFromDescription();
+        pages.MapGet(PageAssets.ImageRoute, (HttpContext context, string name, PageAssets assets) => assets.ServeImage(context, name)).ExcludeFromDescription();
     }
 }
