@@ -115,17 +115,25 @@ public static class ImportValidator
 
     private static void ValidateJwks(string json, string at, List<string> problems)
     {
+        if (JwksProblem(json) is { } problem) problems.Add($"{at} {problem}");
+    }
+
+    /// <summary>
+    /// Why a client's JWK Set cannot be used to verify its signatures (RFC 7517 §5: public keys only, at least one signing
+    /// key), or null; shared with the keys fetched from a jwks_uri.
+    /// </summary>
+    public static string? JwksProblem(string json)
+    {
         try
         {
             var set = new JsonWebKeySet(json);
-            if (set.Keys.Any(k => k.HasPrivateKey || k.Kty == JsonWebAlgorithmsKeyTypes.Octet))
-                problems.Add($"{at} must hold public keys only");
-            else if (set.GetSigningKeys().Count == 0)
-                problems.Add($"{at} holds no usable signing key");
+            if (set.Keys.Any(k => k.HasPrivateKey || k.Kty == JsonWebAlgorithmsKeyTypes.Octet)) return "must hold public keys only";
+            if (set.GetSigningKeys().Count == 0) return "holds no usable signing key";
+            return null;
         }
         catch (ArgumentException)
         {
-            problems.Add($"{at} is not a JWK Set (RFC 7517 §5)");
+            return "is not a JWK Set (RFC 7517 §5)";
         }
     }
 

@@ -353,6 +353,56 @@ public abstract class ClientIdMetadataDocumentTests(MetadataDocumentFixture fixt
         Assert.Equal(1, Documents.Hits("/dcr/jwks.json"));
     }
 
+    [Fact]
+    public async Task A_jwks_uri_that_fails_refuses_the_client_and_is_not_fetched_again_for_every_request()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signingKey = new ECDsaSecurityKey(key) { KeyId = "down-key-1" };
+        Documents.Serve("/down/jwks.json", "{}", status: 503);
+        var registered = await Http.RegisterClientAsync(new DynamicClientRegistrationRequest
+        {
+            Address = Server.Issuer + "/connect/register",
+            Document = new DynamicClientRegistrationDocument
+            {
+                GrantTypes = { "client_credentials" }, TokenEndpointAuthenticationMethod = "private_key_jwt",
+                JwksUri = new Uri(Documents.Url("/down/jwks.json")), Scope = "message",
+            },
+        });
+        Assert.False(registered.IsError, registered.Error + " " + registered.ErrorDescription);
+
+        // A flood of signed requests while the client's site is down: one fetch, every request refused.
+        var first = await ClientCredentialsWithAssertionAsync(registered.ClientId!, signingKey);
+        var second = await ClientCredentialsWithAssertionAsync(registered.ClientId!, signingKey);
+
+        Assert.Equal("invalid_client", first.Error);
+        Assert.Equal("the client's jwks_uri: the document could not be fetched: it answered 503, not 200", first.ErrorDescription);
+        Assert.Equal("invalid_client", second.Error);
+        Assert.Equal(1, Documents.Hits("/down/jwks.json"));
+    }
+
+    [Fact]
+    public async Task A_jwks_uri_that_publishes_a_private_key_is_not_used()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signingKey = new ECDsaSecurityKey(key) { KeyId = "leaked-1" };
+        var leaked = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromECDsaSecurityKey(signingKey);
+        Documents.Serve("/leaked/jwks.json", "{\"keys\":[" + System.Text.Json.JsonSerializer.Serialize(leaked) + "]}");
+        var registered = await Http.RegisterClientAsync(new DynamicClientRegistrationRequest
+        {
+            Address = Server.Issuer + "/connect/register",
+            Document = new DynamicClientRegistrationDocument
+            {
+                GrantTypes = { "client_credentials" }, TokenEndpointAuthenticationMethod = "private_key_jwt",
+                JwksUri = new Uri(Documents.Url("/leaked/jwks.json")), Scope = "message",
+            },
+        });
+
+        var refused = await ClientCredentialsWithAssertionAsync(registered.ClientId!, signingKey);
+
+        Assert.Equal("invalid_client", refused.Error);
+        Assert.Equal("the client's jwks_uri must hold public keys only", refused.ErrorDescription);
+    }
+
     private Task<ProtocolResponse> ClientCredentialsWithAssertionAsync(string clientId, SecurityKey key)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -51,8 +51,10 @@ public static class AuthorizationRequestReader
         // (RFC 9126) are, resolved by AuthorizationRequestSource before this reader, like request objects (RFC 9101).
         if (Single(query, Parameters.RequestUri) is not null)
             return Fail(OAuthError.RequestUriNotSupported("request_uri must be one this server returned from its pushed authorization request endpoint"));
+        // Every caller resolves a request object first (AuthorizationRequestSource, the PAR endpoint); one that did not
+        // must not act on the unsigned parameters beside it.
         if (Single(query, Parameters.Request) is not null)
-            return Fail(OAuthError.InvalidRequestObject("request must not appear inside a request object"));
+            return Fail(OAuthError.InvalidRequestObject("the request object was not read"));
 
         var responseType = Single(query, Parameters.ResponseType);
         if (responseType is null) return Fail(OAuthError.InvalidRequest("response_type is required"));
