@@ -144,6 +144,7 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             api.Property(a => a.SigningAlgorithm).HasMaxLength(16);
             api.Property(a => a.UserAccess).HasMaxLength(16);
             api.Property(a => a.TokenClaims).HasMaxLength(1200);
+            api.Property(a => a.ScopeDisplayNames).HasMaxLength(100_000);
             api.HasIndex(a => a.Name).IsUnique();
             api.HasIndex(a => a.Audience).IsUnique();
         });
@@ -155,6 +156,8 @@ public abstract class TesseraDbContext(DbContextOptions options) : IdentityDbCon
             client.Property(c => c.IdTokenClaims).HasMaxLength(1200);
             client.Property(c => c.BackchannelLogoutUri).HasMaxLength(2000);
             client.Property(c => c.JwksUri).HasMaxLength(2000);
+            client.Property(c => c.LogoUri).HasMaxLength(2000);
+            client.Property(c => c.ClientUri).HasMaxLength(2000);
             client.HasIndex(c => c.ClientId).IsUnique();
         });
 

@@ -12,6 +12,12 @@ public sealed class ApiResource
     /// <summary>Space-delimited scope names owned by this API.</summary>
     public required string Scopes { get; set; }
 
+    /// <summary>
+    /// What each scope lets an application do, per UI culture, as JSON <c>{"scope": {"en": "…", "zh-CN": "…"}}</c>; the
+    /// consent and token pages fall back to Tessera's own sentence for a scope or culture not listed. Null for none.
+    /// </summary>
+    public string? ScopeDisplayNames { get; set; }
+
     public required string AccessTokenFormat { get; set; }
     public required string SigningAlgorithm { get; set; }
     public int AccessTokenLifetimeSeconds { get; set; }

@@ -7,6 +7,12 @@ public sealed class Client
     public required string ClientId { get; set; }
     public string? DisplayName { get; set; }
 
+    /// <summary>RFC 7591 §2 logo_uri: an https image the consent page shows beside the name (its origin is allowed by img-src there only).</summary>
+    public string? LogoUri { get; set; }
+
+    /// <summary>RFC 7591 §2 client_uri: the application's home page, linked from the consent page.</summary>
+    public string? ClientUri { get; set; }
+
     /// <summary>HMAC-SHA-256 of the secret under the server's client-secret key; null for clients without a secret.</summary>
     public byte[]? SecretHash { get; set; }
 

@@ -196,6 +196,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                     b.Property<string>("ProtectedSigningSecret")
                         .HasColumnType("text");
 
+                    b.Property<string>("ScopeDisplayNames")
+                        .HasMaxLength(100000)
+                        .HasColumnType("character varying(100000)");
+
                     b.Property<string>("Scopes")
                         .IsRequired()
                         .HasColumnType("text");
@@ -331,6 +335,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("ClientUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("DisplayName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -355,6 +363,10 @@ namespace Tessera.Server.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("LogoUri")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 

@@ -183,6 +183,10 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                     b.Property<string>("ProtectedSigningSecret")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScopeDisplayNames")
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Scopes")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -314,6 +318,10 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClientUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayName")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -338,6 +346,10 @@ namespace Tessera.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LogoUri")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
