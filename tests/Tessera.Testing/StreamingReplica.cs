@@ -95,7 +95,7 @@ public sealed class StreamingReplica : IAsyncDisposable
         var root = Environment.UserName == "root";
         if (root) await RunAsync("chown", ["postgres", directory], asPostgres: false);
         await RunAsync(Path.Combine(bin, "pg_basebackup"),
-            ["-h", primary.Host!, "-p", primary.Port.ToString(), "-U", primary.Username ?? "postgres", "-D", directory, "-R", "-X", "stream", "-c", "fast"], root);
+            ["-h", primary.Host!, "-p", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", primary.Username ?? "postgres", "-D", directory, "-R", "-X", "stream", "-c", "fast"], root);
         await RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", directory, "-l", Path.Combine(directory, "log"), "-w", "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c hot_standby=on -c fsync=off -c max_connections=300", "start"], root);
         var replica = new StreamingReplica(port, directory, bin, root);

@@ -125,7 +125,7 @@ public static class UserCommands
     {
         var answer = await server.ApiAsync(HttpMethod.Post, $"/admin/users/{Uri.EscapeDataString(username)}/{action}", bearer);
         if (json) Output.Json(answer ?? new JsonObject { ["username"] = username, [action + "d"] = true });
-        else Output.Note(string.Format(note, Markup.Escape(username)));
+        else Output.Note(string.Format(System.Globalization.CultureInfo.InvariantCulture, note, Markup.Escape(username)));
     }
 
     private static string? ReadPassword(FileInfo? file)

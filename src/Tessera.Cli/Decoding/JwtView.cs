@@ -22,7 +22,7 @@ public static class JwtView
             times[claim] = new JsonObject
             {
                 ["unix"] = unix,
-                ["local"] = DateTimeOffset.FromUnixTimeSeconds(unix).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz"),
+                ["local"] = DateTimeOffset.FromUnixTimeSeconds(unix).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture),
                 ["relative"] = RelativeTime.Describe(unix, now, future, past),
             };
         }

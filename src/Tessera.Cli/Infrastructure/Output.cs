@@ -58,5 +58,5 @@ public static class Output
         return table;
     }
 
-    public static string Time(long? unix) => unix is { } value ? DateTimeOffset.FromUnixTimeSeconds(value).ToLocalTime().ToString("yyyy-MM-dd HH:mm") : "never";
+    public static string Time(long? unix) => unix is { } value ? DateTimeOffset.FromUnixTimeSeconds(value).ToLocalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "never";
 }
