@@ -18,6 +18,7 @@ using Tessera.Server.Import;
 using Tessera.Server.Keys;
 using Tessera.Server.Mail;
 using Tessera.Server.Pages;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol.Cors;
 using Tessera.Server.Protocol.Endpoints;
@@ -69,6 +70,10 @@ public static partial class TesseraApp
     /// <summary>Builds the server and prepares its database, keys and import; the returned app is ready to run.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // The machine's locale (LANG) must not change what the protocol, the admin API, the import or the logs say: only
+        // the pages take a culture, per request (PageLocalization).
+        System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
         // A bare flag: the command-line provider would take the argument after it as its value.
         args = [.. args.Select(a => a == "--import-overwrite-credentials" ? "--Tessera:ImportOverwriteCredentials=true" : a)];
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot(args) });
@@ -125,7 +130,8 @@ public static partial class TesseraApp
             .AddTokenProvider<ReplayRefusingAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             // The mailed links (password reset, e-mail verification and change): Data Protection, bound to the security stamp.
             .AddTokenProvider<DataProtectorTokenProvider<TesseraUser>>(TokenOptions.DefaultProvider)
-            .AddSignInManager();
+            .AddSignInManager()
+            .AddPageLanguageErrors();
         services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = options.Email.LinkLifetime);
         services.AddTesseraPasskeys();
         services.AddTesseraMail(options.Email);
@@ -275,6 +281,7 @@ public static partial class TesseraApp
         app.UseBrowserAppCors();
         app.UseAuthentication();
         app.UsePageSecurityHeaders();
+        app.UsePageLocalization();
         // After routing: only endpoints that carry a policy are limited; the token path carries none by default.
         app.UseRateLimiter();
         // Only the built-in APIs carry policies (on the local bearer scheme); the pages and protocol endpoints carry none.

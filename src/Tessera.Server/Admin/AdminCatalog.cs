@@ -44,7 +44,7 @@ internal static class AdminCatalog
     {
         Name = api.Name,
         Audience = api.Audience,
-        Scopes = SpaceDelimited.Split(api.Scopes).ToList(),
+        Scopes = ScopesOf(api),
         AccessTokenFormat = api.AccessTokenFormat,
         SigningAlgorithm = api.SigningAlgorithm,
         AccessTokenLifetime = TimeSpan.FromSeconds(api.AccessTokenLifetimeSeconds),
@@ -52,6 +52,12 @@ internal static class AdminCatalog
         UserAccess = api.UserAccess,
         Claims = api.TokenClaims.Length == 0 ? null : [.. SpaceDelimited.Split(api.TokenClaims)],
     };
+
+    private static List<ImportedScope> ScopesOf(ApiResource api)
+    {
+        var displayNames = ScopeDisplayNamesColumn.Read(api.ScopeDisplayNames);
+        return [.. SpaceDelimited.Split(api.Scopes).Select(name => new ImportedScope(name, displayNames.GetValueOrDefault(name)))];
+    }
 
     /// <summary>A client as the admin API shows it: the import format, never with a secret.</summary>
     public static ImportedClient ToImported(Client client) => new()

@@ -24,4 +24,8 @@ public sealed record RegisteredApi(
 
     /// <summary>The user claims this API's tokens carry (<c>roles</c>, user attribute names); empty for none.</summary>
     public FrozenSet<string> TokenClaims { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>The import's words for each scope, by UI culture (scope → culture → text); empty for none.</summary>
+    public FrozenDictionary<string, FrozenDictionary<string, string>> ScopeDisplayNames { get; init; } =
+        FrozenDictionary<string, FrozenDictionary<string, string>>.Empty;
 }

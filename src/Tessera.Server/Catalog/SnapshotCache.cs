@@ -102,6 +102,8 @@ internal sealed partial class SnapshotCache(
             AcceptsPersonalAccessTokens = api.PersonalAccessTokens,
             RequiresRoles = api.UserAccess == UserAccessModes.Rbac,
             TokenClaims = SpaceDelimited.ToSet(api.TokenClaims),
+            ScopeDisplayNames = ScopeDisplayNamesColumn.Read(api.ScopeDisplayNames)
+                .ToFrozenDictionary(scope => scope.Key, scope => scope.Value.ToFrozenDictionary(StringComparer.Ordinal), StringComparer.Ordinal),
         };
     }
 

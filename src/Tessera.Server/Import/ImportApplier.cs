@@ -67,7 +67,10 @@ internal sealed partial class ImportApplier(
         else if (api.ProtectedSigningSecret is null || api.SigningAlgorithm != algorithm) api.ProtectedSigningSecret = apiSecrets.Generate(algorithm).Protected;
 
         api.Audience = imported.Audience!;
-        api.Scopes = SpaceDelimited.Join(imported.Scopes!);
+        api.Scopes = SpaceDelimited.Join(imported.Scopes!.Select(scope => scope.Name!));
+        api.ScopeDisplayNames = ScopeDisplayNamesColumn.Write(imported.Scopes!
+            .Where(scope => scope.DisplayNames is { Count: > 0 })
+            .ToDictionary(scope => scope.Name!, scope => scope.DisplayNames!, StringComparer.Ordinal));
         api.AccessTokenFormat = imported.AccessTokenFormat ?? AccessTokenFormats.Jwt;
         api.SigningAlgorithm = algorithm;
         api.AccessTokenLifetimeSeconds = (int)(imported.AccessTokenLifetime ?? ImportValidator.DefaultLifetime).TotalSeconds;

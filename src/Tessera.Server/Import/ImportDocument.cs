@@ -28,7 +28,10 @@ public sealed record ImportedApi
 {
     public string? Name { get; init; }
     public string? Audience { get; init; }
-    public List<string>? Scopes { get; init; }
+
+    /// <summary>The scopes this API owns: names, or objects with a name and per-language display names.</summary>
+    public List<ImportedScope>? Scopes { get; init; }
+
     public string? AccessTokenFormat { get; init; }
     public string? SigningAlgorithm { get; init; }
     public TimeSpan? AccessTokenLifetime { get; init; }

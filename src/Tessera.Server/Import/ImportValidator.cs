@@ -46,7 +46,8 @@ public static class ImportValidator
             if (api.Scopes is not { Count: > 0 }) problems.Add($"{at}.scopes must list at least one scope");
             for (var j = 0; j < (api.Scopes?.Count ?? 0); j++)
             {
-                var scope = api.Scopes![j];
+                var scope = api.Scopes![j]?.Name;
+                ScopeDisplayNamesRule.Check(api.Scopes[j]?.DisplayNames, $"{at}.scopes[{j}].displayNames", problems);
                 if (scope is null || !ScopePolicy.IsValidName(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is not a valid scope name (RFC 6749 §3.3)");
                 else if (ScopePolicy.Identity.Contains(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' is an OpenID Connect scope, not an API scope");
                 else if (!scopes.Add(scope)) problems.Add($"{at}.scopes[{j}] '{scope}' already belongs to another API: a scope names exactly one API");

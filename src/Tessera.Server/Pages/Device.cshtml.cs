@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Localization;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
@@ -21,9 +23,9 @@ namespace Tessera.Server.Pages;
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Throttling.RequestRateLimits.DevicePage)]
 internal sealed class DeviceModel(
     DeviceAuthorizationStore devices, SnapshotCache snapshots, UserManager<TesseraUser> users, ConsentStore consents,
-    UserCodeAttempts attempts, IssuerUrls urls, HeldScopes heldScopes) : PageModel
+    UserCodeAttempts attempts, IssuerUrls urls, HeldScopes heldScopes, IStringLocalizer<PageText> text) : PageModel
 {
-    private const string WrongCode = "That code is not valid, or it has expired.";
+    private string WrongCode => text["That code is not valid, or it has expired."];
 
     public enum Steps { Enter, Confirm, Approved, Denied }
 
@@ -43,7 +45,7 @@ internal sealed class DeviceModel(
         if (guess is null)
         {
             Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Refuse(StatusCodes.Status429TooManyRequests, "Too many wrong codes. Wait a few minutes, then try again.");
+            return Refuse(StatusCodes.Status429TooManyRequests, text["Too many wrong codes. Wait a few minutes, then try again."]);
         }
 
         var code = UserCodes.Normalize(UserCode);
@@ -62,7 +64,7 @@ internal sealed class DeviceModel(
         if (client.RequireMfa && !SessionClaims.GaveSecondFactor(User))
         {
             if (!await SecondFactors.HasAnyAsync(users, user))
-                return Refuse(StatusCodes.Status403Forbidden, "This application requires a sign-in with a second factor. Set one up on your security page first.");
+                return Refuse(StatusCodes.Status403Forbidden, text["This application requires a sign-in with a second factor. Set one up on your security page first."]);
             return StepUp();
         }
         if (decision is null)

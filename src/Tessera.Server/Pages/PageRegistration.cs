@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Responses;
 using Tessera.Server.Vocabulary;
 
@@ -42,7 +43,8 @@ internal static class PageRegistration
             antiforgery.SuppressXFrameOptionsHeader = true;
         });
         // The pages live in this assembly, which is not the entry assembly when the tests host the server.
-        services.AddRazorPages().AddApplicationPart(typeof(PageRegistration).Assembly);
+        services.AddRazorPages().AddApplicationPart(typeof(PageRegistration).Assembly).AddViewLocalization();
+        services.AddPageLocalization();
         services.AddSingleton<ErrorPages>();
         services.AddSingleton<PageAssets>();
         services.AddSingleton<UserCodeAttempts>();
@@ -55,7 +57,8 @@ internal static class PageRegistration
     {
         var pages = app.MapGroup(urls.PathBase);
         pages.MapRazorPages().WithMetadata(new PageSecurityHeaders.Marker());
-        pages.MapGet(PasskeyScript.Path, PasskeyScript.Serve).ExcludeFromDescription();
+        foreach (var script in new[] { PageScript.Passkeys, PageScript.TimeZone })
+            pages.MapGet(script.Path, script.Serve).ExcludeFromDescription();
         pages.MapGet(PageAssets.StylesheetRoute, (HttpContext context, string name, PageAssets assets) => assets.ServeStylesheet(context, name)).ExcludeFromDescription();
         pages.MapGet(PageAssets.ImageRoute, (HttpContext context, string name, PageAssets assets) => assets.ServeImage(context, name)).ExcludeFromDescription();
     }

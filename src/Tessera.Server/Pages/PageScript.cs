@@ -1,32 +1,40 @@
 namespace Tessera.Server.Pages;
 
 /// <summary>
-/// Serves Pages/Scripts/passkeys.js from the assembly: the only script of the pages, allowed by their CSP as
-/// script-src 'self'. Immutable per build, so cached by ETag; nosniff so it runs only as JavaScript.
+/// Serves one of Pages/Scripts/*.js from the assembly: the pages' only scripts, allowed by their CSP as script-src
+/// 'self'. Immutable per build, so cached by ETag; nosniff so each runs only as JavaScript.
 /// </summary>
-internal static class PasskeyScript
+internal sealed class PageScript
 {
-    public const string Path = "/js/passkeys.js";
+    /// <summary>The passkey forms' ceremony (sign-in, second step, security page).</summary>
+    public static readonly PageScript Passkeys = new("passkeys.js");
 
-    private static readonly byte[] Bytes = Read();
-    private static readonly string ETag = "\"" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Bytes))[..16] + "\"";
+    /// <summary>Tells the server the reader's time zone, for dates on the pages (<see cref="Localization.LocalTimes"/>).</summary>
+    public static readonly PageScript TimeZone = new("time-zone.js");
 
-    public static IResult Serve(HttpContext context)
+    private readonly byte[] bytes;
+    private readonly string etag;
+
+    private PageScript(string fileName)
     {
-        var headers = context.Response.Headers;
-        headers.ETag = ETag;
-        headers.CacheControl = "no-cache";
-        headers.XContentTypeOptions = "nosniff";
-        if (context.Request.Headers.IfNoneMatch == ETag) return Results.StatusCode(StatusCodes.Status304NotModified);
-        return Results.Bytes(Bytes, "text/javascript; charset=utf-8");
-    }
-
-    private static byte[] Read()
-    {
-        using var stream = typeof(PasskeyScript).Assembly.GetManifestResourceStream("Tessera.Server.Pages.Scripts.passkeys.js")
-            ?? throw new InvalidOperationException("passkeys.js is not embedded in the assembly");
+        Path = "/js/" + fileName;
+        using var stream = typeof(PageScript).Assembly.GetManifestResourceStream("Tessera.Server.Pages.Scripts." + fileName)
+            ?? throw new InvalidOperationException(fileName + " is not embedded in the assembly");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
-        return copy.ToArray();
+        bytes = copy.ToArray();
+        etag = "\"" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16] + "\"";
+    }
+
+    public string Path { get; }
+
+    public IResult Serve(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.ETag = etag;
+        headers.CacheControl = "no-cache";
+        headers.XContentTypeOptions = "nosniff";
+        if (context.Request.Headers.IfNoneMatch == etag) return Results.StatusCode(StatusCodes.Status304NotModified);
+        return Results.Bytes(bytes, "text/javascript; charset=utf-8");
     }
 }

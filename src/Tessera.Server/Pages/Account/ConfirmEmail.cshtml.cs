@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Users;
 
@@ -12,9 +14,9 @@ namespace Tessera.Server.Pages.Account;
 /// and the change renews the security stamp, so the link works once. The GET shows a button and changes nothing: mail
 /// scanners open links, and only a person should confirm.
 /// </summary>
-internal sealed class ConfirmEmailModel(UserManager<TesseraUser> users, ILogger<ConfirmEmailModel> logger) : PageModel
+internal sealed class ConfirmEmailModel(UserManager<TesseraUser> users, ILogger<ConfirmEmailModel> logger, IStringLocalizer<PageText> text) : PageModel
 {
-    private const string InvalidLink = "This link is not valid any more: it was used, it expired, or the address changed since. Ask for a new one.";
+    private string InvalidLink => text["This link is not valid any more: it was used, it expired, or the address changed since. Ask for a new one."];
 
     [BindProperty(SupportsGet = true, Name = "user")] public string? UserId { get; set; }
     [BindProperty(SupportsGet = true)] public string? Code { get; set; }
@@ -35,13 +37,13 @@ internal sealed class ConfirmEmailModel(UserManager<TesseraUser> users, ILogger<
         {
             if (!await EmailVerificationTokens.VerifyAsync(users, user, Code)) return Refuse();
             AccountSecurityLog.EmailVerified(logger, user.Id);
-            return Done($"{user.Email} is verified.");
+            return Done(text["{0} is verified.", user.Email!]);
         }
 
         // Sets the address, marks it verified and renews the security stamp (so this link dies).
         if (!(await users.ChangeEmailAsync(user, Email, Code)).Succeeded) return Refuse();
         AccountSecurityLog.EmailChanged(logger, user.Id);
-        return Done($"Your e-mail address is now {user.Email}.");
+        return Done(text["Your e-mail address is now {0}.", user.Email ?? ""]);
     }
 
     private PageResult Done(string notice)

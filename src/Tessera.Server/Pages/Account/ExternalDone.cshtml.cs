@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
 using Tessera.Server.ExternalIdentities;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
@@ -20,7 +22,7 @@ namespace Tessera.Server.Pages.Account;
 /// </summary>
 internal sealed class ExternalDoneModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, ExternalAccounts accounts,
-    IOptions<TesseraOptions> options, ErrorPages errors, TimeProvider clock, SignInEvents events) : PageModel
+    IOptions<TesseraOptions> options, ErrorPages errors, TimeProvider clock, SignInEvents events, IStringLocalizer<PageText> text) : PageModel
 {
     public async Task<IActionResult> OnGetAsync()
     {
@@ -31,7 +33,7 @@ internal sealed class ExternalDoneModel(
             || !result.Properties.Items.TryGetValue(ExternalModel.ProviderItem, out var provider) || provider is null
             || !options.Value.ExternalProviders.TryGetValue(provider, out var settings))
         {
-            return Redirect(errors.Link(OAuthError.InvalidRequest("The sign-in through the external provider has expired or was not started here. Start again from the sign-in page.")));
+            return Redirect(errors.Link(OAuthError.InvalidRequest(text["The sign-in through the external provider has expired or was not started here. Start again from the sign-in page."])));
         }
 
         var providerTokens = ProviderTokens.FromSignIn(result.Properties, ExternalAuthentication.Scopes(settings, []));
@@ -42,7 +44,7 @@ internal sealed class ExternalDoneModel(
             // Link only to the user who started the link and is still signed in here.
             var current = await users.GetUserAsync(User);
             if (current is null || current.Id != linkUserId)
-                return Redirect(errors.Link(OAuthError.AccessDenied("Sign in again, then link the identity from your account page.")));
+                return Redirect(errors.Link(OAuthError.AccessDenied(text["Sign in again, then link the identity from your account page."])));
             var linked = await accounts.LinkAsync(current, provider, result.Principal!, providerTokens);
             if (linked.Failed) return Redirect(errors.Link(linked.Error));
             return RedirectToPage("/Account/Identities", new { linked = provider });
@@ -57,7 +59,7 @@ internal sealed class ExternalDoneModel(
         if (await users.IsLockedOutAsync(outcome.Value))
         {
             events.Locked(HttpContext, outcome.Value, null, Telemetry.SignInOutcomes.External);
-            return Redirect(errors.Link(OAuthError.AccessDenied("This account is locked. Try again later.")));
+            return Redirect(errors.Link(OAuthError.AccessDenied(text["This account is locked. Try again later."])));
         }
 
         // A second factor required (Tessera:Mfa:Required always, or the user's requireMfa): the provider's sign-in is the

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
 
@@ -15,7 +17,7 @@ namespace Tessera.Server.Pages.Account;
 /// </summary>
 [EnableRateLimiting(RequestRateLimits.AccountMail)]
 internal sealed class ForgotPasswordModel(
-    UserManager<TesseraUser> users, AccountMail mail, AccountMailThrottle throttle, ILogger<ForgotPasswordModel> logger) : PageModel
+    UserManager<TesseraUser> users, AccountMail mail, AccountMailThrottle throttle, ILogger<ForgotPasswordModel> logger, IStringLocalizer<PageText> text) : PageModel
 {
     /// <summary>Addresses are not unique; more than a few accounts on one address is not a forgotten password.</summary>
     private const int MostAccountsPerAddress = 5;
@@ -28,7 +30,7 @@ internal sealed class ForgotPasswordModel(
     {
         if (string.IsNullOrWhiteSpace(Email) || !System.Net.Mail.MailAddress.TryCreate(Email.Trim(), out _))
         {
-            Problem = "Enter the e-mail address of your account.";
+            Problem = text["Enter the e-mail address of your account."];
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

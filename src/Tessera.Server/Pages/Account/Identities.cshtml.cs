@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Tessera.Server.ExternalIdentities;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
@@ -13,7 +15,7 @@ namespace Tessera.Server.Pages.Account;
 /// Removing the last way to sign in (no password and no other link) is refused: the account would be lost.
 /// </summary>
 internal sealed class IdentitiesModel(
-    UserManager<TesseraUser> users, ProviderTokens tokens, ExternalProviderList providers, TesseraDbContext db) : PageModel
+    UserManager<TesseraUser> users, ProviderTokens tokens, ExternalProviderList providers, TesseraDbContext db, IStringLocalizer<PageText> text) : PageModel
 {
     public IReadOnlyList<UserLoginInfo> Linked { get; private set; } = [];
     public IReadOnlyList<ExternalProviderButton> Linkable { get; private set; } = [];
@@ -32,7 +34,7 @@ internal sealed class IdentitiesModel(
         if (await users.GetUserAsync(User) is not { } user) return SignInFirst();
         var logins = await users.GetLoginsAsync(user);
         var login = logins.FirstOrDefault(l => l.LoginProvider == provider);
-        if (login is null) Notice = "That identity is not linked to your account.";
+        if (login is null) Notice = text["That identity is not linked to your account."];
         else if (logins.Count == 1 && !await users.HasPasswordAsync(user))
         {
             Notice = $"{login.ProviderDisplayName} is your only way to sign in: it cannot be removed.";

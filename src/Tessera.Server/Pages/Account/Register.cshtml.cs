@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
@@ -18,7 +20,7 @@ namespace Tessera.Server.Pages.Account;
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Throttling.RequestRateLimits.Registration)]
 internal sealed class RegisterModel(
     UserManager<TesseraUser> users, SignInManager<TesseraUser> signIn, IOptions<TesseraOptions> options, TimeProvider clock,
-    AccountMail mail, AccountMailThrottle mailThrottle, SignInEvents events) : PageModel
+    AccountMail mail, AccountMailThrottle mailThrottle, SignInEvents events, IStringLocalizer<PageText> text) : PageModel
 {
     [BindProperty] public string Username { get; set; } = "";
     [BindProperty] public string? Email { get; set; }
@@ -34,7 +36,7 @@ internal sealed class RegisterModel(
     {
         if (!Enabled) return NotFound();
         if (string.IsNullOrWhiteSpace(Username)) return Refuse(["A username is required."]);
-        if (Email is not null && !System.Net.Mail.MailAddress.TryCreate(Email, out _)) return Refuse(["The e-mail address is not valid."]);
+        if (Email is not null && !System.Net.Mail.MailAddress.TryCreate(Email, out _)) return Refuse([text["The e-mail address is not valid."]]);
 
         // An e-mail typed here is not verified: email_verified stays false until it is.
         var user = new TesseraUser { UserName = Username.Trim(), Email = string.IsNullOrWhiteSpace(Email) ? null : Email.Trim() };

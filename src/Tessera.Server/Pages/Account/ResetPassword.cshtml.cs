@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.Revocation;
 
@@ -13,9 +15,9 @@ namespace Tessera.Server.Pages.Account;
 /// and it signs nobody in: the next sign-in still asks for the second factor.
 /// </summary>
 internal sealed class ResetPasswordModel(
-    UserManager<TesseraUser> users, UserRevocation revocation, ILogger<ResetPasswordModel> logger) : PageModel
+    UserManager<TesseraUser> users, UserRevocation revocation, ILogger<ResetPasswordModel> logger, IStringLocalizer<PageText> text) : PageModel
 {
-    private const string InvalidLink = "This link is not valid any more: it was used, it expired, or a newer one was sent. Ask for a new one.";
+    private string InvalidLink => text["This link is not valid any more: it was used, it expired, or a newer one was sent. Ask for a new one."];
 
     [BindProperty(SupportsGet = true, Name = "user")] public string? UserId { get; set; }
     [BindProperty(SupportsGet = true)] public string? Code { get; set; }
@@ -29,7 +31,7 @@ internal sealed class ResetPasswordModel(
     public async Task<IActionResult> OnPostAsync([FromServices] Audit.AuditTrail audit, [FromServices] Storage.TesseraDbContext db)
     {
         if (await FindValidAsync() is not { } user) return RefuseLink();
-        if (string.IsNullOrEmpty(NewPassword)) return Refuse(["Enter a new password."]);
+        if (string.IsNullOrEmpty(NewPassword)) return Refuse([text["Enter a new password."]]);
 
         // In the user store's own context: saved by the same SaveChanges as the new hash, or not at all.
         var audited = audit.Add(db, new Audit.AuditEntry(Audit.AuditEventTypes.PasswordChanged)

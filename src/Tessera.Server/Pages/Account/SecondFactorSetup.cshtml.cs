@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
@@ -17,7 +19,7 @@ namespace Tessera.Server.Pages.Account;
 /// </summary>
 internal sealed class SecondFactorSetupModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots,
-    SignInEvents events, ILogger<SecondFactorSetupModel> logger) : PageModel
+    SignInEvents events, ILogger<SecondFactorSetupModel> logger, IStringLocalizer<PageText> text) : PageModel
 {
     [BindProperty] public string? Code { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
@@ -54,7 +56,7 @@ internal sealed class SecondFactorSetupModel(
         if (NewRecoveryCodes is null)
         {
             Setup = await AuthenticatorSetup.CurrentAsync(users, user);
-            Problem = "The code is not correct. Check the time on your device and enter the current code.";
+            Problem = text["The code is not correct. Check the time on your device and enter the current code."];
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

@@ -27,7 +27,7 @@ internal sealed partial class SecurityModel
         [FromServices] AuditTrail audit, [FromServices] Storage.TesseraDbContext db)
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
-        if (string.IsNullOrEmpty(newPassword)) return await ProblemAsync(user, "Enter a new password.");
+        if (string.IsNullOrEmpty(newPassword)) return await ProblemAsync(user, text["Enter a new password."]);
         if (await RefusedProofAsync(user, currentPassword, signInThrottle, clock) is { } refused) return refused;
 
         // In the user store's own context: saved by the same SaveChanges as the new hash, or not at all.
@@ -48,7 +48,7 @@ internal sealed partial class SecurityModel
         // This browser goes on in a new session that says how this one was signed in (a second factor stays given).
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, SessionClaims.AuthenticationOf(User));
         AccountSecurityLog.PasswordChanged(logger, user.Id);
-        Notice = "Your password is changed. Every other session and every token is signed out.";
+        Notice = text["Your password is changed. Every other session and every token is signed out."];
         await LoadAsync(user);
         return Page();
     }
@@ -61,17 +61,17 @@ internal sealed partial class SecurityModel
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
         var address = newEmail?.Trim();
         if (string.IsNullOrEmpty(address) || !System.Net.Mail.MailAddress.TryCreate(address, out _))
-            return await ProblemAsync(user, "Enter a valid e-mail address.");
+            return await ProblemAsync(user, text["Enter a valid e-mail address."]);
         if (string.Equals(users.NormalizeEmail(address), user.NormalizedEmail, StringComparison.Ordinal))
-            return await ProblemAsync(user, "That is already your e-mail address.");
+            return await ProblemAsync(user, text["That is already your e-mail address."]);
         if (await RefusedProofAsync(user, currentPassword, signInThrottle, clock) is { } refused) return refused;
         if (!await mailThrottle.MaySendAsync(users.NormalizeEmail(address), HttpContext.RequestAborted))
-            return await ProblemAsync(user, "Too many messages to that address. Try again later.", StatusCodes.Status429TooManyRequests);
+            return await ProblemAsync(user, text["Too many messages to that address. Try again later."], StatusCodes.Status429TooManyRequests);
 
         mail.EmailChange(user, address, await users.GenerateChangeEmailTokenAsync(user, address));
         if (user.Email is not null) mail.EmailChangeNotice(user, user.Email, address);
         AccountSecurityLog.EmailChangeRequested(logger, user.Id);
-        Notice = $"A link is on its way to {address}. Your address changes when you open it.";
+        Notice = text["A link is on its way to {0}. Your address changes when you open it.", address];
         await LoadAsync(user);
         return Page();
     }
@@ -79,12 +79,12 @@ internal sealed partial class SecurityModel
     public async Task<IActionResult> OnPostVerifyAsync([FromServices] AccountMailThrottle mailThrottle, [FromServices] AccountMail mail)
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
-        if (user.Email is null) return await ProblemAsync(user, "Your account has no e-mail address.");
-        if (user.EmailConfirmed) return await ProblemAsync(user, "Your e-mail address is already verified.");
+        if (user.Email is null) return await ProblemAsync(user, text["Your account has no e-mail address."]);
+        if (user.EmailConfirmed) return await ProblemAsync(user, text["Your e-mail address is already verified."]);
         if (!await mailThrottle.MaySendAsync(user.NormalizedEmail!, HttpContext.RequestAborted))
-            return await ProblemAsync(user, "Too many messages to that address. Try again later.", StatusCodes.Status429TooManyRequests);
+            return await ProblemAsync(user, text["Too many messages to that address. Try again later."], StatusCodes.Status429TooManyRequests);
         mail.EmailVerification(user, user.Email, await EmailVerificationTokens.GenerateAsync(users, user));
-        Notice = $"A link is on its way to {user.Email}.";
+        Notice = text["A link is on its way to {0}.", user.Email];
         await LoadAsync(user);
         return Page();
     }
@@ -99,11 +99,11 @@ internal sealed partial class SecurityModel
                 return null;
             case AccountChangeProof.Outcome.Throttled:
                 TooManyRequests.SetRetryAfter(Response, proof.RetryAfterSeconds);
-                return await ProblemAsync(user, "Too many wrong passwords. Try again later.", StatusCodes.Status429TooManyRequests);
+                return await ProblemAsync(user, text["Too many wrong passwords. Try again later."], StatusCodes.Status429TooManyRequests);
             default:
                 return await ProblemAsync(user, await users.HasPasswordAsync(user)
-                    ? "Your current password is not correct."
-                    : "Sign in again (within the last five minutes) to make this change.");
+                    ? text["Your current password is not correct."]
+                    : text["Sign in again (within the last five minutes) to make this change."]);
         }
     }
 }

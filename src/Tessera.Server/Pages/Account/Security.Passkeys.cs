@@ -33,18 +33,18 @@ internal sealed partial class SecurityModel
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
         var label = string.IsNullOrWhiteSpace(name) ? "Passkey" : name.Trim();
-        if (label.Length > 64) return await ProblemAsync(user, "A passkey's name has at most 64 characters.");
+        if (label.Length > 64) return await ProblemAsync(user, text["A passkey's name has at most 64 characters."]);
         if ((await users.GetPasskeysAsync(user)).Count >= MostPasskeys)
-            return await ProblemAsync(user, $"An account has at most {MostPasskeys} passkeys. Remove one first.");
+            return await ProblemAsync(user, text["An account has at most {0} passkeys. Remove one first.", MostPasskeys]);
         if (await RefusedProofAsync(user, currentPassword, signInThrottle, clock) is { } refused) return refused;
 
         if (await passkeys.RegisterAsync(HttpContext, user, credential) is not { } passkey)
-            return await ProblemAsync(user, "The passkey was not added. Try again.");
+            return await ProblemAsync(user, text["The passkey was not added. Try again."]);
         passkey.Name = label;
         var added = await users.AddOrUpdatePasskeyAsync(user, passkey);
         if (!added.Succeeded) return await ProblemAsync(user, string.Join(" ", added.Errors.Select(e => e.Description)));
         AccountSecurityLog.PasskeyAdded(logger, user.Id);
-        Notice = $"The passkey \"{label}\" is added.";
+        Notice = text["The passkey \"{0}\" is added.", label];
         await LoadAsync(user);
         return Page();
     }
@@ -56,15 +56,15 @@ internal sealed partial class SecurityModel
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
         var all = await users.GetPasskeysAsync(user);
         var chosen = all.FirstOrDefault(p => Base64UrlEncoder.Encode(p.CredentialId) == passkey);
-        if (chosen is null) return await ProblemAsync(user, "That passkey is not one of yours.");
+        if (chosen is null) return await ProblemAsync(user, text["That passkey is not one of yours."]);
         if (all.Count == 1 && !await users.HasPasswordAsync(user) && (await users.GetLoginsAsync(user)).Count == 0)
-            return await ProblemAsync(user, "This passkey is your only way to sign in. Set a password first.");
+            return await ProblemAsync(user, text["This passkey is your only way to sign in. Set a password first."]);
         if (await RefusedProofAsync(user, currentPassword, signInThrottle, clock) is { } refused) return refused;
 
         var removed = await users.RemovePasskeyAsync(user, chosen.CredentialId);
         if (!removed.Succeeded) return await ProblemAsync(user, string.Join(" ", removed.Errors.Select(e => e.Description)));
         AccountSecurityLog.PasskeyRemoved(logger, user.Id);
-        Notice = $"The passkey \"{chosen.Name}\" is removed.";
+        Notice = text["The passkey \"{0}\" is removed.", chosen.Name ?? ""];
         await LoadAsync(user);
         return Page();
     }

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
 using Tessera.Server.Users;
@@ -17,7 +19,7 @@ namespace Tessera.Server.Pages.Account;
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RequestRateLimits.PasskeyCeremony)]
 internal sealed partial class SecurityModel(
     UserManager<TesseraUser> users, SecondFactorThrottle throttle, IOptions<TesseraOptions> options, PasskeyLastUses passkeyUses,
-    ILogger<SecurityModel> logger) : PageModel
+    ILogger<SecurityModel> logger, IStringLocalizer<PageText> text) : PageModel
 {
     [BindProperty] public string? Code { get; set; }
     [BindProperty] public string? RecoveryCode { get; set; }
@@ -47,8 +49,8 @@ internal sealed partial class SecurityModel(
     public async Task<IActionResult> OnPostSetupAsync()
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
-        if (await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, "Two-factor sign-in is already on; turn it off first.");
-        if (!SetupOffered) return await ProblemAsync(user, "This server does not offer two-factor sign-in.");
+        if (await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, text["Two-factor sign-in is already on; turn it off first."]);
+        if (!SetupOffered) return await ProblemAsync(user, text["This server does not offer two-factor sign-in."]);
         Setup = await AuthenticatorSetup.NewAsync(users, user);
         await LoadAsync(user);
         return Page();
@@ -57,16 +59,16 @@ internal sealed partial class SecurityModel(
     public async Task<IActionResult> OnPostConfirmAsync()
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
-        if (await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, "Two-factor sign-in is already on.");
-        if (!SetupOffered) return await ProblemAsync(user, "This server does not offer two-factor sign-in.");
+        if (await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, text["Two-factor sign-in is already on."]);
+        if (!SetupOffered) return await ProblemAsync(user, text["This server does not offer two-factor sign-in."]);
         NewRecoveryCodes = await AuthenticatorSetup.ConfirmAsync(users, user, Code);
         if (NewRecoveryCodes is null)
         {
             Setup = await AuthenticatorSetup.CurrentAsync(users, user);
-            return await ProblemAsync(user, "The code is not correct. Check the time on your device and enter the current code.");
+            return await ProblemAsync(user, text["The code is not correct. Check the time on your device and enter the current code."]);
         }
         AccountSecurityLog.AuthenticatorEnabled(logger, user.Id);
-        Notice = "Two-factor sign-in is on.";
+        Notice = text["Two-factor sign-in is on."];
         await LoadAsync(user);
         return Page();
     }
@@ -74,20 +76,20 @@ internal sealed partial class SecurityModel(
     public async Task<IActionResult> OnPostDisableAsync()
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
-        if (!await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, "Two-factor sign-in is off.");
+        if (!await users.GetTwoFactorEnabledAsync(user)) return await ProblemAsync(user, text["Two-factor sign-in is off."]);
 
         // A session alone (a cookie copied from an unlocked computer) must not remove the second factor.
         var answer = await SecondFactorAnswer.CheckAsync(users, throttle, logger, user, Code, RecoveryCode, HttpContext.RequestAborted);
         if (answer.Throttled)
         {
             TooManyRequests.SetRetryAfter(Response, answer.RetryAfterSeconds);
-            return await ProblemAsync(user, "Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
+            return await ProblemAsync(user, text["Too many wrong codes. Try again later."], StatusCodes.Status429TooManyRequests);
         }
-        if (!answer.Right) return await ProblemAsync(user, "The code is not correct.");
+        if (!answer.Right) return await ProblemAsync(user, text["The code is not correct."]);
 
         await SecondFactors.TurnOffAsync(users, user);
         AccountSecurityLog.TwoFactorDisabled(logger, user.Id);
-        Notice = "Two-factor sign-in is off.";
+        Notice = text["Two-factor sign-in is off."];
         await LoadAsync(user);
         return Page();
     }

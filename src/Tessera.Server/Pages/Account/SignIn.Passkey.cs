@@ -10,7 +10,7 @@ namespace Tessera.Server.Pages.Account;
 /// </summary>
 internal sealed partial class SignInModel
 {
-    private const string PasskeyRefused = "The passkey did not sign you in. Try again, or use your password.";
+    private string PasskeyRefused => text["The passkey did not sign you in. Try again, or use your password."];
 
     public async Task<IActionResult> OnPostPasskeyOptionsAsync([FromServices] PasskeyCeremony passkeys) =>
         await passkeys.RequestOptionsAsync(HttpContext, user: null);

@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
@@ -20,9 +22,9 @@ namespace Tessera.Server.Pages.Account;
 internal sealed partial class SignInModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, TimeProvider clock, IssuerUrls urls, SnapshotCache snapshots,
     Microsoft.Extensions.Options.IOptions<TesseraOptions> options, ExternalIdentities.ExternalProviderList providers,
-    SignInThrottle throttle, SignInEvents events) : PageModel
+    SignInThrottle throttle, SignInEvents events, IStringLocalizer<PageText> text) : PageModel
 {
-    private const string WrongCredentials = "The username or password is not correct.";
+    private string WrongCredentials => text["The username or password is not correct."];
 
     [BindProperty] public string Username { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -93,7 +95,7 @@ internal sealed partial class SignInModel(
     private PageResult TooManyAttempts(int retryAfterSeconds)
     {
         TooManyRequests.SetRetryAfter(Response, retryAfterSeconds);
-        return Refuse("Too many failed sign-ins. Try again later.", StatusCodes.Status429TooManyRequests);
+        return Refuse(text["Too many failed sign-ins. Try again later."], StatusCodes.Status429TooManyRequests);
     }
 
     private PageResult Refuse(string problem, int status = StatusCodes.Status400BadRequest)

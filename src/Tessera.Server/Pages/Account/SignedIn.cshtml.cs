@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Tessera.Server.Catalog;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.Revocation;
@@ -23,7 +25,7 @@ internal sealed record ListedSession(string Id, string Device, string? IpAddress
 /// </summary>
 internal sealed class SignedInModel(
     UserManager<TesseraUser> users, SignInManager<TesseraUser> signIn, ConsentStore consents, TokenRevoker revoker,
-    SessionStore sessions, SnapshotCache snapshots) : PageModel
+    SessionStore sessions, SnapshotCache snapshots, IStringLocalizer<PageText> text) : PageModel
 {
     public string? Username { get; private set; }
     public IReadOnlyList<GrantedApplication> Grants { get; private set; } = [];
@@ -45,7 +47,7 @@ internal sealed class SignedInModel(
             await consents.WithdrawAsync(user.Id, clientId, HttpContext.RequestAborted);
             // Withdrawing is revoking (RFC 7009 §2.1 in spirit): the refresh tokens, and the access tokens issued with them.
             await revoker.RevokeGrantAsync(user.Id, clientId, HttpContext.RequestAborted);
-            Notice = $"Access for {Name(clientId)} is withdrawn.";
+            Notice = text["Access for {0} is withdrawn.", Name(clientId)];
         }
         await LoadAsync(user);
         return Page();
@@ -56,10 +58,10 @@ internal sealed class SignedInModel(
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return SignInAgain();
-        if (string.IsNullOrEmpty(sessionId)) return await ShowAsync(user, problem: "Choose a session to sign out.");
+        if (string.IsNullOrEmpty(sessionId)) return await ShowAsync(user, problem: text["Choose a session to sign out."]);
         if (sessionId == CurrentSessionId) return await SignOutHereAsync();
         var ended = await sessions.EndAsync(user.Id, sessionId, CancellationToken.None);
-        return await ShowAsync(user, ended ? "The session is signed out." : null, ended ? null : "That session is not one of your active sessions.");
+        return await ShowAsync(user, ended ? text["The session is signed out."].Value : null, ended ? null : text["That session is not one of your active sessions."].Value);
     }
 
     /// <summary>

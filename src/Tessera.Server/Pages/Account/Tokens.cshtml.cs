@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Sessions;
@@ -21,7 +23,7 @@ namespace Tessera.Server.Pages.Account;
 /// </summary>
 internal sealed class TokensModel(
     UserManager<TesseraUser> users, PersonalAccessTokenStore store, SnapshotCache snapshots, IOptions<TesseraOptions> options, TimeProvider clock,
-    UserPermissions permissions) : PageModel
+    UserPermissions permissions, IStringLocalizer<PageText> text) : PageModel
 {
     public IReadOnlyList<PersonalAccessToken> Tokens { get; private set; } = [];
     public IReadOnlyList<string> GrantableScopes { get; private set; } = [];
@@ -52,7 +54,7 @@ internal sealed class TokensModel(
         var request = PersonalAccessTokenRules.Check(name, scopes, expiresAt, snapshots.Current.Catalog, held, settings, Now);
         if (request.Failed) Problem = request.Error.Description;
         else if (await store.CountAsync(user.Id, HttpContext.RequestAborted) >= settings.MaxPerUser)
-            Problem = $"You may hold at most {settings.MaxPerUser} tokens; revoke one first.";
+            Problem = text["You may hold at most {0} tokens; revoke one first.", settings.MaxPerUser];
         else
         {
             var (_, token) = await store.CreateAsync(user.Id, request.Value.Name, request.Value.Scope, request.Value.ExpiresAt,
@@ -67,12 +69,10 @@ internal sealed class TokensModel(
     {
         if (await users.GetUserAsync(User) is not { } user) return SignIn();
         if (!string.IsNullOrEmpty(id) && await store.RevokeAsync(user.Id, id, HttpContext.RequestAborted))
-            Notice = "The token is revoked.";
+            Notice = text["The token is revoked."];
         await LoadAsync(user);
         return Page();
     }
-
-    public static string Date(long unix) => DateTimeOffset.FromUnixTimeSeconds(unix).ToString("yyyy-MM-dd HH:mm 'UTC'");
 
     private RedirectToPageResult SignIn() => RedirectToPage("/Account/SignIn", new { returnUrl = Url.Page("/Account/Tokens") });
 

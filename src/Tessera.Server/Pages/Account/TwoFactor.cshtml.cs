@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
+using Tessera.Server.Pages.Localization;
 using Tessera.Server.Responses;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
@@ -24,9 +26,9 @@ namespace Tessera.Server.Pages.Account;
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RequestRateLimits.PasskeyCeremony)]
 internal sealed class TwoFactorModel(
     SignInManager<TesseraUser> signIn, UserManager<TesseraUser> users, SecondFactorThrottle throttle, TimeProvider clock, IssuerUrls urls,
-    SnapshotCache snapshots, IOptions<TesseraOptions> options, SignInEvents events, ILogger<TwoFactorModel> logger) : PageModel
+    SnapshotCache snapshots, IOptions<TesseraOptions> options, SignInEvents events, ILogger<TwoFactorModel> logger, IStringLocalizer<PageText> text) : PageModel
 {
-    private const string WrongCode = "The code is not correct.";
+    private string WrongCode => text["The code is not correct."];
 
     [BindProperty] public string? Code { get; set; }
     [BindProperty] public string? RecoveryCode { get; set; }
@@ -64,7 +66,7 @@ internal sealed class TwoFactorModel(
         if (await passkeys.SignInAsync(HttpContext, user, credential) is not var (_, passkey))
         {
             events.Failed(HttpContext, user, null, Telemetry.SignInOutcomes.SecondFactor);
-            return await RefuseAsync(user, "The passkey could not be checked. Try again.");
+            return await RefuseAsync(user, text["The passkey could not be checked. Try again."]);
         }
         return await CompleteAsync(user, PasskeyMethods.Of(passkey), "passkey", rememberBrowser: false);
     }
@@ -79,7 +81,7 @@ internal sealed class TwoFactorModel(
         {
             TooManyRequests.SetRetryAfter(Response, answer.RetryAfterSeconds);
             events.Locked(HttpContext, user, null, Telemetry.SignInOutcomes.SecondFactor);
-            return await RefuseAsync(user, "Too many wrong codes. Try again later.", StatusCodes.Status429TooManyRequests);
+            return await RefuseAsync(user, text["Too many wrong codes. Try again later."], StatusCodes.Status429TooManyRequests);
         }
         if (!answer.Right)
         {

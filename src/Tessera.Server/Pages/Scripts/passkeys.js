@@ -15,6 +15,8 @@ document.addEventListener('DOMContentLoaded', () => {
 
 async function usePasskey(form) {
   const problem = form.querySelector('[data-passkey-problem]');
+  // The sentences come from the page (data-* of the problem element), in the page's language; English if absent.
+  const words = (name, english) => (problem && problem.dataset[name]) || english;
   const say = text => {
     if (problem) {
       // An alert only once there is something to say: a hidden, empty alert would still count as one.
@@ -24,7 +26,7 @@ async function usePasskey(form) {
     }
   };
   if (!window.PublicKeyCredential || !PublicKeyCredential.parseRequestOptionsFromJSON) {
-    say('This browser cannot use passkeys.');
+    say(words('unsupported', 'This browser cannot use passkeys.'));
     return;
   }
   try {
@@ -35,7 +37,9 @@ async function usePasskey(form) {
       credentials: 'same-origin',
     });
     if (!response.ok) {
-      say(response.status === 429 ? 'Too many attempts. Try again in a minute.' : 'The passkey check could not start.');
+      say(response.status === 429
+        ? words('tooMany', 'Too many attempts. Try again in a minute.')
+        : words('notStarted', 'The passkey check could not start.'));
       return;
     }
     const options = await response.json();
@@ -45,6 +49,6 @@ async function usePasskey(form) {
     form.querySelector('input[name="credential"]').value = JSON.stringify(credential.toJSON());
     form.submit();
   } catch (error) {
-    say('No passkey was used (' + error.name + ').');
+    say(words('notUsed', 'No passkey was used.') + ' (' + error.name + ')');
   }
 }

@@ -1,0 +1,8 @@
+namespace Tessera.Server.Pages.Localization;
+
+/// <summary>
+/// The one resource of the pages' words: <c>IStringLocalizer&lt;PageText&gt;</c> in views and page models, keyed by the
+/// English text itself, translated in Resources/Pages/PageText.&lt;culture&gt;.resx. One file per language is what a
+/// translator copies to add one.
+/// </summary>
+public sealed class PageText;
