@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Localization;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
-using Tessera.Server.Pages.Localization;
 using Tessera.Server.Protocol.Grants;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
-using Tessera.Server.Pages.Localization;
 using Tessera.Server.Responses;
 
 namespace Tessera.Server.Pages;

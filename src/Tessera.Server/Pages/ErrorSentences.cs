@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Localization;
-using Tessera.Server.Pages.Localization;
 
 namespace Tessera.Server.Pages;
 

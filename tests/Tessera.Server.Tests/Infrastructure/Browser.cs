@@ -28,6 +28,9 @@ public sealed partial class Browser(TesseraServer server) : IDisposable
 
     public HttpClient Http => _http;
 
+    /// <summary>A cookie as the page's own script would set it (the time zone), sent from now on.</summary>
+    public void SetCookie(string name, string value) => _cookies.Add(server.BaseAddress, new Cookie(name, value, "/"));
+
     public async Task<Page> GetAsync(string pathAndQuery) => await Page.ReadAsync(await _http.GetAsync(pathAndQuery));
 
     /// <summary>Posts a form to <paramref name="action"/> with the page's anti-forgery token (unless told not to).</summary>

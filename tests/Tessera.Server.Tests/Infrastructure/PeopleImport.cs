@@ -64,6 +64,11 @@ public static class PeopleImport
     public const string Outsider = "outsider";
     public const string OutsiderSecret = "outsider-secret-0123456789-abcdef";
 
+    public const string NotesAudience = "https://notes.example";
+    public const string NotesRead = "notes:read";
+    public const string NotesReadInEnglish = "Read the notes you wrote";
+    public const string NotesReadInChinese = "读取你写的笔记";
+
     public const string Alice = "alice";
     public const string AlicePassword = "Alice-test-pass-1";
     /// <summary>Users whose only purpose is to be locked out by the lockout tests (one per test).</summary>
@@ -82,6 +87,14 @@ public static class PeopleImport
         {
             ["name"] = "internal", ["audience"] = InternalAudience, ["scopes"] = new JsonArray("internal"),
             ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "ES256", ["accessTokenLifetime"] = "00:05:00",
+        });
+        // A scope the operator words per language (issue 20), and one left to Tessera's sentence.
+        import["apiResources"]!.AsArray().Add(new JsonObject
+        {
+            ["name"] = "notes", ["audience"] = NotesAudience,
+            ["scopes"] = new JsonArray(
+                new JsonObject { ["name"] = NotesRead, ["displayNames"] = new JsonObject { ["en"] = NotesReadInEnglish, ["zh-CN"] = NotesReadInChinese } },
+                "notes:write"),
         });
         var clients = import["clients"]!.AsArray();
         // The tests' resource servers introspect the internal API's tokens too.
@@ -143,7 +156,7 @@ public static class PeopleImport
             ["redirectUris"] = new JsonArray(WebRedirect),
             ["postLogoutRedirectUris"] = new JsonArray(WebPostLogoutRedirect),
             // messages and inventory are both RS256 JWT APIs: a grant for both still gives one token per API.
-            ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access", "message", "ledger", "inventory", "tessera:pats"),
+            ["scopes"] = new JsonArray("openid", "profile", "email", "offline_access", "message", "ledger", "inventory", "tessera:pats", NotesRead, "notes:write"),
         });
         clients.Add(new JsonObject
         {

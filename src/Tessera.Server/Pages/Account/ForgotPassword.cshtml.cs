@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
-using Tessera.Server.Pages.Localization;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
-using Tessera.Server.Pages.Localization;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.Revocation;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Configuration;
-using Tessera.Server.Pages.Localization;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Throttling;
 using Tessera.Server.Users;

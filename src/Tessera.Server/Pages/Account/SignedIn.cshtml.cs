@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Tessera.Server.Catalog;
-using Tessera.Server.Pages.Localization;
 using Tessera.Server.Sessions;
 using Tessera.Server.Storage.Users;
 using Tessera.Server.Tokens.Revocation;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Tessera.Server.Catalog;
 using Tessera.Server.Configuration;
-using Tessera.Server.Pages.Localization;
 using Tessera.Server.PersonalAccessTokens;
 using Tessera.Server.Protocol.Rules;
 using Tessera.Server.Sessions;

@@ -19,6 +19,9 @@ internal static class PageLocalization
     public static IServiceCollection AddPageLocalization(this IServiceCollection services)
     {
         services.AddLocalization(localization => localization.ResourcesPath = "Resources");
+        // Razor's encoder writes every character outside Basic Latin as a numeric reference by default: a Chinese page
+        // would be all &#x...; (three times the bytes, unreadable in the source). Markup characters are still encoded.
+        services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(localization =>
         {
             localization.DefaultRequestCulture = new RequestCulture(PageCultures.English);
