@@ -70,6 +70,26 @@ public sealed class SelfRegistrationTests : IAsyncLifetime
         Assert.Equal(400, attempt.Status);
     }
 
+    [Theory]
+    [InlineData("zh-CN", "密码至少需要包含一个数字（0-9）。", "用户名“alice”已被占用。")]
+    [InlineData("en", "Passwords must have at least one digit ('0'-'9').", "Username 'alice' is already taken.")]
+    public async Task Identitys_refusals_are_in_the_readers_language(string language, string passwordRule, string takenName)
+    {
+        using var browser = new Browser(_open);
+        browser.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        var form = await browser.GetAsync("/account/register");
+
+        var weak = await browser.SubmitAsync(form, "/account/register", [("username", "weak-digits-" + language), ("password", "No-digits-here")]);
+        var taken = await browser.SubmitAsync(form, "/account/register", [("username", "alice"), ("password", StrongPassword)]);
+
+        // As the pages encode text: markup characters only, every other character as it is.
+        var html = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        Assert.Equal(400, weak.Status);
+        Assert.Contains(html.Encode(passwordRule), weak.Html, StringComparison.Ordinal);
+        Assert.Equal(400, taken.Status);
+        Assert.Contains(html.Encode(takenName), taken.Html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_taken_username_is_refused()
     {
