@@ -47,7 +47,7 @@ public abstract class LogoutRedirectTests(TesseraServer server) : ServerTest(ser
         var logout = await browser.GetAsync(EndSessionUrl(null, PeopleImport.WebPostLogoutRedirect, null));
         var page = await browser.FollowAsync(logout);
 
-        Assert.Equal("/account/sign-out", logout.Location);
+        Assert.StartsWith("/account/sign-out?returnUrl=", logout.Location, StringComparison.Ordinal);
         Assert.Contains("<button type=\"submit\">Sign out</button>", page.Html);
         Assert.Contains("signed in as", (await browser.GetAsync("/account")).Html);
     }
@@ -63,8 +63,41 @@ public abstract class LogoutRedirectTests(TesseraServer server) : ServerTest(ser
 
         var logout = await someoneElse.GetAsync(EndSessionUrl(aliceIdToken, PeopleImport.WebPostLogoutRedirect, null));
 
-        Assert.Equal("/account/sign-out", logout.Location);
+        Assert.StartsWith("/account/sign-out?returnUrl=", logout.Location, StringComparison.Ordinal);
         Assert.Contains("signed in as <strong>erin</strong>", (await someoneElse.GetAsync("/account")).Html);
+    }
+
+    [Fact]
+    public async Task Asked_first_the_user_who_says_yes_goes_back_to_the_application_with_its_state()
+    {
+        using var alice = new Browser(Server);
+        var aliceIdToken = await IdTokenAsync(alice, Protocol);
+        using var erin = new Browser(Server);
+        var signIn = await erin.GetAsync("/account/sign-in");
+        await erin.SubmitAsync(signIn, "/account/sign-in", [("username", PeopleImport.Guesser), ("password", PeopleImport.LockoutPassword), ("returnUrl", "/account")]);
+        var asked = await erin.FollowAsync(await erin.GetAsync(EndSessionUrl(aliceIdToken, PeopleImport.WebPostLogoutRedirect, "st-9")));
+
+        var signedOut = await erin.SubmitAsync(asked, "/account/sign-out", [("returnUrl", asked.Field("returnUrl")!)]);
+        var back = await erin.FollowAsync(signedOut);
+
+        Assert.Equal(PeopleImport.WebPostLogoutRedirect + "?state=st-9", back.Location);
+        Assert.Contains("You are not signed in.", (await erin.GetAsync("/account")).Html);
+    }
+
+    [Theory]
+    [InlineData("/account/tokens", "a local page that is not the logout endpoint")]
+    [InlineData("https://evil.example/connect/endsession?x=1", "another site")]
+    [InlineData("//evil.example/connect/endsession?x=1", "a scheme-relative URL to another site")]
+    public async Task The_sign_out_page_goes_back_only_to_the_logout_endpoint(string returnUrl, string reason)
+    {
+        using var browser = new Browser(Server);
+        await IdTokenAsync(browser, Protocol);
+        var page = await browser.GetAsync("/account/sign-out");
+
+        var signedOut = await browser.SubmitAsync(page, "/account/sign-out", [("returnUrl", returnUrl)]);
+
+        Assert.True(signedOut.Status == 200 && signedOut.Location is null, reason);
+        Assert.Contains("You are signed out.", signedOut.Html);
     }
 
     [Theory]

@@ -31,10 +31,9 @@ internal static class EndSessionEndpoint
         {
             var form = await ProtocolForm.ReadAsync(context.Request, options.Value.Limits.MaxFormBytes);
             if (form.Failed) return errors.Redirect(form.Error);
-            var query = new Dictionary<string, string?>();
-            foreach (var name in new[] { Parameters.IdTokenHint, Parameters.ClientId, Parameters.PostLogoutRedirectUri, Parameters.State })
-                if (form.Value[name] is { } value) query[name] = value;
-            context.Response.Headers.Location = QueryHelpers.AddQueryString(urls.PathBase + EndpointPaths.EndSession, query);
+            var posted = form.Value;
+            context.Response.Headers.Location = Again(urls, new LogoutRequest(
+                posted[Parameters.IdTokenHint], posted[Parameters.ClientId], posted[Parameters.PostLogoutRedirectUri], posted[Parameters.State]));
             return Results.StatusCode(StatusCodes.Status303SeeOther);
         }
 
@@ -57,8 +56,9 @@ internal static class EndSessionEndpoint
         if (session.Succeeded)
         {
             // §2: the OP should ask the user; it does unless the hint names the signed-in user (a forged logout link cannot).
+            // The page comes back here once the user has said yes, so the application still gets its way back (§3).
             if (subject is null || users.GetUserId(session.Principal) != subject)
-                return Results.Redirect(urls.PathBase + PagePaths.SignOut);
+                return Results.Redirect(QueryHelpers.AddQueryString(urls.PathBase + PagePaths.SignOut, "returnUrl", Again(urls, request.Value)));
             await context.SignOutAsync(IdentityConstants.ApplicationScheme);
         }
 
@@ -66,6 +66,17 @@ internal static class EndSessionEndpoint
         if (request.Value.PostLogoutRedirectUri is { } target && client is not null && RedirectUris.IsRegistered(target, client.PostLogoutRedirectUris))
             return Results.Redirect(request.Value.State is { } state ? QueryHelpers.AddQueryString(target, Parameters.State, state) : target);
         return Results.Redirect(urls.PathBase + PagePaths.SignOut);
+    }
+
+    /// <summary>This endpoint with the same request, as a local URL (a POSTed logout request becomes a GET).</summary>
+    private static string Again(IssuerUrls urls, LogoutRequest request)
+    {
+        var query = new Dictionary<string, string?>();
+        if (request.IdTokenHint is { } hint) query[Parameters.IdTokenHint] = hint;
+        if (request.ClientId is { } clientId) query[Parameters.ClientId] = clientId;
+        if (request.PostLogoutRedirectUri is { } target) query[Parameters.PostLogoutRedirectUri] = target;
+        if (request.State is { } state) query[Parameters.State] = state;
+        return QueryHelpers.AddQueryString(urls.PathBase + EndpointPaths.EndSession, query);
     }
 
     private static Outcome<LogoutRequest> Read(IQueryCollection query)
