@@ -57,7 +57,7 @@ internal static class PageRegistration
     {
         var pages = app.MapGroup(urls.PathBase);
         pages.MapRazorPages().WithMetadata(new PageSecurityHeaders.Marker());
-        foreach (var script in new[] { PageScript.Passkeys, PageScript.TimeZone })
+        foreach (var script in PageScript.All)
             pages.MapGet(script.Path, script.Serve).ExcludeFromDescription();
         pages.MapGet(PageAssets.StylesheetRoute, (HttpContext context, string name, PageAssets assets) => assets.ServeStylesheet(context, name)).ExcludeFromDescription();
         pages.MapGet(PageAssets.ImageRoute, (HttpContext context, string name, PageAssets assets) => assets.ServeImage(context, name)).ExcludeFromDescription();

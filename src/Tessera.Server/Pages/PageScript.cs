@@ -12,6 +12,11 @@ internal sealed class PageScript
     /// <summary>Tells the server the reader's time zone, for dates on the pages (<see cref="Localization.LocalTimes"/>).</summary>
     public static readonly PageScript TimeZone = new("time-zone.js");
 
+    /// <summary>The copy button beside a secret shown once (a new personal access token).</summary>
+    public static readonly PageScript Copy = new("copy.js");
+
+    public static IEnumerable<PageScript> All => [Passkeys, TimeZone, Copy];
+
     private readonly byte[] bytes;
     private readonly string etag;
 
