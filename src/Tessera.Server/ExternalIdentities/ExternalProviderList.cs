@@ -4,14 +4,17 @@ using Tessera.Server.ExternalIdentities.WeChat;
 
 namespace Tessera.Server.ExternalIdentities;
 
-/// <summary>A provider as the pages show it: a button, and the origin its sign-in redirects to.</summary>
-public sealed record ExternalProviderButton(string Name, string DisplayName, string? FormOrigin);
+/// <summary>
+/// A provider as the pages show it: a button, the origin its sign-in redirects to, and its <see cref="Type"/>, which
+/// picks the provider's mark beside the name.
+/// </summary>
+public sealed record ExternalProviderButton(string Name, string DisplayName, string? FormOrigin, string Type);
 
 /// <summary>The configured providers in configuration order, for the sign-in and account pages.</summary>
 public sealed class ExternalProviderList(IOptions<TesseraOptions> options)
 {
     public IReadOnlyList<ExternalProviderButton> Buttons { get; } = options.Value.ExternalProviders
-        .Select(p => new ExternalProviderButton(p.Key, p.Value.DisplayName ?? p.Key, Origin(p.Value))).ToList();
+        .Select(p => new ExternalProviderButton(p.Key, p.Value.DisplayName ?? p.Key, Origin(p.Value), p.Value.Type)).ToList();
 
     public ExternalProviderButton? Find(string name) => Buttons.FirstOrDefault(b => b.Name == name);
 

@@ -43,8 +43,9 @@ public sealed class NamedProviderRedirectTests(NamedProvidersFixture fixture)
         using var http = Browserless(fixture.Server.BaseAddress);
         using var response = await http.GetAsync("account/sign-in");
         var page = await response.Content.ReadAsStringAsync();
-        foreach (var (name, label) in new[] { ("wechat", "WeChat"), ("github", "GitHub"), ("google", "Google"), ("microsoft", "Microsoft") })
-            Assert.Contains($"id=\"external-{name}\">{label}</button>", page);
+        // Each button: the provider's own mark (issue 20), decorative, then its name.
+        foreach (var (name, label, colour) in new[] { ("wechat", "WeChat", "#07c160"), ("github", "GitHub", "#24292f"), ("google", "Google", "#4285f4"), ("microsoft", "Microsoft", "#f25022") })
+            Assert.Matches($"id=\"external-{name}\" class=\"provider provider-{name}\">\\s*<svg class=\"mark\"[^>]*aria-hidden=\"true\"[^>]*>(?:(?!</svg>)[\\s\\S])*{colour}(?:(?!</svg>)[\\s\\S])*</svg>\\s*{label}</button>", page);
         // Browsers check form-action along the redirect chain: each provider's origin must be allowed.
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
         foreach (var origin in new[] { "https://github.com", "https://accounts.google.com", "https://login.microsoftonline.com", fixture.WeChat.BaseAddress.ToString().TrimEnd('/') })
