@@ -33,6 +33,7 @@ public abstract class ConsentBrandingTests(TesseraServer server) : ServerTest(se
         Assert.Contains("class=\"unverified\"", page.Html, StringComparison.Ordinal);
         Assert.Contains("Signed in as <strong>alice</strong>", page.Html, StringComparison.Ordinal);
         Assert.Contains("Not you?", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<form method=\"post\" action=\"/account/sign-out\">", page.Html, StringComparison.Ordinal);
     }
 
     [Fact]
