@@ -260,6 +260,8 @@ public static partial class TesseraApp
     private static void MapRoutes(WebApplication app)
     {
         app.UseTransportSecurity(app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value);
+        // Outside the exception handler, so a failed page's empty 500 or 503 below becomes the page people read.
+        app.UseTesseraStatusPages(app.Services.GetRequiredService<IssuerUrls>());
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             // No stack trace or exception text leaves the server; the log has the details. A database outage is not the
@@ -267,9 +269,11 @@ public static partial class TesseraApp
             // balancers wait and come back; the node recovers by itself when the database does.
             var unavailable = context.Features.Get<IExceptionHandlerFeature>()?.Error is { } failure && DatabaseUnavailable.Is(failure);
             context.Response.StatusCode = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
-            context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
             if (unavailable) context.Response.Headers.RetryAfter = "5";
+            // A person's page request gets no body here: the status code pages show it the page (Pages/StatusPages).
+            if (PageRequests.WantsPage(context.Request)) return;
+            context.Response.ContentType = "application/json; charset=utf-8";
             await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string>
             {
                 ["error"] = unavailable ? "temporarily_unavailable" : "server_error",

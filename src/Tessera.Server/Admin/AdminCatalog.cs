@@ -64,6 +64,8 @@ internal static class AdminCatalog
     {
         ClientId = client.ClientId,
         DisplayName = client.DisplayName,
+        LogoUri = client.LogoUri,
+        ClientUri = client.ClientUri,
         GrantTypes = SpaceDelimited.Split(client.GrantTypes).ToList(),
         Scopes = SpaceDelimited.Split(client.Scopes).ToList(),
         Jwks = client.JsonWebKeySet is null ? null : JsonDocument.Parse(client.JsonWebKeySet).RootElement.Clone(),

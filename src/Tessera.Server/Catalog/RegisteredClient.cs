@@ -21,6 +21,12 @@ public sealed record RegisteredClient(
 
     public string? DisplayName { get; init; }
 
+    /// <summary>RFC 7591 §2 logo_uri, checked https (ClientDisplayUris): the consent page shows it and allows its origin in img-src.</summary>
+    public string? LogoUri { get; init; }
+
+    /// <summary>RFC 7591 §2 client_uri: the consent page links the client's name to it.</summary>
+    public string? ClientUri { get; init; }
+
     /// <summary>Registered redirect URIs, compared exactly (RFC 6749 §3.1.2.3, RFC 9700 §4.1.3).</summary>
     public FrozenSet<string> RedirectUris { get; init; } = FrozenSet<string>.Empty;
     public FrozenSet<string> PostLogoutRedirectUris { get; init; } = FrozenSet<string>.Empty;

@@ -116,6 +116,8 @@ internal sealed partial class SnapshotCache(
             SpaceDelimited.ToSet(client.GrantTypes), SpaceDelimited.ToSet(client.Scopes))
         {
             DisplayName = client.DisplayName,
+            LogoUri = client.LogoUri,
+            ClientUri = client.ClientUri,
             JwksUri = client.JwksUri,
             RedirectUris = SpaceDelimited.ToSet(client.RedirectUris),
             PostLogoutRedirectUris = SpaceDelimited.ToSet(client.PostLogoutRedirectUris),

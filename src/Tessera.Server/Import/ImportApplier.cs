@@ -89,6 +89,8 @@ internal sealed partial class ImportApplier(
             db.Clients.Add(client);
         }
         client.DisplayName = imported.DisplayName;
+        client.LogoUri = imported.LogoUri;
+        client.ClientUri = imported.ClientUri;
         WriteClientCredentials(client, imported, created ? CredentialWrites.Overwrite : credentials, logWrites: !created && credentials == CredentialWrites.Overwrite);
         client.GrantTypes = SpaceDelimited.Join(imported.GrantTypes!);
         client.Scopes = SpaceDelimited.Join(imported.Scopes ?? []);

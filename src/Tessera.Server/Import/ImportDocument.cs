@@ -51,6 +51,13 @@ public sealed record ImportedClient
     public string? ClientId { get; init; }
     public string? ClientSecret { get; init; }
     public string? DisplayName { get; init; }
+
+    /// <summary>RFC 7591 §2 logo_uri: an https image the consent page shows beside the name.</summary>
+    public string? LogoUri { get; init; }
+
+    /// <summary>RFC 7591 §2 client_uri: the application's https home page, linked from its name on the consent page.</summary>
+    public string? ClientUri { get; init; }
+
     public List<string>? GrantTypes { get; init; }
     public List<string>? Scopes { get; init; }
 

@@ -90,6 +90,12 @@ public static class ImportValidator
                     problems.Add($"{at}.jwksUri must be an https URL of at most 2000 characters");
             }
 
+            // RFC 7591 §2: shown to the user on the consent page, so only what a page may safely load and link to.
+            if (client.LogoUri is { } logoUri && ClientDisplayUris.ProblemWithRegistration(logoUri) is { } logoProblem)
+                problems.Add($"{at}.logoUri {logoProblem}");
+            if (client.ClientUri is { } clientUri && ClientDisplayUris.ProblemWithRegistration(clientUri) is { } homeProblem)
+                problems.Add($"{at}.clientUri {homeProblem}");
+
             if (client.GrantTypes is not { Count: > 0 }) problems.Add($"{at}.grantTypes must list at least one grant type");
             for (var j = 0; j < (client.GrantTypes?.Count ?? 0); j++)
             {

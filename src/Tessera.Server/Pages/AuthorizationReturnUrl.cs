@@ -36,6 +36,9 @@ internal static class AuthorizationReturnUrl
         return client is not null && Protocol.Rules.RedirectUris.IsRegistered(redirectUri, client) ? redirectUri : null;
     }
 
+    /// <summary>Whether returnUrl is a local URL of the authorize endpoint (not whether its request is valid).</summary>
+    public static bool IsAuthorizationRequest(string? returnUrl, IUrlHelper url, IssuerUrls urls) => QueryOf(returnUrl, url, urls) is not null;
+
     private static QueryCollection? QueryOf(string? returnUrl, IUrlHelper url, IssuerUrls urls)
     {
         var prefix = urls.PathBase + EndpointPaths.Authorize + "?";

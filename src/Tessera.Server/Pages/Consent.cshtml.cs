@@ -29,6 +29,13 @@ internal sealed class ConsentModel(
     /// <summary>RFC 7591 §5: a client that registered itself chose its own name; the user is told it is not vouched for.</summary>
     public bool Unverified { get; private set; }
 
+    /// <summary>RFC 7591 §2 logo_uri and client_uri, as registered (https only, ClientDisplayUris).</summary>
+    public string? LogoUri { get; private set; }
+    public string? ClientUri { get; private set; }
+
+    /// <summary>Who is about to give the access: a shared computer's previous user sees it is not them ("not you?").</summary>
+    public string Account { get; private set; } = "";
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (await ReadAsync() is not { } request) return Redirect(errors.Link(OAuthError.InvalidRequest("the authorization request is missing or invalid")));
@@ -36,11 +43,14 @@ internal sealed class ConsentModel(
         if (user is null) return SignIn();
         ClientName = request.Client.DisplayName ?? request.Client.ClientId;
         Unverified = request.Client.IsDynamic;
+        (LogoUri, ClientUri) = (request.Client.LogoUri, request.Client.ClientUri);
+        Account = user.UserName ?? user.Id;
         // Roles (issue 16): the page shows only what this user can be granted (the authorize endpoint narrows the same way).
         Scopes = await heldScopes.OfAsync(user.Id, request.Scopes, snapshots.Current.Catalog, HttpContext.RequestAborted);
         if (Scopes.Count == 0) return Redirect(AccessDenied(request, "the user holds none of the requested scopes"));
-        // The POST ends in a redirect to the client: browsers check it against form-action.
-        PageSecurityHeaders.Apply(Response, request.RedirectUri);
+        // The POST ends in a redirect to the client: browsers check it against form-action. The logo is the only
+        // resource of another origin any page loads, so its origin is allowed here and nowhere else.
+        PageSecurityHeaders.Apply(Response, [request.RedirectUri], imageSource: LogoUri);
         return Page();
     }
 

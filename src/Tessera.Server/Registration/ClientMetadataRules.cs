@@ -62,16 +62,19 @@ internal static class ClientMetadataRules
         }
         if (metadata.ClientName is { Length: > 200 } || metadata.SoftwareId is { Length: > 200 } || metadata.SoftwareVersion is { Length: > 200 })
             return OAuthError.InvalidClientMetadata("client_name, software_id and software_version are at most 200 characters");
+        // §2: shown to the user on the consent page (the logo loaded by the browser, the home page linked): the import's rule.
         foreach (var (name, uri) in new[] { ("client_uri", metadata.ClientUri), ("logo_uri", metadata.LogoUri) })
         {
-            if (uri is not null && (uri.Length > 2000 || !Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme != Uri.UriSchemeHttps))
-                return OAuthError.InvalidClientMetadata($"{name} must be an https URL");
+            if (uri is not null && ClientDisplayUris.ProblemWithRegistration(uri) is { } problem)
+                return OAuthError.InvalidClientMetadata($"{name} {problem}");
         }
 
         var client = new ImportedClient
         {
             ClientId = clientId,
             DisplayName = metadata.ClientName,
+            LogoUri = metadata.LogoUri,
+            ClientUri = metadata.ClientUri,
             GrantTypes = [.. grants],
             Scopes = [.. scopes],
             RedirectUris = [.. redirectUris],

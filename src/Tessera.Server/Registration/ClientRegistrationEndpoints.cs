@@ -169,8 +169,9 @@ internal static class ClientRegistrationEndpoints
             WriteList(json, "response_types", SpaceDelimited.Split(row.GrantTypes).Contains(GrantTypes.AuthorizationCode) ? [Parameters.Code] : []);
             json.WriteString("scope", row.Scopes);
             if (row.DisplayName is not null) json.WriteString("client_name", row.DisplayName);
-            if (kept.ClientUri is not null) json.WriteString("client_uri", kept.ClientUri);
-            if (kept.LogoUri is not null) json.WriteString("logo_uri", kept.LogoUri);
+            // The columns since they exist; a row registered before them has the values only in its kept metadata.
+            if ((row.ClientUri ?? kept.ClientUri) is { } clientUri) json.WriteString("client_uri", clientUri);
+            if ((row.LogoUri ?? kept.LogoUri) is { } logoUri) json.WriteString("logo_uri", logoUri);
             if (kept.SoftwareId is not null) json.WriteString("software_id", kept.SoftwareId);
             if (kept.SoftwareVersion is not null) json.WriteString("software_version", kept.SoftwareVersion);
             if (row.PostLogoutRedirectUris.Length > 0) WriteList(json, "post_logout_redirect_uris", SpaceDelimited.Split(row.PostLogoutRedirectUris));

@@ -18,6 +18,9 @@ public static class PagePaths
 
     public const string Error = "/error";
 
+    /// <summary>The page shown for an unknown path or a failed page (404, 500, 503), followed by the status.</summary>
+    public const string Problem = "/problem";
+
     /// <summary>The pages that mailed links open (the links are built from the issuer, never from the request's Host).</summary>
     public const string ResetPassword = "/account/reset-password";
     public const string ConfirmEmail = "/account/confirm-email";

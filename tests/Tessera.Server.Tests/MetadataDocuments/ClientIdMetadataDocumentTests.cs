@@ -92,6 +92,30 @@ public abstract class ClientIdMetadataDocumentTests(MetadataDocumentFixture fixt
     }
 
     [Fact]
+    public async Task A_documents_logo_and_home_page_are_shown_on_consent_and_a_logo_that_is_not_plain_https_is_refused()
+    {
+        var branded = Document("/branded/client.json");
+        branded["logo_uri"] = "https://cdn.notes.example/logo.png";
+        branded["client_uri"] = "https://notes.example/";
+        var clientId = ServeDocument("/branded/client.json", branded);
+        var bad = Document("/bad-logo/client.json");
+        bad["logo_uri"] = "data:image/png;base64,iVBORw0KGgo=";
+        var badId = ServeDocument("/bad-logo/client.json", bad);
+        using var browser = new Browser(Server);
+
+        var consent = await browser.FollowAsync(await browser.GetAsync(AuthorizeUrl(clientId, Redirect, "openid message", NewPkce().Challenge)));
+        consent = await browser.FollowAsync(await browser.SubmitAsync(consent, consent.RequestPath,
+            [("username", PeopleImport.Alice), ("password", PeopleImport.AlicePassword), ("returnUrl", consent.Field("returnUrl")!)]));
+        var refused = await AuthorizePageAsync(badId);
+
+        Assert.Contains("src=\"https://cdn.notes.example/logo.png\"", consent.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://notes.example/\" rel=\"noopener noreferrer\">", consent.Html, StringComparison.Ordinal);
+        Assert.Contains("img-src 'self' https://cdn.notes.example;", consent.Response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("logo_uri must be an absolute https URL", refused.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_document_that_names_another_client_id_is_refused()
     {
         var document = Document("/mismatch/client.json");

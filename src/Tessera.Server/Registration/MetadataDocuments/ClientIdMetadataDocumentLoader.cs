@@ -122,6 +122,8 @@ internal sealed class ClientIdMetadataDocumentLoader(
             (client.Scopes ?? []).ToFrozenSet(StringComparer.Ordinal))
         {
             DisplayName = client.DisplayName,
+            LogoUri = client.LogoUri,
+            ClientUri = client.ClientUri,
             // Fetched when the client signs something (JwksUriKeySets), kept by its own cache headers.
             JwksUri = client.JwksUri,
             RedirectUris = (client.RedirectUris ?? []).ToFrozenSet(StringComparer.Ordinal),
