@@ -7,7 +7,8 @@ namespace Tessera.Browser.Tests.Pages;
 /// <summary>
 /// A Tessera server with every page switched on — self-registration, account mail (forgot password), an app that asks
 /// for consent and a device-flow client — for <see cref="EveryPageIsAccessibleInChromiumTests"/>. One user looks at the
-/// pages that change nothing; each culture and size has its own user for two-factor sign-in, which turning it on changes.
+/// pages that change nothing; each culture and size has its own user for two-factor sign-in (turning it on changes the
+/// user) and for the keyboard journey (allowing access is remembered, and the consent page must come every time).
 /// </summary>
 public sealed class PagesFixture : IAsyncLifetime
 {
@@ -25,7 +26,12 @@ public sealed class PagesFixture : IAsyncLifetime
     public TesseraServer Server => _server ?? throw new InvalidOperationException("not started");
 
     /// <summary>The user who turns on two-factor sign-in in the row for <paramref name="culture"/> and <paramref name="width"/>.</summary>
-    public static string TwoFactorUser(string culture, int width) => $"twofactor-{culture.ToLowerInvariant()}-{width}";
+    public static string TwoFactorUser(string culture, int width) => RowUser("twofactor", culture, width);
+
+    /// <summary>The user who signs in and allows access by keyboard in the row for <paramref name="culture"/> and <paramref name="width"/>.</summary>
+    public static string KeyboardUser(string culture, int width) => RowUser("keyboard", culture, width);
+
+    private static string RowUser(string purpose, string culture, int width) => $"{purpose}-{culture.ToLowerInvariant()}-{width}";
 
     private static JsonObject Import(Uri callback) => new()
     {
@@ -56,7 +62,9 @@ public sealed class PagesFixture : IAsyncLifetime
     };
 
     private static IEnumerable<string> Usernames() =>
-        PageRows.Cultures.SelectMany(culture => PageRows.Sizes.Select(size => TwoFactorUser(culture, size.Width))).Prepend(Reader);
+        PageRows.Cultures
+            .SelectMany(culture => PageRows.Sizes.SelectMany(size => new[] { TwoFactorUser(culture, size.Width), KeyboardUser(culture, size.Width) }))
+            .Prepend(Reader);
 
     public async Task InitializeAsync()
     {
