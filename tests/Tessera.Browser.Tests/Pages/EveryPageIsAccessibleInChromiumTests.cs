@@ -72,6 +72,12 @@ public sealed class EveryPageIsAccessibleInChromiumTests(PagesFixture fixture) :
 
             await page.GotoAsync(Issuer + "/account/tokens");
             await PageAudit.AssertAccessibleAsync(page, "tokens", culture);
+            // The new token shown once, and the table of tokens (six columns, which must fit a phone).
+            await page.FillAsync("input[name=name]", $"audit {culture} {width}");
+            await page.CheckAsync("input[name=scopes][value=message]");
+            await page.ClickAsync("form:has(input[name=name]) button[type=submit]");
+            await Assertions.Expect(page.Locator("#new-token")).ToBeVisibleAsync();
+            await PageAudit.AssertAccessibleAsync(page, "tokens-created", culture);
 
             await page.GotoAsync(Issuer + "/account/identities");
             await PageAudit.AssertAccessibleAsync(page, "identities", culture);

@@ -1,6 +1,7 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using Tessera.Browser.Tests.Infrastructure;
 
 namespace Tessera.Browser.Tests.Pages;
 
@@ -26,8 +27,7 @@ public static class PageAudit
     /// <param name="name">The page, as the screenshot's file name starts: sign-in, consent, …</param>
     public static async Task AssertAccessibleAsync(IPage page, string name, string culture)
     {
-        // The page must have finished loading: axe reads the styles (contrast) and the screenshot shows the result.
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await LoadedAsync(page);
         var viewport = page.ViewportSize ?? throw new InvalidOperationException("the page has no viewport");
         var file = $"{name}-{culture}-{viewport.Width}x{viewport.Height}";
         var problems = new List<string>();
@@ -50,6 +50,14 @@ public static class PageAudit
                 string.Join(Environment.NewLine, problems));
         }
     }
+
+    /// <summary>
+    /// Until the document and its stylesheet have loaded: axe reads the styles (contrast) and the screenshot shows the
+    /// result. Asked of the document itself: Playwright's load state has been seen never to arrive after a
+    /// POST-redirect-GET with the page already there (see <see cref="Chromium.Committed"/>).
+    /// </summary>
+    public static Task LoadedAsync(IPage page) =>
+        page.WaitForFunctionAsync("document.readyState === 'complete'", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
 
     private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, ColorScheme scheme)
     {

@@ -39,6 +39,8 @@ public sealed class PagesFixture : IAsyncLifetime
         {
             ["name"] = "messages", ["audience"] = SignInFixture.MessagesAudience, ["scopes"] = new JsonArray("message"),
             ["accessTokenFormat"] = "jwt", ["signingAlgorithm"] = "RS256",
+            // So the tokens page offers a scope and can list a token.
+            ["personalAccessTokens"] = true,
         }),
         ["clients"] = new JsonArray(
             new JsonObject

@@ -46,7 +46,7 @@ public sealed class SigningInAndAllowingAccessByKeyboardAloneInChromiumTests(Pag
     /// <summary>Presses Tab until <paramref name="selector"/> has the focus, checking each stop shows its focus outline.</summary>
     private static async Task TabToAsync(IPage page, string selector)
     {
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await PageAudit.LoadedAsync(page);
         for (var tabs = 0; tabs < MaxTabs; tabs++)
         {
             await page.Keyboard.PressAsync("Tab");
