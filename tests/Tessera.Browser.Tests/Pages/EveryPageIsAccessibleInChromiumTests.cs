@@ -45,16 +45,21 @@ public sealed class EveryPageIsAccessibleInChromiumTests(PagesFixture fixture) :
         });
 
     [Theory, MemberData(nameof(Rows))]
-    public Task Forgot_password_and_the_link_sent(string culture, int width, int height) =>
+    public Task Forgot_password_the_link_sent_and_the_reset_page(string culture, int width, int height) =>
         VisitAsync(culture, width, height, async page =>
         {
+            var email = SignInFixture.EmailOf(ForgetfulUser(culture, width));
             await page.GotoAsync(Issuer + "/account/forgot-password");
             await PageAudit.AssertAccessibleAsync(page, "forgot-password", culture);
 
-            await page.FillAsync("#email", SignInFixture.EmailOf(Reader));
+            await page.FillAsync("#email", email);
             await page.ClickAsync("form:has(#email) button[type=submit]");
             await Assertions.Expect(page.Locator("#notice")).ToBeVisibleAsync();
             await PageAudit.AssertAccessibleAsync(page, "forgot-password-sent", culture);
+
+            await page.GotoAsync(SmtpInbox.LinkIn(await fixture.Inbox.WaitForAsync(email), Issuer).ToString());
+            await Assertions.Expect(page.Locator("#newPassword")).ToBeVisibleAsync();
+            await PageAudit.AssertAccessibleAsync(page, "reset-password", culture);
         });
 
     [Theory, MemberData(nameof(Rows))]

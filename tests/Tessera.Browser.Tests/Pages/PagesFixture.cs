@@ -8,7 +8,8 @@ namespace Tessera.Browser.Tests.Pages;
 /// A Tessera server with every page switched on — self-registration, account mail (forgot password), an app that asks
 /// for consent and a device-flow client — for <see cref="EveryPageIsAccessibleInChromiumTests"/>. One user looks at the
 /// pages that change nothing; each culture and size has its own user for two-factor sign-in (turning it on changes the
-/// user) and for the keyboard journey (allowing access is remembered, and the consent page must come every time).
+/// user), for the keyboard journey (allowing access is remembered, and the consent page must come every time) and for
+/// the password reset (mails to one address are limited).
 /// </summary>
 public sealed class PagesFixture : IAsyncLifetime
 {
@@ -22,6 +23,9 @@ public sealed class PagesFixture : IAsyncLifetime
     private TesseraServer? _server;
     private SmtpInbox? _inbox;
 
+    /// <summary>Where the server's account mail (the password reset link) arrives.</summary>
+    public SmtpInbox Inbox => _inbox ?? throw new InvalidOperationException("not started");
+
     public CallbackListener Callback => _callback ?? throw new InvalidOperationException("not started");
     public TesseraServer Server => _server ?? throw new InvalidOperationException("not started");
 
@@ -30,6 +34,9 @@ public sealed class PagesFixture : IAsyncLifetime
 
     /// <summary>The user who signs in and allows access by keyboard in the row for <paramref name="culture"/> and <paramref name="width"/>.</summary>
     public static string KeyboardUser(string culture, int width) => RowUser("keyboard", culture, width);
+
+    /// <summary>The user who asks for a password reset link in the row for <paramref name="culture"/> and <paramref name="width"/>.</summary>
+    public static string ForgetfulUser(string culture, int width) => RowUser("forgetful", culture, width);
 
     private static string RowUser(string purpose, string culture, int width) => $"{purpose}-{culture.ToLowerInvariant()}-{width}";
 
@@ -65,7 +72,7 @@ public sealed class PagesFixture : IAsyncLifetime
 
     private static IEnumerable<string> Usernames() =>
         PageRows.Cultures
-            .SelectMany(culture => PageRows.Sizes.SelectMany(size => new[] { TwoFactorUser(culture, size.Width), KeyboardUser(culture, size.Width) }))
+            .SelectMany(culture => PageRows.Sizes.SelectMany(size => new[] { TwoFactorUser(culture, size.Width), KeyboardUser(culture, size.Width), ForgetfulUser(culture, size.Width) }))
             .Prepend(Reader);
 
     public async Task InitializeAsync()
