@@ -66,7 +66,9 @@ public sealed class Chromium : IAsyncDisposable
     public static string ScreenshotDirectory => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     /// <summary>Starts Chromium; fails (never skips) with what to install when it is missing.</summary>
-    public static async Task<Chromium> LaunchAsync(string? executablePath = null)
+    /// <param name="viewport">The window's size; 1024×768 unless a test looks at a page at a given size.</param>
+    /// <param name="locale">The browser's language (navigator.language and Accept-Language), when a test depends on it.</param>
+    public static async Task<Chromium> LaunchAsync(string? executablePath = null, ViewportSize? viewport = null, string? locale = null)
     {
         var path = executablePath ?? Environment.GetEnvironmentVariable(PathVariable) ?? DefaultPath;
         if (!File.Exists(path))
@@ -87,7 +89,8 @@ public sealed class Chromium : IAsyncDisposable
                 Headless = true,
                 Args = Flags,
                 Timeout = 60_000,
-                ViewportSize = new ViewportSize { Width = 1024, Height = 768 },
+                ViewportSize = viewport ?? new ViewportSize { Width = 1024, Height = 768 },
+                Locale = locale,
             });
             // Generous: the suite shares two cores with the other test projects.
             context.SetDefaultTimeout(30_000);
