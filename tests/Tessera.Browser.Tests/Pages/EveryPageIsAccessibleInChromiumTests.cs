@@ -83,6 +83,11 @@ public sealed class EveryPageIsAccessibleInChromiumTests(PagesFixture fixture) :
             await page.ClickAsync("form:has(input[name=name]) button[type=submit]");
             await Assertions.Expect(page.Locator("#new-token")).ToBeVisibleAsync();
             await PageAudit.AssertAccessibleAsync(page, "tokens-created", culture);
+            // The copy button (copy.js) puts exactly the token shown on the clipboard, and says so.
+            await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+            await page.ClickAsync("button[data-copy=new-token]");
+            await Assertions.Expect(page.Locator("#copy-status")).Not.ToBeEmptyAsync();
+            Assert.Equal((await page.TextContentAsync("#new-token"))!.Trim(), await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
 
             await page.GotoAsync(Issuer + "/account/identities");
             await PageAudit.AssertAccessibleAsync(page, "identities", culture);
