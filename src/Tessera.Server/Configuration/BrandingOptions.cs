@@ -9,8 +9,11 @@ public sealed class BrandingOptions
     /// <summary>A logo file (.svg, .png, .jpg, .webp) shown beside the name; served by Tessera itself (the pages' CSP allows only 'self').</summary>
     public string? LogoPath { get; set; }
 
-    /// <summary>The colour of buttons and links, as #rgb or #rrggbb.</summary>
+    /// <summary>The colour of buttons and links, as #rgb or #rrggbb; at least 4.5:1 against the white card.</summary>
     public string? PrimaryColor { get; set; }
+
+    /// <summary>The same in dark mode, at least 4.5:1 against the dark card; Tessera's own dark colour when not given.</summary>
+    public string? PrimaryColorDark { get; set; }
 
     /// <summary>An operator's stylesheet, linked after Tessera's own so it can override any rule.</summary>
     public string? StylesheetPath { get; set; }

@@ -21,9 +21,9 @@ internal sealed class PageAssets
         var branding = options.Value.Branding;
         ProductName = branding.ProductName;
         var stylesheets = new List<string> { Add("/css/tessera", ".css", Embedded("Tessera.Server.Pages.Styles.tessera.css"), "text/css; charset=utf-8") };
-        // A custom property the stylesheet reads; BrandingRule let only a hex colour through, so nothing else reaches the CSS.
-        if (branding.PrimaryColor is { } color)
-            stylesheets.Add(Add("/css/brand", ".css", Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $":root {{ --tessera-primary: {color}; }}\n")), "text/css; charset=utf-8"));
+        // Custom properties the stylesheet reads; BrandingRule let only hex colours through, so nothing else reaches the CSS.
+        if (branding.PrimaryColor is not null || branding.PrimaryColorDark is not null)
+            stylesheets.Add(Add("/css/brand", ".css", Encoding.UTF8.GetBytes(BrandStylesheet(branding.PrimaryColor, branding.PrimaryColorDark)), "text/css; charset=utf-8"));
         // After Tessera's own, so an operator's rule wins over ours.
         if (branding.StylesheetPath is { } stylesheet)
             stylesheets.Add(Add("/css/operator", ".css", File.ReadAllBytes(stylesheet), "text/css; charset=utf-8"));
@@ -39,6 +39,21 @@ internal sealed class PageAssets
                 _ => "image/jpeg",
             });
         }
+    }
+
+    /// <summary>
+    /// The brand's colours per scheme, each with a button label colour (black or white, whichever reads better on it):
+    /// the light colour only where the reader has not asked for dark, so a dark brand colour never becomes link text on
+    /// the dark card; dark mode keeps Tessera's own colour unless a dark one is given.
+    /// </summary>
+    private static string BrandStylesheet(string? light, string? dark)
+    {
+        var css = new StringBuilder();
+        if (light is not null)
+            css.Append(CultureInfo.InvariantCulture, $"@media not all and (prefers-color-scheme: dark) {{ :root {{ --tessera-primary: {light}; --tessera-on-primary: {ColorContrast.TextOn(light)}; }} }}\n");
+        if (dark is not null)
+            css.Append(CultureInfo.InvariantCulture, $"@media (prefers-color-scheme: dark) {{ :root {{ --tessera-primary: {dark}; --tessera-on-primary: {ColorContrast.TextOn(dark)}; }} }}\n");
+        return css.ToString();
     }
 
     /// <summary>The routes every asset request reaches; only the names of <see cref="Stylesheets"/> and <see cref="LogoPath"/> are answered.</summary>

@@ -21,7 +21,8 @@ public sealed partial class BrandingTests : IDisposable
         await using var server = await TesseraServer.StartAsync(DatabaseKind.Sqlite, PeopleImport.Create(), new Dictionary<string, string?>
         {
             ["Tessera:Branding:ProductName"] = "Acme ID",
-            ["Tessera:Branding:PrimaryColor"] = "#ff6600",
+            ["Tessera:Branding:PrimaryColor"] = "#b34700",
+            ["Tessera:Branding:PrimaryColorDark"] = "#ffb380",
             ["Tessera:Branding:LogoPath"] = logo,
             ["Tessera:Branding:StylesheetPath"] = stylesheet,
         });
@@ -37,7 +38,11 @@ public sealed partial class BrandingTests : IDisposable
         // Ours first, then the colour, then the operator's, so the operator's rules win.
         Assert.Equal(3, links.Count);
         Assert.StartsWith("/css/tessera.", links[0], StringComparison.Ordinal);
-        Assert.Equal(":root { --tessera-primary: #ff6600; }\n", await http.GetStringAsync(links[1]));
+        // Each scheme its own colour, and button labels in whichever of black and white reads better on it.
+        Assert.Equal(
+            "@media not all and (prefers-color-scheme: dark) { :root { --tessera-primary: #b34700; --tessera-on-primary: #ffffff; } }\n" +
+            "@media (prefers-color-scheme: dark) { :root { --tessera-primary: #ffb380; --tessera-on-primary: #111111; } }\n",
+            await http.GetStringAsync(links[1]));
         Assert.Equal("main { border-radius: 0; }\n", await http.GetStringAsync(links[2]));
         Assert.Equal("image/svg+xml", logoResponse.Content.Headers.ContentType?.MediaType);
         // Opened on its own, the SVG is a document of the issuer's origin: it may run nothing.
@@ -46,6 +51,9 @@ public sealed partial class BrandingTests : IDisposable
 
     [Theory]
     [InlineData("Tessera:Branding:PrimaryColor", "red; } body { display: none", "Tessera:Branding:PrimaryColor must be a hex colour such as #2f5bd3 or #25b.")]
+    [InlineData("Tessera:Branding:PrimaryColor", "#ff6600", "Tessera:Branding:PrimaryColor #ff6600 has a contrast of 2.9:1 against the light card (#ffffff); links need 4.5:1 (WCAG 2.2 1.4.3): choose a darker shade.")]
+    [InlineData("Tessera:Branding:PrimaryColorDark", "#2f5bd3", "Tessera:Branding:PrimaryColorDark #2f5bd3 has a contrast of 2.8:1 against the dark card (#1b1e24); links need 4.5:1 (WCAG 2.2 1.4.3): choose a lighter shade.")]
+    [InlineData("Tessera:Branding:PrimaryColorDark", "#fff; } *", "Tessera:Branding:PrimaryColorDark must be a hex colour such as #2f5bd3 or #25b.")]
     [InlineData("Tessera:Branding:ProductName", " ", "Tessera:Branding:ProductName must be 1 to 60 characters.")]
     [InlineData("Tessera:Branding:LogoPath", "/nonexistent/logo.svg", "Tessera:Branding:LogoPath must name an existing .svg, .png, .jpg or .webp file.")]
     [InlineData("Tessera:Branding:StylesheetPath", "/nonexistent/site.css", "Tessera:Branding:StylesheetPath must name an existing .css file.")]
