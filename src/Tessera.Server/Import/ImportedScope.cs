@@ -8,10 +8,7 @@ namespace Tessera.Server.Import;
 /// when the operator words what it lets an application do, per language, for the consent and token pages.
 /// </summary>
 [JsonConverter(typeof(ImportedScopeConverter))]
-public sealed record ImportedScope(string? Name, Dictionary<string, string>? DisplayNames = null)
-{
-    public static implicit operator ImportedScope(string name) => new(name);
-}
+public sealed record ImportedScope(string? Name, Dictionary<string, string>? DisplayNames = null);
 
 /// <summary>Reads and writes a scope as a string when it has no display names, else as an object.</summary>
 public sealed class ImportedScopeConverter : JsonConverter<ImportedScope>
@@ -26,7 +23,14 @@ public sealed class ImportedScopeConverter : JsonConverter<ImportedScope>
         {
             var property = reader.GetString();
             reader.Read();
-            if (string.Equals(property, "name", StringComparison.OrdinalIgnoreCase)) name = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+            // A JsonException for every malformed scope, so the import file's reader reports it like any other JSON error.
+            if (string.Equals(property, "name", StringComparison.OrdinalIgnoreCase))
+                name = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Null => null,
+                    _ => throw new JsonException("a scope's name is a string"),
+                };
             else if (string.Equals(property, "displayNames", StringComparison.OrdinalIgnoreCase)) displayNames = JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader, options);
             else throw new JsonException($"a scope has no property '{property}' (only name and displayNames)");
         }

@@ -59,6 +59,9 @@ public abstract class ScopeDisplayNamesTests(TesseraServer server) : ServerTest(
         Assert.Contains($"{at}.en must be 1 to 200 characters of text without control characters", problems);
         scopes.Add(new JsonObject { ["name"] = "odd", ["description"] = "not a property of a scope" });
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<ImportDocument>(import.ToJsonString(), Web));
+        scopes.RemoveAt(scopes.Count - 1);
+        scopes.Add(new JsonObject { ["name"] = 5 });
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<ImportDocument>(import.ToJsonString(), Web));
     }
 }
 
