@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Tessera.Server.Admin;
+using Tessera.Server.Areas.Console;
 using Tessera.Server.Apis;
 using Tessera.Server.Audit;
 using Tessera.Server.BackChannelLogout;
@@ -136,6 +137,7 @@ public static partial class TesseraApp
         services.AddTesseraPasskeys();
         services.AddTesseraMail(options.Email);
         services.AddTesseraPages().AddExternalProviders(options);
+        services.AddTesseraConsole();
         services.AddTransportSecurity(options);
         services.AddTesseraRateLimits(options.RateLimits);
         services.AddExternalIdentities();
@@ -293,6 +295,8 @@ public static partial class TesseraApp
         app.MapProtocolEndpoints();
         app.MapTesseraPages(app.Services.GetRequiredService<IssuerUrls>());
         app.MapAdminEndpoints();
+        // Listening from the start, so the console's overview counts the tokens of the last hour, not of its first visit.
+        app.Services.GetRequiredService<Telemetry.RecentTokenIssuance>();
         app.MapPersonalAccessTokenEndpoints();
         app.MapClientRegistration();
         app.MapTesseraOpenApi();

@@ -34,10 +34,17 @@ internal static class AdminClients
     public static async Task<Results<JsonCreated<CreatedClient>, BadRequestError, ForbiddenError>> CreateAsync(
         HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, AdminPrivilegeCeiling ceiling)
     {
-        var cancellationToken = context.RequestAborted;
         var (body, error) = await AdminCatalog.ReadAsync<ImportedClient>(context.Request);
         if (error is not null) return error;
-        if (body!.ClientId is { } id && await db.Clients.AnyAsync(c => c.ClientId == id, cancellationToken))
+        return await CreateClientAsync(body!, context, db, applier, snapshots, urls, ceiling);
+    }
+
+    /// <summary>The creation itself, for the admin API's JSON body and the console's form alike.</summary>
+    public static async Task<Results<JsonCreated<CreatedClient>, BadRequestError, ForbiddenError>> CreateClientAsync(
+        ImportedClient body, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, AdminPrivilegeCeiling ceiling)
+    {
+        var cancellationToken = context.RequestAborted;
+        if (body.ClientId is { } id && await db.Clients.AnyAsync(c => c.ClientId == id, cancellationToken))
             return AdminCatalog.Invalid([$"client '{id}' already exists; update it with PUT /admin/clients/{id}"]);
 
         // A confidential client needs a credential: without one of its own it gets a generated secret (256 bits).
@@ -60,10 +67,17 @@ internal static class AdminClients
     public static async Task<Results<JsonOk<ImportedClient>, BadRequestError, NotFoundError, ForbiddenError>> ReplaceAsync(
         string clientId, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, AdminPrivilegeCeiling ceiling)
     {
-        var cancellationToken = context.RequestAborted;
         var (body, error) = await AdminCatalog.ReadAsync<ImportedClient>(context.Request);
         if (error is not null) return error;
-        if (body!.ClientId is { } named && named != clientId) return AdminCatalog.Invalid(["clientId in the body differs from the one in the path"]);
+        return await ReplaceClientAsync(clientId, body!, context, db, applier, snapshots, urls, ceiling);
+    }
+
+    /// <summary>The replacement itself, for the admin API's JSON body and the console's form alike.</summary>
+    public static async Task<Results<JsonOk<ImportedClient>, BadRequestError, NotFoundError, ForbiddenError>> ReplaceClientAsync(
+        string clientId, ImportedClient body, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, AdminPrivilegeCeiling ceiling)
+    {
+        var cancellationToken = context.RequestAborted;
+        if (body.ClientId is { } named && named != clientId) return AdminCatalog.Invalid(["clientId in the body differs from the one in the path"]);
         var client = body with { ClientId = clientId };
 
         var document = await AdminCatalog.CurrentAsync(db, cancellationToken);

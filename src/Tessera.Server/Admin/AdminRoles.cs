@@ -100,7 +100,15 @@ internal static class AdminRoles
     {
         var (body, error) = await AdminCatalog.ReadAsync<RoleAssignment>(context.Request);
         if (error is not null) return error;
-        if (body!.Roles is not { } wanted) return AdminCatalog.Invalid(["roles is required: the user's roles, [] for none"]);
+        return await AssignRolesAsync(username, body!, context, users, roles, coverage, ceiling);
+    }
+
+    /// <summary>The assignment itself, for the admin API's JSON body and the console's form alike.</summary>
+    public static async Task<Results<JsonOk<RoleAssignment>, BadRequestError, NotFoundError, ForbiddenError>> AssignRolesAsync(
+        string username, RoleAssignment body, HttpContext context, UserManager<TesseraUser> users, RoleManager<TesseraRole> roles,
+        PersonalAccessTokenCoverage coverage, AdminPrivilegeCeiling ceiling)
+    {
+        if (body.Roles is not { } wanted) return AdminCatalog.Invalid(["roles is required: the user's roles, [] for none"]);
         var user = await users.FindByNameAsync(username);
         if (user is null) return AdminCatalog.NotFound("user");
         var unknown = new List<string>();

@@ -119,7 +119,7 @@ internal static class AdminRoutes
             .RequireAuthorization(BuiltInApiPolicies.AdminWrite("users"));
     }
 
-    private static JsonOk<SigningKeyList> ListKeys(SnapshotCache snapshots, TimeProvider clock)
+    public static JsonOk<SigningKeyList> ListKeys(SnapshotCache snapshots, TimeProvider clock)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var ring = snapshots.Current.Keys;
@@ -129,12 +129,15 @@ internal static class AdminRoutes
             key.ActivatesAt, key.UnpublishAt))]));
     }
 
-    private static async Task<Results<JsonOk<RotatedKey>, BadRequestError>> RotateKeyAsync(HttpContext context, KeyManager keys, SnapshotCache snapshots)
+    private static Task<Results<JsonOk<RotatedKey>, BadRequestError>> RotateKeyAsync(HttpContext context, KeyManager keys, SnapshotCache snapshots) =>
+        RotateSigningKeyAsync(context.Request.Query["algorithm"].FirstOrDefault() ?? SigningAlgorithms.RS256, keys, snapshots, context.RequestAborted);
+
+    /// <summary>The rotation itself, for the admin API's query and the console's form alike (the key manager writes the audit event).</summary>
+    public static async Task<Results<JsonOk<RotatedKey>, BadRequestError>> RotateSigningKeyAsync(string algorithm, KeyManager keys, SnapshotCache snapshots, CancellationToken cancellationToken)
     {
-        var algorithm = context.Request.Query["algorithm"].FirstOrDefault() ?? SigningAlgorithms.RS256;
         if (!KeyManager.AlgorithmsInUse(snapshots.Current.Catalog).Contains(algorithm))
             return new BadRequestError(OAuthError.InvalidRequest($"no key of algorithm '{algorithm}' is in use"));
-        var key = await keys.RotateNowAsync(algorithm, context.RequestAborted);
+        var key = await keys.RotateNowAsync(algorithm, cancellationToken);
         return new JsonOk<RotatedKey>(new RotatedKey(key.Id, key.Algorithm));
     }
 

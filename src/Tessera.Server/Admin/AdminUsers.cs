@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -5,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Responses;
 using Tessera.Server.Storage;
 using Tessera.Server.Storage.Users;
-using Tessera.Server.Tokens.LocalBearer;
 using Tessera.Server.Tokens.Revocation;
 using Tessera.Server.Users;
 using Tessera.Server.Vocabulary;
@@ -161,7 +161,9 @@ internal static class AdminUsers
         var result = await SecondFactors.ResetAsync(users, user);
         if (!result.Succeeded) return Refused(result);
         await revocation.RevokeEverythingAsync(users, user, context.RequestAborted);
-        AdminUsersLog.SecondFactorReset(logger, user.Id, context.User.Subject());
+        // The admin API's caller is a token (sub); the console's is a session cookie (Identity's name identifier).
+        AdminUsersLog.SecondFactorReset(logger, user.Id,
+            context.User.FindFirstValue(Claims.Subject) ?? context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown");
         return new JsonOk<UserView>(UserView.Of(user));
     }
 
@@ -212,6 +214,12 @@ internal static class AdminUsers
         {
             return new BadRequestError(OAuthError.InvalidRequest("the body must be a JSON object with username, password, email, emailVerified, name"));
         }
+        return await CreateUserAsync(body, users);
+    }
+
+    /// <summary>The creation itself, for the admin API's JSON body and the console's form alike.</summary>
+    public static async Task<Results<JsonCreated<CreatedUser>, BadRequestError>> CreateUserAsync(NewUser? body, UserManager<TesseraUser> users)
+    {
         if (string.IsNullOrWhiteSpace(body?.Username) || string.IsNullOrEmpty(body.Password))
             return new BadRequestError(OAuthError.InvalidRequest("username and password are required"));
         if (body.Email is not null && !System.Net.Mail.MailAddress.TryCreate(body.Email, out _))

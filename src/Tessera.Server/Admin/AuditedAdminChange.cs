@@ -42,49 +42,57 @@ internal static class AuditedAdminChange
         route.AddEndpointFilter(async (invocation, next) =>
         {
             var context = invocation.HttpContext;
-            var services = context.RequestServices;
-            var audit = services.GetRequiredService<AuditTrail>();
-            var db = services.GetRequiredService<TesseraDbContext>();
-            var userManager = services.GetRequiredService<UserManager<TesseraUser>>();
             if (join == AuditJoin.HandlerTransaction) context.Request.EnableBuffering();
-
-            var target = await TargetAsync(context, userManager, readBody: join == AuditJoin.HandlerTransaction);
-            var entry = new AuditEntry(type) { UserId = target.UserId, ClientId = target.ClientId, Details = target.Details };
-            if (join == AuditJoin.HandlerTransaction) audit.Add(db, entry, context);
-
-            object? result;
-            try
-            {
-                result = await next(invocation);
-            }
-            catch (Exception)
-            {
-                ForgetUnsavedEvents(db);
-                audit.Post(Failed(entry, StatusCodes.Status500InternalServerError), context);
-                throw;
-            }
-
-            var status = StatusOf(result);
-            if (status is < 200 or >= 300)
-            {
-                ForgetUnsavedEvents(db);
-                audit.Post(Failed(entry, status), context);
-                return result;
-            }
-            try
-            {
-                if (join == AuditJoin.AfterSuccess) audit.Add(db, entry with { UserId = entry.UserId ?? CreatedUserId(result), Details = WithCreatedName(entry.Details, result) }, context);
-                // A handler that saved the change without this context (it should not happen) still gets its event, right after.
-                if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(CancellationToken.None);
-            }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
-            {
-                // The change is made; an event that cannot be saved now goes through the queue rather than failing the answer.
-                ForgetUnsavedEvents(db);
-                audit.Post(entry, context);
-            }
-            return result;
+            var users = context.RequestServices.GetRequiredService<UserManager<TesseraUser>>();
+            var target = await TargetAsync(context, users, readBody: join == AuditJoin.HandlerTransaction);
+            return await RunAsync(context, type, join, target, () => next(invocation).AsTask());
         });
+
+    /// <summary>
+    /// Runs one admin change and writes its audit event as <paramref name="join"/> says: the admin API's routes through
+    /// the filter above, the console's forms directly (they name their target; a form has no JSON body to read it from).
+    /// </summary>
+    public static async Task<object?> RunAsync(HttpContext context, string type, AuditJoin join, AuditTarget target, Func<Task<object?>> change)
+    {
+        var services = context.RequestServices;
+        var audit = services.GetRequiredService<AuditTrail>();
+        var db = services.GetRequiredService<TesseraDbContext>();
+        var entry = new AuditEntry(type) { UserId = target.UserId, ClientId = target.ClientId, Details = target.Details };
+        if (join == AuditJoin.HandlerTransaction) audit.Add(db, entry, context);
+
+        object? result;
+        try
+        {
+            result = await change();
+        }
+        catch (Exception)
+        {
+            ForgetUnsavedEvents(db);
+            audit.Post(Failed(entry, StatusCodes.Status500InternalServerError), context);
+            throw;
+        }
+
+        var status = StatusOf(result);
+        if (status is < 200 or >= 300)
+        {
+            ForgetUnsavedEvents(db);
+            audit.Post(Failed(entry, status), context);
+            return result;
+        }
+        try
+        {
+            if (join == AuditJoin.AfterSuccess) audit.Add(db, entry with { UserId = entry.UserId ?? CreatedUserId(result), Details = WithCreatedName(entry.Details, result) }, context);
+            // A handler that saved the change without this context (it should not happen) still gets its event, right after.
+            if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        {
+            // The change is made; an event that cannot be saved now goes through the queue rather than failing the answer.
+            ForgetUnsavedEvents(db);
+            audit.Post(entry, context);
+        }
+        return result;
+    }
 
     private static AuditEntry Failed(AuditEntry entry, int status) => entry with
     {
@@ -99,30 +107,27 @@ internal static class AuditedAdminChange
             entry.State = EntityState.Detached;
     }
 
-    private sealed record Target(string? UserId, string? ClientId, IReadOnlyDictionary<string, string?>? Details);
-
-    private static async Task<Target> TargetAsync(HttpContext context, UserManager<TesseraUser> users, bool readBody)
+    private static async Task<AuditTarget> TargetAsync(HttpContext context, UserManager<TesseraUser> users, bool readBody)
     {
         var route = context.Request.RouteValues;
-        if (route.TryGetValue("clientId", out var clientId) && clientId is string client) return new Target(null, client, null);
+        if (route.TryGetValue("clientId", out var clientId) && clientId is string client) return AuditTarget.Client(client);
         if (route.TryGetValue("username", out var username) && username is string name)
         {
-            var user = await users.FindByNameAsync(name);
-            return new Target(user?.Id, null, new Dictionary<string, string?> { ["username"] = name });
+            return await AuditTarget.UserAsync(users, name);
         }
         if (route.TryGetValue("name", out var resource) && resource is string named)
-            return new Target(null, null, new Dictionary<string, string?> { ["name"] = named });
+            return AuditTarget.Named(named);
         if (context.Request.Path.Value?.EndsWith("/rotate", StringComparison.Ordinal) == true)
-            return new Target(null, null, new Dictionary<string, string?> { ["alg"] = context.Request.Query["algorithm"].FirstOrDefault() ?? "RS256" });
-        if (!readBody) return new Target(null, null, null);
+            return AuditTarget.Key(context.Request.Query["algorithm"].FirstOrDefault() ?? "RS256");
+        if (!readBody) return AuditTarget.None;
 
         // The import applier's creations: the id from the body, which the applier reads with the same strict,
         // case-sensitive rules (a second "clientId" spelled otherwise is refused there). Only the id is kept.
         var body = await BodyAsync(context);
-        if (body?.TryGetProperty("clientId", out var id) == true && id.ValueKind == JsonValueKind.String) return new Target(null, id.GetString(), null);
+        if (body?.TryGetProperty("clientId", out var id) == true && id.ValueKind == JsonValueKind.String) return AuditTarget.Client(id.GetString()!);
         if (body?.TryGetProperty("name", out var item) == true && item.ValueKind == JsonValueKind.String)
-            return new Target(null, null, new Dictionary<string, string?> { ["name"] = item.GetString() });
-        return new Target(null, null, null);
+            return AuditTarget.Named(item.GetString()!);
+        return AuditTarget.None;
     }
 
     /// <summary>A user created by POST /admin/users: the id Identity gave it, from the handler's answer.</summary>

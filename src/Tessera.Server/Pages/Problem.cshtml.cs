@@ -16,6 +16,7 @@ public sealed class ProblemModel(IStringLocalizer<PageText> text) : PageModel
     public string Title => Code switch
     {
         StatusCodes.Status404NotFound => text["Page not found"],
+        StatusCodes.Status403Forbidden => text["Not allowed"],
         StatusCodes.Status503ServiceUnavailable => text["Try again in a moment"],
         _ => text["Something went wrong"],
     };
@@ -23,6 +24,7 @@ public sealed class ProblemModel(IStringLocalizer<PageText> text) : PageModel
     public string Sentence => Code switch
     {
         StatusCodes.Status404NotFound => text["There is no page at this address. Check the address, or go to your account."],
+        StatusCodes.Status403Forbidden => text["Your account may not open this page. If you need it, ask an administrator."],
         StatusCodes.Status503ServiceUnavailable => text["The sign-in service cannot answer right now. Try again in a moment."],
         _ => text["Something went wrong on our side and this page could not be shown. Try again, or come back later."],
     };
@@ -31,7 +33,7 @@ public sealed class ProblemModel(IStringLocalizer<PageText> text) : PageModel
     {
         // Only the status the request really ended with; a visitor cannot make this page claim a failure.
         var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode;
-        if (original is StatusCodes.Status500InternalServerError or StatusCodes.Status503ServiceUnavailable) Code = original.Value;
+        if (original is StatusCodes.Status403Forbidden or StatusCodes.Status500InternalServerError or StatusCodes.Status503ServiceUnavailable) Code = original.Value;
         Response.StatusCode = Code;
     }
 }

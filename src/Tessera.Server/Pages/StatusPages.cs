@@ -8,9 +8,9 @@ namespace Tessera.Server.Pages;
 /// <summary>
 /// Issue 20: a person who asks for a page that does not exist, or whose page failed, reads a sentence on Tessera's own
 /// layout instead of the browser's empty 404 or a JSON error. ASP.NET Core's status code pages decide when (a status of
-/// 400–599 and nothing written yet); this handler narrows it to page requests (<see cref="PageRequests"/>) and to two
-/// cases — a 404 that no endpoint answered (an unknown path; an endpoint's own 404 stays its own) and the exception
-/// handler's 500 or 503 — and shows <c>Problem.cshtml</c> in the same request, with the same status.
+/// 400–599 and nothing written yet); this handler narrows it to page requests (<see cref="PageRequests"/>) and to three
+/// cases — a 404 that no endpoint answered (an unknown path; an endpoint's own 404 stays its own), a page's bare 403
+/// (the console to a user who is no administrator), and the exception handler's 500 or 503 — and shows <c>Problem.cshtml</c> in the same request, with the same status.
 /// </summary>
 internal static class StatusPages
 {
@@ -22,10 +22,14 @@ internal static class StatusPages
     {
         var context = status.HttpContext;
         var code = context.Response.StatusCode;
-        var shown = code == StatusCodes.Status404NotFound
-            ? context.GetEndpoint() is null
-            : code is StatusCodes.Status500InternalServerError or StatusCodes.Status503ServiceUnavailable
-              && context.Features.Get<IExceptionHandlerFeature>() is not null;
+        var shown = code switch
+        {
+            StatusCodes.Status404NotFound => context.GetEndpoint() is null,
+            // A page that refused its visitor without a word of its own (the console to a user who is no administrator).
+            StatusCodes.Status403Forbidden => context.GetEndpoint()?.Metadata.GetMetadata<PageSecurityHeaders.Marker>() is not null,
+            StatusCodes.Status500InternalServerError or StatusCodes.Status503ServiceUnavailable => context.Features.Get<IExceptionHandlerFeature>() is not null,
+            _ => false,
+        };
         if (!shown || !PageRequests.WantsPage(context.Request)) return;
 
         // What UseStatusCodePagesWithReExecute does, which has no predicate of its own: the same request, run again for the page.

@@ -26,6 +26,7 @@ internal static class TelemetryRegistration
     public static void AddTesseraTelemetry(this WebApplicationBuilder builder, TelemetryOptions telemetry)
     {
         builder.Services.AddSingleton<TesseraMetrics>();
+        builder.Services.AddSingleton<RecentTokenIssuance>();
         var otlpFromEnvironment = !string.IsNullOrEmpty(builder.Configuration[OtlpEndpointVariable]);
         var otlp = !string.IsNullOrEmpty(telemetry.Otlp);
         if (!otlpFromEnvironment && !otlp && !telemetry.Prometheus) return;

@@ -13,6 +13,9 @@ public sealed class TesseraMetrics
 {
     public const string MeterName = "Tessera";
 
+    /// <summary>The counter the console's overview reads (<see cref="RecentTokenIssuance"/>).</summary>
+    public const string TokensIssuedName = "tessera.tokens.issued";
+
     private readonly Counter<long> _tokensIssued;
     private readonly Counter<long> _tokenErrors;
     private readonly Counter<long> _introspections;
@@ -29,7 +32,7 @@ public sealed class TesseraMetrics
     public TesseraMetrics(IMeterFactory meters)
     {
         Meter = meters.Create(MeterName);
-        _tokensIssued = Meter.CreateCounter<long>("tessera.tokens.issued", "{token}", "Access tokens issued, by grant type, token format, signing algorithm and client.");
+        _tokensIssued = Meter.CreateCounter<long>(TokensIssuedName, "{token}", "Access tokens issued, by grant type, token format, signing algorithm and client.");
         _tokenErrors = Meter.CreateCounter<long>("tessera.token.errors", "{error}", "Token endpoint refusals, by OAuth error code and grant type.");
         _introspections = Meter.CreateCounter<long>("tessera.introspections", "{request}", "Introspection answers, by whether the token was active.");
         _introspectionCacheLookups = Meter.CreateCounter<long>("tessera.introspection.cache.lookups", "{lookup}", "Opaque-token look-ups, by whether this node's cache answered (hit ratio = hit / all).");

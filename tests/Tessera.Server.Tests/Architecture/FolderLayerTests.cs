@@ -24,6 +24,7 @@ public sealed class FolderLayerTests(ITestOutputHelper output)
         ["Roles"],
         ["PersonalAccessTokens", "ExternalIdentities", "Import", "Housekeeping", "BackChannelLogout", "Health"],
         ["Pages", "Admin", "Registration"],
+        ["Areas"],
     ]);
 
     [Fact]

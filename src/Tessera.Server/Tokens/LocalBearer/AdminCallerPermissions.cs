@@ -23,6 +23,13 @@ internal sealed class AdminCallerPermissions(UserPermissions permissions)
         return reading;
     }
 
+    /// <summary>
+    /// The console's caller is a session, not a token: it holds what the user's roles give (read by the console's own
+    /// check), and the privilege ceiling reads that here as it reads a token's scopes.
+    /// </summary>
+    public static void RememberForSession(HttpContext context, IReadOnlySet<string> adminPermissions) =>
+        context.Items[ItemKey] = Task.FromResult(adminPermissions);
+
     public async Task<IReadOnlySet<string>> OfAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         var scopes = SpaceDelimited.Split(caller.FindFirstValue(Claims.Scope)).Where(BuiltInApi.IsAdminScope).ToHashSet(StringComparer.Ordinal);
