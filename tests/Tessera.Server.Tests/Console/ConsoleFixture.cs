@@ -19,6 +19,9 @@ public abstract class ConsoleFixture(DatabaseKind kind) : IAsyncLifetime
     public const string WithoutSecondFactor = "console-no-factor";
     public const string Password = "Console-test-pass-1";
 
+    /// <summary>Users named member-000 … member-059.</summary>
+    public const int Members = 60;
+
     private TestDatabase _database = null!;
     private readonly Dictionary<string, SecondFactor> _apps = [];
 
@@ -38,6 +41,9 @@ public abstract class ConsoleFixture(DatabaseKind kind) : IAsyncLifetime
         users.Add(new JsonObject { ["username"] = ClientAdmin, ["password"] = Password, ["roles"] = new JsonArray("client-admins") });
         users.Add(new JsonObject { ["username"] = Super, ["password"] = Password, ["roles"] = new JsonArray("superadmins") });
         users.Add(new JsonObject { ["username"] = WithoutSecondFactor, ["password"] = Password, ["roles"] = new JsonArray("console-readers") });
+        // More users than a page holds, for the keyset pagination and the search.
+        for (var i = 0; i < Members; i++)
+            users.Add(new JsonObject { ["username"] = $"member-{i:D3}", ["password"] = Password, ["email"] = $"member{i:D3}@example.com" });
         return import;
     }
 
