@@ -57,9 +57,10 @@ public sealed partial class PageTranslationTests
 
     private static IEnumerable<string> UsedKeys()
     {
-        var pages = Path.Combine(ServerSource, "Pages");
-        var sources = Directory.GetFiles(pages, "*.cshtml", SearchOption.AllDirectories).Select(f => (f, View: true))
-            .Concat(Directory.GetFiles(pages, "*.cs", SearchOption.AllDirectories).Select(f => (f, View: false)));
+        // The pages and the console (a Razor Pages area), which share one resource.
+        var folders = new[] { Path.Combine(ServerSource, "Pages"), Path.Combine(ServerSource, "Areas") };
+        var sources = folders.SelectMany(folder => Directory.GetFiles(folder, "*.cshtml", SearchOption.AllDirectories).Select(f => (f, View: true))
+            .Concat(Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories).Select(f => (f, View: false))));
         foreach (var (file, view) in sources)
             foreach (Match match in (view ? ViewKey() : ModelKey()).Matches(File.ReadAllText(file)))
                 yield return Regex.Unescape(match.Groups[1].Value);
@@ -79,7 +80,8 @@ public sealed partial class PageTranslationTests
     [GeneratedRegex("""\bL\["((?:[^"\\]|\\.)*)"[\],]""")]
     private static partial Regex ViewKey();
 
-    [GeneratedRegex("""\btext\["((?:[^"\\]|\\.)*)"[\],]""")]
+    // text[…] in the pages' models, Text[…] in the console's (ConsolePageModel.Text).
+    [GeneratedRegex("""\b[Tt]ext\["((?:[^"\\]|\\.)*)"[\],]""")]
     private static partial Regex ModelKey();
 
     [GeneratedRegex(@"\{\d+\}")]
