@@ -176,6 +176,58 @@ public sealed class EveryPageIsAccessibleInChromiumTests(PagesFixture fixture) :
         });
     }
 
+    /// <summary>
+    /// The console: an administrator without a second factor is told to set one up, sets up an authenticator, gives a
+    /// code, and then every section opens — with a refused form and a destructive action's confirmation among them.
+    /// </summary>
+    [Theory, MemberData(nameof(Rows))]
+    public Task Console_every_section(string culture, int width, int height) =>
+        VisitAsync(culture, width, height, async page =>
+        {
+            await page.GotoAsync(Issuer + "/console");
+            await SignInAsync(page, ConsoleAdmin(culture, width), SignInFixture.Password);
+            await Chromium.ArrivedAsync(page, url => new Uri(url).AbsolutePath == "/console/second-factor");
+            await PageAudit.AssertAccessibleAsync(page, "console-second-factor", culture);
+
+            await page.GotoAsync(Issuer + "/account/security");
+            await page.ClickAsync("form[action*=\"handler=setup\"] button[type=submit]");
+            var key = (await page.TextContentAsync("#authenticator-key"))!.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+            await page.FillAsync("#code", new Totp(Base32Encoding.ToBytes(key)).ComputeTotp());
+            await page.ClickAsync("form:has(#code) button[type=submit]");
+            await Assertions.Expect(page.Locator("#recovery-codes")).ToBeVisibleAsync();
+
+            // The session gave a password only: the console steps it up with a code (the next one: each is taken once).
+            await page.GotoAsync(Issuer + "/console");
+            await Chromium.ArrivedAsync(page, url => new Uri(url).AbsolutePath == "/account/sign-in/two-factor");
+            await page.FillAsync("#code", new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UtcNow.AddSeconds(30)));
+            await page.ClickAsync("form:has(#code) button[type=submit]");
+            await Chromium.ArrivedAsync(page, url => new Uri(url).AbsolutePath == "/console");
+            await PageAudit.AssertAccessibleAsync(page, "console", culture);
+
+            foreach (var (path, name) in new[]
+            {
+                ("/console/clients", "console-clients"), ($"/console/clients/{WebClientId}", "console-client"), ("/console/new-client", "console-new-client"),
+                ("/console/apis", "console-apis"), ("/console/users", "console-users"), ($"/console/users/{Reader}", "console-user"),
+                ("/console/roles", "console-roles"), ("/console/keys", "console-keys"), ("/console/audit", "console-audit"), ("/console/providers", "console-providers"),
+            })
+            {
+                await page.GotoAsync(Issuer + path);
+                await PageAudit.AssertAccessibleAsync(page, name, culture);
+            }
+
+            await page.GotoAsync(Issuer + "/console/new-client");
+            await page.FillAsync("input[name=\"Form.ClientId\"]", $"console {culture} {width}");
+            await page.FillAsync("input[name=\"Form.Scopes\"]", "no-such-scope");
+            await page.ClickAsync("main form[method=post] button[type=submit]");
+            await Assertions.Expect(page.Locator("#problems")).ToBeFocusedAsync();
+            await PageAudit.AssertAccessibleAsync(page, "console-new-client-refused", culture);
+
+            await page.GotoAsync(Issuer + $"/console/users/{Reader}");
+            await page.ClickAsync("form[action*=\"handler=revoke\"]:not([action*=token]) button[type=submit]");
+            await Assertions.Expect(page.Locator("#confirm-revoke")).ToBeVisibleAsync();
+            await PageAudit.AssertAccessibleAsync(page, "console-user-confirm", culture);
+        });
+
     [Theory, MemberData(nameof(Rows))]
     public Task Error_page_for_an_unknown_client(string culture, int width, int height) =>
         VisitAsync(culture, width, height, async page =>

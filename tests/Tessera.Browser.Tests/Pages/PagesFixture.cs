@@ -35,6 +35,9 @@ public sealed class PagesFixture : IAsyncLifetime
     /// <summary>The user who signs in and allows access by keyboard in the row for <paramref name="culture"/> and <paramref name="width"/>.</summary>
     public static string KeyboardUser(string culture, int width) => RowUser("keyboard", culture, width);
 
+    /// <summary>The superadmin who opens the console in the row for <paramref name="culture"/> and <paramref name="width"/> (sets up a second factor first).</summary>
+    public static string ConsoleAdmin(string culture, int width) => RowUser("admin", culture, width);
+
     /// <summary>The user who asks for a password reset link in the row for <paramref name="culture"/> and <paramref name="width"/>.</summary>
     public static string ForgetfulUser(string culture, int width) => RowUser("forgetful", culture, width);
 
@@ -63,16 +66,18 @@ public sealed class PagesFixture : IAsyncLifetime
                 ["grantTypes"] = new JsonArray(DeviceGrantType),
                 ["scopes"] = new JsonArray("openid", "profile"),
             }),
+        ["roles"] = new JsonArray(new JsonObject { ["name"] = "superadmins", ["permissions"] = new JsonArray("tessera:admin") }),
         ["users"] = new JsonArray(Usernames().Select(username => (JsonNode)new JsonObject
         {
             ["username"] = username, ["password"] = SignInFixture.Password, ["name"] = SignInFixture.NameOf(username),
             ["email"] = SignInFixture.EmailOf(username), ["emailVerified"] = true,
+            ["roles"] = username.StartsWith("admin-", StringComparison.Ordinal) ? new JsonArray("superadmins") : new JsonArray(),
         }).ToArray()),
     };
 
     private static IEnumerable<string> Usernames() =>
         PageRows.Cultures
-            .SelectMany(culture => PageRows.Sizes.SelectMany(size => new[] { TwoFactorUser(culture, size.Width), KeyboardUser(culture, size.Width), ForgetfulUser(culture, size.Width) }))
+            .SelectMany(culture => PageRows.Sizes.SelectMany(size => new[] { TwoFactorUser(culture, size.Width), KeyboardUser(culture, size.Width), ForgetfulUser(culture, size.Width), ConsoleAdmin(culture, size.Width) }))
             .Prepend(Reader);
 
     public async Task InitializeAsync()

@@ -32,6 +32,15 @@ public sealed partial class PageTranslationTests
         Assert.True(missing.Count == 0, $"not in PageText.{language}.resx:\n" + string.Join("\n", missing));
     }
 
+    /// <summary>A resource set finds a name regardless of case when the exact one is missing, so "users" could show "Users"'s text.</summary>
+    [Fact]
+    public void No_two_texts_differ_only_in_case()
+    {
+        var clashes = UsedKeys().Distinct(StringComparer.Ordinal).GroupBy(key => key, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1)
+            .Select(g => string.Join(" / ", g)).ToList();
+        Assert.True(clashes.Count == 0, "texts that differ only in case:\n" + string.Join("\n", clashes));
+    }
+
     [Theory]
     [MemberData(nameof(Languages))]
     public void No_translation_is_left_over(string language)
