@@ -37,9 +37,16 @@ internal static class AdminRoles
     {
         var (body, error) = await AdminCatalog.ReadAsync<ImportedRole>(context.Request);
         if (error is not null) return error;
-        if (Problems(body!, snapshots) is { } problems) return problems;
-        if (await ceiling.RefusalAsync(context, body!.Permissions ?? []) is { } refused) return refused;
-        if (await roles.FindByNameAsync(body!.Name!) is not null)
+        return await CreateRoleAsync(body!, context, roles, snapshots, ceiling);
+    }
+
+    /// <summary>The creation itself, for the admin API's JSON body and the console's form alike.</summary>
+    public static async Task<Results<JsonCreated<ImportedRole>, BadRequestError, ForbiddenError>> CreateRoleAsync(
+        ImportedRole body, HttpContext context, RoleManager<TesseraRole> roles, SnapshotCache snapshots, AdminPrivilegeCeiling ceiling)
+    {
+        if (Problems(body, snapshots) is { } problems) return problems;
+        if (await ceiling.RefusalAsync(context, body.Permissions ?? []) is { } refused) return refused;
+        if (await roles.FindByNameAsync(body.Name!) is not null)
             return AdminCatalog.Invalid([$"role '{body.Name}' already exists; update it with PUT /admin/roles/{body.Name}"]);
 
         var role = new TesseraRole { Name = body.Name, Description = body.Description };
@@ -55,7 +62,15 @@ internal static class AdminRoles
     {
         var (body, error) = await AdminCatalog.ReadAsync<ImportedRole>(context.Request);
         if (error is not null) return error;
-        if (body!.Name is { } named && !string.Equals(named, name, StringComparison.OrdinalIgnoreCase))
+        return await ReplaceRoleAsync(name, body!, context, roles, users, snapshots, coverage, ceiling);
+    }
+
+    /// <summary>The replacement itself, for the admin API's JSON body and the console's form alike.</summary>
+    public static async Task<Results<JsonOk<ImportedRole>, BadRequestError, NotFoundError, ForbiddenError>> ReplaceRoleAsync(
+        string name, ImportedRole body, HttpContext context, RoleManager<TesseraRole> roles, UserManager<TesseraUser> users, SnapshotCache snapshots,
+        PersonalAccessTokenCoverage coverage, AdminPrivilegeCeiling ceiling)
+    {
+        if (body.Name is { } named && !string.Equals(named, name, StringComparison.OrdinalIgnoreCase))
             return AdminCatalog.Invalid(["name in the body differs from the one in the path"]);
         var role = await roles.FindByNameAsync(name);
         if (role is null) return AdminCatalog.NotFound("role");

@@ -208,7 +208,7 @@ public sealed class EveryPageIsAccessibleInChromiumTests(PagesFixture fixture) :
             {
                 ("/console/clients", "console-clients"), ($"/console/clients/{WebClientId}", "console-client"), ("/console/new-client", "console-new-client"),
                 ("/console/apis", "console-apis"), ("/console/users", "console-users"), ($"/console/users/{Reader}", "console-user"),
-                ("/console/roles", "console-roles"), ("/console/keys", "console-keys"), ("/console/audit", "console-audit"), ("/console/providers", "console-providers"),
+                ("/console/roles", "console-roles"), ("/console/roles/superadmins", "console-role"), ("/console/keys", "console-keys"), ("/console/audit", "console-audit"), ("/console/providers", "console-providers"),
             })
             {
                 await page.GotoAsync(Issuer + path);

@@ -39,6 +39,7 @@ public abstract partial class ConsoleChangeTests(ConsoleFixture fixture)
         Assert.Equal(403, (await reader.SubmitAsync(client, "/console/new-client", NewClient("made-by-reader"))).Status);
         Assert.Equal(403, (await reader.SubmitAsync(client, "/console/keys?handler=rotate", [("algorithm", "RS256"), ("confirmed", "true")])).Status);
         Assert.Equal(403, (await reader.SubmitAsync(client, "/console/users/alice?handler=disable", [("confirmed", "true")])).Status);
+        Assert.Equal(403, (await reader.SubmitAsync(client, "/console/roles", [("Form.Name", "made-by-reader"), ("Form.Permissions", "message")])).Status);
 
         await using var scope = Server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
@@ -78,6 +79,9 @@ public abstract partial class ConsoleChangeTests(ConsoleFixture fixture)
         Assert.Equal(400, refused.Status);
         Assert.Contains("id=\"problems\"", refused.Html, StringComparison.Ordinal);
         Assert.Contains("no-such-scope", refused.Html, StringComparison.Ordinal);
+        // WCAG 3.3.1: the field the problem names is marked and points at the summary; the others are not.
+        Assert.Matches("<input name=\"Form.Scopes\" id=\"scopes\" aria-invalid=\"true\" aria-describedby=\"problems\"", refused.Html);
+        Assert.DoesNotMatch("id=\"redirectUris\" aria-invalid", refused.Html);
         Assert.DoesNotContain("id=\"new-secret\"", refused.Html, StringComparison.Ordinal);
     }
 
@@ -135,6 +139,41 @@ public abstract partial class ConsoleChangeTests(ConsoleFixture fixture)
         Assert.Contains("<dd id=\"user-status\">disabled</dd>", disabled.Html, StringComparison.Ordinal);
         using (var member = new Browser(Server))
             Assert.Equal(400, (await Security.SignInTests.SignInAsync(member, "member-059", ConsoleFixture.Password)).Status);
+    }
+
+    [Fact]
+    public async Task A_superadmin_makes_a_role_changes_it_and_deletes_it_only_after_the_confirmation()
+    {
+        using var super = await fixture.SignedInAsync(ConsoleFixture.Super);
+        var roles = await super.GetAsync("/console/roles");
+
+        var created = await super.FollowAsync(await super.SubmitAsync(roles, "/console/roles",
+            [("Form.Name", "console-auditors"), ("Form.Description", "Read the trail"), ("Form.Permissions", "tessera:admin:audit")]));
+        Assert.Equal("/console/roles/console-auditors", created.RequestPath);
+        Assert.Contains("value=\"tessera:admin:audit\" checked=\"checked\"", created.Html, StringComparison.Ordinal);
+
+        var changed = await super.SubmitAsync(created, "/console/roles/console-auditors?handler=save",
+            [("Form.Description", "Reads the trail"), ("Form.Permissions", "tessera:admin:audit"), ("Form.Permissions", "message")]);
+        Assert.Contains("value=\"message\" checked=\"checked\"", changed.Html, StringComparison.Ordinal);
+
+        var asked = await super.SubmitAsync(changed, "/console/roles/console-auditors?handler=delete", []);
+        Assert.Contains("id=\"confirm-delete\"", asked.Html, StringComparison.Ordinal);
+        Assert.Equal(200, (await super.GetAsync("/console/roles/console-auditors")).Status);
+        Assert.Equal(302, (await super.SubmitAsync(asked, "/console/roles/console-auditors?handler=delete", [("confirmed", "true")])).Status);
+        Assert.Equal(404, (await super.GetAsync("/console/roles/console-auditors")).Status);
+    }
+
+    [Fact]
+    public async Task A_role_with_a_permission_that_is_no_scope_is_refused()
+    {
+        using var super = await fixture.SignedInAsync(ConsoleFixture.Super);
+        var roles = await super.GetAsync("/console/roles");
+
+        var refused = await super.SubmitAsync(roles, "/console/roles", [("Form.Name", "console-bogus"), ("Form.Permissions", "no-such-scope")]);
+
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("no-such-scope", refused.Html, StringComparison.Ordinal);
+        Assert.Equal(404, (await super.GetAsync("/console/roles/console-bogus")).Status);
     }
 
     [Fact]

@@ -55,6 +55,13 @@ public sealed class ClientForm
         RequireMfa = RequireMfa ? true : null,
     };
 
+    /// <summary>
+    /// Whether one of the import validator's problems is about <paramref name="field"/>: they name it after the client's
+    /// path ("$.clients[2].redirectUris[0] …"), so the form marks that field invalid (WCAG 3.3.1).
+    /// </summary>
+    public static bool IsNamedIn(IReadOnlyList<string> problems, string field) =>
+        problems.Any(problem => problem.Contains($".{field} ", StringComparison.Ordinal) || problem.Contains($".{field}[", StringComparison.Ordinal));
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static List<string> Lines(string? value) =>
