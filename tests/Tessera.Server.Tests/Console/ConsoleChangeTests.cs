@@ -29,6 +29,7 @@ public abstract partial class ConsoleChangeTests(ConsoleFixture fixture)
 
         var client = await reader.GetAsync("/console/clients/web");
         Assert.Equal(200, client.Status);
+        Assert.Contains("no-store", client.Response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
         Assert.Contains("id=\"client-settings\"", client.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("handler=save", client.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("handler=delete", client.Html, StringComparison.Ordinal);

@@ -27,6 +27,8 @@ internal sealed class ConsoleAccessFilter(UserManager<TesseraUser> users, UserPe
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var http = context.HttpContext;
+        // What the console shows (addresses, sessions, the audit trail) stays out of caches and the back button's history.
+        http.Response.Headers.CacheControl = "no-store";
         if (http.User.Identity?.IsAuthenticated != true || await users.GetUserAsync(http.User) is not { } user)
         {
             context.Result = new ChallengeResult(IdentityConstants.ApplicationScheme, new AuthenticationProperties { RedirectUri = Here(http) });

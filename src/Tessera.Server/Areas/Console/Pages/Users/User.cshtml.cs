@@ -33,6 +33,9 @@ internal sealed class UserModel(
     public IReadOnlyList<string> AllRoles { get; private set; } = [];
     public IReadOnlyList<UserSession> Sessions { get; private set; } = [];
     public IReadOnlyList<PersonalAccessToken> Tokens { get; private set; } = [];
+
+    /// <summary>An authenticator app or a passkey: what a reset of the second factor takes away.</summary>
+    public bool HasSecondFactor { get; private set; }
     public long Now => clock.GetUtcNow().ToUnixTimeSeconds();
 
     /// <summary>Set when an action that ends something waits for its confirmation: the action's handler name.</summary>
@@ -114,6 +117,7 @@ internal sealed class UserModel(
         Account = await users.FindByNameAsync(Username);
         if (Account is null) return false;
         HeldRoles = [.. (await users.GetRolesAsync(Account)).Order(StringComparer.OrdinalIgnoreCase)];
+        HasSecondFactor = await SecondFactors.HasAnyAsync(users, Account);
         AllRoles = await roles.Roles.AsNoTracking().OrderBy(r => r.NormalizedName).Select(r => r.Name!).ToListAsync(cancellationToken);
         var now = Now;
         Sessions = await db.UserSessions.AsNoTracking().Where(s => s.UserId == Account.Id && s.EndedAt == null && s.ExpiresAt > now)
