@@ -30,10 +30,17 @@ internal static class AdminApis
 
     public static async Task<Results<JsonCreated<ImportedApi>, BadRequestError>> CreateAsync(HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
     {
-        var cancellationToken = context.RequestAborted;
         var (api, error) = await AdminCatalog.ReadAsync<ImportedApi>(context.Request);
         if (error is not null) return error;
-        if (api!.Name is { } name && await db.ApiResources.AnyAsync(a => a.Name == name, cancellationToken))
+        return await CreateApiAsync(api!, context, db, applier, snapshots, urls);
+    }
+
+    /// <summary>The creation itself, for the admin API's JSON body and the console's editor alike.</summary>
+    public static async Task<Results<JsonCreated<ImportedApi>, BadRequestError>> CreateApiAsync(
+        ImportedApi api, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls)
+    {
+        var cancellationToken = context.RequestAborted;
+        if (api.Name is { } name && await db.ApiResources.AnyAsync(a => a.Name == name, cancellationToken))
             return AdminCatalog.Invalid([$"API '{name}' already exists; update it with PUT /admin/apis/{name}"]);
 
         var document = await AdminCatalog.CurrentAsync(db, cancellationToken);
@@ -48,10 +55,18 @@ internal static class AdminApis
     public static async Task<Results<JsonOk<ImportedApi>, BadRequestError, NotFoundError>> ReplaceAsync(
         string name, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls, PersonalAccessTokenCoverage coverage)
     {
-        var cancellationToken = context.RequestAborted;
         var (body, error) = await AdminCatalog.ReadAsync<ImportedApi>(context.Request);
         if (error is not null) return error;
-        if (body!.Name is { } named && named != name) return AdminCatalog.Invalid(["name in the body differs from the one in the path"]);
+        return await ReplaceApiAsync(name, body!, context, db, applier, snapshots, urls, coverage);
+    }
+
+    /// <summary>The replacement itself, for the admin API's JSON body and the console's editor alike.</summary>
+    public static async Task<Results<JsonOk<ImportedApi>, BadRequestError, NotFoundError>> ReplaceApiAsync(
+        string name, ImportedApi body, HttpContext context, TesseraDbContext db, ImportApplier applier, SnapshotCache snapshots, IssuerUrls urls,
+        PersonalAccessTokenCoverage coverage)
+    {
+        var cancellationToken = context.RequestAborted;
+        if (body.Name is { } named && named != name) return AdminCatalog.Invalid(["name in the body differs from the one in the path"]);
         var api = body with { Name = name };
 
         var document = await AdminCatalog.CurrentAsync(db, cancellationToken);

@@ -108,11 +108,30 @@ internal static class AdminCatalog
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            var unknown = e.Message.Contains("could not be mapped", StringComparison.Ordinal);
-            return (null, new BadRequestError(OAuthError.InvalidRequest(unknown
-                ? $"unknown field at {(e as JsonException)?.Path ?? "$"}"
-                : "the body must be a JSON object in the import file's format")));
+            return (null, Unreadable(e));
         }
+    }
+
+    /// <summary>Reads a JSON text of the import format (the console's editor); null and an error result when it is not one.</summary>
+    public static (T? Value, BadRequestError? Error) Parse<T>(string? json) where T : class
+    {
+        try
+        {
+            var value = string.IsNullOrWhiteSpace(json) ? null : JsonSerializer.Deserialize<T>(json, Json);
+            return value is null ? (null, NotAnObject()) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Unreadable(e));
+        }
+    }
+
+    private static BadRequestError Unreadable(Exception e)
+    {
+        var unknown = e.Message.Contains("could not be mapped", StringComparison.Ordinal);
+        return new BadRequestError(OAuthError.InvalidRequest(unknown
+            ? $"unknown field at {(e as JsonException)?.Path ?? "$"}"
+            : "the body must be a JSON object in the import file's format"));
     }
 
     /// <summary>Deletes through the same path as a change: one transaction that bumps the change stamp.</summary>

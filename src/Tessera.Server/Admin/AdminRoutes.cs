@@ -142,7 +142,7 @@ internal static class AdminRoutes
     }
 
     /// <summary>Generates a new shared secret for an HS256/384/512 API and shows it this once.</summary>
-    private static async Task<Results<JsonOk<ApiSecret>, BadRequestError, NotFoundError>> ResetApiSecretAsync(string name, TesseraDbContext db, ApiSecretProtector secrets, SnapshotCache snapshots, CancellationToken cancellationToken)
+    public static async Task<Results<JsonOk<ApiSecret>, BadRequestError, NotFoundError>> ResetApiSecretAsync(string name, TesseraDbContext db, ApiSecretProtector secrets, SnapshotCache snapshots, CancellationToken cancellationToken)
     {
         var api = await db.ApiResources.SingleOrDefaultAsync(a => a.Name == name, cancellationToken);
         // not_found with its description, like every other admin route (a bare 404 until the routes had typed results).

@@ -207,7 +207,7 @@ public sealed class EveryPageIsAccessibleInChromiumTests(PagesFixture fixture) :
             foreach (var (path, name) in new[]
             {
                 ("/console/clients", "console-clients"), ($"/console/clients/{WebClientId}", "console-client"), ("/console/new-client", "console-new-client"),
-                ("/console/apis", "console-apis"), ("/console/users", "console-users"), ($"/console/users/{Reader}", "console-user"),
+                ("/console/apis", "console-apis"), ("/console/apis/messages", "console-api"), ("/console/users", "console-users"), ($"/console/users/{Reader}", "console-user"),
                 ("/console/roles", "console-roles"), ("/console/roles/superadmins", "console-role"), ("/console/keys", "console-keys"), ("/console/audit", "console-audit"), ("/console/providers", "console-providers"),
             })
             {

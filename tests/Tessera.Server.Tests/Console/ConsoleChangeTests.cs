@@ -41,6 +41,7 @@ public abstract partial class ConsoleChangeTests(ConsoleFixture fixture)
         Assert.Equal(403, (await reader.SubmitAsync(client, "/console/keys?handler=rotate", [("algorithm", "RS256"), ("confirmed", "true")])).Status);
         Assert.Equal(403, (await reader.SubmitAsync(client, "/console/users/alice?handler=disable", [("confirmed", "true")])).Status);
         Assert.Equal(403, (await reader.SubmitAsync(client, "/console/roles", [("Form.Name", "made-by-reader"), ("Form.Permissions", "message")])).Status);
+        Assert.Equal(403, (await reader.SubmitAsync(client, "/console/apis/notes?handler=delete", [("confirmed", "true")])).Status);
 
         await using var scope = Server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
@@ -175,6 +176,44 @@ public abstract partial class ConsoleChangeTests(ConsoleFixture fixture)
         Assert.Equal(400, refused.Status);
         Assert.Contains("no-such-scope", refused.Html, StringComparison.Ordinal);
         Assert.Equal(404, (await super.GetAsync("/console/roles/console-bogus")).Status);
+    }
+
+    [Fact]
+    public async Task An_api_is_written_as_the_import_files_json_checked_like_an_import_and_deleted_only_after_the_confirmation()
+    {
+        using var super = await fixture.SignedInAsync(ConsoleFixture.Super);
+        var form = await super.GetAsync("/console/new-api");
+        const string orders = """{"name": "console-orders", "audience": "https://orders.example", "scopes": ["orders:read"]}""";
+
+        var created = await super.FollowAsync(await super.SubmitAsync(form, "/console/new-api", [("Json", orders)]));
+        Assert.Equal("/console/apis/console-orders", created.RequestPath);
+        var unknownField = await super.SubmitAsync(created, "/console/apis/console-orders?handler=save",
+            [("Json", orders.Replace("}", ", \"colour\": \"red\"}", StringComparison.Ordinal))]);
+        Assert.Equal(400, unknownField.Status);
+        Assert.Contains("unknown field at $.colour", unknownField.Html, StringComparison.Ordinal);
+        var takenAudience = await super.SubmitAsync(created, "/console/apis/console-orders?handler=save",
+            [("Json", orders.Replace("https://orders.example", PeopleImport.NotesAudience, StringComparison.Ordinal))]);
+        Assert.Equal(400, takenAudience.Status);
+        Assert.Contains("is already used", takenAudience.Html, StringComparison.Ordinal);
+
+        var asked = await super.SubmitAsync(created, "/console/apis/console-orders?handler=delete", []);
+        Assert.Contains("id=\"confirm-delete\"", asked.Html, StringComparison.Ordinal);
+        Assert.Equal(200, (await super.GetAsync("/console/apis/console-orders")).Status);
+        Assert.Equal(302, (await super.SubmitAsync(asked, "/console/apis/console-orders?handler=delete", [("confirmed", "true")])).Status);
+        Assert.Equal(404, (await super.GetAsync("/console/apis/console-orders")).Status);
+    }
+
+    [Fact]
+    public async Task An_api_that_clients_still_use_is_not_deleted_even_when_confirmed()
+    {
+        using var super = await fixture.SignedInAsync(ConsoleFixture.Super);
+        var page = await super.GetAsync("/console/apis/notes");
+
+        var refused = await super.SubmitAsync(page, "/console/apis/notes?handler=delete", [("confirmed", "true")]);
+
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("id=\"problems\"", refused.Html, StringComparison.Ordinal);
+        Assert.Equal(200, (await super.GetAsync("/console/apis/notes")).Status);
     }
 
     [Fact]
