@@ -44,6 +44,7 @@ public static partial class ConsoleUserPages
         var deep = $"USER-{userCount * 9 / 10:D6}";
         var pages = new (string Name, string Path)[]
         {
+            ("the overview (counts every user)", "/console"),
             ("first page", "/console/users"),
             ("a page 90% down the list (keyset)", $"/console/users?after={deep}"),
             ("search by username prefix", $"/console/users?q=user-0421"),

@@ -25,6 +25,8 @@ public static class Parameters
     public const string Prompt = "prompt";
     public const string MaxAge = "max_age";
     public const string LoginHint = "login_hint";
+    /// <summary>OIDC Core §3.1.2.1: the languages the user reads, in order of preference (the pages only).</summary>
+    public const string UiLocales = "ui_locales";
 
     /// <summary>OIDC Core §3.1.2.1: the authentication context classes the client asks for, in order of preference.</summary>
     public const string AcrValues = "acr_values";

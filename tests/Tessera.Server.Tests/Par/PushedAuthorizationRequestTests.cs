@@ -146,6 +146,29 @@ public abstract class PushedAuthorizationRequestTests(TesseraServer server) : Se
         Assert.False(discovery.RequirePushedAuthorizationRequests);
     }
 
+    [Fact]
+    public async Task The_pushed_requests_ui_locales_choose_the_sign_in_pages_language_and_one_sent_beside_it_does_not()
+    {
+        var pushed = await Http.PushAuthorizationAsync(new PushedAuthorizationRequest
+        {
+            Address = Server.Issuer + "/connect/par", ClientId = PeopleImport.Web, ClientSecret = PeopleImport.WebSecret,
+            ResponseType = "code", RedirectUri = PeopleImport.WebRedirect, Scope = "openid", State = "st-par",
+            Parameters = new Duende.IdentityModel.Client.Parameters([new("ui_locales", "zh-CN")]),
+        });
+        var plain = await PushAsync();
+        using var browser = new Browser(Server);
+        browser.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+
+        var chinese = await browser.FollowAsync(await browser.GetAsync(ByReference(PeopleImport.Web, pushed.RequestUri!)));
+        // RFC 9126 §4: a value sent beside request_uri is not the request's, the language hint neither.
+        var english = await browser.FollowAsync(await browser.GetAsync(ByReference(PeopleImport.Web, plain.RequestUri!, ("ui_locales", "zh-CN"))));
+
+        Assert.StartsWith("/account/sign-in", chinese.RequestPath, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"zh-CN\"", chinese.Html, StringComparison.Ordinal);
+        Assert.StartsWith("/account/sign-in", english.RequestPath, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"en\"", english.Html, StringComparison.Ordinal);
+    }
+
     private Task<PushedAuthorizationResponse> PushAsync(string scope = "openid", string redirectUri = PeopleImport.WebRedirect) =>
         PushAsync(Http, Server.Issuer, scope, redirectUri);
 

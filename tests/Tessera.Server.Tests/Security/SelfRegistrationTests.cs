@@ -64,6 +64,9 @@ public sealed class SelfRegistrationTests : IAsyncLifetime
         var refused = await browser.SubmitAsync(form, "/account/register", [("username", "weak-" + password), ("password", password)]);
         Assert.True(refused.Status == 400, reason);
         Assert.Contains("id=\"problems\"", refused.Html);
+        // WCAG 3.3.1: the password is the field in error, and only it is marked so.
+        Assert.Matches("id=\"password\"[^>]*aria-invalid=\"true\" aria-describedby=\"problems\"", refused.Html);
+        Assert.DoesNotMatch("id=\"username\"[^>]*aria-invalid", refused.Html);
 
         var signIn = await browser.GetAsync("/account/sign-in");
         var attempt = await browser.SubmitAsync(signIn, "/account/sign-in", [("username", "weak-" + password), ("password", password)]);

@@ -27,6 +27,9 @@ internal sealed class RegisterModel(
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
+    /// <summary>The fields the problems are about (<see cref="IdentityErrorFields"/>): marked invalid, the others not.</summary>
+    public IReadOnlySet<string> InvalidFields { get; private set; } = new HashSet<string>();
+
     private bool Enabled => options.Value.Users.SelfRegistration;
 
     public IActionResult OnGet() => Enabled ? Page() : NotFound();
@@ -34,13 +37,13 @@ internal sealed class RegisterModel(
     public async Task<IActionResult> OnPostAsync()
     {
         if (!Enabled) return NotFound();
-        if (string.IsNullOrWhiteSpace(Username)) return Refuse(["A username is required."]);
-        if (Email is not null && !System.Net.Mail.MailAddress.TryCreate(Email, out _)) return Refuse([text["The e-mail address is not valid."]]);
+        if (string.IsNullOrWhiteSpace(Username)) return Refuse([text["A username is required."]], IdentityErrorFields.Username);
+        if (Email is not null && !System.Net.Mail.MailAddress.TryCreate(Email, out _)) return Refuse([text["The e-mail address is not valid."]], IdentityErrorFields.Email);
 
         // An e-mail typed here is not verified: email_verified stays false until it is.
         var user = new TesseraUser { UserName = Username.Trim(), Email = string.IsNullOrWhiteSpace(Email) ? null : Email.Trim() };
         var created = await users.CreateAsync(user, Password);
-        if (!created.Succeeded) return Refuse(created.Errors.Select(e => e.Description).ToList());
+        if (!created.Succeeded) return Refuse(created.Errors.Select(e => e.Description).ToList(), [.. IdentityErrorFields.Of(created.Errors)]);
         if (user.Email is not null && await mailThrottle.MaySendAsync(user.NormalizedEmail!, HttpContext.RequestAborted))
             mail.EmailVerification(user, user.Email, await EmailVerificationTokens.GenerateAsync(users, user));
 
@@ -50,9 +53,10 @@ internal sealed class RegisterModel(
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Account/SignedIn");
     }
 
-    private PageResult Refuse(IReadOnlyList<string> problems)
+    private PageResult Refuse(IReadOnlyList<string> problems, params string[] fields)
     {
         Problems = problems;
+        InvalidFields = fields.ToHashSet(StringComparer.Ordinal);
         Password = "";
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();

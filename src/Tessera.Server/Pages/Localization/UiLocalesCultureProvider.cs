@@ -6,17 +6,17 @@ namespace Tessera.Server.Pages.Localization;
 /// <summary>
 /// OIDC Core §3.1.2.1 ui_locales: the application's hint of the languages its user reads, space-delimited in order of
 /// preference. It arrives at the authorization endpoint, which sends the browser to sign-in or consent with the whole
-/// request as returnUrl, so the hint is read from the page's own query or from the returnUrl (query or posted form).
+/// request as returnUrl, so the hint is read from the page's own query or from the returnUrl (query or posted form) —
+/// for a pushed request or a request object, the returnUrl repeats the request's own hint (AuthorizationRequestSource.ByReference).
 /// </summary>
 internal sealed class UiLocalesCultureProvider : RequestCultureProvider
 {
-    private const string UiLocales = "ui_locales";
     private const string ReturnUrl = "returnUrl";
 
     public override async Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
     {
         var request = httpContext.Request;
-        var hint = request.Query[UiLocales].ToString();
+        var hint = request.Query[Parameters.UiLocales].ToString();
         if (hint.Length == 0)
         {
             var returnUrl = request.Query[ReturnUrl].ToString();
@@ -32,6 +32,6 @@ internal sealed class UiLocalesCultureProvider : RequestCultureProvider
     {
         var query = returnUrl.IndexOf('?', StringComparison.Ordinal);
         if (query < 0) return "";
-        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(returnUrl[query..]).TryGetValue(UiLocales, out var value) ? value.ToString() : "";
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(returnUrl[query..]).TryGetValue(Parameters.UiLocales, out var value) ? value.ToString() : "";
     }
 }

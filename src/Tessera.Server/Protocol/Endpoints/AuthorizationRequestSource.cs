@@ -108,7 +108,7 @@ internal sealed class AuthorizationRequestSource(
 
     /// <summary>
     /// The query a page returns to for a request that came by reference or request object: client_id, request_uri or
-    /// request, the request's redirect_uri (for the page's form-action) and what is left of prompt — written empty when
+    /// request, the request's redirect_uri (for the page's form-action), its ui_locales (for the pages' language) and what is left of prompt — written empty when
     /// nothing is, so the request's values stay dropped (<see cref="AuthorizationRequestReader.Without"/> reads it).
     /// </summary>
     public static IQueryCollection ByReference(IQueryCollection outer, Resolved resolved)
@@ -122,6 +122,9 @@ internal sealed class AuthorizationRequestSource(
         if (outer.TryGetValue(Parameters.RequestUri, out var requestUri)) values[Parameters.RequestUri] = requestUri;
         if (outer.TryGetValue(Parameters.Request, out var requestObject)) values[Parameters.Request] = requestObject;
         if (outer.TryGetValue(InteractionProofs.Parameter, out var proof)) values[InteractionProofs.Parameter] = proof;
+        // OIDC Core §3.1.2.1: the pages read the user's languages from their returnUrl; the endpoint ignores it beside
+        // request_uri or request (only the pushed or signed values count), so it cannot change the request.
+        if (resolved.Parameters.TryGetValue(Parameters.UiLocales, out var uiLocales)) values[Parameters.UiLocales] = uiLocales;
         return new QueryCollection(values);
     }
 }
