@@ -217,6 +217,27 @@ public abstract partial class ConsoleChangeTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task A_key_rotates_only_after_the_confirmation_and_the_new_key_signs_the_next_token()
+    {
+        using var super = await fixture.SignedInAsync(ConsoleFixture.Super);
+        var keys = await super.GetAsync("/console/keys");
+        var protocol = new ProtocolClient(Server.CreateClient());
+        var kidBefore = Jwt.Header((await protocol.ClientCredentialsAsync(PeopleImport.Outsider, PeopleImport.OutsiderSecret, "message")).AccessToken)["kid"]!.ToString();
+
+        var asked = await super.SubmitAsync(keys, "/console/keys?handler=rotate", [("algorithm", "RS256")]);
+        Assert.Contains("id=\"confirm-rotate\"", asked.Html, StringComparison.Ordinal);
+        Assert.Equal(kidBefore, Jwt.Header((await protocol.ClientCredentialsAsync(PeopleImport.Outsider, PeopleImport.OutsiderSecret, "message")).AccessToken)["kid"]!.ToString());
+
+        var rotated = await super.SubmitAsync(asked, "/console/keys?handler=rotate", [("algorithm", "RS256"), ("confirmed", "true")]);
+
+        Assert.Equal(200, rotated.Status);
+        Assert.Contains("id=\"notice\"", rotated.Html, StringComparison.Ordinal);
+        var kidAfter = Jwt.Header((await protocol.ClientCredentialsAsync(PeopleImport.Outsider, PeopleImport.OutsiderSecret, "message")).AccessToken)["kid"]!.ToString();
+        Assert.NotEqual(kidBefore, kidAfter);
+        Assert.Contains(kidAfter, rotated.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_form_posted_without_its_anti_forgery_token_is_refused()
     {
         using var super = await fixture.SignedInAsync(ConsoleFixture.Super);

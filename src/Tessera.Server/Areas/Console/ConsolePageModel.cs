@@ -18,6 +18,16 @@ internal abstract class ConsolePageModel : PageModel
 
     public IReadOnlyList<string> Problems { get; protected set; } = [];
 
+    /// <summary>Set when a post that ends something waits for its confirmation: which one (Shared/_Confirm.cshtml asks).</summary>
+    public string? Confirming { get; protected set; }
+
+    /// <summary>The page again, asking whether to go on: the destructive post happens only with confirmed=true.</summary>
+    protected PageResult Confirm(string action)
+    {
+        Confirming = action;
+        return Page();
+    }
+
     /// <summary>
     /// Runs one admin handler as the admin API runs it (its validation and privilege ceiling inside, its audit event
     /// written by <see cref="AuditedAdminChange"/>); the refusal's words become <see cref="Problems"/>.

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tessera.Server.Admin;
 using Tessera.Server.Apis;
 using Tessera.Server.Audit;
@@ -28,7 +27,6 @@ internal sealed class ApiModel(
 
     public ImportedApi? Api { get; private set; }
     public string? NewSecret { get; private set; }
-    public string? Confirming { get; private set; }
     public bool SharedSecret => Api?.SigningAlgorithm is { } algorithm && SigningAlgorithms.IsSymmetric(algorithm);
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
@@ -64,12 +62,6 @@ internal sealed class ApiModel(
         var answer = await ChangeAsync(AuditEventTypes.ApiDeleted, AuditJoin.HandlerTransaction, AuditTarget.Named(Name),
             async () => (await AdminApis.DeleteAsync(Name, HttpContext, db, snapshots, urls)).Result);
         return answer is Microsoft.AspNetCore.Http.HttpResults.NoContent ? RedirectToPage("/Apis/Index") : Page();
-    }
-
-    private PageResult Confirm(string action)
-    {
-        Confirming = action;
-        return Page();
     }
 
     private async Task<bool> LoadAsync(bool keepJson = false)

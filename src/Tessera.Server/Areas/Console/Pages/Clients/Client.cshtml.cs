@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Admin;
 using Tessera.Server.Audit;
@@ -28,8 +27,6 @@ internal sealed class ClientModel(
     public bool HasSecret { get; private set; }
     public string? NewSecret { get; private set; }
 
-    /// <summary>Set when a destructive action waits for its confirmation: the action's name.</summary>
-    public string? Confirming { get; private set; }
     public int Consents { get; private set; }
     public int ActiveRefreshTokens { get; private set; }
 
@@ -74,12 +71,6 @@ internal sealed class ClientModel(
         var answer = await ChangeAsync(AuditEventTypes.ClientDeleted, AuditJoin.HandlerTransaction, AuditTarget.Client(ClientId),
             async () => (await AdminClients.DeleteAsync(ClientId, HttpContext, db, snapshots, ceiling)).Result);
         return answer is Microsoft.AspNetCore.Http.HttpResults.NoContent ? RedirectToPage("/Clients/Index") : Page();
-    }
-
-    private PageResult Confirm(string action)
-    {
-        Confirming = action;
-        return Page();
     }
 
     /// <summary>The stored client; the form shows it unless it holds a post being answered (<paramref name="keepForm"/>).</summary>

@@ -16,20 +16,14 @@ internal sealed class IndexModel(SnapshotCache snapshots, KeyManager keys, TimeP
     public IReadOnlyList<AdminRoutes.SigningKeyView> Keys { get; private set; } = [];
     public IReadOnlyList<string> Algorithms { get; private set; } = [];
 
-    /// <summary>The algorithm whose rotation waits for its confirmation.</summary>
-    public string? Confirming { get; private set; }
-
     public void OnGet() => Load();
 
     public async Task<IActionResult> OnPostRotateAsync(string? algorithm, bool confirmed)
     {
         Load();
         algorithm ??= "";
-        if (!confirmed && Algorithms.Contains(algorithm, StringComparer.Ordinal))
-        {
-            Confirming = algorithm;
-            return Page();
-        }
+        // What waits for the confirmation is the algorithm whose key would rotate.
+        if (!confirmed && Algorithms.Contains(algorithm, StringComparer.Ordinal)) return Confirm(algorithm);
         var answer = await ChangeAsync(AuditEventTypes.KeyRotated, AuditJoin.HandlerWritesIt, AuditTarget.Key(algorithm),
             async () => (await AdminRoutes.RotateSigningKeyAsync(algorithm, keys, snapshots, HttpContext.RequestAborted)).Result);
         if (answer is JsonOk<AdminRoutes.RotatedKey> rotated) Notice = Text["Key {0} ({1}) signs from now on.", rotated.Value.Kid, rotated.Value.Alg];

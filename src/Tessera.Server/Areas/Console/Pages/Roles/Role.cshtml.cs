@@ -25,7 +25,6 @@ internal sealed class RoleModel(
 
     public ImportedRole? Role { get; private set; }
     public int Members { get; private set; }
-    public bool Confirming { get; private set; }
     public IReadOnlyList<string> Scopes => RoleForm.GrantableScopes(snapshots);
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
@@ -47,11 +46,7 @@ internal sealed class RoleModel(
     public async Task<IActionResult> OnPostDeleteAsync(bool confirmed)
     {
         if (!await LoadAsync()) return NotFound();
-        if (!confirmed)
-        {
-            Confirming = true;
-            return Page();
-        }
+        if (!confirmed) return Confirm("delete");
         var answer = await ChangeAsync(AuditEventTypes.RoleDeleted, AuditJoin.AfterSuccess, AuditTarget.Named(Name),
             async () => (await AdminRoles.DeleteAsync(Name, HttpContext, roles, users, coverage, ceiling)).Result);
         return answer is Microsoft.AspNetCore.Http.HttpResults.NoContent ? RedirectToPage("/Roles/Index") : Page();

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Admin;
 using Tessera.Server.Audit;
@@ -38,8 +37,6 @@ internal sealed class UserModel(
     public bool HasSecondFactor { get; private set; }
     public long Now => clock.GetUtcNow().ToUnixTimeSeconds();
 
-    /// <summary>Set when an action that ends something waits for its confirmation: the action's handler name.</summary>
-    public string? Confirming { get; private set; }
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 
@@ -102,12 +99,6 @@ internal sealed class UserModel(
         await ChangeAsync(auditType, AuditJoin.AfterSuccess, await AuditTarget.UserAsync(users, Username), change);
         if (Problems.Count == 0) Notice = done;
         await LoadAsync();
-        return Page();
-    }
-
-    private PageResult Confirm(string action)
-    {
-        Confirming = action;
         return Page();
     }
 
