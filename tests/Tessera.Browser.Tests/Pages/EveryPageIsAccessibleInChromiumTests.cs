@@ -42,6 +42,17 @@ public sealed class EveryPageIsAccessibleInChromiumTests(PagesFixture fixture) :
             await page.ClickAsync("form:has(#password) button[type=submit]");
             await AssertErrorSummaryFocusedAsync(page, "#problems", "#username");
             await PageAudit.AssertAccessibleAsync(page, "register-failed", culture);
+
+            // A new account with an address: the mailed link opens the e-mail confirmation page.
+            var newcomer = $"newcomer-{culture.ToLowerInvariant()}-{width}";
+            await page.FillAsync("#username", newcomer);
+            await page.FillAsync("#email", SignInFixture.EmailOf(newcomer));
+            await page.FillAsync("#password", SignInFixture.Password);
+            await page.ClickAsync("form:has(#password) button[type=submit]");
+            await Chromium.ArrivedAsync(page, url => new Uri(url).AbsolutePath != "/account/register");
+            await page.GotoAsync(SmtpInbox.LinkIn(await fixture.Inbox.WaitForAsync(SignInFixture.EmailOf(newcomer)), Issuer).ToString());
+            await Chromium.ArrivedAsync(page, url => new Uri(url).AbsolutePath == "/account/confirm-email");
+            await PageAudit.AssertAccessibleAsync(page, "confirm-email", culture);
         });
 
     [Theory, MemberData(nameof(Rows))]
@@ -63,16 +74,26 @@ public sealed class EveryPageIsAccessibleInChromiumTests(PagesFixture fixture) :
         });
 
     [Theory, MemberData(nameof(Rows))]
-    public Task Account_security_tokens_identities_and_sign_out(string culture, int width, int height) =>
-        VisitAsync(culture, width, height, async page =>
+    public async Task Account_security_tokens_identities_and_sign_out(string culture, int width, int height)
+    {
+        using var client = new OidcTestClient(fixture.Server, fixture.Callback.RedirectUri, WebClientId, WebClientSecret);
+        var request = await client.NewAuthorizationRequestAsync("openid profile");
+        await VisitAsync(culture, width, height, async page =>
         {
             await page.GotoAsync(Issuer + "/account/security");
             await SignInAsync(page, Reader, SignInFixture.Password);
             await Chromium.ArrivedAsync(page, url => new Uri(url).AbsolutePath == "/account/security");
             await PageAudit.AssertAccessibleAsync(page, "security", culture);
 
+            // An application allowed (the consent page unless another row allowed it already), so the account lists one.
+            await page.GotoAsync(request.Url);
+            await Chromium.ArrivedAsync(page, url => new Uri(url).AbsolutePath == "/consent" || url.StartsWith(fixture.Callback.RedirectUri.ToString(), StringComparison.Ordinal));
+            if (new Uri(page.Url).AbsolutePath == "/consent") await page.ClickAsync("button[name=decision][value=allow]");
+            await Chromium.ArrivedAsync(page, url => url.StartsWith(fixture.Callback.RedirectUri.ToString(), StringComparison.Ordinal));
+
             await page.GotoAsync(Issuer + "/account");
             await Assertions.Expect(page.Locator("#sessions")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#grants li")).Not.ToHaveCountAsync(0);
             await PageAudit.AssertAccessibleAsync(page, "account", culture);
 
             await page.GotoAsync(Issuer + "/account/tokens");
@@ -98,6 +119,7 @@ public sealed class EveryPageIsAccessibleInChromiumTests(PagesFixture fixture) :
             await Assertions.Expect(page.Locator("main form")).ToHaveCountAsync(0);
             await PageAudit.AssertAccessibleAsync(page, "signed-out", culture);
         });
+    }
 
     /// <summary>Turning on an authenticator (its setup and the recovery codes), then the code page and a wrong code.</summary>
     [Theory, MemberData(nameof(Rows))]

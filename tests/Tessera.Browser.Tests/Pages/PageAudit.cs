@@ -71,10 +71,28 @@ public static class PageAudit
     /// <summary>
     /// Until the document and its stylesheet have loaded: axe reads the styles (contrast) and the screenshot shows the
     /// result. Asked of the document itself: Playwright's load state has been seen never to arrive after a
-    /// POST-redirect-GET with the page already there (see <see cref="Chromium.Committed"/>).
+    /// POST-redirect-GET with the page already there (see <see cref="Chromium.Committed"/>). Polled from here rather
+    /// than with WaitForFunctionAsync, whose in-page polling builds its predicate with eval, which the pages' CSP
+    /// (script-src 'self') refuses when the page is still loading at the first try (seen once in CI).
     /// </summary>
-    public static Task LoadedAsync(IPage page) =>
-        page.WaitForFunctionAsync("document.readyState === 'complete'", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+    public static async Task LoadedAsync(IPage page)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            try
+            {
+                if (await page.EvaluateAsync<string>("document.readyState") == "complete") return;
+            }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline)
+            {
+                // A navigation replaced the document between two polls: ask the new one.
+            }
+            if (DateTime.UtcNow >= deadline) break;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{page.Url} did not finish loading within 30 s");
+    }
 
     private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, ColorScheme scheme)
     {
