@@ -148,6 +148,9 @@ public abstract partial class ConsoleChangeTests(ConsoleFixture fixture)
     {
         using var super = await fixture.SignedInAsync(ConsoleFixture.Super);
         var roles = await super.GetAsync("/console/roles");
+        // The import gave superadmins one member and console-readers two (the reader and the one without a second factor).
+        Assert.Contains("<dt>Users</dt><dd>1</dd>", (await super.GetAsync("/console/roles/superadmins")).Html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Users</dt><dd>2</dd>", (await super.GetAsync("/console/roles/console-readers")).Html, StringComparison.Ordinal);
 
         var created = await super.FollowAsync(await super.SubmitAsync(roles, "/console/roles",
             [("Form.Name", "console-auditors"), ("Form.Description", "Read the trail"), ("Form.Permissions", "tessera:admin:audit")]));

@@ -3,8 +3,6 @@ namespace Tessera.Server.Areas.Console;
 /// <summary>The console's addresses, relative to the issuer.</summary>
 internal static class ConsolePaths
 {
-    public const string Home = "/console";
-
     /// <summary>For an administrator who has no second factor to give yet.</summary>
     public const string SecondFactor = "/console/second-factor";
 }

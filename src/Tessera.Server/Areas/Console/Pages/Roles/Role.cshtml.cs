@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Tessera.Server.Admin;
 using Tessera.Server.Audit;
 using Tessera.Server.Catalog;
@@ -57,7 +58,12 @@ internal sealed class RoleModel(
         if (await AdminRoles.GetAsync(Name, roles) is not { Result: JsonOk<ImportedRole> found }) return false;
         Role = found.Value;
         if (!keepForm) Form = RoleForm.Of(Role);
-        Members = (await RoleForm.MemberCountsAsync(db, HttpContext.RequestAborted)).GetValueOrDefault(Role.Name ?? "");
+        // This role's members only: not a count of every role's, which reads every user's roles.
+        var normalized = roles.NormalizeKey(Name);
+        Members = await (from userRole in db.UserRoles
+                         join role in db.Roles on userRole.RoleId equals role.Id
+                         where role.NormalizedName == normalized
+                         select userRole).CountAsync(HttpContext.RequestAborted);
         return true;
     }
 }
